@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * A programme is one funding source of one regency for one period: who may be proposed, how many,
+ * and what the regency pays for them. Programmes are configuration (see catalogue.ts), never code,
+ * because every regency and every budget year differs (shared/DOMAIN.md).
+ */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const FundingSource = z.enum(['APBD', 'DBH_SAWIT', 'APBDES']);
+export type FundingSource = z.infer<typeof FundingSource>;
+
+export const Benefit = z.enum(['JKK', 'JKM', 'JHT', 'JP']);
+export type Benefit = z.infer<typeof Benefit>;
+
+/** A quota over the whole programme (APBD, DBH Sawit) or a cap for each desa (APBDes). */
+export const Quota = z.discriminatedUnion('scope', [
+  z.object({ scope: z.literal('programme'), limit: z.number().int().positive() }),
+  z.object({ scope: z.literal('desa'), limitPerDesa: z.number().int().positive() }),
+]);
+export type Quota = z.infer<typeof Quota>;
+
+export const ContributionRates = z.object({
+  /** JKK as a percentage of declared monthly income (1% for BPU, PP 44/2015 Lampiran II). */
+  jkkPercentOfIncome: z.number().nonnegative(),
+  /** JKM flat per month in rupiah (Rp6,800 for BPU). */
+  jkmMonthly: z.number().int().nonnegative(),
+  /** JHT as a percentage of declared income, where a regency covers it (2% for BPU). */
+  jhtPercentOfIncome: z.number().nonnegative().default(0),
+  /** JP flat per month, where a regency covers it (programme configuration). */
+  jpMonthly: z.number().int().nonnegative().default(0),
+});
+export type ContributionRates = z.infer<typeof ContributionRates>;
+
+export const Programme = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string(),
+  regency: z.object({ code: z.string().regex(/^\d{2}\.\d{2}$/), name: z.string() }),
+  fundingSource: FundingSource,
+  /** Legal basis shown to auditors, e.g. the Keputusan Bupati or PKS number. */
+  legalBasis: z.string().optional(),
+  quota: Quota,
+  coverage: z.object({ start: isoDate, end: isoDate }),
+  benefits: z.array(Benefit).min(1),
+  /** Declared monthly income in rupiah; the lowest BPU bracket is Rp1,000,000. */
+  declaredMonthlyIncome: z.number().int().positive(),
+  rates: ContributionRates,
+  /** Age limits at coverage start. Unconfirmed in the regulations, hence configurable. */
+  ageLimits: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
+  /** Occupation categories the programme names; anything else is a warning, not an error. */
+  occupations: z.array(z.string()).min(1),
+  /** A DTSEN decile above this deserves a warning (assistance usually targets deciles 1-4). */
+  dtsenDecileThreshold: z.number().int().min(1).max(10).default(4),
+  /** Who approves proposals (Kepala Dinas Sosial) and who else hears about them. */
+  approverEmail: z.string().email(),
+  /** How long an approval link stays valid before the proposal expires. */
+  approvalTimeoutDays: z.number().int().positive().max(20),
+});
+export type Programme = z.infer<typeof Programme>;
+
+/** Benefits whose contribution the programme pays, per person per month, in rupiah. */
+export function monthlyContributionPerPerson(programme: Programme): number {
+  const { rates, declaredMonthlyIncome: income, benefits } = programme;
+  let total = 0;
+  if (benefits.includes('JKK')) total += Math.round((income * rates.jkkPercentOfIncome) / 100);
+  if (benefits.includes('JKM')) total += rates.jkmMonthly;
+  if (benefits.includes('JHT')) total += Math.round((income * rates.jhtPercentOfIncome) / 100);
+  if (benefits.includes('JP')) total += rates.jpMonthly;
+  return total;
+}
+
+/** Whole calendar months covered, counting the start and end months (1 March to 30 September = 7). */
+export function coverageMonths(programme: Programme): number {
+  const [sy, sm] = programme.coverage.start.split('-').map(Number) as [number, number];
+  const [ey, em] = programme.coverage.end.split('-').map(Number) as [number, number];
+  return (ey - sy) * 12 + (em - sm) + 1;
+}
+
+/**
+ * The budget the programme implies at full quota. For a per-desa quota the figure is per desa,
+ * since how many desa take part is only known as they propose.
+ */
+export function impliedBudget(programme: Programme): { perPersonMonthly: number; months: number; people: number; total: number; per: 'programme' | 'desa' } {
+  const perPersonMonthly = monthlyContributionPerPerson(programme);
+  const months = coverageMonths(programme);
+  const people = programme.quota.scope === 'programme' ? programme.quota.limit : programme.quota.limitPerDesa;
+  return { perPersonMonthly, months, people, total: perPersonMonthly * months * people, per: programme.quota.scope };
+}
