@@ -1,0 +1,98 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AuditEvent, participantEntity, proposalEntity } from '../core/audit/audit-event';
+import { Participant } from '../core/participants/participant';
+import type { ParticipantStore } from '../ports/participant-store';
+import { PARTICIPANT_INDEXES } from './table-design';
+
+
+/** DynamoDB's limit is 100 items per transaction; each participant takes two (itself and its audit event). */
+const PARTICIPANTS_PER_TRANSACTION = 25;
+
+/**
+ * Participants keyed by NIK and programme: one person can be covered once per programme, which the
+ * table itself enforces (a conditional put), so a person enrolled twice cannot be paid twice.
+ */
+export class DynamoDbParticipantStore implements ParticipantStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: { participants: string; audit: string },
+  ) {}
+
+  async enroll(participants: Participant[], context: { execution?: string }) {
+    for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION) {
+      const chunk = participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION);
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => this.items(p, context)) }));
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+        // Someone in the chunk is already recorded: a retry of this step, or a NIK another proposal
+        // enrolled first. Go one by one so the others still land.
+        for (const p of chunk) await this.enrollOne(p, context);
+      }
+    }
+  }
+
+  async listByProposal(proposalId: string) {
+    const out: Participant[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tables.participants,
+          IndexName: PARTICIPANT_INDEXES.byProposal,
+          KeyConditionExpression: 'proposalId = :p',
+          ExpressionAttributeValues: { ':p': proposalId },
+          ExclusiveStartKey,
+        }),
+      );
+      out.push(...(page.Items ?? []).map((i) => Participant.parse(i)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  private async enrollOne(p: Participant, context: { execution?: string }) {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: this.items(p, context) }));
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tables.participants, Key: { nik: p.nik, programmeId: p.programmeId }, ConsistentRead: true }),
+      );
+      if (Item?.proposalId === p.proposalId) return;
+      const at = new Date().toISOString();
+      const event = AuditEvent.parse({
+        entity: proposalEntity(p.proposalId),
+        action: 'DUPLICATE_ENROLLMENT_PREVENTED',
+        actor: 'system:record-participants',
+        at,
+        execution: context.execution,
+        details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
+      });
+      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.tables.audit, Item: { ...event, seq: `${at}#dup#${p.nik}`, day: at.slice(0, 10) } } }] }));
+    }
+  }
+
+  private items(p: Participant, context: { execution?: string }) {
+    const event = AuditEvent.parse({
+      entity: participantEntity(p.nik, p.programmeId),
+      action: 'PARTICIPANT_ENROLLED',
+      actor: 'system:record-participants',
+      at: p.enrolledAt,
+      execution: context.execution,
+      to: p.status,
+      details: { proposalId: p.proposalId, kpj: p.kpj, villageCode: p.villageCode },
+    });
+    return [
+      { Put: { TableName: this.tables.participants, Item: Participant.parse(p), ConditionExpression: 'attribute_not_exists(nik)' } },
+      {
+        Put: {
+          TableName: this.tables.audit,
+          // Deterministic sort key: a re-run of the same enrollment cannot append a second event.
+          Item: { ...event, seq: `${p.enrolledAt}#enrolled#${p.proposalId}`, day: p.enrolledAt.slice(0, 10) },
+          ConditionExpression: 'attribute_not_exists(entity)',
+        },
+      },
+    ];
+  }
+}

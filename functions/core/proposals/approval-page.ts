@@ -1,0 +1,50 @@
+import type { Programme } from '../programmes/programme';
+import { monthlyContributionPerPerson } from '../programmes/programme';
+import type { Proposal } from './proposal';
+import { STATUS_TEXT } from './proposal-view';
+
+/** The approval page the mailed link opens. Deciding takes a deliberate POST: mail scanners that follow links decide nothing. */
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const page = (title: string, body: string) => `<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} - Jaring</title>
+<style>body{font-family:system-ui,sans-serif;max-width:42em;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
+button{font-size:1.05em;padding:.5em 1.2em;margin:.3em .5em .3em 0;cursor:pointer}
+.approve{background:#1b7f3b;color:#fff;border:0}.reject{background:#b3261e;color:#fff;border:0}
+textarea{width:100%;min-height:4em}.note{color:#555}</style></head>
+<body><h1>${esc(title)}</h1>${body}</body></html>`;
+
+export function approvalPage(p: Proposal, programme: Programme | undefined, links: { action: string; report?: string }, code: string): string {
+  const c = p.counts;
+  const perMonth = programme && c ? c.valid * monthlyContributionPerPerson(programme) : undefined;
+  const rows: [string, string][] = [
+    ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
+    ['Desa/Kelurahan', p.villageCode],
+    ['Berkas', p.fileName],
+    ['Status', STATUS_TEXT[p.status]],
+    ['Baris', String(c?.rows ?? 0)],
+    ['Valid', String(c?.valid ?? 0)],
+    ['Tidak valid', String(c?.invalid ?? 0)],
+    ['Melebihi kuota', String(c?.overQuota ?? 0)],
+  ];
+  if (perMonth !== undefined) rows.push(['Iuran per bulan (pekerja valid)', `Rp${perMonth.toLocaleString('id-ID')}`]);
+  const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
+  const report = links.report ? `<p><a href="${esc(links.report)}">Unduh laporan validasi (Excel)</a></p>` : '';
+  if (p.status !== 'AWAITING_APPROVAL') {
+    return page('Usulan sudah diputuskan', `${table}${report}<p>Usulan ini tidak lagi menunggu persetujuan (${esc(STATUS_TEXT[p.status])}).</p>`);
+  }
+  const form = `<form method="post" action="${esc(links.action)}">
+<input type="hidden" name="code" value="${esc(code)}">
+<p><label for="note">Catatan (wajib bila menolak):</label><br><textarea id="note" name="note"></textarea></p>
+<button class="approve" type="submit" name="decision" value="APPROVED">Setujui ${c?.valid ?? 0} pekerja</button>
+<button class="reject" type="submit" name="decision" value="REJECTED">Tolak usulan</button>
+</form><p class="note">Batas waktu keputusan: ${esc(p.approval?.expiresAt.slice(0, 10) ?? '-')}.</p>`;
+  return page('Persetujuan usulan pekerja rentan', `${table}${report}${form}`);
+}
+
+export function decisionPage(title: string, message: string): string {
+  return page(title, `<p>${esc(message)}</p>`);
+}

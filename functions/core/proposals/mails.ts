@@ -1,0 +1,95 @@
+import type { Mail } from '../../ports/mailer';
+import { monthlyContributionPerPerson, type Programme } from '../programmes/programme';
+import type { Proposal } from './proposal';
+
+/**
+ * The mail Jaring sends, in Bahasa Indonesia: plain text for every client, and the same words in
+ * simple HTML. Builders are pure so the wording is tested without a mail server.
+ */
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
+
+function render(to: string[], subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
+  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '', '-- Jaring, Dinas Sosial'].join('\n\n');
+  const html = [
+    '<!doctype html><html lang="id"><body style="font-family:sans-serif;max-width:40em">',
+    ...paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
+    link ? `<p><a href="${escapeHtml(link.href)}" style="font-weight:bold">${escapeHtml(link.label)}</a></p>` : '',
+    '<p style="color:#666">-- Jaring, Dinas Sosial</p></body></html>',
+  ].join('\n');
+  return { to: [...new Set(to)], subject, text, html };
+}
+
+const describe = (p: Proposal) => `usulan ${p.fileName} dari desa/kelurahan ${p.villageCode} untuk program ${p.programmeId}`;
+
+function countsLine(p: Proposal): string {
+  const c = p.counts;
+  if (!c) return '';
+  return `Jumlah baris: ${c.rows}. Valid: ${c.valid}. Tidak valid: ${c.invalid}. Melebihi kuota: ${c.overQuota}.`;
+}
+
+export function approvalRequestMail(p: Proposal, programme: Programme, approvalUrl: string, reportUrl?: string): Mail {
+  const c = p.counts;
+  const monthly = c ? c.valid * monthlyContributionPerPerson(programme) : 0;
+  return render(
+    [programme.approverEmail],
+    `[Jaring] Mohon persetujuan: ${c?.valid ?? 0} pekerja dari ${p.villageCode} (${programme.id})`,
+    [
+      'Yth. Kepala Dinas Sosial,',
+      `Ada ${describe(p)} yang menunggu persetujuan Bapak/Ibu.`,
+      countsLine(p),
+      c ? `Iuran JKK+JKM yang ditanggung untuk pekerja valid: ${rupiah(monthly)} per bulan.` : '',
+      reportUrl ? `Laporan validasi: ${reportUrl}` : '',
+      `Tautan ini berlaku sampai ${p.approval?.expiresAt?.slice(0, 10) ?? '-'}. Setelah itu usulan kedaluwarsa dan desa perlu mengunggah ulang.`,
+    ].filter(Boolean),
+    { href: approvalUrl, label: 'Buka halaman persetujuan (setujui atau tolak)' },
+  );
+}
+
+/** The notice for a proposal that reached a final status, or undefined if that status has none. */
+export function outcomeMail(p: Proposal, recipients: { operator?: string; ops: string; approver?: string }, links: { proposal: string; report?: string }): Mail | undefined {
+  const to = [recipients.operator ?? recipients.ops];
+  const cc = recipients.operator ? [recipients.ops] : [];
+  const detail = `Rincian: ${links.proposal}`;
+  switch (p.status) {
+    case 'INVALID':
+      return render([...to, ...cc], `[Jaring] Usulan ${p.fileName} tidak dapat diproses`, [
+        `Mohon maaf, ${describe(p)} tidak dapat diproses.`,
+        `Alasan: ${p.reason?.message ?? 'tidak ada baris yang valid.'}`,
+        countsLine(p),
+        links.report ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}` : '',
+        'Berkas asli tetap tersimpan. Setelah diperbaiki, unggah ulang ke folder yang sama; unggahan baru menggantikan usulan ini.',
+        detail,
+      ].filter(Boolean));
+    case 'REJECTED':
+      return render([...to, ...cc], `[Jaring] Usulan ${p.fileName} ditolak Kepala Dinas Sosial`, [
+        `${describe(p)} ditolak.`,
+        p.approval?.note ? `Catatan: ${p.approval.note}` : '',
+        detail,
+      ].filter(Boolean));
+    case 'EXPIRED':
+      return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] Usulan ${p.fileName} kedaluwarsa`, [
+        `${describe(p)} kedaluwarsa karena tidak diputuskan sampai batas waktu. Kuota yang dipesan dilepas.`,
+        'Desa dapat mengunggah ulang berkas untuk diajukan kembali.',
+        detail,
+      ]);
+    case 'ENROLLED':
+    case 'PARTIALLY_ENROLLED':
+      return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] ${p.enrolled} pekerja terdaftar di BPJS Ketenagakerjaan (${p.villageCode})`, [
+        `${describe(p)} telah diajukan ke BPJS Ketenagakerjaan.`,
+        `Terdaftar sebagai peserta: ${p.enrolled}. Ditolak BPJS: ${p.rejectedByBpjs}.`,
+        p.status === 'PARTIALLY_ENROLLED' ? 'Sebagian pekerja ditolak BPJS; alasannya tercantum pada rincian usulan.' : '',
+        detail,
+      ].filter(Boolean));
+    case 'FAILED':
+      return render([recipients.ops], `[Jaring] Usulan ${p.fileName} gagal diproses sistem`, [
+        `${describe(p)} berhenti karena gangguan sistem: ${p.reason?.message ?? '-'}`,
+        'Tidak ada data yang hilang. Tim Dinas Sosial dapat menjalankan ulang usulan ini dari halaman rinciannya.',
+        detail,
+      ]);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { RowIssueSchema } from '../issues';
+
+/**
+ * Where a proposal stands. Each status names a stage in plain words so that a village operator,
+ * the Dinas Sosial and an auditor read the same thing.
+ */
+export const ProposalStatus = z.enum([
+  'RECEIVED',
+  'VALIDATING',
+  'VALIDATED',
+  'INVALID',
+  'AWAITING_APPROVAL',
+  'APPROVED',
+  'REJECTED',
+  'EXPIRED',
+  'SUBMITTING',
+  'ENROLLED',
+  'PARTIALLY_ENROLLED',
+  'FAILED',
+]);
+export type ProposalStatus = z.infer<typeof ProposalStatus>;
+
+/** Statuses after which the workflow has nothing left to do. */
+export const FINAL_STATUSES: readonly ProposalStatus[] = ['INVALID', 'REJECTED', 'EXPIRED', 'ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'];
+
+export const isFinal = (status: ProposalStatus) => FINAL_STATUSES.includes(status);
+
+/** The upload a proposal came from: one object version in the uploads bucket. */
+export const UploadRef = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  /** S3 version id (versioned bucket); absent only where the store has no versioning. */
+  versionId: z.string().optional(),
+  /** S3 event sequencer: orders events for one key, and identifies a put where no version id exists. */
+  sequencer: z.string().optional(),
+  etag: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+export type UploadRef = z.infer<typeof UploadRef>;
+
+export const ProposalCounts = z.object({
+  rows: z.number().int().nonnegative(),
+  valid: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  overQuota: z.number().int().nonnegative().default(0),
+  warnings: z.number().int().nonnegative().default(0),
+});
+export type ProposalCounts = z.infer<typeof ProposalCounts>;
+
+export const Approval = z.object({
+  /** Secret in the approval link; the task token itself never leaves the backend. */
+  code: z.string(),
+  taskToken: z.string().optional(),
+  requestedAt: z.string(),
+  /** When the approval mail went out; set once, so retries do not mail twice. */
+  mailedAt: z.string().optional(),
+  expiresAt: z.string(),
+  decision: z.enum(['APPROVED', 'REJECTED']).optional(),
+  decidedAt: z.string().optional(),
+  decidedBy: z.string().optional(),
+  note: z.string().optional(),
+});
+export type Approval = z.infer<typeof Approval>;
+
+export const Proposal = z.object({
+  id: z.string(),
+  status: ProposalStatus,
+  programmeId: z.string(),
+  villageCode: z.string(),
+  fileName: z.string(),
+  upload: UploadRef,
+  /** The S3 key of the upload, for lookups (`GET /proposals?uploadKey=`). */
+  uploadKey: z.string(),
+  /** Who uploaded, when the upload says (S3 object metadata `operator-email`). */
+  operatorEmail: z.string().optional(),
+  /** Why the proposal stopped (INVALID, FAILED, EXPIRED ...), in words for the operator. */
+  reason: RowIssueSchema.optional(),
+  counts: ProposalCounts.optional(),
+  enrolled: z.number().int().nonnegative().default(0),
+  rejectedByBpjs: z.number().int().nonnegative().default(0),
+  report: z.object({ json: z.string(), xlsx: z.string().optional() }).optional(),
+  /** Valid workers, as JSON Lines in the uploads bucket: rows never travel through the workflow. */
+  workersKey: z.string().optional(),
+  approval: Approval.optional(),
+  supersedes: z.string().optional(),
+  supersededBy: z.string().optional(),
+  /** The event that started the workflow, kept so the proposal can be re-driven. */
+  sourceEvent: z.unknown(),
+  /** Final statuses whose notice has gone out, so a retried or re-driven Notify mails once. */
+  notified: z.array(z.string()).default([]),
+  /** Where the workflow stopped when it FAILED, so a re-drive resumes from there. */
+  failure: z.object({ stage: z.string(), previousStatus: z.string(), error: z.string(), cause: z.string().optional() }).optional(),
+  /** How many times the proposal was re-driven (each re-drive is a new execution name). */
+  redrives: z.number().int().nonnegative().default(0),
+  executionArn: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Proposal = z.infer<typeof Proposal>;

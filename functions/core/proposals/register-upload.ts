@@ -1,0 +1,66 @@
+import type { Programme } from '../programmes/programme';
+import type { ObjectStore } from '../../ports/object-store';
+import type { ProposalStore } from '../../ports/proposal-store';
+import type { Proposal } from './proposal';
+import { proposalIdFor, uploadOf, type ObjectCreatedEvent } from './source-event';
+import { checkUploadKey, splitUploadKey, type VillageInfo } from './upload-key';
+
+export type RegisterUploadDeps = {
+  proposals: ProposalStore;
+  uploads: ObjectStore;
+  findProgramme: (id: string) => Programme | undefined;
+  findVillage: (code: string) => VillageInfo | undefined;
+  now: () => Date;
+};
+
+export type Registered = { proposalId: string; accepted: boolean; status: Proposal['status'] };
+
+/** S3 object metadata a script or form may set on the upload, so answers reach the operator. */
+export const OPERATOR_EMAIL_METADATA = 'operator-email';
+
+/**
+ * The first stage: every upload under proposals/ becomes a recorded proposal, also when it is in
+ * the wrong place or not a spreadsheet (then INVALID, with the reason), so nothing disappears.
+ * Idempotent: a second delivery of the same event finds the proposal the first one made.
+ */
+export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCreatedEvent, executionArn?: string): Promise<Registered> {
+  const upload = uploadOf(event);
+  const id = proposalIdFor(upload);
+  const existing = await deps.proposals.get(id);
+  if (existing) return { proposalId: id, accepted: existing.status !== 'INVALID', status: existing.status };
+
+  const check = checkUploadKey(upload.key, deps);
+  const head = await deps.uploads.head({ key: upload.key, versionId: upload.versionId });
+  const now = deps.now().toISOString();
+  const parts = check.ok ? check.parts : { ...splitUploadKey(upload.key), ...check.parts };
+  const proposal: Proposal = {
+    id,
+    status: check.ok ? 'RECEIVED' : 'INVALID',
+    programmeId: parts.programmeId ?? '',
+    villageCode: parts.villageCode ?? '',
+    fileName: parts.fileName ?? upload.key.split('/').pop() ?? upload.key,
+    upload,
+    uploadKey: upload.key,
+    operatorEmail: head?.metadata[OPERATOR_EMAIL_METADATA],
+    reason: check.ok ? undefined : check.reason,
+    enrolled: 0,
+    rejectedByBpjs: 0,
+    sourceEvent: event,
+    executionArn,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const outcome = await deps.proposals.create(proposal, {
+    action: check.ok ? 'UPLOAD_RECEIVED' : 'UPLOAD_REFUSED',
+    actor: 'system:register-upload',
+    execution: executionArn,
+    to: proposal.status,
+    details: { upload, ...(check.ok ? {} : { reason: check.reason }), missing: head === undefined || undefined },
+  });
+  if (outcome === 'exists') {
+    // Another delivery of the same event won the race; report what it recorded.
+    const winner = await deps.proposals.get(id);
+    return { proposalId: id, accepted: winner?.status !== 'INVALID', status: winner?.status ?? proposal.status };
+  }
+  return { proposalId: id, accepted: check.ok, status: proposal.status };
+}

@@ -1,0 +1,137 @@
+import { PassThrough, Readable } from 'node:stream';
+import type { ObjectStore } from '../../ports/object-store';
+import type { ProposalStore } from '../../ports/proposal-store';
+import type { Programme } from '../programmes/programme';
+import { openProposalSheet, SheetError, type SheetRow } from '../spreadsheet/read-proposal-sheet';
+import { InFileDuplicates, validateRow } from '../validation/rules';
+import { ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
+import type { Worker } from '../workers/worker';
+import { mustGet } from './approval';
+import { toJsonLines } from './jsonl';
+import type { Proposal } from './proposal';
+
+export const reportKeys = (proposalId: string) => ({ json: `reports/${proposalId}/report.json`, xlsx: `reports/${proposalId}/report.xlsx` });
+export const workersKey = (proposalId: string) => `work/${proposalId}/workers.jsonl`;
+
+export type ValidateDeps = {
+  proposals: ProposalStore;
+  objects: ObjectStore;
+  findProgramme: (id: string) => Programme | undefined;
+  now: () => Date;
+};
+
+export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
+
+/** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
+const VALIDATED_ALREADY: readonly Proposal['status'][] = ['VALIDATED', 'AWAITING_APPROVAL', 'APPROVED', 'REJECTED', 'EXPIRED', 'SUBMITTING', 'ENROLLED', 'PARTIALLY_ENROLLED', 'INVALID'];
+
+/**
+ * Checks every row of the upload against the programme's rules and writes the report the operator
+ * acts on: JSON for machines, and the operator's own sheet with a status and reasons per row.
+ * The file is read as a stream, twice (once to judge, once to annotate), never held whole.
+ */
+export async function validateProposal(deps: ValidateDeps, input: { proposalId: string; executionArn?: string }): Promise<Validated> {
+  let p = await mustGet(deps.proposals, input.proposalId);
+  const programme = deps.findProgramme(p.programmeId);
+  if (!programme) throw new Error(`Programme ${p.programmeId} is not configured`);
+  const timeout = programme.approvalTimeoutDays * 86_400;
+  if (VALIDATED_ALREADY.includes(p.status)) return { proposalId: p.id, status: p.status, valid: p.counts?.valid ?? 0, approvalTimeoutSeconds: timeout };
+
+  if (p.status === 'RECEIVED') {
+    p = await deps.proposals.change(p.id, {
+      from: ['RECEIVED'],
+      set: { status: 'VALIDATING' },
+      audit: { action: 'VALIDATION_STARTED', actor: 'system:validate-proposal', execution: input.executionArn, from: 'RECEIVED', to: 'VALIDATING' },
+    });
+  }
+
+  const source = {
+    fileName: p.fileName,
+    body: () => lazyStream(async () => (await deps.objects.get({ key: p.upload.key, versionId: p.upload.versionId })).body),
+  };
+  const keys = reportKeys(p.id);
+  const generatedAt = deps.now().toISOString();
+
+  let sheet;
+  try {
+    sheet = await openProposalSheet(source);
+  } catch (error) {
+    if (!(error instanceof SheetError)) throw error;
+    const reason = { code: error.code, message: error.message };
+    const report = ValidationReport.parse({
+      proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt,
+      counts: { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 }, fileError: reason, rows: [],
+    });
+    await deps.objects.put(keys.json, JSON.stringify(report, null, 1), 'application/json');
+    await finish(deps, p, input.executionArn, { status: 'INVALID', reason, counts: report.counts, report: { json: keys.json } });
+    return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
+  }
+
+  const verdicts = new Map<number, ReportRow>();
+  const workers: Worker[] = [];
+  const duplicates = new InFileDuplicates();
+  let warnings = 0;
+  for await (const row of sheet.rows) {
+    const verdict = validateRow(row, programme);
+    const duplicate = verdict.worker ? duplicates.check(verdict.worker.nik, row.row) : undefined;
+    const errors = duplicate ? [...verdict.errors, duplicate] : verdict.errors;
+    if (verdict.warnings.length) warnings += 1;
+    const status = errors.length === 0 ? 'valid' : 'invalid';
+    verdicts.set(row.row, { row: row.row, status, errors, warnings: verdict.warnings });
+    if (status === 'valid' && verdict.worker) workers.push(verdict.worker);
+  }
+
+  const rows = [...verdicts.values()];
+  const counts = {
+    rows: rows.length,
+    valid: rows.filter((r) => r.status === 'valid').length,
+    invalid: rows.filter((r) => r.status === 'invalid').length,
+    overQuota: rows.filter((r) => r.status === 'over_quota').length,
+    warnings,
+  };
+  const report = ValidationReport.parse({ proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt, counts, rows });
+  await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
+  const xlsx = new PassThrough();
+  const upload = deps.objects.put(keys.xlsx, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const reread = await openProposalSheet(source);
+  await writeReportXlsx({ header: reread.header, rows: reread.rows, verdicts, out: xlsx, summary: report });
+  await upload;
+  if (workers.length) await deps.objects.put(workersKey(p.id), toJsonLines(workers), 'application/x-ndjson');
+
+  const valid = counts.valid;
+  await finish(deps, p, input.executionArn, {
+    status: valid > 0 ? 'VALIDATED' : 'INVALID',
+    reason: valid > 0 ? undefined : { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris sesuai keterangan pada laporan, lalu unggah ulang.' },
+    counts,
+    report: keys,
+    workersKey: workers.length ? workersKey(p.id) : undefined,
+  });
+  return { proposalId: p.id, status: valid > 0 ? 'VALIDATED' : 'INVALID', valid, approvalTimeoutSeconds: timeout };
+}
+
+async function finish(deps: ValidateDeps, p: Proposal, execution: string | undefined, set: Partial<Proposal> & { status: Proposal['status'] }) {
+  await deps.proposals.change(p.id, {
+    from: ['VALIDATING'],
+    set,
+    audit: {
+      action: set.status === 'INVALID' ? 'VALIDATION_FAILED' : 'VALIDATION_PASSED',
+      actor: 'system:validate-proposal',
+      execution,
+      from: 'VALIDATING',
+      to: set.status,
+      details: { counts: set.counts, reason: set.reason },
+    },
+  });
+}
+
+/** A stream that opens its source on first read, so the sheet reader can ask for fresh copies synchronously. */
+function lazyStream(open: () => Promise<Readable>): Readable {
+  return Readable.from(
+    (async function* () {
+      yield* await open();
+    })(),
+    { objectMode: false },
+  );
+}
+
+export type { SheetRow };

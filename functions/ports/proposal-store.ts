@@ -1,0 +1,36 @@
+import type { AuditEvent } from '../core/audit/audit-event';
+import type { Proposal, ProposalStatus } from '../core/proposals/proposal';
+
+/** A change to one proposal, applied only if it is still in one of `from`, together with its audit event. */
+export type ProposalChange = {
+  from?: readonly ProposalStatus[];
+  set: Partial<Omit<Proposal, 'id' | 'createdAt'>>;
+  /** Attributes to clear (a reason that no longer holds after a re-drive). */
+  remove?: readonly (keyof Proposal)[];
+  audit: Omit<AuditEvent, 'entity' | 'at'>;
+};
+
+export class ProposalNotFoundError extends Error {
+  override name = 'ProposalNotFoundError';
+}
+
+/** The proposal was not in a status the change allows (someone else moved it first). */
+export class ProposalStatusConflictError extends Error {
+  override name = 'ProposalStatusConflictError';
+}
+
+export interface ProposalStore {
+  get(id: string): Promise<Proposal | undefined>;
+  findByUploadKey(uploadKey: string): Promise<Proposal[]>;
+  /** Proposals of one village in one programme, newest first. */
+  findByProgrammeVillage(programmeId: string, villageCode: string): Promise<Proposal[]>;
+  /** Creates the proposal unless one with the same id exists; returns which happened. */
+  create(proposal: Proposal, audit: Omit<AuditEvent, 'entity' | 'at'>): Promise<'created' | 'exists'>;
+  /** Applies a change atomically with its audit event; throws ProposalStatusConflictError when `from` does not hold. */
+  change(id: string, change: ProposalChange): Promise<Proposal>;
+  /** Appends an audit event that changes no state (a mail sent, a re-drive requested). */
+  record(id: string, audit: Omit<AuditEvent, 'entity' | 'at'>): Promise<void>;
+  /** Proposals the workflow has not finished, for re-driving after an interruption. */
+  listUnfinished(): Promise<Proposal[]>;
+  history(id: string): Promise<AuditEvent[]>;
+}

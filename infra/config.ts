@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * Per-deployment settings, from CDK context (`cdk deploy -c stage=prod -c mailDomain=...`) or
+ * cdk.json. One typed place, read once by the app.
+ */
+export const DeploymentConfig = z.object({
+  stage: z.string().regex(/^[a-z0-9-]+$/).default('dev'),
+  /** Domain Jaring sends mail from; SES must verify it (the stack creates the identity). */
+  mailDomain: z.string().default('jaring.example.go.id'),
+  /** Where notices without a known operator go: the Dinas Sosial team. */
+  opsEmail: z.string().email().default('dinsos@jaring.example.go.id'),
+  /** The BPJS registration endpoint (the sandbox until a partner agreement gives a real one). */
+  bpjsUrl: z.string().url().default('https://bpjs-sandbox.jaring.example.go.id'),
+});
+export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
+
+export function readDeploymentConfig(context: (key: string) => unknown): DeploymentConfig {
+  return DeploymentConfig.parse({
+    stage: context('stage'),
+    mailDomain: context('mailDomain'),
+    opsEmail: context('opsEmail'),
+    bpjsUrl: context('bpjsUrl'),
+  });
+}

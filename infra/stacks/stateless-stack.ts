@@ -1,0 +1,164 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
+import { EnrollmentWorkflow, stateMachineArnFor } from '../../workflows/enrollment-workflow';
+import type { DeploymentConfig } from '../config';
+import { JaringFunction } from '../constructs/jaring-function';
+import type { StatefulStack } from './stateful-stack';
+
+/** The routes of the HTTP API, shared with the local stack's tests. */
+export const API_ROUTES = {
+  proposals: [
+    [HttpMethod.GET, '/proposals'],
+    [HttpMethod.GET, '/proposals/{id}'],
+    [HttpMethod.GET, '/proposals/{id}/report'],
+    [HttpMethod.GET, '/proposals/{id}/history'],
+    [HttpMethod.POST, '/proposals/{id}/redrive'],
+    [HttpMethod.GET, '/programmes'],
+    [HttpMethod.GET, '/programmes/{id}/template'],
+  ],
+  approvals: [
+    [HttpMethod.GET, '/approvals/{id}'],
+    [HttpMethod.POST, '/approvals/{id}'],
+  ],
+} as const;
+
+/**
+ * Everything that can be redeployed freely: the functions, the enrollment workflow, the event
+ * rule that starts it, the HTTP API and mail.
+ */
+export class StatelessStack extends Stack {
+  readonly stateMachineArn: string;
+  readonly apiUrl: string;
+
+  constructor(scope: Construct, id: string, props: StackProps & { stateful: StatefulStack; config: DeploymentConfig }) {
+    super(scope, id, props);
+    const { stateful, config } = props;
+    const stateMachineName = `jaring-${config.stage}-enrollment`;
+    const stateMachineArn = stateMachineArnFor(this, stateMachineName);
+    const mailIdentity = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(config.mailDomain) });
+
+    const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: proposal status, reports and approval links' });
+
+    const common = {
+      PROPOSALS_TABLE: stateful.proposals.tableName,
+      AUDIT_TABLE: stateful.audit.tableName,
+      UPLOADS_BUCKET: stateful.uploads.bucketName,
+      MAIL_FROM: `Jaring Dinas Sosial <jaring@${config.mailDomain}>`,
+      OPS_EMAIL: config.opsEmail,
+      API_URL: api.apiEndpoint,
+    };
+    const fn = (id: string, entry: string, description: string, extra: { env?: Record<string, string>; timeout?: Duration; memorySize?: number } = {}) =>
+      new JaringFunction(this, id, { entry, description, environment: { ...common, ...extra.env }, timeout: extra.timeout, memorySize: extra.memorySize });
+
+    const registerUpload = fn('RegisterUploadFunction', 'functions/handlers/register-upload.ts', 'Records an uploaded proposal (idempotent per object version)');
+    const validateProposal = fn('ValidateProposalFunction', 'functions/handlers/validate-proposal.ts', 'Validates every row and writes the report', {
+      env: { PARTICIPANTS_TABLE: stateful.participants.tableName, QUOTAS_TABLE: stateful.quotas.tableName },
+      timeout: Duration.minutes(10),
+      memorySize: 512,
+    });
+    const requestApproval = fn('RequestApprovalFunction', 'functions/handlers/request-approval.ts', 'Mails the approval link and parks the task token');
+    const resolveApprovalTimeout = fn('ResolveApprovalTimeoutFunction', 'functions/handlers/resolve-approval-timeout.ts', 'Expires a proposal nobody decided', {
+      env: { QUOTAS_TABLE: stateful.quotas.tableName },
+    });
+    const submitToBpjs = fn('SubmitToBpjsFunction', 'functions/handlers/submit-to-bpjs.ts', 'Registers approved workers with BPJS Ketenagakerjaan', {
+      env: { BPJS_URL: config.bpjsUrl },
+      timeout: Duration.minutes(10),
+    });
+    const recordParticipants = fn('RecordParticipantsFunction', 'functions/handlers/record-participants.ts', 'Records registered workers as participants', {
+      env: { PARTICIPANTS_TABLE: stateful.participants.tableName },
+      timeout: Duration.minutes(10),
+    });
+    const notify = fn('NotifyFunction', 'functions/handlers/notify.ts', 'Tells the village how its proposal ended');
+    const markFailed = fn('MarkFailedFunction', 'functions/handlers/mark-failed.ts', 'Records a failed stage so the proposal can be re-driven');
+    const apiProposals = fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Read API: proposals, reports, history, re-drive', {
+      env: { STATE_MACHINE_ARN: stateMachineArn, PARTICIPANTS_TABLE: stateful.participants.tableName },
+    });
+    const apiApprovals = fn('ApiApprovalsFunction', 'functions/handlers/api-approvals.ts', 'The approval page behind the link in the mail', {
+      env: { QUOTAS_TABLE: stateful.quotas.tableName },
+    });
+
+    // Least privilege, per function: what each stage touches and nothing else.
+    for (const f of [registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed, apiApprovals]) {
+      stateful.proposals.grantReadWriteData(f);
+    }
+    stateful.proposals.grantReadData(apiProposals);
+    stateful.proposals.grantWriteData(apiProposals); // re-drive records its decision on the proposal
+    // The audit trail is append-only: functions may add events, never change or delete them.
+    for (const f of [registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed, apiProposals, apiApprovals]) {
+      f.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.audit.tableArn] }));
+    }
+    stateful.audit.grantReadData(apiProposals);
+    stateful.uploads.grantRead(registerUpload);
+    stateful.uploads.grantReadWrite(validateProposal);
+    stateful.uploads.grantReadWrite(submitToBpjs);
+    stateful.uploads.grantRead(recordParticipants);
+    stateful.uploads.grantRead(apiProposals);
+    stateful.participants.grantReadData(validateProposal);
+    stateful.participants.grantReadWriteData(recordParticipants);
+    stateful.participants.grantReadData(apiProposals);
+    stateful.quotas.grantReadWriteData(validateProposal);
+    stateful.quotas.grantReadWriteData(resolveApprovalTimeout);
+    stateful.quotas.grantReadWriteData(apiApprovals);
+    for (const f of [requestApproval, notify]) mailIdentity.grantSendEmail(f);
+    for (const f of [requestApproval, apiApprovals]) {
+      f.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }));
+    }
+    apiProposals.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }));
+
+    const workflow = new EnrollmentWorkflow(this, 'Enrollment', {
+      stateMachineName,
+      functions: { registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed },
+    });
+
+    // S3 -> EventBridge -> the workflow, for proposals only: reports and work files live under other prefixes.
+    new Rule(this, 'ProposalUploadedRule', {
+      description: 'Starts enrollment when a proposal spreadsheet is uploaded',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [stateful.uploads.bucketName] }, object: { key: [{ prefix: PROPOSALS_PREFIX }] } },
+      },
+      targets: [new SfnStateMachine(workflow.stateMachine)],
+    });
+
+    const proposalsIntegration = new HttpLambdaIntegration('ProposalsIntegration', apiProposals);
+    const approvalsIntegration = new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals);
+    for (const [method, path] of API_ROUTES.proposals) api.addRoutes({ path, methods: [method], integration: proposalsIntegration });
+    for (const [method, path] of API_ROUTES.approvals) api.addRoutes({ path, methods: [method], integration: approvalsIntegration });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
+    const stage = api.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', route: '$context.routeKey', status: '$context.status', time: '$context.requestTime' }),
+    };
+
+    this.stateMachineArn = workflow.stateMachine.stateMachineArn;
+    this.apiUrl = api.apiEndpoint;
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'EnrollmentStateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+
+    NagSuppressions.addStackSuppressions(this, [
+      { id: 'AwsSolutions-IAM4', reason: 'AWSLambdaBasicExecutionRole only lets a function write its own logs; it is the AWS-maintained minimum for that.' },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), and the workflow invoking its own functions\' versions.',
+      },
+      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is what the local stack runs the same handlers on; the two move together.' },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Approval routes are authorised by the unguessable code in the link mailed to the approver; read routes return counts and S3 keys, no personal data. Operator sign-in is a later issue.',
+      },
+    ]);
+  }
+}
