@@ -184,7 +184,7 @@ export async function inspectText(stream: SourceStream, kind: 'text' | 'utf16', 
   let size = 0;
   try {
     for await (const chunk of input) {
-      const buffer = chunk as Buffer;
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       size += buffer.length;
       if (size > limits.maxCsvBytes) {
         throw new SheetError(
