@@ -1,0 +1,130 @@
+import ExcelJS from 'exceljs';
+import type { Programme } from '../programmes/programme';
+import { COLUMN_LABELS, type ProposalColumn } from './proposal-columns';
+import { TEMPLATE_EXAMPLES } from './template-examples';
+
+/**
+ * The proposal template a village downloads. Its header is exactly what the reader matches; the
+ * NIK, KK and phone columns are Text so Excel cannot round them (shared/DOMAIN.md); dropdowns
+ * keep L/P and occupations to known words. The example rows are refused by the row rules
+ * (NIK_EXAMPLE_ROW) in case an operator leaves them in.
+ */
+
+const COLUMNS: { key: ProposalColumn | 'no'; width: number; text?: boolean }[] = [
+  { key: 'no', width: 5 },
+  { key: 'nik', width: 20, text: true },
+  { key: 'name', width: 28 },
+  { key: 'birthPlace', width: 16 },
+  { key: 'birthDate', width: 14 },
+  { key: 'sex', width: 10 },
+  { key: 'occupation', width: 20 },
+  { key: 'address', width: 32 },
+  { key: 'phone', width: 16, text: true },
+  { key: 'dtsenDecile', width: 12 },
+  { key: 'kk', width: 20, text: true },
+];
+
+/** Rows prepared with formats and dropdowns; more can be added by copying a row. */
+const PREPARED_ROWS = 1000;
+
+const columnLetter = (key: ProposalColumn) => String.fromCharCode(65 + COLUMNS.findIndex((c) => c.key === key));
+
+function dateOf(ddmmyyyy: string): Date {
+  const [d, m, y] = ddmmyyyy.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d));
+}
+
+export async function buildProposalTemplate(programme: Programme): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Jaring';
+
+  const sheet = workbook.addWorksheet('Usulan', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = COLUMNS.map((c) => ({
+    header: c.key === 'no' ? 'No' : COLUMN_LABELS[c.key],
+    key: c.key,
+    width: c.width,
+    style: c.text ? { numFmt: '@' } : c.key === 'birthDate' ? { numFmt: 'dd-mm-yyyy' } : {},
+  }));
+  sheet.getRow(1).font = { bold: true };
+
+  TEMPLATE_EXAMPLES.forEach((example, i) => {
+    const row = sheet.addRow({ no: i + 1, ...example, birthDate: dateOf(example.birthDate) });
+    row.font = { italic: true, color: { argb: 'FF808080' } };
+  });
+
+  const last = PREPARED_ROWS + 1;
+  const range = (key: ProposalColumn) => `${columnLetter(key)}2:${columnLetter(key)}${last}`;
+  sheet.dataValidations.add(range('sex'), {
+    type: 'list',
+    allowBlank: true,
+    formulae: ['"L,P"'],
+    showErrorMessage: true,
+    errorTitle: 'Jenis kelamin',
+    error: 'Isi L (laki-laki) atau P (perempuan).',
+  });
+  // A list longer than 255 characters must live in cells; the programme's list is short.
+  sheet.dataValidations.add(range('occupation'), {
+    type: 'list',
+    allowBlank: true,
+    formulae: [`"${programme.occupations.join(',')}"`],
+    // A warning, not a stop: other occupations are allowed and reviewed by the verifier.
+    showErrorMessage: true,
+    errorStyle: 'warning',
+    errorTitle: 'Pekerjaan',
+    error: 'Pekerjaan di luar kategori program akan diperiksa verifikator. Lanjutkan?',
+  });
+  sheet.dataValidations.add(range('birthDate'), {
+    type: 'date',
+    operator: 'between',
+    allowBlank: true,
+    formulae: [new Date(Date.UTC(1900, 0, 1)), new Date(Date.UTC(2100, 0, 1))],
+    showErrorMessage: true,
+    errorTitle: 'Tanggal lahir',
+    error: 'Isi tanggal dengan format HH-BB-TTTT, misalnya 31-12-1980.',
+  });
+  sheet.dataValidations.add(range('dtsenDecile'), {
+    type: 'whole',
+    operator: 'between',
+    allowBlank: true,
+    formulae: [1, 10],
+    showErrorMessage: true,
+    errorTitle: 'Desil DTSEN',
+    error: 'Desil adalah angka 1 sampai 10.',
+  });
+  sheet.dataValidations.add(range('nik'), {
+    type: 'textLength',
+    operator: 'equal',
+    allowBlank: true,
+    formulae: [16],
+    showErrorMessage: true,
+    errorTitle: 'NIK',
+    error: 'NIK harus 16 digit, diketik sebagai teks.',
+  });
+
+  const guide = workbook.addWorksheet('Petunjuk');
+  guide.getColumn(1).width = 110;
+  const { min, max } = programme.ageLimits;
+  [
+    `Petunjuk pengisian usulan: ${programme.name}`,
+    '',
+    '1. Isi data pekerja di sheet "Usulan", satu orang per baris, mulai baris 2. Jangan ubah judul kolom di baris 1.',
+    '2. Hapus dua baris contoh (Budi Santoso, Siti Aminah) sebelum mengunggah: baris contoh akan ditolak.',
+    '3. NIK: 16 digit sesuai KTP/KK, diketik sebagai teks. Kolom NIK sudah berformat Teks; jangan diubah ke Angka,',
+    '   karena Excel hanya menyimpan 15 digit dan NIK akan rusak (tampil seperti 6,20301E+15).',
+    '   Jika menempel (paste) dari file lain, gunakan "Tempel Nilai" agar format Teks tetap.',
+    '4. Tanggal lahir: format HH-BB-TTTT, misalnya 31-12-1980, dan harus sama dengan tanggal dalam NIK.',
+    '5. Jenis kelamin: L atau P, harus sesuai NIK (tanggal pada NIK perempuan ditambah 40).',
+    `6. Umur pada ${programme.coverage.start.split('-').reverse().join('-')} harus ${min} sampai ${max} tahun.`,
+    `7. Pekerjaan: ${programme.occupations.join(', ')}. Pekerjaan lain tetap diproses dan diperiksa verifikator.`,
+    `8. Desil DTSEN (bila ada): 1-10. Desil di atas ${programme.dtsenDecileThreshold} akan diperiksa verifikator.`,
+    '9. Satu orang hanya boleh diusulkan sekali, di satu desa/kelurahan dan satu sumber dana.',
+    '10. Simpan sebagai Buku Kerja Excel (.xlsx), atau CSV. Jangan kirim PDF atau foto.',
+    '',
+    'Setelah diunggah, Jaring mengirim laporan validasi: perbaiki baris TIDAK VALID lalu unggah ulang file yang sama.',
+  ].forEach((line, i) => {
+    guide.addRow([line]);
+    if (i === 0) guide.getRow(1).font = { bold: true, size: 13 };
+  });
+
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
