@@ -53,8 +53,10 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
   });
 
   const last = PREPARED_ROWS + 1;
+  // exceljs accepts a range here (one <dataValidation sqref="F2:F1001">), but its types omit it.
+  const validations = (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations;
   const range = (key: ProposalColumn) => `${columnLetter(key)}2:${columnLetter(key)}${last}`;
-  sheet.dataValidations.add(range('sex'), {
+  validations.add(range('sex'), {
     type: 'list',
     allowBlank: true,
     formulae: ['"L,P"'],
@@ -63,7 +65,7 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
     error: 'Isi L (laki-laki) atau P (perempuan).',
   });
   // A list longer than 255 characters must live in cells; the programme's list is short.
-  sheet.dataValidations.add(range('occupation'), {
+  validations.add(range('occupation'), {
     type: 'list',
     allowBlank: true,
     formulae: [`"${programme.occupations.join(',')}"`],
@@ -73,7 +75,7 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
     errorTitle: 'Pekerjaan',
     error: 'Pekerjaan di luar kategori program akan diperiksa verifikator. Lanjutkan?',
   });
-  sheet.dataValidations.add(range('birthDate'), {
+  validations.add(range('birthDate'), {
     type: 'date',
     operator: 'between',
     allowBlank: true,
@@ -82,7 +84,7 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
     errorTitle: 'Tanggal lahir',
     error: 'Isi tanggal dengan format HH-BB-TTTT, misalnya 31-12-1980.',
   });
-  sheet.dataValidations.add(range('dtsenDecile'), {
+  validations.add(range('dtsenDecile'), {
     type: 'whole',
     operator: 'between',
     allowBlank: true,
@@ -91,7 +93,7 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
     errorTitle: 'Desil DTSEN',
     error: 'Desil adalah angka 1 sampai 10.',
   });
-  sheet.dataValidations.add(range('nik'), {
+  validations.add(range('nik'), {
     type: 'textLength',
     operator: 'equal',
     allowBlank: true,

@@ -25,7 +25,7 @@ describe('buildProposalTemplate', () => {
 
   it('formats NIK as Text and offers dropdowns for sex, occupation, date', async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await buildProposalTemplate(programme));
+    await wb.xlsx.load((await buildProposalTemplate(programme)) as unknown as ExcelJS.Buffer);
     const ws = wb.getWorksheet('Usulan')!;
     expect(ws.getCell('B2').numFmt).toBe('@');
     expect(ws.getCell('B2').value).toBe('6203011205859991');

@@ -48,7 +48,7 @@ describe('validation report', () => {
     await writeReportXlsx(out, { report, header: again.header, rows: again.rows, verdictOf: (r) => byRow.get(r), names: { village: 'Selat Hilir' } });
 
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.concat(bytes));
+    await wb.xlsx.load(Buffer.concat(bytes) as unknown as ExcelJS.Buffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Ringkasan', 'Hasil Validasi']);
     const summary = wb.getWorksheet('Ringkasan')!;
     expect(summary.getCell('B3').value).toBe('Selat Hilir (62.03.01.1007)');
