@@ -45,6 +45,8 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     reason: check.ok ? undefined : check.reason,
     enrolled: 0,
     rejectedByBpjs: 0,
+    notified: [],
+    redrives: 0,
     sourceEvent: event,
     executionArn,
     createdAt: now,

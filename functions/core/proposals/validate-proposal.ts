@@ -3,8 +3,8 @@ import type { ObjectStore } from '../../ports/object-store';
 import type { ProposalStore } from '../../ports/proposal-store';
 import type { Programme } from '../programmes/programme';
 import { openProposalSheet, SheetError, type SheetRow } from '../spreadsheet/read-proposal-sheet';
-import { InFileDuplicates, validateRow } from '../validation/rules';
-import { ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
+import { validateRows } from '../validation/rules';
+import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
 import type { Worker } from '../workers/worker';
 import { mustGet } from './approval';
 import { toJsonLines } from './jsonl';
@@ -58,44 +58,35 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
   } catch (error) {
     if (!(error instanceof SheetError)) throw error;
     const reason = { code: error.code, message: error.message };
-    const report = ValidationReport.parse({
-      proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt,
-      counts: { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 }, fileError: reason, rows: [],
-    });
-    await deps.objects.put(keys.json, JSON.stringify(report, null, 1), 'application/json');
+    const report = {
+      ...ValidationReport.parse({
+        proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt,
+        counts: { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 }, rows: [],
+      }),
+      fileError: reason,
+    };
+    await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
     await finish(deps, p, input.executionArn, { status: 'INVALID', reason, counts: report.counts, report: { json: keys.json } });
     return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
   }
 
   const verdicts = new Map<number, ReportRow>();
   const workers: Worker[] = [];
-  const duplicates = new InFileDuplicates();
-  let warnings = 0;
-  for await (const row of sheet.rows) {
-    const verdict = validateRow(row, programme);
-    const duplicate = verdict.worker ? duplicates.check(verdict.worker.nik, row.row) : undefined;
-    const errors = duplicate ? [...verdict.errors, duplicate] : verdict.errors;
-    if (verdict.warnings.length) warnings += 1;
-    const status = errors.length === 0 ? 'valid' : 'invalid';
-    verdicts.set(row.row, { row: row.row, status, errors, warnings: verdict.warnings });
-    if (status === 'valid' && verdict.worker) workers.push(verdict.worker);
+  for await (const verdict of validateRows(sheet.rows, programme)) {
+    verdicts.set(verdict.row, reportRowOf(verdict));
+    if (verdict.worker && verdict.errors.length === 0) workers.push(verdict.worker);
   }
 
-  const rows = [...verdicts.values()];
-  const counts = {
-    rows: rows.length,
-    valid: rows.filter((r) => r.status === 'valid').length,
-    invalid: rows.filter((r) => r.status === 'invalid').length,
-    overQuota: rows.filter((r) => r.status === 'over_quota').length,
-    warnings,
-  };
-  const report = ValidationReport.parse({ proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt, counts, rows });
+  const counts = countRows(verdicts.values());
+  const report = ValidationReport.parse({
+    proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt, counts, rows: [...verdicts.values()],
+  });
   await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
   const xlsx = new PassThrough();
   const upload = deps.objects.put(keys.xlsx, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   const reread = await openProposalSheet(source);
-  await writeReportXlsx({ header: reread.header, rows: reread.rows, verdicts, out: xlsx, summary: report });
-  await upload;
+  const { rows: _rows, ...summary } = report;
+  await Promise.all([writeReportXlsx(xlsx, { report: summary, header: reread.header, rows: reread.rows, verdictOf: (row) => verdicts.get(row) }), upload]);
   if (workers.length) await deps.objects.put(workersKey(p.id), toJsonLines(workers), 'application/x-ndjson');
 
   const valid = counts.valid;

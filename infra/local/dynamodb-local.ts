@@ -1,0 +1,68 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { waitFor } from './ports';
+import type { LocalResources } from './resources';
+
+/**
+ * DynamoDB Local, AWS's own emulator (the jar ships in the npm package amplify-dynamodb-simulator),
+ * on the machine's Java. Data is kept on disk under the stack's home, so it survives restarts.
+ */
+export async function startDynamoDbLocal(options: { port: number; dataDir: string; log: (line: string) => void }) {
+  const require = createRequire(import.meta.url);
+  const emulatorDir = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+  mkdirSync(options.dataDir, { recursive: true });
+  const java: ChildProcess = spawn(
+    'java',
+    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(options.port), '-sharedDb', '-dbPath', options.dataDir],
+    { cwd: emulatorDir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let exited: string | undefined;
+  java.on('exit', (code) => (exited = `DynamoDB Local exited with code ${code}`));
+  java.on('error', (error) => (exited = `DynamoDB Local could not start (is Java 17 installed?): ${error.message}`));
+  java.stderr?.on('data', (d: Buffer) => options.log(d.toString().trim()));
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await waitFor(async () => {
+    if (exited) throw new Error(exited);
+    await client.send(new ListTablesCommand({}));
+    return true;
+  }, 'DynamoDB Local');
+  return {
+    endpoint,
+    client,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (java.exitCode !== null) return resolve();
+        java.once('exit', () => resolve());
+        java.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Creates the tables the synthesized templates define (keys, indexes, TTL), if they do not exist yet. */
+export async function createTablesFromTemplates(client: DynamoDBClient, resources: LocalResources): Promise<string[]> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const created: string[] = [];
+  for (const { stack, logicalId, resource } of [...resources.resourcesOfType('AWS::DynamoDB::GlobalTable'), ...resources.resourcesOfType('AWS::DynamoDB::Table')]) {
+    const props = resources.resolve(stack, resource.Properties ?? {});
+    const TableName = resources.ref(logicalId);
+    if (existing.has(TableName)) continue;
+    const input: CreateTableCommandInput = {
+      TableName,
+      KeySchema: props.KeySchema,
+      AttributeDefinitions: props.AttributeDefinitions,
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((g: any) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection ?? { ProjectionType: 'ALL' } })),
+      LocalSecondaryIndexes: props.LocalSecondaryIndexes,
+    };
+    await client.send(new CreateTableCommand(input));
+    await waitFor(async () => (await client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus === 'ACTIVE', `table ${TableName}`);
+    const ttl = props.TimeToLiveSpecification;
+    if (ttl?.Enabled) await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.AttributeName } }));
+    created.push(TableName);
+  }
+  return created;
+}

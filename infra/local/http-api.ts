@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LambdaRuntime } from './lambda-runtime';
+import type { LocalResources } from './resources';
+
+type Route = { method: string; path: string; pattern: RegExp; params: string[]; functionArn: string; routeKey: string };
+
+/**
+ * API Gateway HTTP API on loopback: the routes and integrations in the template, each request
+ * turned into the payload-2.0 event API Gateway sends, the handler's answer turned back into HTTP.
+ */
+export class LocalHttpApi {
+  private readonly routes: Route[] = [];
+  private server?: Server;
+
+  constructor(
+    resources: LocalResources,
+    private readonly lambdas: LambdaRuntime,
+    private readonly log: (line: string) => void,
+  ) {
+    const integrations = new Map<string, string>();
+    for (const { stack, logicalId, resource } of resources.resourcesOfType('AWS::ApiGatewayV2::Integration')) {
+      integrations.set(logicalId, resources.resolve(stack, resource.Properties?.IntegrationUri));
+    }
+    for (const { stack, resource } of resources.resourcesOfType('AWS::ApiGatewayV2::Route')) {
+      const routeKey = resources.resolve(stack, resource.Properties?.RouteKey) as string;
+      const target = resource.Properties?.Target as { 'Fn::Join'?: [string, unknown[]] } | string;
+      const integrationId = JSON.stringify(target).match(/"Ref":"([^"]+)"/)?.[1];
+      const functionArn = integrationId ? integrations.get(integrationId) : undefined;
+      if (!functionArn) continue;
+      const [method, path = ''] = routeKey.split(' ');
+      const params: string[] = [];
+      const pattern = new RegExp(
+        `^${path.replace(/\{([^}+]+)(\+?)\}/g, (_, name: string, greedy: string) => {
+          params.push(name);
+          return greedy ? '(.+)' : '([^/]+)';
+        })}$`,
+      );
+      this.routes.push({ method: method!, path, pattern, params, functionArn, routeKey });
+    }
+  }
+
+  async listen(port: number): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req)
+        .then(({ status, headers, body }) => {
+          res.writeHead(status, headers);
+          res.end(body);
+        })
+        .catch((error: Error) => {
+          this.log(`api error: ${error.message}`);
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'Internal Server Error' }));
+        });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop() {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer | string }> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    let match: RegExpMatchArray | null = null;
+    const route = this.routes.find((r) => (r.method === method || r.method === 'ANY') && (match = url.pathname.match(r.pattern)));
+    if (!route || !match) return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
+    const body = await readAll(req);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(headers['content-type'] ?? '');
+    const now = new Date();
+    const event = {
+      version: '2.0',
+      routeKey: route.routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      cookies: headers.cookie?.split(/;\s*/),
+      headers,
+      queryStringParameters: Object.keys(query).length ? query : undefined,
+      pathParameters: route.params.length ? Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match![i + 1]!)])) : undefined,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? '127.0.0.1',
+        domainPrefix: 'local',
+        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: route.routeKey,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+      body: body.length ? (textual ? body.toString('utf-8') : body.toString('base64')) : undefined,
+      isBase64Encoded: body.length > 0 && !textual,
+    };
+    const result = (await this.lambdas.invoke(route.functionArn, event)) as Record<string, any> | string | null;
+    // Payload 2.0: an object with statusCode is a response; anything else is JSON with 200.
+    if (!result || typeof result !== 'object' || !('statusCode' in result)) {
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+    }
+    const out: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+    if (result.cookies?.length) out['set-cookie'] = result.cookies;
+    const raw = result.body ?? '';
+    return { status: result.statusCode, headers: out, body: result.isBase64Encoded ? Buffer.from(raw, 'base64') : raw };
+  }
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,167 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { resetConfig } from '../../functions/config';
+import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
+import { SfnWorkflow } from '../../functions/adapters/sfn-workflow';
+import { redrive } from '../../functions/core/proposals/outcome';
+import { PROJECT_ROOT } from '../constructs/jaring-function';
+import { startBpjsSandbox } from './bpjs-sandbox';
+import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local';
+import { LocalEventRouter } from './event-router';
+import { LocalHttpApi } from './http-api';
+import { LambdaRuntime } from './lambda-runtime';
+import { startMailInbox } from './mail-inbox';
+import { freePort } from './ports';
+import { LocalResources } from './resources';
+import { startS3Local } from './s3-local';
+import { LocalStepFunctions } from './stepfunctions-local';
+import { synthesizeTemplates } from './template';
+
+export type LocalStackOptions = {
+  /** Where data lives across restarts (default `.jaring/` in the project, or JARING_HOME). */
+  home?: string;
+  /** 0 picks a free port. */
+  ports?: Partial<Record<'s3' | 'dynamodb' | 'stepfunctions' | 'api' | 'smtp' | 'mail' | 'bpjs', number>>;
+  region?: string;
+  log?: (line: string) => void;
+};
+
+export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepfunctions: 8083, api: 3000, smtp: 1025, mail: 1080, bpjs: 4010 };
+
+/** What `stack.json` holds: every endpoint and resource name a script needs. */
+export type StackInfo = {
+  region: string;
+  home: string;
+  s3: { endpoint: string; buckets: Record<string, string> };
+  dynamodb: { endpoint: string; tables: Record<string, string> };
+  stepfunctions: { endpoint: string; stateMachines: Record<string, string> };
+  api: string;
+  mail: { web: string; messages: string; smtp: string };
+  bpjs: string;
+};
+
+const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * Starts the whole pipeline on loopback from the synthesized templates. Returns the endpoints and
+ * a `stop()`; writes them to `<home>/stack.json`. Proposals left mid-workflow by an earlier run
+ * are re-driven once everything is up.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}) {
+  const log = options.log ?? (() => undefined);
+  const home = resolve(options.home ?? process.env.JARING_HOME ?? join(PROJECT_ROOT, '.jaring'));
+  mkdirSync(home, { recursive: true });
+  const region = options.region ?? 'ap-southeast-3';
+  const port = (name: keyof typeof DEFAULT_PORTS) => options.ports?.[name] ?? DEFAULT_PORTS[name];
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s().catch((e: Error) => log(`stop: ${e.message}`));
+  };
+
+  try {
+    const templates = synthesizeTemplates();
+    const resources = new LocalResources(
+      [
+        { stackName: 'stateful', template: templates.stateful },
+        { stackName: 'stateless', template: templates.stateless },
+      ],
+      region,
+    );
+    const outputs = (suffix: string) => {
+      const found: Record<string, string> = {};
+      for (const { template } of resources.stacks) {
+        for (const name of Object.keys(template.Outputs ?? {})) {
+          if (name.endsWith(suffix) && !name.startsWith('ExportsOutput')) found[camel(name.slice(0, -suffix.length))] = resources.output(name)!;
+        }
+      }
+      return found;
+    };
+    const buckets = outputs('BucketName');
+    const tables = outputs('TableName');
+
+    // The AWS SDK reads these, so handlers reach the local services with no code of their own.
+    Object.assign(process.env, { AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' });
+
+    const dynamoPort = port('dynamodb') || (await freePort());
+    const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir: join(home, 'dynamodb'), log });
+    stoppers.push(dynamo.stop);
+    await createTablesFromTemplates(dynamo.client, resources);
+
+    const sfnClientHolder: { client?: SFNClient } = {};
+    let router: LocalEventRouter | undefined;
+    const s3 = await startS3Local({
+      port: port('s3'),
+      dataDir: join(home, 's3'),
+      buckets: Object.values(resources.resourcesOfType('AWS::S3::Bucket')).map(({ logicalId }) => resources.ref(logicalId)),
+      onObjectCreated: (e) => {
+        router?.onObjectCreated(e).catch((error: Error) => log(`event router: ${error.message}`));
+      },
+    });
+    stoppers.push(s3.stop);
+
+    const mail = await startMailInbox({ smtpPort: port('smtp'), webPort: port('mail'), dataDir: join(home, 'mail'), log });
+    stoppers.push(mail.stop);
+    const bpjs = await startBpjsSandbox({ port: port('bpjs'), dataDir: join(home, 'bpjs'), log });
+    stoppers.push(bpjs.stop);
+
+    const lambdas = new LambdaRuntime(resources, log);
+    const api = new LocalHttpApi(resources, lambdas, log);
+    const apiUrl = await api.listen(port('api'));
+    stoppers.push(() => api.stop());
+    for (const { logicalId } of resources.resourcesOfType('AWS::ApiGatewayV2::Api')) resources.setAttribute(logicalId, 'ApiEndpoint', apiUrl);
+
+    const sfn = new LocalStepFunctions(resources, new LambdaRuntime(resources, log), join(home, 'stepfunctions'), log);
+    const sfnEndpoint = await sfn.listen(port('stepfunctions'));
+    stoppers.push(() => sfn.stop());
+
+    // Functions get the environment the template gives them (now resolved to local names), and the
+    // local stand-ins where AWS would differ: SMTP instead of SES, the BPJS sandbox.
+    const lambdaEnv = new LambdaRuntime(resources, log).sharedEnvironment();
+    Object.assign(process.env, lambdaEnv, {
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_S3_FORCE_PATH_STYLE: 'true',
+      MAIL_TRANSPORT: 'smtp',
+      SMTP_URL: mail.smtpUrl,
+      BPJS_URL: bpjs.url,
+    });
+    resetConfig();
+    sfnClientHolder.client = new SFNClient({ endpoint: sfnEndpoint, region });
+    router = new LocalEventRouter(resources, sfnClientHolder.client, log);
+
+    const stateMachines: Record<string, string> = {};
+    for (const [name, arn] of Object.entries(outputs('StateMachineArn'))) stateMachines[name] = arn;
+
+    const info: StackInfo = {
+      region,
+      home,
+      s3: { endpoint: s3.endpoint, buckets },
+      dynamodb: { endpoint: dynamo.endpoint, tables },
+      stepfunctions: { endpoint: sfnEndpoint, stateMachines },
+      api: apiUrl,
+      mail: { web: mail.web, messages: mail.messagesUrl, smtp: mail.smtpUrl },
+      bpjs: bpjs.url,
+    };
+
+    // Carry on with proposals an earlier run left mid-way (AWS would have kept their executions).
+    const store = new DynamoDbProposalStore(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), {
+      proposals: tables.proposals!,
+      audit: tables.audit!,
+    });
+    const workflow = new SfnWorkflow(sfnClientHolder.client, stateMachines.enrollment!);
+    const unfinished = await store.listUnfinished();
+    for (const p of unfinished) {
+      const result = await redrive({ proposals: store, workflow }, { proposalId: p.id, actor: 'system:local-stack-restart' });
+      log(`re-drove ${p.id} (${p.status}): ${result.ok ? result.executionArn : result.reason}`);
+    }
+
+    writeFileSync(join(home, 'stack.json'), JSON.stringify(info, null, 2));
+    return { info, stop, stepFunctions: sfn, router, mail, redriven: unfinished.map((p) => p.id) };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
