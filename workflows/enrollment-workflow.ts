@@ -143,7 +143,7 @@ export class EnrollmentWorkflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       // The approval wait may last the programme's whole approval window (at most 20 days).
-      timeout: Duration.days(25),
+      timeout: Duration.days(24),
       tracingEnabled: true,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
     });

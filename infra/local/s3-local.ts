@@ -63,8 +63,15 @@ export async function startS3Local(options: { port: number; dataDir: string; buc
 let sequence = 0;
 const nextSequence = () => (sequence = (sequence + 1) % 1_000_000);
 
+/** s3rver knows one account; the local stack accepts any credentials, as the README says. */
+const S3RVER_KEY = 'S3RVER';
+
 async function forward(req: IncomingMessage, res: ServerResponse, innerPort: number) {
   const headers = { ...req.headers };
+  if (typeof headers.authorization === 'string') {
+    headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`).replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
+  }
+  const path = (req.url ?? '/').replace(/X-Amz-Credential=[^%&]+(%2F|\/)/, `X-Amz-Credential=${S3RVER_KEY}$1`).replace(/AWSAccessKeyId=[^&]+/, `AWSAccessKeyId=${S3RVER_KEY}`);
   let body: Buffer | undefined;
   const encoding = String(headers['content-encoding'] ?? '');
   const sha = String(headers['x-amz-content-sha256'] ?? '');
@@ -86,7 +93,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
     if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
   }
   await new Promise<void>((resolve, reject) => {
-    const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path: req.url, headers }, (answer) => {
+    const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 500, answer.headers);
       answer.pipe(res);
       answer.on('end', resolve);

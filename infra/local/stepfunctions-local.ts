@@ -71,6 +71,8 @@ export class LocalStepFunctions {
       const props = resources.resolve(stack, resource.Properties ?? {});
       const arn = resources.stateMachineArn(logicalId);
       const definition = typeof props.DefinitionString === 'string' ? JSON.parse(props.DefinitionString) : props.Definition;
+      assertTimeoutsFit(definition, arn);
+      carryTimeoutPaths(definition);
       this.machines.set(arn, { arn, name: arn.split(':').pop()!, definition });
     }
     mkdirSync(dataDir, { recursive: true });
@@ -240,7 +242,9 @@ export class LocalStepFunctions {
     this.running.set(execution.executionArn, { abort: () => handle.abort(), done: done.then(() => undefined) });
   }
 
-  private async runTask(executionArn: string, resource: string, input: any): Promise<unknown> {
+  private async runTask(executionArn: string, resource: string, stateInput: any): Promise<unknown> {
+    // A copy: the engine evaluates the timeout path on the same object after this starts.
+    const input = stateInput && typeof stateInput === 'object' && TIMEOUT_FIELD in stateInput ? omit(stateInput, TIMEOUT_FIELD) : stateInput;
     const invoke = async (functionName: string, payload: unknown) => {
       try {
         return await this.lambdas.invoke(functionName, payload);
@@ -364,4 +368,34 @@ function findTokens(value: unknown, known: (t: string) => boolean): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => findTokens(v, known));
   if (value && typeof value === 'object') return Object.values(value).flatMap((v) => findTokens(v, known));
   return [];
+}
+
+/** Node timers hold at most 2^31-1 ms (24.8 days); a longer timeout would fire at once in the engine. */
+function assertTimeoutsFit(definition: Record<string, any>, arn: string) {
+  const limit = Math.floor((2 ** 31 - 1) / 1000);
+  const states = Object.entries((definition.States ?? {}) as Record<string, { TimeoutSeconds?: number }>);
+  for (const [name, seconds] of [['(state machine)', definition.TimeoutSeconds], ...states.map(([n, s]) => [n, s.TimeoutSeconds])] as [string, number | undefined][]) {
+    if (seconds && seconds > limit) throw new Error(`${arn} ${name}: TimeoutSeconds ${seconds} exceeds what the local engine can time (${limit} s)`);
+  }
+}
+
+const TIMEOUT_FIELD = '__localTimeoutSeconds';
+
+/**
+ * AWS reads TimeoutSecondsPath from the state's input; aws-local-stepfunctions reads it from the
+ * input after Parameters. So the local copy of the definition (never the deployed one) carries
+ * the value through Parameters under a field of its own, which runTask removes again before the
+ * Lambda sees its payload.
+ */
+function carryTimeoutPaths(definition: Record<string, any>) {
+  for (const state of Object.values((definition.States ?? {}) as Record<string, any>)) {
+    if (state.Type !== 'Task' || !state.TimeoutSecondsPath || !state.Parameters) continue;
+    state.Parameters[`${TIMEOUT_FIELD}.$`] = state.TimeoutSecondsPath;
+    state.TimeoutSecondsPath = `$.${TIMEOUT_FIELD}`;
+  }
+}
+
+function omit(value: Record<string, unknown>, field: string): Record<string, any> {
+  const { [field]: _dropped, ...rest } = value;
+  return rest;
 }

@@ -3,7 +3,7 @@ import type { Programme } from '../programmes/programme';
 
 /**
  * Where a village puts a proposal: `proposals/<programmeId>/<villageCode>/<fileName>`, with the
- * Kemendagri village code written with dots (62.03.01.2001). The key is the only thing the
+ * Kemendagri village code written with dots (62.03.01.2011). The key is the only thing the
  * operator tells us about the upload, so every way it can be wrong gets its own plain answer.
  */
 export const PROPOSALS_PREFIX = 'proposals/';
@@ -19,7 +19,7 @@ export type UploadKeyCheck =
 const SPREADSHEET_EXTENSIONS = ['.xlsx', '.csv'];
 const VILLAGE_CODE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 
-const layoutHint = 'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya proposals/kapuas-2026-apbd/62.03.01.2001/usulan.xlsx.';
+const layoutHint = 'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx.';
 
 export function splitUploadKey(key: string): Partial<UploadKeyParts> {
   const rest = key.startsWith(PROPOSALS_PREFIX) ? key.slice(PROPOSALS_PREFIX.length) : key;
@@ -51,7 +51,7 @@ export function checkUploadKey(
       parts,
       reason: {
         code: 'UPLOAD_VILLAGE_CODE_FORMAT',
-        message: `Kode desa "${villageCode}" tidak sesuai format Kemendagri (contoh: 62.03.01.2001, dengan titik).`,
+        message: `Kode desa "${villageCode}" tidak sesuai format Kemendagri (contoh: 62.03.01.2011, dengan titik).`,
       },
     };
   }
