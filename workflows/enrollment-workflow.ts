@@ -126,6 +126,8 @@ export class EnrollmentWorkflow extends Construct {
 
     const definition = register.next(
       new Choice(this, 'Upload accepted?')
+        // S3 delivered the event again: the first execution carries the proposal, this one stops.
+        .when(Condition.booleanEquals('$.duplicate', true), new Succeed(this, 'RepeatedDelivery'))
         .when(
           Condition.booleanEquals('$.accepted', true),
           validate.next(

@@ -13,6 +13,8 @@ export const SandboxFaults = z.object({
   maxRequestsPerSecond: z.number().int().positive().optional(),
   /** NIKs BPJS will reject, as if Dukcapil did not know them. */
   rejectNiks: z.array(z.string()).default([]),
+  /** Answer 400 (a malformed batch, as BPJS sees it) to this many registration requests. */
+  refuseRequests: z.number().int().nonnegative().default(0),
   /** Extra delay per request, in ms, to try timeouts. */
   latencyMs: z.number().int().nonnegative().default(0),
 });
@@ -82,6 +84,10 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
       if (typeof faults.outage === 'number') faults.outage -= 1;
       options.log('bpjs sandbox: outage');
       return send(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Layanan BPJS sedang tidak tersedia.' });
+    }
+    if (faults.refuseRequests > 0) {
+      faults.refuseRequests -= 1;
+      return send(res, 400, { code: 'BATCH_REFUSED', message: 'Format permintaan ditolak BPJS.' });
     }
     const second = Math.floor(Date.now() / 1000);
     window = window.second === second ? { second, count: window.count + 1 } : { second, count: 1 };

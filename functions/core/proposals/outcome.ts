@@ -87,13 +87,14 @@ export async function redrive(
   if (p.status !== 'FAILED' && isFinal(p.status)) return { ok: false, reason: 'FINISHED' };
   const redrives = p.redrives + 1;
   const resumeAt = (p.status === 'FAILED' ? p.failure?.previousStatus : p.status) as ProposalStatus | undefined;
+  const name = `${p.id}-redrive-${redrives}`;
   await deps.proposals.change(p.id, {
     from: [p.status],
-    set: { status: resumeAt ?? 'RECEIVED', redrives },
+    set: { status: resumeAt ?? 'RECEIVED', redrives, activeExecution: name },
     remove: ['reason', 'failure'],
     audit: { action: 'PROPOSAL_REDRIVEN', actor: input.actor, from: p.status, to: resumeAt ?? 'RECEIVED', details: { redrives } },
   });
-  const { executionArn } = await deps.workflow.start(`${p.id}-redrive-${redrives}`, p.sourceEvent);
+  const { executionArn } = await deps.workflow.start(name, p.sourceEvent);
   return { ok: true, executionArn };
 }
 

@@ -94,6 +94,11 @@ export const Proposal = z.object({
   /** How many times the proposal was re-driven (each re-drive is a new execution name). */
   redrives: z.number().int().nonnegative().default(0),
   executionArn: z.string().optional(),
+  /**
+   * The name of the one execution allowed to move the proposal on. S3 can deliver an event twice,
+   * which starts a second execution; that one finds it is not the active one and stops.
+   */
+  activeExecution: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

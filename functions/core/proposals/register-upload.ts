@@ -13,7 +13,10 @@ export type RegisterUploadDeps = {
   now: () => Date;
 };
 
-export type Registered = { proposalId: string; accepted: boolean; status: Proposal['status'] };
+export type Registered = { proposalId: string; accepted: boolean; duplicate: boolean; status: Proposal['status'] };
+
+/** Execution names are the last part of an execution ARN. */
+export const executionName = (executionArn?: string) => executionArn?.split(':').pop();
 
 /** S3 object metadata a script or form may set on the upload, so answers reach the operator. */
 export const OPERATOR_EMAIL_METADATA = 'operator-email';
@@ -27,7 +30,11 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
   const upload = uploadOf(event);
   const id = proposalIdFor(upload);
   const existing = await deps.proposals.get(id);
-  if (existing) return { proposalId: id, accepted: existing.status !== 'INVALID', status: existing.status };
+  if (existing) {
+    // A re-drive names the execution it starts; any other execution for this upload is a repeated delivery.
+    const duplicate = existing.activeExecution !== undefined && existing.activeExecution !== executionName(executionArn);
+    return { proposalId: id, accepted: !duplicate && existing.status !== 'INVALID', duplicate, status: existing.status };
+  }
 
   const check = checkUploadKey(upload.key, deps);
   const head = await deps.uploads.head({ key: upload.key, versionId: upload.versionId });
@@ -49,6 +56,7 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     redrives: 0,
     sourceEvent: event,
     executionArn,
+    activeExecution: executionName(executionArn),
     createdAt: now,
     updatedAt: now,
   };
@@ -62,7 +70,7 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
   if (outcome === 'exists') {
     // Another delivery of the same event won the race; report what it recorded.
     const winner = await deps.proposals.get(id);
-    return { proposalId: id, accepted: winner?.status !== 'INVALID', status: winner?.status ?? proposal.status };
+    return { proposalId: id, accepted: false, duplicate: true, status: winner?.status ?? proposal.status };
   }
-  return { proposalId: id, accepted: check.ok, status: proposal.status };
+  return { proposalId: id, accepted: check.ok, duplicate: false, status: proposal.status };
 }

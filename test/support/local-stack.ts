@@ -1,0 +1,111 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { startLocalStack, type LocalStackOptions } from '../../infra/local/stack';
+
+/** Every port 0: the suite runs beside a stack that is already up. */
+export const FREE_PORTS = { s3: 0, dynamodb: 0, stepfunctions: 0, api: 0, smtp: 0, mail: 0, bpjs: 0 };
+
+/** The ports a running stack got, to start it again on the same ones (clients in this process keep their endpoints). */
+export function portsOf(info: TestStack['info']) {
+  const port = (url: string) => Number(new URL(url.replace(/^smtp:/, 'http:')).port);
+  return {
+    s3: port(info.s3.endpoint),
+    dynamodb: port(info.dynamodb.endpoint),
+    stepfunctions: port(info.stepfunctions.endpoint),
+    api: port(info.api),
+    smtp: port(info.mail.smtp),
+    mail: port(info.mail.web),
+    bpjs: port(info.bpjs),
+  };
+}
+
+export async function startTestStack(home = mkdtempSync(join(tmpdir(), 'jaring-test-')), options: LocalStackOptions = {}) {
+  const stack = await startLocalStack({ home, ports: FREE_PORTS, ...options });
+  const { info } = stack;
+  // A client with the SDK's defaults (streamed bodies go aws-chunked with a trailing checksum), as users' clients are.
+  const s3 = new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  return { ...stack, home, s3 };
+}
+export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
+
+export async function upload(stack: TestStack, key: string, body: Buffer | string, metadata?: Record<string, string>) {
+  const bytes = Buffer.from(body);
+  await stack.s3.send(
+    new PutObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: key, Body: Readable.from([bytes]), ContentLength: bytes.length, Metadata: metadata }),
+  );
+}
+
+export async function api<T = any>(stack: TestStack, path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await fetch(`${stack.info.api}${path}`, { redirect: 'manual', ...init });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* html or empty */
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** Polls the read API until the upload's proposal reaches one of `statuses`. */
+export async function waitForProposal(stack: TestStack, uploadKey: string, statuses: string[], timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: any;
+  while (Date.now() < deadline) {
+    const { body } = await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`);
+    last = body.proposals?.[0];
+    if (last && statuses.includes(last.status)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`Proposal for ${uploadKey} did not reach ${statuses.join('/')}; last seen: ${JSON.stringify(last)}`);
+}
+
+export async function mails(stack: TestStack): Promise<{ to: string[]; subject: string; text: string; html: string }[]> {
+  return (await fetch(stack.info.mail.messages)).json() as never;
+}
+
+/** Waits for a mail that satisfies `match` (the proposal's status changes just before its mail goes out). */
+export async function waitForMail(stack: TestStack, match: (m: { to: string[]; subject: string; text: string }) => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = (await mails(stack)).reverse().find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('Expected mail did not arrive');
+}
+
+/** The approval link the approver received for a proposal. */
+export async function approvalLink(stack: TestStack, proposalId: string): Promise<{ url: string; code: string }> {
+  const pattern = new RegExp(`(http\\S+/approvals/${proposalId}\\?code=([\\w-]+))`);
+  const mail = await waitForMail(stack, (m) => pattern.test(m.text));
+  const found = mail.text.match(pattern)!;
+  return { url: found[1]!, code: found[2]! };
+}
+
+export async function decide(stack: TestStack, proposalId: string, code: string, decision: 'APPROVED' | 'REJECTED', note?: string) {
+  return api(stack, `/approvals/${proposalId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code, decision, ...(note ? { note } : {}) }).toString(),
+  });
+}
+
+export async function bpjsFaults(stack: TestStack, faults: Record<string, unknown>) {
+  await fetch(`${stack.info.bpjs}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+}
+
+/** A proposal CSV as a village would make it (semicolons, Indonesian headers). */
+export function proposalCsv(rows: string[][], header = ['NIK', 'Nama Lengkap', 'Tgl Lahir', 'L/P', 'Pekerjaan']): string {
+  return [header, ...rows].map((r) => r.join(';')).join('\n') + '\n';
+}
+
+/** A valid NIK for Kapuas (62.03.01) with the given birth date and sex, and a serial. */
+export function nik(birth: string, sex: 'L' | 'P', serial: number): string {
+  const [d, m, y] = birth.split('-').map(Number) as [number, number, number];
+  const day = sex === 'P' ? d + 40 : d;
+  return `620301${String(day).padStart(2, '0')}${String(m).padStart(2, '0')}${String(y % 100).padStart(2, '0')}${String(serial).padStart(4, '0')}`;
+}
