@@ -5,7 +5,10 @@ import { z } from 'zod';
  * cdk.json. One typed place, read once by the app.
  */
 export const DeploymentConfig = z.object({
-  stage: z.string().regex(/^[a-z0-9-]+$/).default('dev'),
+  stage: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('dev'),
   /** Domain Jaring sends mail from; SES must verify it (the stack creates the identity). */
   mailDomain: z.string().default('jaring.example.go.id'),
   /** Where notices without a known operator go: the Dinas Sosial team. */

@@ -15,7 +15,12 @@ if (!file) {
 }
 const home = process.env.JARING_HOME ?? join(import.meta.dirname, '..', '.jaring');
 const info = JSON.parse(readFileSync(join(home, 'stack.json'), 'utf-8'));
-const s3 = new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const s3 = new S3Client({
+  endpoint: info.s3.endpoint,
+  region: info.region,
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
 const key = `proposals/${programmeId}/${villageCode}/${basename(file)}`;
 await s3.send(
   new PutObjectCommand({

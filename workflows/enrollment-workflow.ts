@@ -131,9 +131,7 @@ export class EnrollmentWorkflow extends Construct {
         .when(
           Condition.booleanEquals('$.accepted', true),
           validate.next(
-            new Choice(this, 'Any valid rows?')
-              .when(Condition.numberGreaterThan('$.valid', 0), awaitApproval.next(afterDecision))
-              .otherwise(notify),
+            new Choice(this, 'Any valid rows?').when(Condition.numberGreaterThan('$.valid', 0), awaitApproval.next(afterDecision)).otherwise(notify),
           ),
         )
         .otherwise(notify),

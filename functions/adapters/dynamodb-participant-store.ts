@@ -4,7 +4,6 @@ import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
 import { PARTICIPANT_INDEXES } from './table-design';
 
-
 /** DynamoDB's limit is 100 items per transaction; each participant takes two (itself and its audit event). */
 const PARTICIPANTS_PER_TRANSACTION = 25;
 
@@ -69,7 +68,11 @@ export class DynamoDbParticipantStore implements ParticipantStore {
         execution: context.execution,
         details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
       });
-      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.tables.audit, Item: { ...event, seq: `${at}#dup#${p.nik}`, day: at.slice(0, 10) } } }] }));
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Put: { TableName: this.tables.audit, Item: { ...event, seq: `${at}#dup#${p.nik}`, day: at.slice(0, 10) } } }],
+        }),
+      );
     }
   }
 

@@ -9,7 +9,6 @@ import { PROPOSAL_INDEXES } from './table-design';
 type Tables = { proposals: string; audit: string };
 type AuditInput = Omit<AuditEvent, 'entity' | 'at'>;
 
-
 /**
  * Proposals and their audit trail in DynamoDB. Every change goes in one transaction with its audit
  * event, so the history can never miss a state the proposal was in.
@@ -93,10 +92,12 @@ export class DynamoDbProposalStore implements ProposalStore {
     let condition = 'attribute_exists(id)';
     if (change.from?.length) {
       names['#status'] = 'status';
-      condition += ` AND #status IN (${change.from.map((s, i) => {
-        values[`:from${i}`] = s;
-        return `:from${i}`;
-      }).join(', ')})`;
+      condition += ` AND #status IN (${change.from
+        .map((s, i) => {
+          values[`:from${i}`] = s;
+          return `:from${i}`;
+        })
+        .join(', ')})`;
     }
     try {
       await this.db.send(

@@ -4,7 +4,7 @@ import { decideApproval, proposalUrl, sameSecret } from '../core/proposals/appro
 import { approvalPage, decisionPage } from '../core/proposals/approval-page';
 import { findProgramme } from '../core/programmes/catalogue';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
-import { now, proposals, workflow } from './wiring';
+import { ledger, now, proposals, uploads, workflow } from './wiring';
 
 const DecisionForm = z.object({
   code: z.string().min(1),
@@ -29,20 +29,34 @@ export const handler = httpHandler(async (event) => {
       return html(p ? 403 : 404, decisionPage('Tautan tidak berlaku', p ? REFUSALS.BAD_CODE[1] : REFUSALS.NOT_FOUND[1]));
     }
     const self = `${config().API_URL.replace(/\/$/, '')}/approvals/${p.id}`;
-    return html(200, approvalPage(p, findProgramme(p.programmeId), { action: self, report: p.report?.xlsx ? `${proposalUrl(config().API_URL, p.id)}/report` : undefined }, code));
+    return html(
+      200,
+      approvalPage(
+        p,
+        findProgramme(p.programmeId),
+        { action: self, report: p.report?.xlsx ? `${proposalUrl(config().API_URL, p.id)}/report` : undefined },
+        code,
+      ),
+    );
   }
 
   const form = DecisionForm.parse(readFields(event));
   if (form.decision === 'REJECTED' && !form.note?.trim()) {
     throw new HttpError(400, 'NOTE_REQUIRED', 'Mohon tuliskan alasan penolakan agar desa dapat memperbaikinya.');
   }
-  const result = await decideApproval({ proposals: proposals(), workflow: workflow(), findProgramme, now }, { proposalId: id, ...form });
+  const result = await decideApproval(
+    { proposals: proposals(), workflow: workflow(), ledger: ledger(), objects: uploads(), findProgramme, now },
+    { proposalId: id, ...form },
+  );
   if (!result.ok) {
     const [status, message] = REFUSALS[result.reason];
-    return wantsHtml(event) ? html(status, decisionPage('Keputusan tidak dicatat', message)) : json(status, { error: result.reason, message, status: result.proposal?.status });
+    return wantsHtml(event)
+      ? html(status, decisionPage('Keputusan tidak dicatat', message))
+      : json(status, { error: result.reason, message, status: result.proposal?.status });
   }
-  const message = form.decision === 'APPROVED' ? 'Usulan disetujui. Pekerja akan diajukan ke BPJS Ketenagakerjaan.' : 'Usulan ditolak. Desa akan menerima pemberitahuan beserta catatan Anda.';
-  return wantsHtml(event)
-    ? html(200, decisionPage('Keputusan dicatat', message))
-    : json(200, { proposalId: id, status: result.proposal.status, message });
+  const message =
+    form.decision === 'APPROVED'
+      ? 'Usulan disetujui. Pekerja akan diajukan ke BPJS Ketenagakerjaan.'
+      : 'Usulan ditolak. Desa akan menerima pemberitahuan beserta catatan Anda.';
+  return wantsHtml(event) ? html(200, decisionPage('Keputusan dicatat', message)) : json(200, { proposalId: id, status: result.proposal.status, message });
 });

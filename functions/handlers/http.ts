@@ -15,7 +15,11 @@ export const json = (statusCode: number, body: unknown): HttpResult => ({
 
 export const html = (statusCode: number, body: string): HttpResult => ({
   statusCode,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'", ...SECURITY_HEADERS },
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    ...SECURITY_HEADERS,
+  },
   body,
 });
 

@@ -4,6 +4,7 @@ import { config } from '../config';
 import { documentClient } from '../adapters/dynamodb-client';
 import { DynamoDbParticipantStore } from '../adapters/dynamodb-participant-store';
 import { DynamoDbProposalStore } from '../adapters/dynamodb-proposal-store';
+import { DynamoDbQuotaLedger } from '../adapters/dynamodb-quota-ledger';
 import { HttpBpjsGateway } from '../adapters/http-bpjs-gateway';
 import { s3Client, S3ObjectStore } from '../adapters/s3-object-store';
 import { SesMailer } from '../adapters/ses-mailer';
@@ -22,7 +23,10 @@ function once<T>(make: () => T): () => T {
 }
 
 export const proposals = once(() => new DynamoDbProposalStore(documentClient, { proposals: config().PROPOSALS_TABLE, audit: config().AUDIT_TABLE }));
-export const participants = once(() => new DynamoDbParticipantStore(documentClient, { participants: config().PARTICIPANTS_TABLE, audit: config().AUDIT_TABLE }));
+export const participants = once(
+  () => new DynamoDbParticipantStore(documentClient, { participants: config().PARTICIPANTS_TABLE, audit: config().AUDIT_TABLE }),
+);
+export const ledger = once(() => new DynamoDbQuotaLedger(documentClient, config().QUOTAS_TABLE));
 export const uploads = once(() => new S3ObjectStore(s3Client, config().UPLOADS_BUCKET));
 export const workflow = once(() => new SfnWorkflow(new SFNClient({}), config().STATE_MACHINE_ARN));
 export const bpjs = once(() => new HttpBpjsGateway(config().BPJS_URL));

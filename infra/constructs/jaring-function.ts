@@ -20,6 +20,8 @@ export type JaringFunctionProps = {
   timeout?: Duration;
   memorySize?: number;
   environment?: Record<string, string>;
+  /** Extra Node.js flags, e.g. a heap cap for a function that streams large files. */
+  nodeOptions?: string;
 };
 
 /**
@@ -39,7 +41,7 @@ export class JaringFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 512,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: ['--enable-source-maps', props.nodeOptions].filter(Boolean).join(' '), ...props.environment },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
       bundling: {

@@ -20,7 +20,11 @@ export const SandboxFaults = z.object({
 });
 export type SandboxFaults = z.infer<typeof SandboxFaults>;
 
-type State = { nextKpj: number; participants: Record<string, { kpj: string; reference: string; programmeId: string }>; registrations: Record<string, RegistrationResponse> };
+type State = {
+  nextKpj: number;
+  participants: Record<string, { kpj: string; reference: string; programmeId: string }>;
+  registrations: Record<string, RegistrationResponse>;
+};
 
 /**
  * A stand-in for BPJS Ketenagakerjaan that behaves like a remote service: it issues KPJ numbers,
@@ -71,7 +75,8 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
       if (req.method === 'POST' || req.method === 'PUT') faults = SandboxFaults.parse(body ?? {});
       return send(res, 200, faults);
     }
-    if (url.pathname === '/_sandbox/state') return send(res, 200, { participants: Object.keys(state.participants).length, registrations: Object.keys(state.registrations).length });
+    if (url.pathname === '/_sandbox/state')
+      return send(res, 200, { participants: Object.keys(state.participants).length, registrations: Object.keys(state.registrations).length });
     const participant = url.pathname.match(/^\/v1\/participants\/([^/]+)\/(\d{16})$/);
     if (participant && req.method === 'GET') {
       const found = state.participants[`${participant[1]}#${participant[2]}`];

@@ -1,4 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,7 +53,10 @@ export async function startDynamoDbLocal(options: { port: number; dataDir: strin
 export async function createTablesFromTemplates(client: DynamoDBClient, resources: LocalResources): Promise<string[]> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   const created: string[] = [];
-  for (const { stack, logicalId, resource } of [...resources.resourcesOfType('AWS::DynamoDB::GlobalTable'), ...resources.resourcesOfType('AWS::DynamoDB::Table')]) {
+  for (const { stack, logicalId, resource } of [
+    ...resources.resourcesOfType('AWS::DynamoDB::GlobalTable'),
+    ...resources.resourcesOfType('AWS::DynamoDB::Table'),
+  ]) {
     const props = resources.resolve(stack, resource.Properties ?? {});
     const TableName = resources.ref(logicalId);
     if (existing.has(TableName)) continue;
@@ -55,13 +65,18 @@ export async function createTablesFromTemplates(client: DynamoDBClient, resource
       KeySchema: props.KeySchema,
       AttributeDefinitions: props.AttributeDefinitions,
       BillingMode: 'PAY_PER_REQUEST',
-      GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((g: any) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection ?? { ProjectionType: 'ALL' } })),
+      GlobalSecondaryIndexes: props.GlobalSecondaryIndexes?.map((g: any) => ({
+        IndexName: g.IndexName,
+        KeySchema: g.KeySchema,
+        Projection: g.Projection ?? { ProjectionType: 'ALL' },
+      })),
       LocalSecondaryIndexes: props.LocalSecondaryIndexes,
     };
     await client.send(new CreateTableCommand(input));
     await waitFor(async () => (await client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus === 'ACTIVE', `table ${TableName}`);
     const ttl = props.TimeToLiveSpecification;
-    if (ttl?.Enabled) await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.AttributeName } }));
+    if (ttl?.Enabled)
+      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.AttributeName } }));
     created.push(TableName);
   }
   return created;

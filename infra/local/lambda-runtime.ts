@@ -4,7 +4,16 @@ import { pathToFileURL } from 'node:url';
 import { ENTRY_METADATA, PROJECT_ROOT } from '../constructs/jaring-function';
 import type { LocalResources } from './resources';
 
-export type LocalFunction = { logicalId: string; name: string; arn: string; entry: string; exportName: string; timeoutSeconds: number; memorySize: number; environment: Record<string, string> };
+export type LocalFunction = {
+  logicalId: string;
+  name: string;
+  arn: string;
+  entry: string;
+  exportName: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, string>;
+};
 
 /** What a failed invocation reports, as the Lambda runtime does: Step Functions matches on errorType. */
 export class LambdaInvocationError extends Error {
@@ -42,7 +51,9 @@ export class LambdaRuntime {
         name: logicalId,
         arn: resources.getAtt(logicalId, 'Arn'),
         entry: resolve(PROJECT_ROOT, entry),
-        exportName: String(props.Handler ?? 'index.handler').split('.').pop()!,
+        exportName: String(props.Handler ?? 'index.handler')
+          .split('.')
+          .pop()!,
         timeoutSeconds: Number(props.Timeout ?? 3),
         memorySize: Number(props.MemorySize ?? 128),
         environment: props.Environment?.Variables ?? {},
@@ -64,6 +75,8 @@ export class LambdaRuntime {
     const env: Record<string, string> = {};
     for (const fn of this.functions.values()) {
       for (const [k, v] of Object.entries(fn.environment)) {
+        // Node flags (a heap cap) shape a Lambda's own process; in-process they mean nothing.
+        if (k === 'NODE_OPTIONS') continue;
         if (k in env && env[k] !== v) throw new Error(`Functions disagree on ${k}: the local stack runs them in one process and needs one value`);
         env[k] = v;
       }

@@ -77,7 +77,10 @@ export async function startMailInbox(options: { smtpPort: number; webPort: numbe
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     const rows = [...messages]
       .reverse()
-      .map((m) => `<tr><td>${esc(m.date.replace('T', ' ').slice(0, 19))}</td><td>${esc(m.to.join(', '))}</td><td><a href="/messages/${m.id}">${esc(m.subject)}</a></td></tr>`)
+      .map(
+        (m) =>
+          `<tr><td>${esc(m.date.replace('T', ' ').slice(0, 19))}</td><td>${esc(m.to.join(', '))}</td><td><a href="/messages/${m.id}">${esc(m.subject)}</a></td></tr>`,
+      )
       .join('');
     res.end(`<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Kotak surat lokal - Jaring</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}</style></head>

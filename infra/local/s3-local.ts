@@ -24,22 +24,31 @@ export async function startS3Local(options: { port: number; dataDir: string; buc
     vhostBuckets: false,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
-  s3rver.on('event', (event: { Records: { eventName: string; requestParameters?: { sourceIPAddress?: string }; s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer: string } } }[] }) => {
-    for (const record of event.Records) {
-      if (!record.eventName.startsWith('ObjectCreated')) continue;
-      const { bucket, object } = record.s3;
-      options.onObjectCreated({
-        bucket: bucket.name,
-        key: object.key,
-        size: object.size,
-        etag: object.eTag,
-        // s3rver's sequencer is the time in ms; two puts in one ms would collide, so add a counter.
-        sequencer: `${object.sequencer}${String(nextSequence()).padStart(6, '0')}`,
-        eventName: record.eventName,
-        sourceIp: record.requestParameters?.sourceIPAddress,
-      });
-    }
-  });
+  s3rver.on(
+    'event',
+    (event: {
+      Records: {
+        eventName: string;
+        requestParameters?: { sourceIPAddress?: string };
+        s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer: string } };
+      }[];
+    }) => {
+      for (const record of event.Records) {
+        if (!record.eventName.startsWith('ObjectCreated')) continue;
+        const { bucket, object } = record.s3;
+        options.onObjectCreated({
+          bucket: bucket.name,
+          key: object.key,
+          size: object.size,
+          etag: object.eTag,
+          // s3rver's sequencer is the time in ms; two puts in one ms would collide, so add a counter.
+          sequencer: `${object.sequencer}${String(nextSequence()).padStart(6, '0')}`,
+          eventName: record.eventName,
+          sourceIp: record.requestParameters?.sourceIPAddress,
+        });
+      }
+    },
+  );
   const inner = (await s3rver.run()) as AddressInfo;
 
   const proxy: Server = createServer((req, res) => {
@@ -71,7 +80,9 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
   if (typeof headers.authorization === 'string') {
     headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`).replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
   }
-  const path = (req.url ?? '/').replace(/X-Amz-Credential=[^%&]+(%2F|\/)/, `X-Amz-Credential=${S3RVER_KEY}$1`).replace(/AWSAccessKeyId=[^&]+/, `AWSAccessKeyId=${S3RVER_KEY}`);
+  const path = (req.url ?? '/')
+    .replace(/X-Amz-Credential=[^%&]+(%2F|\/)/, `X-Amz-Credential=${S3RVER_KEY}$1`)
+    .replace(/AWSAccessKeyId=[^&]+/, `AWSAccessKeyId=${S3RVER_KEY}`);
   let body: Buffer | undefined;
   const encoding = String(headers['content-encoding'] ?? '');
   const sha = String(headers['x-amz-content-sha256'] ?? '');
@@ -81,7 +92,10 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
     const bad = mismatchedChecksum(payload, { ...pick(headers), ...trailers });
     if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
     body = payload;
-    const rest = encoding.split(',').map((s) => s.trim()).filter((s) => s && s !== 'aws-chunked');
+    const rest = encoding
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s && s !== 'aws-chunked');
     if (rest.length) headers['content-encoding'] = rest.join(',');
     else delete headers['content-encoding'];
     for (const h of ['x-amz-decoded-content-length', 'x-amz-trailer', 'transfer-encoding']) delete headers[h];

@@ -135,7 +135,14 @@ export class LocalStepFunctions {
         const list = [...this.executions.values()]
           .filter((e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter))
           .sort((a, b) => b.startDate - a.startDate)
-          .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({ executionArn, stateMachineArn, name, status, startDate, stopDate }));
+          .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({
+            executionArn,
+            stateMachineArn,
+            name,
+            status,
+            startDate,
+            stopDate,
+          }));
         return { executions: list };
       }
       case 'GetExecutionHistory': {
@@ -159,7 +166,15 @@ export class LocalStepFunctions {
       case 'DescribeStateMachine': {
         const m = this.machines.get(body.stateMachineArn);
         if (!m) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
-        return { stateMachineArn: m.arn, name: m.name, status: 'ACTIVE', definition: JSON.stringify(m.definition), roleArn: 'arn:aws:iam::000000000000:role/local', type: 'STANDARD', creationDate: 0 };
+        return {
+          stateMachineArn: m.arn,
+          name: m.name,
+          status: 'ACTIVE',
+          definition: JSON.stringify(m.definition),
+          roleArn: 'arn:aws:iam::000000000000:role/local',
+          type: 'STANDARD',
+          creationDate: 0,
+        };
       }
       default:
         throw new SfnError('UnknownOperationException', `The local stack does not serve ${operation}`);
@@ -203,7 +218,13 @@ export class LocalStepFunctions {
     }
     const mint = () => this.mintToken(execution.executionArn);
     const context = {
-      Execution: { Id: execution.executionArn, Name: execution.name, Input: input, StartTime: new Date(execution.startDate * 1000).toISOString(), RoleArn: 'arn:aws:iam::000000000000:role/local' },
+      Execution: {
+        Id: execution.executionArn,
+        Name: execution.name,
+        Input: input,
+        StartTime: new Date(execution.startDate * 1000).toISOString(),
+        RoleArn: 'arn:aws:iam::000000000000:role/local',
+      },
       StateMachine: { Id: machine.arn, Name: machine.name },
       get Task() {
         return {
@@ -300,7 +321,11 @@ export class LocalStepFunctions {
       const e = event;
       switch (e.type) {
         case 'ExecutionStarted':
-          add('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(e.input), roleArn: 'arn:aws:iam::000000000000:role/local' } }, e.timestamp);
+          add(
+            'ExecutionStarted',
+            { executionStartedEventDetails: { input: JSON.stringify(e.input), roleArn: 'arn:aws:iam::000000000000:role/local' } },
+            e.timestamp,
+          );
           break;
         case 'ExecutionSucceeded':
           add('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(e.output) } }, e.timestamp);
@@ -312,21 +337,45 @@ export class LocalStepFunctions {
           add('ExecutionAborted', { executionAbortedEventDetails: {} }, e.timestamp);
           break;
         case 'StateEntered':
-          add(`${stateType(e.state.type)}StateEntered`, { stateEnteredEventDetails: { name: e.state.name, input: JSON.stringify(e.state.input) } }, e.timestamp);
+          add(
+            `${stateType(e.state.type)}StateEntered`,
+            { stateEnteredEventDetails: { name: e.state.name, input: JSON.stringify(e.state.input) } },
+            e.timestamp,
+          );
           break;
         case 'StateExited':
-          add(`${stateType(e.state.type)}StateExited`, { stateExitedEventDetails: { name: e.state.name, output: JSON.stringify(e.state.output ?? null) } }, e.timestamp);
+          add(
+            `${stateType(e.state.type)}StateExited`,
+            { stateExitedEventDetails: { name: e.state.name, output: JSON.stringify(e.state.output ?? null) } },
+            e.timestamp,
+          );
           break;
         case 'StateFailed':
           if (e.Error === 'States.Timeout') {
             // A task that timed out no longer waits: its token answers TaskTimedOut from now on.
             for (const [token, w] of this.waiters) if (w.executionArn === execution.executionArn) this.waiters.delete(token);
           }
-          add('TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: e.state.name, error: e.Error, cause: String(e.Cause ?? '') } }, e.timestamp);
+          add(
+            'TaskFailed',
+            { taskFailedEventDetails: { resourceType: 'lambda', resource: e.state.name, error: e.Error, cause: String(e.Cause ?? '') } },
+            e.timestamp,
+          );
           break;
         case 'StateRetried':
           // AWS shows a retry as the task being scheduled again; the attempt number is kept for readers.
-          add('TaskScheduled', { taskScheduledEventDetails: { resourceType: 'lambda', resource: e.state.name, region: 'local', parameters: JSON.stringify(e.state.input), retryAttempt: e.retry.attempt } }, e.timestamp);
+          add(
+            'TaskScheduled',
+            {
+              taskScheduledEventDetails: {
+                resourceType: 'lambda',
+                resource: e.state.name,
+                region: 'local',
+                parameters: JSON.stringify(e.state.input),
+                retryAttempt: e.retry.attempt,
+              },
+            },
+            e.timestamp,
+          );
           break;
         default:
           break;
@@ -350,7 +399,8 @@ export class LocalStepFunctions {
       const saved = JSON.parse(readFileSync(this.file, 'utf-8')) as Execution[];
       for (const e of saved) {
         // The engine keeps nothing across restarts: what was running stopped with the stack.
-        if (e.status === 'RUNNING') Object.assign(e, { status: 'ABORTED', stopDate: Date.now() / 1000, cause: 'The local stack stopped while this execution ran.' });
+        if (e.status === 'RUNNING')
+          Object.assign(e, { status: 'ABORTED', stopDate: Date.now() / 1000, cause: 'The local stack stopped while this execution ran.' });
         this.executions.set(e.executionArn, e);
       }
     } catch {
@@ -374,7 +424,10 @@ function findTokens(value: unknown, known: (t: string) => boolean): string[] {
 function assertTimeoutsFit(definition: Record<string, any>, arn: string) {
   const limit = Math.floor((2 ** 31 - 1) / 1000);
   const states = Object.entries((definition.States ?? {}) as Record<string, { TimeoutSeconds?: number }>);
-  for (const [name, seconds] of [['(state machine)', definition.TimeoutSeconds], ...states.map(([n, s]) => [n, s.TimeoutSeconds])] as [string, number | undefined][]) {
+  for (const [name, seconds] of [['(state machine)', definition.TimeoutSeconds], ...states.map(([n, s]) => [n, s.TimeoutSeconds])] as [
+    string,
+    number | undefined,
+  ][]) {
     if (seconds && seconds > limit) throw new Error(`${arn} ${name}: TimeoutSeconds ${seconds} exceeds what the local engine can time (${limit} s)`);
   }
 }

@@ -56,14 +56,32 @@ export class StatelessStack extends Stack {
       OPS_EMAIL: config.opsEmail,
       API_URL: api.apiEndpoint,
     };
-    const fn = (id: string, entry: string, description: string, extra: { env?: Record<string, string>; timeout?: Duration; memorySize?: number } = {}) =>
-      new JaringFunction(this, id, { entry, description, environment: { ...common, ...extra.env }, timeout: extra.timeout, memorySize: extra.memorySize });
+    const fn = (
+      id: string,
+      entry: string,
+      description: string,
+      extra: { env?: Record<string, string>; timeout?: Duration; memorySize?: number; nodeOptions?: string } = {},
+    ) =>
+      new JaringFunction(this, id, {
+        entry,
+        description,
+        environment: { ...common, ...extra.env },
+        timeout: extra.timeout,
+        memorySize: extra.memorySize,
+        nodeOptions: extra.nodeOptions,
+      });
 
-    const registerUpload = fn('RegisterUploadFunction', 'functions/handlers/register-upload.ts', 'Records an uploaded proposal (idempotent per object version)');
+    const registerUpload = fn(
+      'RegisterUploadFunction',
+      'functions/handlers/register-upload.ts',
+      'Records an uploaded proposal (idempotent per object version)',
+    );
     const validateProposal = fn('ValidateProposalFunction', 'functions/handlers/validate-proposal.ts', 'Validates every row and writes the report', {
-      env: { PARTICIPANTS_TABLE: stateful.participants.tableName, QUOTAS_TABLE: stateful.quotas.tableName },
+      env: { QUOTAS_TABLE: stateful.quotas.tableName, STATE_MACHINE_ARN: stateMachineArn },
       timeout: Duration.minutes(10),
       memorySize: 512,
+      // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
+      nodeOptions: '--max-old-space-size=300',
     });
     const requestApproval = fn('RequestApprovalFunction', 'functions/handlers/request-approval.ts', 'Mails the approval link and parks the task token');
     const resolveApprovalTimeout = fn('ResolveApprovalTimeoutFunction', 'functions/handlers/resolve-approval-timeout.ts', 'Expires a proposal nobody decided', {
@@ -74,7 +92,7 @@ export class StatelessStack extends Stack {
       timeout: Duration.minutes(10),
     });
     const recordParticipants = fn('RecordParticipantsFunction', 'functions/handlers/record-participants.ts', 'Records registered workers as participants', {
-      env: { PARTICIPANTS_TABLE: stateful.participants.tableName },
+      env: { PARTICIPANTS_TABLE: stateful.participants.tableName, QUOTAS_TABLE: stateful.quotas.tableName },
       timeout: Duration.minutes(10),
     });
     const notify = fn('NotifyFunction', 'functions/handlers/notify.ts', 'Tells the village how its proposal ended');
@@ -87,13 +105,34 @@ export class StatelessStack extends Stack {
     });
 
     // Least privilege, per function: what each stage touches and nothing else.
-    for (const f of [registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed, apiApprovals]) {
+    for (const f of [
+      registerUpload,
+      validateProposal,
+      requestApproval,
+      resolveApprovalTimeout,
+      submitToBpjs,
+      recordParticipants,
+      notify,
+      markFailed,
+      apiApprovals,
+    ]) {
       stateful.proposals.grantReadWriteData(f);
     }
     stateful.proposals.grantReadData(apiProposals);
     stateful.proposals.grantWriteData(apiProposals); // re-drive records its decision on the proposal
     // The audit trail is append-only: functions may add events, never change or delete them.
-    for (const f of [registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed, apiProposals, apiApprovals]) {
+    for (const f of [
+      registerUpload,
+      validateProposal,
+      requestApproval,
+      resolveApprovalTimeout,
+      submitToBpjs,
+      recordParticipants,
+      notify,
+      markFailed,
+      apiProposals,
+      apiApprovals,
+    ]) {
       f.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.audit.tableArn] }));
     }
     stateful.audit.grantReadData(apiProposals);
@@ -101,15 +140,17 @@ export class StatelessStack extends Stack {
     stateful.uploads.grantReadWrite(validateProposal);
     stateful.uploads.grantReadWrite(submitToBpjs);
     stateful.uploads.grantRead(recordParticipants);
+    stateful.uploads.grantRead(resolveApprovalTimeout);
+    stateful.uploads.grantRead(apiApprovals);
     stateful.uploads.grantRead(apiProposals);
-    stateful.participants.grantReadData(validateProposal);
     stateful.participants.grantReadWriteData(recordParticipants);
     stateful.participants.grantReadData(apiProposals);
     stateful.quotas.grantReadWriteData(validateProposal);
     stateful.quotas.grantReadWriteData(resolveApprovalTimeout);
     stateful.quotas.grantReadWriteData(apiApprovals);
+    stateful.quotas.grantReadWriteData(recordParticipants);
     for (const f of [requestApproval, notify]) mailIdentity.grantSendEmail(f);
-    for (const f of [requestApproval, apiApprovals]) {
+    for (const f of [requestApproval, apiApprovals, validateProposal]) {
       f.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }));
     }
     apiProposals.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }));
@@ -138,7 +179,13 @@ export class StatelessStack extends Stack {
     const stage = api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
-      format: JSON.stringify({ requestId: '$context.requestId', ip: '$context.identity.sourceIp', route: '$context.routeKey', status: '$context.status', time: '$context.requestTime' }),
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        route: '$context.routeKey',
+        status: '$context.status',
+        time: '$context.requestTime',
+      }),
     };
 
     this.stateMachineArn = workflow.stateMachine.stateMachineArn;
@@ -151,7 +198,7 @@ export class StatelessStack extends Stack {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), and the workflow invoking its own functions\' versions.',
+          "Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), and the workflow invoking its own functions' versions.",
       },
       { id: 'AwsSolutions-L1', reason: 'Node.js 22 is what the local stack runs the same handlers on; the two move together.' },
       {

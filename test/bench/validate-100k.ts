@@ -33,7 +33,18 @@ async function generate() {
     const day = (i % 28) + 1;
     const female = i % 2 === 0;
     const nik = `620301${String(day + (female ? 40 : 0)).padStart(2, '0')}0585${String(i % 9999 || 1).padStart(4, '0')}`;
-    const row = sheet.addRow([i, nik, `Pekerja ${'abcdefghij'[i % 10]}${'klmnopqrst'[Math.floor(i / 10) % 10]} Santoso`, 'Kuala Kapuas', new Date(Date.UTC(1985, 4, day)), female ? 'P' : 'L', occupations[i % 5], `RT ${i % 20} Desa Selat`, `0812${String(i).padStart(8, '0')}`, (i % 10) + 1]);
+    const row = sheet.addRow([
+      i,
+      nik,
+      `Pekerja ${'abcdefghij'[i % 10]}${'klmnopqrst'[Math.floor(i / 10) % 10]} Santoso`,
+      'Kuala Kapuas',
+      new Date(Date.UTC(1985, 4, day)),
+      female ? 'P' : 'L',
+      occupations[i % 5],
+      `RT ${i % 20} Desa Selat`,
+      `0812${String(i).padStart(8, '0')}`,
+      (i % 10) + 1,
+    ]);
     row.getCell(5).numFmt = 'dd-mm-yyyy';
     row.commit();
   }
@@ -66,14 +77,23 @@ try {
   const again = await openProposalSheet(source);
   const out = createWriteStream(join(dir, 'laporan.xlsx'));
   await writeReportXlsx(out as Writable, {
-    report: { proposalId: 'bench', programmeId: programme.id, villageCode: '62.03.01.1007', fileName: 'usulan.xlsx', generatedAt: new Date().toISOString(), counts },
+    report: {
+      proposalId: 'bench',
+      programmeId: programme.id,
+      villageCode: '62.03.01.1007',
+      fileName: 'usulan.xlsx',
+      generatedAt: new Date().toISOString(),
+      counts,
+    },
     header: again.header,
     rows: again.rows,
     verdictOf: (r) => byRow.get(r),
   });
   await new Promise((resolve) => out.on('close', resolve));
   console.log(`validated in ${validated} ms, report in ${Date.now() - t - validated} ms; counts ${JSON.stringify(counts)}`);
-  console.log(`report: ${mb(statSync(join(dir, 'laporan.xlsx')).size)}; peak RSS ${mb(peak)} (process.resourceUsage maxRSS ${mb(process.resourceUsage().maxRSS * 1024)})`);
+  console.log(
+    `report: ${mb(statSync(join(dir, 'laporan.xlsx')).size)}; peak RSS ${mb(peak)} (process.resourceUsage maxRSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
+  );
 } finally {
   clearInterval(sampler);
   rmSync(dir, { recursive: true, force: true });

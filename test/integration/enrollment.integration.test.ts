@@ -1,7 +1,20 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, approvalLink, bpjsFaults, decide, mails, nik, proposalCsv, startTestStack, upload, waitForMail, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  approvalLink,
+  bpjsFaults,
+  decide,
+  mails,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForMail,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 const village = '62.03.01.2011';
 const key = (name: string, programme = 'kapuas-2026-apbd', code = village) => `proposals/${programme}/${code}/${name}`;
@@ -62,11 +75,19 @@ describe('enrollment through the local stack', () => {
     const history = await api(stack, `/proposals/${waiting.id}/history`);
     const actions = history.body.events.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['UPLOAD_RECEIVED', 'VALIDATION_STARTED', 'VALIDATION_PASSED', 'APPROVAL_REQUESTED', 'PROPOSAL_APPROVED', 'BPJS_SUBMISSION_STARTED', 'PARTICIPANTS_RECORDED', 'OUTCOME_MAIL_SENT']),
+      expect.arrayContaining([
+        'UPLOAD_RECEIVED',
+        'VALIDATION_STARTED',
+        'VALIDATION_PASSED',
+        'APPROVAL_REQUESTED',
+        'PROPOSAL_APPROVED',
+        'BPJS_SUBMISSION_STARTED',
+        'PARTICIPANTS_RECORDED',
+        'OUTCOME_MAIL_SENT',
+      ]),
     );
     for (const e of history.body.events) expect(e).toMatchObject({ entity: `proposal#${waiting.id}`, actor: expect.any(String), at: expect.any(String) });
     expect(history.body.events.find((e: { action: string }) => e.action === 'PROPOSAL_APPROVED').actor).toBe('approver:kepala.dinsos@kapuaskab.go.id');
-
 
     // The execution is visible through the Step Functions API, as in AWS.
     const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }));
@@ -125,7 +146,7 @@ describe('enrollment through the local stack', () => {
     expect(p).toMatchObject({ rows: 1, valid: 0, invalid: 1, reason: { code: 'NO_VALID_ROWS' } });
     const report = await api(stack, `/proposals/${p.id}/report?format=json`);
     expect(report.status).toBe(302);
-    const json = (await (await fetch(report.headers.get("location")!)).json()) as { rows: unknown[] };
+    const json = (await (await fetch(report.headers.get('location')!)).json()) as { rows: unknown[] };
     expect(json.rows[0]).toMatchObject({ row: 2, status: 'invalid', errors: [expect.objectContaining({ code: 'NIK_SCIENTIFIC' })] });
   });
 

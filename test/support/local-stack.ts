@@ -26,7 +26,12 @@ export async function startTestStack(home = mkdtempSync(join(tmpdir(), 'jaring-t
   const stack = await startLocalStack({ home, ports: FREE_PORTS, ...options });
   const { info } = stack;
   // A client with the SDK's defaults (streamed bodies go aws-chunked with a trailing checksum), as users' clients are.
-  const s3 = new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: info.s3.endpoint,
+    region: info.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   return { ...stack, home, s3 };
 }
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;

@@ -16,7 +16,10 @@ export const RegistrationRequest = z.object({
   coverageStart: z.string(),
   coverageEnd: z.string(),
   benefits: z.array(z.string()),
-  workers: z.array(Worker.pick({ nik: true, name: true, birthDate: true, sex: true, occupation: true })).min(1).max(MAX_BATCH_SIZE),
+  workers: z
+    .array(Worker.pick({ nik: true, name: true, birthDate: true, sex: true, occupation: true }))
+    .min(1)
+    .max(MAX_BATCH_SIZE),
 });
 export type RegistrationRequest = z.infer<typeof RegistrationRequest>;
 

@@ -1,5 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Mailer } from '../../ports/mailer';
+import type { ObjectStore } from '../../ports/object-store';
+import type { QuotaLedger } from '../../ports/quota-ledger';
+import { releaseReservations } from './reservations';
 import { ProposalStatusConflictError, type ProposalStore } from '../../ports/proposal-store';
 import { StaleTaskTokenError, type WorkflowCallbacks } from '../../ports/workflow';
 import type { Programme } from '../programmes/programme';
@@ -7,7 +10,7 @@ import { approvalRequestMail } from './mails';
 import type { Proposal } from './proposal';
 
 export type Decision = 'APPROVED' | 'REJECTED';
-export type ApprovalOutcome = { proposalId: string; decision: Decision | 'EXPIRED' };
+export type ApprovalOutcome = { proposalId: string; decision: Decision | 'EXPIRED' | 'SUPERSEDED' };
 
 export const approvalUrl = (apiUrl: string, p: Proposal) => `${apiUrl.replace(/\/$/, '')}/approvals/${p.id}?code=${p.approval?.code ?? ''}`;
 export const proposalUrl = (apiUrl: string, id: string) => `${apiUrl.replace(/\/$/, '')}/proposals/${id}`;
@@ -53,7 +56,12 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
     },
   });
   if (waiting.approval?.mailedAt) return;
-  const mail = approvalRequestMail(waiting, programme, approvalUrl(deps.apiUrl, waiting), waiting.report ? `${proposalUrl(deps.apiUrl, p.id)}/report` : undefined);
+  const mail = approvalRequestMail(
+    waiting,
+    programme,
+    approvalUrl(deps.apiUrl, waiting),
+    waiting.report ? `${proposalUrl(deps.apiUrl, p.id)}/report` : undefined,
+  );
   const { messageId } = await deps.mailer.send(mail);
   await deps.proposals.change(p.id, {
     from: ['AWAITING_APPROVAL'],
@@ -62,17 +70,26 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
   });
 }
 
-export type DecideDeps = { proposals: ProposalStore; workflow: WorkflowCallbacks; findProgramme: (id: string) => Programme | undefined; now: () => Date };
+export type DecideDeps = {
+  proposals: ProposalStore;
+  workflow: WorkflowCallbacks;
+  ledger: QuotaLedger;
+  objects: ObjectStore;
+  findProgramme: (id: string) => Programme | undefined;
+  now: () => Date;
+};
 
 export type DecisionResult =
-  | { ok: true; proposal: Proposal }
-  | { ok: false; reason: 'NOT_FOUND' | 'BAD_CODE' | 'ALREADY_DECIDED' | 'NOT_AWAITING'; proposal?: Proposal };
+  { ok: true; proposal: Proposal } | { ok: false; reason: 'NOT_FOUND' | 'BAD_CODE' | 'ALREADY_DECIDED' | 'NOT_AWAITING'; proposal?: Proposal };
 
 /**
  * The approver's answer from the approval page. The link's code proves its holder received the
  * mail sent to the programme's approver, so the decision is recorded in that approver's name.
  */
-export async function decideApproval(deps: DecideDeps, input: { proposalId: string; code: string; decision: Decision; note?: string }): Promise<DecisionResult> {
+export async function decideApproval(
+  deps: DecideDeps,
+  input: { proposalId: string; code: string; decision: Decision; note?: string },
+): Promise<DecisionResult> {
   const p = await deps.proposals.get(input.proposalId);
   if (!p) return { ok: false, reason: 'NOT_FOUND' };
   const approver = deps.findProgramme(p.programmeId)?.approverEmail ?? 'approval-link';
@@ -99,6 +116,12 @@ export async function decideApproval(deps: DecideDeps, input: { proposalId: stri
     if (error instanceof ProposalStatusConflictError) return { ok: false, reason: 'ALREADY_DECIDED', proposal: await deps.proposals.get(p.id) };
     throw error;
   }
+  const programme = deps.findProgramme(p.programmeId);
+  if (input.decision === 'REJECTED' && programme) {
+    // A rejected proposal gives its quota and its people back for other proposals.
+    const released = await releaseReservations(deps, decided, programme);
+    await deps.proposals.record(p.id, { action: 'RESERVATIONS_RELEASED', actor: 'system:approvals', details: { people: released } });
+  }
   if (p.approval.taskToken) {
     try {
       await deps.workflow.succeed(p.approval.taskToken, { proposalId: p.id, decision: input.decision } satisfies ApprovalOutcome);
@@ -115,7 +138,9 @@ export async function decideApproval(deps: DecideDeps, input: { proposalId: stri
  * The approval wait timed out. A decision recorded just before the timeout still counts;
  * otherwise the proposal expires.
  */
-export async function resolveApprovalTimeout(deps: { proposals: ProposalStore }, input: { proposalId: string; executionArn?: string }): Promise<ApprovalOutcome> {
+export type TimeoutDeps = { proposals: ProposalStore; ledger: QuotaLedger; objects: ObjectStore; findProgramme: (id: string) => Programme | undefined };
+
+export async function resolveApprovalTimeout(deps: TimeoutDeps, input: { proposalId: string; executionArn?: string }): Promise<ApprovalOutcome> {
   const p = await mustGet(deps.proposals, input.proposalId);
   if (p.approval?.decision) return { proposalId: p.id, decision: p.approval.decision };
   try {
@@ -127,6 +152,8 @@ export async function resolveApprovalTimeout(deps: { proposals: ProposalStore },
       },
       audit: { action: 'PROPOSAL_EXPIRED', actor: 'system:approval-timeout', execution: input.executionArn, from: 'AWAITING_APPROVAL', to: 'EXPIRED' },
     });
+    const programme = deps.findProgramme(p.programmeId);
+    if (programme) await releaseReservations(deps, p, programme);
   } catch (error) {
     if (!(error instanceof ProposalStatusConflictError)) throw error;
     const now = await mustGet(deps.proposals, p.id);

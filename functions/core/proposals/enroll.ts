@@ -3,6 +3,8 @@ import type { BpjsGateway } from '../../ports/bpjs';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ParticipantStore } from '../../ports/participant-store';
 import type { ProposalStore } from '../../ports/proposal-store';
+import type { QuotaLedger } from '../../ports/quota-ledger';
+import { periodOf, quotaOf } from './reservations';
 import { MAX_BATCH_SIZE, RegistrationResult } from '../bpjs/contract';
 import type { Participant } from '../participants/participant';
 import type { Programme } from '../programmes/programme';
@@ -76,7 +78,14 @@ export async function submitToBpjs(deps: SubmitDeps, input: { proposalId: string
   return { proposalId: p.id, registered, rejected: results.length - registered };
 }
 
-export type RecordDeps = { proposals: ProposalStore; objects: ObjectStore; participants: ParticipantStore; findProgramme: (id: string) => Programme | undefined; now: () => Date };
+export type RecordDeps = {
+  proposals: ProposalStore;
+  objects: ObjectStore;
+  participants: ParticipantStore;
+  ledger: QuotaLedger;
+  findProgramme: (id: string) => Programme | undefined;
+  now: () => Date;
+};
 
 /** Records every worker BPJS registered as a participant, and closes the proposal. */
 export async function recordParticipants(deps: RecordDeps, input: { proposalId: string; executionArn?: string }) {
@@ -107,10 +116,23 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
         enrolledAt,
       });
     } else {
-      rejections.push({ row: w.row, nik: w.nik, reason: outcome?.status === 'REJECTED' ? outcome.reason : { code: 'BPJS_NO_ANSWER', message: 'BPJS tidak memberi jawaban untuk pekerja ini.' } });
+      rejections.push({
+        row: w.row,
+        nik: w.nik,
+        reason: outcome?.status === 'REJECTED' ? outcome.reason : { code: 'BPJS_NO_ANSWER', message: 'BPJS tidak memberi jawaban untuk pekerja ini.' },
+      });
     }
   }
   await deps.participants.enroll(participants, { execution: input.executionArn });
+  if (rejections.length) {
+    // People BPJS would not register free their places and may be proposed again once fixed.
+    await deps.ledger.unclaim(
+      periodOf(programme),
+      p.id,
+      rejections.map((r) => r.nik),
+    );
+    await deps.ledger.release(quotaOf(programme, p.villageCode), p.id, rejections.length);
+  }
   const status = rejections.length === 0 ? 'ENROLLED' : 'PARTIALLY_ENROLLED';
   await deps.proposals.change(p.id, {
     from: ['SUBMITTING'],

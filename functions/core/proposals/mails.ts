@@ -49,26 +49,34 @@ export function approvalRequestMail(p: Proposal, programme: Programme, approvalU
 }
 
 /** The notice for a proposal that reached a final status, or undefined if that status has none. */
-export function outcomeMail(p: Proposal, recipients: { operator?: string; ops: string; approver?: string }, links: { proposal: string; report?: string }): Mail | undefined {
+export function outcomeMail(
+  p: Proposal,
+  recipients: { operator?: string; ops: string; approver?: string },
+  links: { proposal: string; report?: string },
+): Mail | undefined {
   const to = [recipients.operator ?? recipients.ops];
   const cc = recipients.operator ? [recipients.ops] : [];
   const detail = `Rincian: ${links.proposal}`;
   switch (p.status) {
     case 'INVALID':
-      return render([...to, ...cc], `[Jaring] Usulan ${p.fileName} tidak dapat diproses`, [
-        `Mohon maaf, ${describe(p)} tidak dapat diproses.`,
-        `Alasan: ${p.reason?.message ?? 'tidak ada baris yang valid.'}`,
-        countsLine(p),
-        links.report ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}` : '',
-        'Berkas asli tetap tersimpan. Setelah diperbaiki, unggah ulang ke folder yang sama; unggahan baru menggantikan usulan ini.',
-        detail,
-      ].filter(Boolean));
+      return render(
+        [...to, ...cc],
+        `[Jaring] Usulan ${p.fileName} tidak dapat diproses`,
+        [
+          `Mohon maaf, ${describe(p)} tidak dapat diproses.`,
+          `Alasan: ${p.reason?.message ?? 'tidak ada baris yang valid.'}`,
+          countsLine(p),
+          links.report ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}` : '',
+          'Berkas asli tetap tersimpan. Setelah diperbaiki, unggah ulang ke folder yang sama; unggahan baru menggantikan usulan ini.',
+          detail,
+        ].filter(Boolean),
+      );
     case 'REJECTED':
-      return render([...to, ...cc], `[Jaring] Usulan ${p.fileName} ditolak Kepala Dinas Sosial`, [
-        `${describe(p)} ditolak.`,
-        p.approval?.note ? `Catatan: ${p.approval.note}` : '',
-        detail,
-      ].filter(Boolean));
+      return render(
+        [...to, ...cc],
+        `[Jaring] Usulan ${p.fileName} ditolak Kepala Dinas Sosial`,
+        [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${p.approval.note}` : '', detail].filter(Boolean),
+      );
     case 'EXPIRED':
       return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] Usulan ${p.fileName} kedaluwarsa`, [
         `${describe(p)} kedaluwarsa karena tidak diputuskan sampai batas waktu. Kuota yang dipesan dilepas.`,
@@ -77,12 +85,16 @@ export function outcomeMail(p: Proposal, recipients: { operator?: string; ops: s
       ]);
     case 'ENROLLED':
     case 'PARTIALLY_ENROLLED':
-      return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] ${p.enrolled} pekerja terdaftar di BPJS Ketenagakerjaan (${p.villageCode})`, [
-        `${describe(p)} telah diajukan ke BPJS Ketenagakerjaan.`,
-        `Terdaftar sebagai peserta: ${p.enrolled}. Ditolak BPJS: ${p.rejectedByBpjs}.`,
-        p.status === 'PARTIALLY_ENROLLED' ? 'Sebagian pekerja ditolak BPJS; alasannya tercantum pada rincian usulan.' : '',
-        detail,
-      ].filter(Boolean));
+      return render(
+        [...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])],
+        `[Jaring] ${p.enrolled} pekerja terdaftar di BPJS Ketenagakerjaan (${p.villageCode})`,
+        [
+          `${describe(p)} telah diajukan ke BPJS Ketenagakerjaan.`,
+          `Terdaftar sebagai peserta: ${p.enrolled}. Ditolak BPJS: ${p.rejectedByBpjs}.`,
+          p.status === 'PARTIALLY_ENROLLED' ? 'Sebagian pekerja ditolak BPJS; alasannya tercantum pada rincian usulan.' : '',
+          detail,
+        ].filter(Boolean),
+      );
     case 'FAILED':
       return render([recipients.ops], `[Jaring] Usulan ${p.fileName} gagal diproses sistem`, [
         `${describe(p)} berhenti karena gangguan sistem: ${p.reason?.message ?? '-'}`,

@@ -58,7 +58,12 @@ export async function markFailed(
   const p = await deps.proposals.get(proposalId);
   if (input.stage === 'notify') {
     // A lost mail must not turn an enrolled proposal into a failed one: record it, keep the status.
-    await deps.proposals.record(proposalId, { action: 'OUTCOME_MAIL_FAILED', actor: 'system:workflow', execution: input.executionArn, details: { error: input.error.Error, cause: errorText } });
+    await deps.proposals.record(proposalId, {
+      action: 'OUTCOME_MAIL_FAILED',
+      actor: 'system:workflow',
+      execution: input.executionArn,
+      details: { error: input.error.Error, cause: errorText },
+    });
     return { proposalId, status: p?.status ?? 'FAILED' };
   }
   const reason = {
@@ -69,7 +74,14 @@ export async function markFailed(
   if (isFinal(p.status)) return { proposalId, status: p.status };
   await deps.proposals.change(proposalId, {
     set: { status: 'FAILED', reason, failure: { stage: input.stage, previousStatus: p.status, error: input.error.Error, cause: errorText } },
-    audit: { action: 'PROPOSAL_FAILED', actor: 'system:workflow', execution: input.executionArn, from: p.status, to: 'FAILED', details: { stage: input.stage, error: input.error.Error, cause: errorText } },
+    audit: {
+      action: 'PROPOSAL_FAILED',
+      actor: 'system:workflow',
+      execution: input.executionArn,
+      from: p.status,
+      to: 'FAILED',
+      details: { stage: input.stage, error: input.error.Error, cause: errorText },
+    },
   });
   return { proposalId, status: 'FAILED' };
 }

@@ -14,6 +14,7 @@ export const STATUS_TEXT: Record<ProposalStatus, string> = {
   ENROLLED: 'Semua pekerja valid terdaftar sebagai peserta',
   PARTIALLY_ENROLLED: 'Sebagian pekerja terdaftar; sebagian ditolak BPJS',
   FAILED: 'Gagal karena gangguan sistem; dapat dijalankan ulang',
+  SUPERSEDED: 'Digantikan oleh unggahan yang lebih baru untuk desa dan program yang sama',
 };
 
 /**
@@ -39,10 +40,20 @@ export function proposalView(p: Proposal, links: { self: string }) {
     rejectedByBpjs: p.rejectedByBpjs,
     reason: p.reason,
     report: p.report
-      ? { 'report.json': p.report.json, 'report.xlsx': p.report.xlsx, download: { json: `${links.self}/report?format=json`, xlsx: p.report.xlsx ? `${links.self}/report?format=xlsx` : undefined } }
+      ? {
+          'report.json': p.report.json,
+          'report.xlsx': p.report.xlsx,
+          download: { json: `${links.self}/report?format=json`, xlsx: p.report.xlsx ? `${links.self}/report?format=xlsx` : undefined },
+        }
       : undefined,
     approval: p.approval
-      ? { requestedAt: p.approval.requestedAt, expiresAt: p.approval.expiresAt, decision: p.approval.decision, decidedAt: p.approval.decidedAt, note: p.approval.note }
+      ? {
+          requestedAt: p.approval.requestedAt,
+          expiresAt: p.approval.expiresAt,
+          decision: p.approval.decision,
+          decidedAt: p.approval.decidedAt,
+          note: p.approval.note,
+        }
       : undefined,
     supersedes: p.supersedes,
     supersededBy: p.supersededBy,

@@ -18,11 +18,12 @@ export const ProposalStatus = z.enum([
   'ENROLLED',
   'PARTIALLY_ENROLLED',
   'FAILED',
+  'SUPERSEDED',
 ]);
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
 /** Statuses after which the workflow has nothing left to do. */
-export const FINAL_STATUSES: readonly ProposalStatus[] = ['INVALID', 'REJECTED', 'EXPIRED', 'ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'];
+export const FINAL_STATUSES: readonly ProposalStatus[] = ['INVALID', 'REJECTED', 'EXPIRED', 'ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED', 'SUPERSEDED'];
 
 export const isFinal = (status: ProposalStatus) => FINAL_STATUSES.includes(status);
 

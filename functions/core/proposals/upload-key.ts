@@ -13,8 +13,7 @@ export type UploadKeyParts = { programmeId: string; villageCode: string; fileNam
 export type VillageInfo = { code: string; name: string; kind: 'desa' | 'kelurahan'; districtName?: string };
 
 export type UploadKeyCheck =
-  | { ok: true; parts: UploadKeyParts; programme: Programme; village: VillageInfo }
-  | { ok: false; parts: Partial<UploadKeyParts>; reason: Issue };
+  { ok: true; parts: UploadKeyParts; programme: Programme; village: VillageInfo } | { ok: false; parts: Partial<UploadKeyParts>; reason: Issue };
 
 const SPREADSHEET_EXTENSIONS = ['.xlsx', '.csv'];
 const VILLAGE_CODE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
@@ -57,7 +56,11 @@ export function checkUploadKey(
   }
   const village = lookups.findVillage(villageCode);
   if (!village) {
-    return { ok: false, parts, reason: { code: 'VILLAGE_UNKNOWN', message: `Kode desa/kelurahan ${villageCode} tidak terdaftar dalam kode wilayah Kemendagri.` } };
+    return {
+      ok: false,
+      parts,
+      reason: { code: 'VILLAGE_UNKNOWN', message: `Kode desa/kelurahan ${villageCode} tidak terdaftar dalam kode wilayah Kemendagri.` },
+    };
   }
   if (!villageCode.startsWith(`${programme.regency.code}.`)) {
     return {

@@ -1,5 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { ObjectStore } from '../../ports/object-store';
+import type { QuotaLedger } from '../../ports/quota-ledger';
+import { findVillage } from '../regions/villages';
+import { issue, type RowIssue } from '../validation/messages';
 import type { ProposalStore } from '../../ports/proposal-store';
 import type { Programme } from '../programmes/programme';
 import { openProposalSheet, SheetError, type SheetRow } from '../spreadsheet/read-proposal-sheet';
@@ -8,6 +11,9 @@ import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportR
 import type { Worker } from '../workers/worker';
 import { mustGet } from './approval';
 import { toJsonLines } from './jsonl';
+import { periodOf, quotaOf, releaseReservations } from './reservations';
+import type { WorkflowCallbacks } from '../../ports/workflow';
+import { StaleTaskTokenError } from '../../ports/workflow';
 import type { Proposal } from './proposal';
 
 export const reportKeys = (proposalId: string) => ({ json: `reports/${proposalId}/report.json`, xlsx: `reports/${proposalId}/report.xlsx` });
@@ -16,6 +22,8 @@ export const workersKey = (proposalId: string) => `work/${proposalId}/workers.js
 export type ValidateDeps = {
   proposals: ProposalStore;
   objects: ObjectStore;
+  ledger: QuotaLedger;
+  workflow: WorkflowCallbacks;
   findProgramme: (id: string) => Programme | undefined;
   now: () => Date;
 };
@@ -23,7 +31,18 @@ export type ValidateDeps = {
 export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
 
 /** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
-const VALIDATED_ALREADY: readonly Proposal['status'][] = ['VALIDATED', 'AWAITING_APPROVAL', 'APPROVED', 'REJECTED', 'EXPIRED', 'SUBMITTING', 'ENROLLED', 'PARTIALLY_ENROLLED', 'INVALID'];
+const VALIDATED_ALREADY: readonly Proposal['status'][] = [
+  'VALIDATED',
+  'AWAITING_APPROVAL',
+  'APPROVED',
+  'REJECTED',
+  'EXPIRED',
+  'SUBMITTING',
+  'ENROLLED',
+  'PARTIALLY_ENROLLED',
+  'INVALID',
+  'SUPERSEDED',
+];
 
 /**
  * Checks every row of the upload against the programme's rules and writes the report the operator
@@ -60,8 +79,13 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
     const reason = { code: error.code, message: error.message };
     const report = {
       ...ValidationReport.parse({
-        proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt,
-        counts: { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 }, rows: [],
+        proposalId: p.id,
+        programmeId: p.programmeId,
+        villageCode: p.villageCode,
+        fileName: p.fileName,
+        generatedAt,
+        counts: { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 },
+        rows: [],
       }),
       fileError: reason,
     };
@@ -70,16 +94,69 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
     return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
   }
 
+  await supersedeEarlier(deps, p, programme, input.executionArn);
+
   const verdicts = new Map<number, ReportRow>();
-  const workers: Worker[] = [];
+  let workers: Worker[] = [];
   for await (const verdict of validateRows(sheet.rows, programme)) {
     verdicts.set(verdict.row, reportRowOf(verdict));
     if (verdict.worker && verdict.errors.length === 0) workers.push(verdict.worker);
   }
+  const refuse = (row: number, status: ReportRow['status'], error: RowIssue) => {
+    const r = verdicts.get(row)!;
+    verdicts.set(row, { ...r, status, errors: [...r.errors, error] });
+  };
+
+  // Across proposals: a person already proposed or enrolled in this period, by anyone, is refused.
+  const period = periodOf(programme);
+  const holders = await deps.ledger.claim(
+    period,
+    { proposalId: p.id, programmeId: programme.id, villageCode: p.villageCode, fileName: p.fileName },
+    workers.map((w) => ({ nik: w.nik, row: w.row })),
+  );
+  const holderStatus = new Map<string, Proposal['status'] | undefined>();
+  for (const w of workers) {
+    const holder = holders.get(w.nik);
+    if (!holder) continue;
+    if (!holderStatus.has(holder.proposalId)) holderStatus.set(holder.proposalId, (await deps.proposals.get(holder.proposalId))?.status);
+    const status = holderStatus.get(holder.proposalId);
+    refuse(
+      w.row,
+      'invalid',
+      issue('NIK_ALREADY_ENROLLED', {
+        status: status === 'ENROLLED' || status === 'PARTIALLY_ENROLLED' ? 'active' : 'pending',
+        villageCode: holder.villageCode,
+        villageName: findVillage(holder.villageCode)?.name,
+        fileName: holder.fileName,
+        row: holder.row,
+        fundingSource: deps.findProgramme(holder.programmeId)?.fundingSource.replace('_', ' '),
+      }),
+    );
+  }
+  workers = workers.filter((w) => !holders.has(w.nik));
+
+  // The quota, reserved with one conditional write: rows past what is left stay in the report as over quota.
+  const quota = quotaOf(programme, p.villageCode);
+  const granted = workers.length ? await deps.ledger.reserve(quota, p.id, workers.length) : 0;
+  const over = workers.slice(granted);
+  for (const w of over) refuse(w.row, 'over_quota', issue('OVER_QUOTA', { limit: quota.limit, scope: quota.scope }));
+  if (over.length)
+    await deps.ledger.unclaim(
+      period,
+      p.id,
+      over.map((w) => w.nik),
+    );
+  workers = workers.slice(0, granted);
 
   const counts = countRows(verdicts.values());
   const report = ValidationReport.parse({
-    proposalId: p.id, programmeId: p.programmeId, villageCode: p.villageCode, fileName: p.fileName, generatedAt, counts, rows: [...verdicts.values()],
+    proposalId: p.id,
+    programmeId: p.programmeId,
+    villageCode: p.villageCode,
+    fileName: p.fileName,
+    generatedAt,
+    counts,
+    rows: [...verdicts.values()],
   });
   await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
   const xlsx = new PassThrough();
@@ -92,7 +169,10 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
   const valid = counts.valid;
   await finish(deps, p, input.executionArn, {
     status: valid > 0 ? 'VALIDATED' : 'INVALID',
-    reason: valid > 0 ? undefined : { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris sesuai keterangan pada laporan, lalu unggah ulang.' },
+    reason:
+      valid > 0
+        ? undefined
+        : { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris sesuai keterangan pada laporan, lalu unggah ulang.' },
     counts,
     report: keys,
     workersKey: workers.length ? workersKey(p.id) : undefined,
@@ -126,3 +206,47 @@ function lazyStream(open: () => Promise<Readable>): Readable {
 }
 
 export type { SheetRow };
+
+/** Statuses of an earlier proposal that a re-upload for the same village and programme replaces. */
+const REPLACEABLE: readonly Proposal['status'][] = ['VALIDATED', 'AWAITING_APPROVAL', 'INVALID'];
+
+/**
+ * A corrected file re-uploaded for the same village and programme replaces the earlier proposal
+ * that is still undecided: it gets status SUPERSEDED, gives back its quota and people, and its
+ * waiting workflow is released. It and its report stay in the history.
+ */
+async function supersedeEarlier(deps: ValidateDeps, p: Proposal, programme: Programme, execution?: string) {
+  const earlier = (await deps.proposals.findByProgrammeVillage(p.programmeId, p.villageCode)).filter(
+    (o) => o.id !== p.id && o.createdAt <= p.createdAt && REPLACEABLE.includes(o.status) && !o.supersededBy,
+  );
+  for (const old of earlier) {
+    const wasWaiting = old.status !== 'INVALID';
+    const replaced = await deps.proposals
+      .change(old.id, {
+        from: [old.status],
+        set: { supersededBy: p.id, ...(wasWaiting ? { status: 'SUPERSEDED' as const } : {}) },
+        audit: {
+          action: 'PROPOSAL_SUPERSEDED',
+          actor: 'system:validate-proposal',
+          execution,
+          from: old.status,
+          to: wasWaiting ? 'SUPERSEDED' : old.status,
+          details: { by: p.id, fileName: p.fileName },
+        },
+      })
+      .catch((error: Error) => (error.name === 'ProposalStatusConflictError' ? undefined : Promise.reject(error)));
+    if (!replaced || !wasWaiting) continue;
+    await releaseReservations(deps, old, programme);
+    if (old.approval?.taskToken) {
+      await deps.workflow.succeed(old.approval.taskToken, { proposalId: old.id, decision: 'SUPERSEDED' }).catch((error: Error) => {
+        if (!(error instanceof StaleTaskTokenError)) throw error;
+      });
+    }
+  }
+  if (earlier.length) {
+    await deps.proposals.change(p.id, {
+      set: { supersedes: earlier[0]!.id },
+      audit: { action: 'SUPERSEDES', actor: 'system:validate-proposal', execution, details: { superseded: earlier.map((o) => o.id) } },
+    });
+  }
+}

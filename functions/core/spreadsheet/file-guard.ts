@@ -83,11 +83,7 @@ export function sniffFileKind(prefix: Buffer): FileKind {
       'File ini format Excel lama (.xls) atau dokumen Word lama (.doc). Buka di Excel lalu pilih "Simpan Sebagai" > "Buku Kerja Excel (.xlsx)", kemudian unggah ulang.',
     );
   }
-  if (
-    startsWith(prefix, [0x89, 0x50, 0x4e, 0x47]) ||
-    startsWith(prefix, [0xff, 0xd8, 0xff]) ||
-    startsWith(prefix, [0x47, 0x49, 0x46, 0x38])
-  ) {
+  if (startsWith(prefix, [0x89, 0x50, 0x4e, 0x47]) || startsWith(prefix, [0xff, 0xd8, 0xff]) || startsWith(prefix, [0x47, 0x49, 0x46, 0x38])) {
     throw new SheetError('FILE_IS_IMAGE', `File ini gambar/foto, bukan spreadsheet. Foto daftar tidak dapat dibaca. ${uploadInstead}`);
   }
   if (startsWith(prefix, [0xff, 0xfe]) || startsWith(prefix, [0xfe, 0xff])) return 'utf16';
@@ -124,7 +120,11 @@ export async function inspectZip(stream: SourceStream, limits: ReadLimits): Prom
   const names: string[] = [];
   const input = toReadable(stream);
   const zip = Parse({ forceStream: true });
-  const feeding = pipeline(input, byteCounter((n) => (compressed += n)), zip).catch((error: unknown) => error);
+  const feeding = pipeline(
+    input,
+    byteCounter((n) => (compressed += n)),
+    zip,
+  ).catch((error: unknown) => error);
   try {
     for await (const item of zip) {
       const entry = item as Entry;
@@ -166,7 +166,10 @@ export function assertXlsxEntries(names: string[]): void {
     throw new SheetError('FILE_IS_WORD', `File ini dokumen Word yang diberi nama spreadsheet. Salin tabelnya ke Excel, simpan sebagai .xlsx. ${uploadInstead}`);
   }
   if (names.includes('mimetype') && names.includes('content.xml')) {
-    throw new SheetError('FILE_IS_ODS', 'File ini format OpenDocument (.ods). Di LibreOffice pilih "Simpan Sebagai" > "Excel 2007-365 (.xlsx)", lalu unggah ulang.');
+    throw new SheetError(
+      'FILE_IS_ODS',
+      'File ini format OpenDocument (.ods). Di LibreOffice pilih "Simpan Sebagai" > "Excel 2007-365 (.xlsx)", lalu unggah ulang.',
+    );
   }
   throw new SheetError('FILE_NOT_SPREADSHEET', `File ini arsip zip, bukan spreadsheet Excel. ${uploadInstead}`);
 }

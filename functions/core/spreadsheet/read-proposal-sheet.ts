@@ -118,7 +118,10 @@ async function* xlsxRows(body: SourceStream): AsyncGenerator<PhysicalRow> {
     }
   } catch (error) {
     if (error instanceof SheetError) throw error;
-    throw new SheetError('FILE_CORRUPT', 'File Excel rusak atau tidak lengkap sehingga tidak dapat dibaca. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.');
+    throw new SheetError(
+      'FILE_CORRUPT',
+      'File Excel rusak atau tidak lengkap sehingga tidak dapat dibaca. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.',
+    );
   } finally {
     input.destroy();
   }
@@ -165,7 +168,10 @@ function decodePrefix(prefix: Buffer, encoding: TextEncoding): string {
  * of fields; Excel's own `sep=;` first line wins outright.
  */
 export function sniffDelimiter(text: string): { delimiter: string; skipFirstLine: boolean } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/).slice(0, 50);
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\n|\r/)
+    .slice(0, 50);
   const sep = /^sep=(.)\s*$/i.exec(lines[0] ?? '');
   if (sep?.[1]) return { delimiter: sep[1], skipFirstLine: true };
   let best = { delimiter: ',', score: 0 };

@@ -25,7 +25,11 @@ export type EnrolmentPlace = {
 
 function describePlace(p: EnrolmentPlace): string {
   const parts = [
-    p.villageName ? `desa/kelurahan ${p.villageName}${p.villageCode ? ` (${p.villageCode})` : ''}` : p.villageCode ? `desa/kelurahan ${p.villageCode}` : undefined,
+    p.villageName
+      ? `desa/kelurahan ${p.villageName}${p.villageCode ? ` (${p.villageCode})` : ''}`
+      : p.villageCode
+        ? `desa/kelurahan ${p.villageCode}`
+        : undefined,
     p.fileName ? `file "${p.fileName}"${p.row ? ` baris ${p.row}` : ''}` : undefined,
     p.fundingSource ? `sumber dana ${p.fundingSource}` : undefined,
   ].filter(Boolean);
@@ -83,8 +87,7 @@ export const MESSAGES = {
     `NIK ini sudah ${p.status === 'active' ? 'terdaftar sebagai peserta aktif' : 'diusulkan dan masih diproses'} pada periode program ini${describePlace(p)}. Satu orang hanya boleh didaftarkan sekali; hapus baris ini.`,
   OVER_QUOTA: (p: { limit: number; scope: 'programme' | 'desa' }) =>
     `Melebihi kuota: ${p.scope === 'desa' ? `kuota per desa ${p.limit} orang` : `kuota program ${p.limit.toLocaleString('id-ID')} orang`} sudah terpenuhi. Baris ini valid tetapi tidak dapat diikutkan pada usulan ini.`,
-  VILLAGE_UNKNOWN: (p: { code: string }) =>
-    `Kode desa/kelurahan "${p.code}" tidak dikenal. Gunakan kode Kemendagri 10 digit, misalnya 62.03.01.2001.`,
+  VILLAGE_UNKNOWN: (p: { code: string }) => `Kode desa/kelurahan "${p.code}" tidak dikenal. Gunakan kode Kemendagri 10 digit, misalnya 62.03.01.2001.`,
   VILLAGE_NOT_IN_REGENCY: (p: { code: string; regencyName: string }) =>
     `Desa/kelurahan ${p.code} tidak berada di ${p.regencyName}, sehingga tidak dapat mengusulkan pada program ini.`,
   KELURAHAN_NO_APBDES: (p: { villageName: string }) =>

@@ -55,8 +55,7 @@ export function parseNik(nik: string): { ok: true; parts: NikParts } | { ok: fal
   const yy = Number(nik.slice(10, 12));
   const sex = rawDay > 40 ? 'P' : 'L';
   const day = rawDay > 40 ? rawDay - 40 : rawDay;
-  const possible =
-    month >= 1 && month <= 12 && day >= 1 && (day <= daysInMonth(1900 + yy, month) || day <= daysInMonth(2000 + yy, month));
+  const possible = month >= 1 && month <= 12 && day >= 1 && (day <= daysInMonth(1900 + yy, month) || day <= daysInMonth(2000 + yy, month));
   if (!possible) return { ok: false, issue: issue('NIK_DATE_INVALID', { nik }) };
   const serial = nik.slice(12);
   if (serial === '0000') return { ok: false, issue: issue('NIK_SERIAL_INVALID', { nik }) };

@@ -83,7 +83,8 @@ function cellValue(cell: RawCell): ExcelJS.CellValue {
   return value;
 }
 
-const describeIssues = (r: ReportRow) => [...r.errors, ...r.warnings.map((w) => ({ ...w, message: `Peringatan: ${w.message}` }))].map((i) => i.message).join(' | ');
+const describeIssues = (r: ReportRow) =>
+  [...r.errors, ...r.warnings.map((w) => ({ ...w, message: `Peringatan: ${w.message}` }))].map((i) => i.message).join(' | ');
 
 const RED = 'FFFDE2E2';
 const AMBER = 'FFFFF2CC';

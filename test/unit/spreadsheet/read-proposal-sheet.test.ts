@@ -36,7 +36,14 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
       ws.addRow(['No.', 'No. KTP', 'Nama', 'Tgl. Lahir', 'L/P', 'Jenis Pekerjaan', 'Alamat', 'No HP', 'Desil DTSEN']);
       ws.addRow([1, '6203011205850001', 'Budi Santoso', new Date(Date.UTC(1985, 4, 12)), 'L', 'Tani', 'RT 01', '0812345678', 2]);
       ws.addRow([]);
-      ws.addRow([2, '6203016308900002', { richText: [{ text: 'Siti ' }, { text: 'Aminah', font: { bold: true } }] }, '23-08-1990', 'P', { formula: '"pedagang"&" pasar"', result: 'pedagang pasar' }]);
+      ws.addRow([
+        2,
+        '6203016308900002',
+        { richText: [{ text: 'Siti ' }, { text: 'Aminah', font: { bold: true } }] },
+        '23-08-1990',
+        'P',
+        { formula: '"pedagang"&" pasar"', result: 'pedagang pasar' },
+      ]);
       ws.addRow([3]); // a pre-numbered empty row
       ws.getCell('D5').numFmt = 'dd/mm/yyyy';
     });
@@ -92,7 +99,12 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
   });
 
   it('names the missing required columns', async () => {
-    const file = await xlsx((wb) => wb.addWorksheet('Data').addRows([['NIK', 'Nama', 'Alamat'], ['6203011205850001', 'Budi', 'RT 1']]));
+    const file = await xlsx((wb) =>
+      wb.addWorksheet('Data').addRows([
+        ['NIK', 'Nama', 'Alamat'],
+        ['6203011205850001', 'Budi', 'RT 1'],
+      ]),
+    );
     const error = await sheetError(openProposalSheet(source(file)));
     expect(error.code).toBe('COLUMNS_MISSING');
     expect(error.message).toContain('"Tanggal Lahir", "Jenis Kelamin (L/P)", "Pekerjaan"');
@@ -118,7 +130,7 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
   });
 
   it('un-neutralises formula-like text our own report wrote', async () => {
-    const file = await xlsx((wb) => wb.addWorksheet('Data').addRows([HEADER, [1, '6203011205850001', "'=HYPERLINK(\"x\")", '12-05-1985', 'L', 'petani']]));
+    const file = await xlsx((wb) => wb.addWorksheet('Data').addRows([HEADER, [1, '6203011205850001', '\'=HYPERLINK("x")', '12-05-1985', 'L', 'petani']]));
     const [row] = await all((await openProposalSheet(source(file))).rows);
     expect(row!.cells.name?.text).toBe('=HYPERLINK("x")');
   });
@@ -134,7 +146,13 @@ describe('XLSX written by LibreOffice (committed fixture, scripts/make-libreoffi
     expect(rows[0]!.cells.nik?.value).toBe(6203011205850000);
     expect(rows[0]!.cells.birthDate?.value).toEqual(new Date(Date.UTC(1985, 4, 12)));
     const verdicts = [];
-    for await (const v of validateRows((async function* () { yield* rows; })(), programme)) verdicts.push(v);
+    for await (const v of validateRows(
+      (async function* () {
+        yield* rows;
+      })(),
+      programme,
+    ))
+      verdicts.push(v);
     expect(verdicts.map((v) => [v.row, v.errors.map((e) => e.code), Boolean(v.worker)])).toEqual([
       [2, ['NIK_PRECISION_LOST'], false],
       // A genuine NIK ending in 0 kept as a number cannot be told from a truncated one: retype as text.
@@ -145,10 +163,7 @@ describe('XLSX written by LibreOffice (committed fixture, scripts/make-libreoffi
 });
 
 describe('CSV', () => {
-  const body = [
-    '6203011205850001,Budi Santoso,12-05-1985,L,"Petani, karet"',
-    '6203016308900002,Siti Aminah,23/08/1990,P,pedagang',
-  ];
+  const body = ['6203011205850001,Budi Santoso,12-05-1985,L,"Petani, karet"', '6203016308900002,Siti Aminah,23/08/1990,P,pedagang'];
 
   it('reads comma-separated UTF-8 with a BOM', async () => {
     const sheet = await openProposalSheet(source(`\uFEFFNIK,Nama,Tgl Lahir,JK,Pekerjaan\r\n${body.join('\r\n')}\r\n`, 'u.csv'));
@@ -161,7 +176,13 @@ describe('CSV', () => {
   });
 
   it('sniffs semicolons (Indonesian Excel), with a title row and blank lines keeping row numbers', async () => {
-    const csv = ['DAFTAR USULAN;;;;', 'NIK;Nama Lengkap;Tanggal Lahir;Jenis Kelamin;Pekerjaan', '6203011205850001;Budi, S.Pd;12-05-1985;L;Tani', '', '6203016308900002;Siti;23-08-1990;P;Nelayan'].join('\n');
+    const csv = [
+      'DAFTAR USULAN;;;;',
+      'NIK;Nama Lengkap;Tanggal Lahir;Jenis Kelamin;Pekerjaan',
+      '6203011205850001;Budi, S.Pd;12-05-1985;L;Tani',
+      '',
+      '6203016308900002;Siti;23-08-1990;P;Nelayan',
+    ].join('\n');
     const sheet = await openProposalSheet(source(csv, 'u.csv'));
     expect(sheet.header.row).toBe(2);
     expect((await all(sheet.rows)).map((r) => [r.row, r.cells.name?.text])).toEqual([
@@ -186,7 +207,11 @@ describe('CSV', () => {
 
   it('reads scientific-notation NIKs as the text they are, for the rules to refuse', async () => {
     const sheet = await openProposalSheet(source('NIK;Nama;Tgl Lahir;L/P;Pekerjaan\n6,20301E+15;Budi;12-05-1985;L;tani\n', 'u.csv'));
-    const [verdict] = await (async () => { const v = []; for await (const x of validateRows(sheet.rows, programme)) v.push(x); return v; })();
+    const [verdict] = await (async () => {
+      const v = [];
+      for await (const x of validateRows(sheet.rows, programme)) v.push(x);
+      return v;
+    })();
     expect(verdict!.errors.map((e) => e.code)).toEqual(['NIK_SCIENTIFIC']);
   });
 
@@ -218,8 +243,22 @@ describe('files that are not proposals', () => {
     ['old .xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), 'FILE_IS_OLD_EXCEL'],
     ['PNG photo', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'FILE_IS_IMAGE'],
     ['JPEG photo', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), 'FILE_IS_IMAGE'],
-    ['DOCX renamed', handMadeZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'word/document.xml', data: Buffer.from('<w:document/>') }]), 'FILE_IS_WORD'],
-    ['ODS', handMadeZip([{ name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') }, { name: 'content.xml', data: Buffer.from('<x/>') }]), 'FILE_IS_ODS'],
+    [
+      'DOCX renamed',
+      handMadeZip([
+        { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+        { name: 'word/document.xml', data: Buffer.from('<w:document/>') },
+      ]),
+      'FILE_IS_WORD',
+    ],
+    [
+      'ODS',
+      handMadeZip([
+        { name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') },
+        { name: 'content.xml', data: Buffer.from('<x/>') },
+      ]),
+      'FILE_IS_ODS',
+    ],
     ['truncated zip', handMadeZip([{ name: 'xl/workbook.xml', data: Buffer.alloc(5000, 'a') }]).subarray(0, 60), 'FILE_CORRUPT'],
     ['HTML saved as .xls', Buffer.from('<html><body><table><tr><td>NIK</td></tr></table></body></html>'), 'FILE_NOT_SPREADSHEET'],
   ];
@@ -230,7 +269,10 @@ describe('files that are not proposals', () => {
   });
 
   it('refuses a zip bomb by its compression ratio before inflating it all', async () => {
-    const bomb = handMadeZip([{ name: 'xl/worksheets/sheet1.xml', zeros: 64 * 1024 * 1024 }, { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') }]);
+    const bomb = handMadeZip([
+      { name: 'xl/worksheets/sheet1.xml', zeros: 64 * 1024 * 1024 },
+      { name: 'xl/workbook.xml', data: Buffer.from('<workbook/>') },
+    ]);
     expect(bomb.length).toBeLessThan(200_000);
     const error = await sheetError(openProposalSheet(source(bomb)));
     expect(error.code).toBe('FILE_SUSPICIOUS_COMPRESSION');

@@ -14,7 +14,18 @@ describe('buildProposalTemplate', () => {
     const sheet = await openProposalSheet(source(file));
     expect(sheet.header.row).toBe(1);
     expect(sheet.header.sheetName).toBe('Usulan');
-    expect(sheet.header.columns.filter((c) => c.column).map((c) => c.column)).toEqual(['nik', 'name', 'birthPlace', 'birthDate', 'sex', 'occupation', 'address', 'phone', 'dtsenDecile', 'kk']);
+    expect(sheet.header.columns.filter((c) => c.column).map((c) => c.column)).toEqual([
+      'nik',
+      'name',
+      'birthPlace',
+      'birthDate',
+      'sex',
+      'occupation',
+      'address',
+      'phone',
+      'dtsenDecile',
+      'kk',
+    ]);
     const verdicts = [];
     for await (const v of validateRows(sheet.rows, programme)) verdicts.push(v);
     expect(verdicts.map((v) => [v.row, v.errors.map((e) => e.code), v.warnings.map((w) => w.code)])).toEqual([

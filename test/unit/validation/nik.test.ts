@@ -12,7 +12,10 @@ const codeOf = (cell: RawCell | undefined) => {
 describe('parseNik', () => {
   it('reads region, birth date and sex (day + 40 for women)', () => {
     const man = parseNik('6203011205850001');
-    expect(man).toMatchObject({ ok: true, parts: { regencyCode: '62.03', districtCode: '62.03.01', birthDay: 12, birthMonth: 5, birthYearTwoDigits: 85, sex: 'L', serial: '0001' } });
+    expect(man).toMatchObject({
+      ok: true,
+      parts: { regencyCode: '62.03', districtCode: '62.03.01', birthDay: 12, birthMonth: 5, birthYearTwoDigits: 85, sex: 'L', serial: '0001' },
+    });
     const woman = parseNik('6203016308900002');
     expect(woman).toMatchObject({ ok: true, parts: { birthDay: 23, birthMonth: 8, sex: 'P' } });
   });

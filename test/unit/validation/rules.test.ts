@@ -53,7 +53,17 @@ describe('validateRow', () => {
   });
 
   it('checks the birth date against the NIK, in every accepted spelling', () => {
-    for (const birthDate of ['12-05-1985', '12/05/1985', '12.5.1985', '1985-05-12', '12 Mei 1985', '12 mei 1985', 'Kuala Kapuas, 12-05-1985', new Date(Date.UTC(1985, 4, 12)), 31179]) {
+    for (const birthDate of [
+      '12-05-1985',
+      '12/05/1985',
+      '12.5.1985',
+      '1985-05-12',
+      '12 Mei 1985',
+      '12 mei 1985',
+      'Kuala Kapuas, 12-05-1985',
+      new Date(Date.UTC(1985, 4, 12)),
+      31179,
+    ]) {
       expect(codes(row({ birthDate })).errors, String(birthDate)).toEqual([]);
     }
     expect(codes(row({ birthDate: '13-05-1985' })).errors).toEqual(['BIRTHDATE_MISMATCH']);
@@ -181,7 +191,14 @@ describe('messages', () => {
     expect(WARNING_CODES.has('NIK_SCIENTIFIC')).toBe(false);
   });
   it('names where a NIK is already enrolled', () => {
-    const m = issue('NIK_ALREADY_ENROLLED', { status: 'pending', villageName: 'Selat Hilir', villageCode: '62.03.01.1007', fileName: 'usulan.xlsx', row: 12, fundingSource: 'APBDes' });
+    const m = issue('NIK_ALREADY_ENROLLED', {
+      status: 'pending',
+      villageName: 'Selat Hilir',
+      villageCode: '62.03.01.1007',
+      fileName: 'usulan.xlsx',
+      row: 12,
+      fundingSource: 'APBDes',
+    });
     expect(m.code).toBe('NIK_ALREADY_ENROLLED');
     expect(m.message).toContain('Selat Hilir (62.03.01.1007)');
     expect(m.message).toContain('"usulan.xlsx" baris 12');
