@@ -27,7 +27,9 @@ const describe = (p: Proposal) => `usulan ${p.fileName} dari desa/kelurahan ${p.
 function countsLine(p: Proposal): string {
   const c = p.counts;
   if (!c) return '';
-  return `Jumlah baris: ${c.rows}. Valid: ${c.valid}. Tidak valid: ${c.invalid}. Melebihi kuota: ${c.overQuota}.`;
+  const line = `Jumlah baris: ${c.rows}. Valid: ${c.valid}. Tidak valid: ${c.invalid}. Melebihi kuota: ${c.overQuota}.`;
+  if (!p.topIssues?.length) return line;
+  return `${line}\nMasalah terbanyak:\n${p.topIssues.map((i) => `- ${i.rows} baris: ${i.example}`).join('\n')}`;
 }
 
 export function approvalRequestMail(p: Proposal, programme: Programme, approvalUrl: string, reportUrl?: string): Mail {

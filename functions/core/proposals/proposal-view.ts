@@ -39,6 +39,7 @@ export function proposalView(p: Proposal, links: { self: string }) {
     enrolled: p.enrolled,
     rejectedByBpjs: p.rejectedByBpjs,
     reason: p.reason,
+    topIssues: p.topIssues ?? [],
     report: p.report
       ? {
           'report.json': p.report.json,

@@ -78,6 +78,8 @@ export const Proposal = z.object({
   /** Why the proposal stopped (INVALID, FAILED, EXPIRED ...), in words for the operator. */
   reason: RowIssueSchema.optional(),
   counts: ProposalCounts.optional(),
+  /** The problems found most often, for mails and pages: code, how many rows, one example message. */
+  topIssues: z.array(z.object({ code: z.string(), rows: z.number().int(), example: z.string() })).optional(),
   enrolled: z.number().int().nonnegative().default(0),
   rejectedByBpjs: z.number().int().nonnegative().default(0),
   report: z.object({ json: z.string(), xlsx: z.string().optional() }).optional(),

@@ -174,6 +174,7 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
         ? undefined
         : { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris sesuai keterangan pada laporan, lalu unggah ulang.' },
     counts,
+    topIssues: topIssues(verdicts.values()),
     report: keys,
     workersKey: workers.length ? workersKey(p.id) : undefined,
   });
@@ -249,4 +250,17 @@ async function supersedeEarlier(deps: ValidateDeps, p: Proposal, programme: Prog
       audit: { action: 'SUPERSEDES', actor: 'system:validate-proposal', execution, details: { superseded: earlier.map((o) => o.id) } },
     });
   }
+}
+
+/** The five problems found in most rows, each with one of its messages as an example. */
+export function topIssues(rows: Iterable<ReportRow>, limit = 5) {
+  const byCode = new Map<string, { code: string; rows: number; example: string }>();
+  for (const r of rows) {
+    for (const e of new Map(r.errors.map((x) => [x.code, x])).values()) {
+      const seen = byCode.get(e.code) ?? { code: e.code, rows: 0, example: e.message };
+      seen.rows += 1;
+      byCode.set(e.code, seen);
+    }
+  }
+  return [...byCode.values()].sort((a, b) => b.rows - a.rows).slice(0, limit);
 }
