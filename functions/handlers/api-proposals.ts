@@ -24,9 +24,11 @@ export const handler = httpHandler(async (event) => {
   const api = config().API_URL;
   switch (event.routeKey) {
     case 'GET /proposals': {
-      const uploadKey = event.queryStringParameters?.uploadKey;
-      if (!uploadKey) throw new HttpError(400, 'UPLOAD_KEY_REQUIRED', 'Sertakan parameter uploadKey (kunci S3 berkas yang diunggah).');
-      const found = await proposals().findByUploadKey(uploadKey);
+      const { uploadKey, programmeId, villageCode } = event.queryStringParameters ?? {};
+      if (!uploadKey && !(programmeId && villageCode)) {
+        throw new HttpError(400, 'QUERY_REQUIRED', 'Sertakan uploadKey (kunci S3 berkas yang diunggah), atau programmeId dan villageCode.');
+      }
+      const found = uploadKey ? await proposals().findByUploadKey(uploadKey) : await proposals().findByProgrammeVillage(programmeId!, villageCode!);
       return json(200, { proposals: found.map((p) => proposalView(p, { self: proposalUrl(api, p.id) })) });
     }
     case 'GET /proposals/{id}': {

@@ -36,8 +36,8 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     return { proposalId: id, accepted: !duplicate && existing.status !== 'INVALID', duplicate, status: existing.status };
   }
 
+  const head = await findUpload(deps.uploads, upload);
   const check = checkUploadKey(upload.key, deps);
-  const head = await deps.uploads.head({ key: upload.key, versionId: upload.versionId });
   const now = deps.now().toISOString();
   const parts = check.ok ? check.parts : { ...splitUploadKey(upload.key), ...check.parts };
   const proposal: Proposal = {
@@ -73,4 +73,22 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     return { proposalId: id, accepted: false, duplicate: true, status: winner?.status ?? proposal.status };
   }
   return { proposalId: id, accepted: check.ok, duplicate: false, status: proposal.status };
+}
+
+/**
+ * S3 notifications carry keys URL-encoded ("usulan+mei.xlsx" for "usulan mei.xlsx"); if the key
+ * as delivered names no object but its decoded form does, the decoded key is the upload's.
+ */
+async function findUpload(uploads: ObjectStore, upload: Proposal['upload']) {
+  const head = await uploads.head({ key: upload.key, versionId: upload.versionId });
+  if (head || !/[+%]/.test(upload.key)) return head;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(upload.key.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+  const found = await uploads.head({ key: decoded, versionId: upload.versionId });
+  if (found) upload.key = decoded;
+  return found;
 }
