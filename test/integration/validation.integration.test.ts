@@ -133,6 +133,11 @@ describe('validation through the local stack', () => {
     const replaced = await waitForProposal(stack, key('usulan-v1.csv'), ['SUPERSEDED']);
     expect(replaced.supersededBy).toBe(fresh.id);
     expect((await decide(stack, old.id, code, 'APPROVED')).status).toBe(409);
+    const listed = await api(stack, '/proposals?programmeId=kapuas-2026-apbd&villageCode=62.03.05.2001');
+    expect(listed.body.proposals.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
+      [fresh.id, 'AWAITING_APPROVAL'],
+      [old.id, 'SUPERSEDED'],
+    ]);
     const history = await api(stack, `/proposals/${old.id}/history`);
     expect(history.body.events.map((e: { action: string }) => e.action)).toContain('PROPOSAL_SUPERSEDED');
   });
