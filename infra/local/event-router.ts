@@ -98,7 +98,8 @@ function matchesValue(candidate: unknown, actual: unknown): boolean {
     if (op === 'prefix') return typeof actual === 'string' && actual.startsWith(arg);
     if (op === 'suffix') return typeof actual === 'string' && actual.endsWith(arg);
     if (op === 'exists') return arg ? actual !== undefined : actual === undefined;
-    if (op === 'anything-but') return !(Array.isArray(arg) ? arg : [arg]).includes(actual);
+    // Like every operator but `exists: false`, anything-but needs the field to be there.
+    if (op === 'anything-but') return actual !== undefined && !(Array.isArray(arg) ? arg : [arg]).includes(actual);
     return false;
   }
   return Array.isArray(actual) ? actual.includes(candidate) : candidate === actual;

@@ -54,21 +54,26 @@ export function checkUploadKey(
       },
     };
   }
-  const village = lookups.findVillage(villageCode);
-  if (!village) {
-    return {
-      ok: false,
-      parts,
-      reason: { code: 'VILLAGE_UNKNOWN', message: `Kode desa/kelurahan ${villageCode} tidak terdaftar dalam kode wilayah Kemendagri.` },
-    };
-  }
+  // The regency first: the village list holds only the regencies Jaring serves.
   if (!villageCode.startsWith(`${programme.regency.code}.`)) {
+    const known = lookups.findVillage(villageCode);
     return {
       ok: false,
       parts,
       reason: {
         code: 'VILLAGE_NOT_IN_REGENCY',
-        message: `Desa/kelurahan ${village.name} (${villageCode}) tidak berada di ${programme.regency.name}, wilayah program ${programme.id}.`,
+        message: `Desa/kelurahan ${known ? `${known.name} (${villageCode})` : villageCode} tidak berada di ${programme.regency.name}, wilayah program ${programme.id}. Periksa kode desa pada folder unggahan; kode ${programme.regency.name} diawali ${programme.regency.code}.`,
+      },
+    };
+  }
+  const village = lookups.findVillage(villageCode);
+  if (!village) {
+    return {
+      ok: false,
+      parts,
+      reason: {
+        code: 'VILLAGE_UNKNOWN',
+        message: `Kode desa/kelurahan ${villageCode} tidak terdaftar dalam kode wilayah Kemendagri untuk ${programme.regency.name}. Periksa kode desa Anda (10 digit dengan titik) pada folder unggahan, lalu unggah ulang.`,
       },
     };
   }

@@ -88,4 +88,9 @@ describe('matches', () => {
     expect(matches({ detail: { object: { key: [{ prefix: 'reports/' }, { suffix: '.xlsx' }] } } }, event)).toBe(true);
     expect(matches({ detail: { object: { key: [{ prefix: 'reports/' }, 'usulan.xlsx'] } } }, event)).toBe(false);
   });
+
+  it('needs the field to be present for anything-but, as EventBridge does', () => {
+    expect(matches({ detail: { reason: [{ 'anything-but': 'CopyObject' }] } }, { detail: {} })).toBe(false);
+    expect(matches({ detail: { reason: [{ 'anything-but': 'CopyObject' }] } }, { detail: { reason: 'PutObject' } })).toBe(true);
+  });
 });

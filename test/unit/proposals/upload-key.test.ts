@@ -96,6 +96,14 @@ describe('checkUploadKey', () => {
     expect(reason.message).toContain('kobar-2026-apbd');
   });
 
+  it('refuses a real village of another regency as outside the regency, not as unknown', () => {
+    // 63.01.01.2001 is a desa in Kabupaten Tanah Laut (Kalimantan Selatan); Jaring ships only Kapuas's list.
+    const { reason } = refusal('proposals/kapuas-2026-apbd/63.01.01.2001/usulan.xlsx');
+    expect(reason.code).toBe('VILLAGE_NOT_IN_REGENCY');
+    expect(reason.message).toContain('Kabupaten Kapuas');
+    expect(reason.message).toContain('62.03');
+  });
+
   it('refuses a kelurahan under the APBDes programme and points to APBD', () => {
     expect(findVillage('62.03.01.1006')?.kind).toBe('kelurahan');
     const { reason } = refusal('proposals/kapuas-2026-apbdes/62.03.01.1006/usulan.xlsx');
