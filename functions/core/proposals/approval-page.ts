@@ -1,6 +1,7 @@
 import type { Programme } from '../programmes/programme';
 import { monthlyContributionPerPerson } from '../programmes/programme';
 import type { Proposal } from './proposal';
+import { villageLabel } from './mails';
 import { STATUS_TEXT } from './proposal-view';
 
 /** The approval page the mailed link opens. Deciding takes a deliberate POST: mail scanners that follow links decide nothing. */
@@ -22,7 +23,7 @@ export function approvalPage(p: Proposal, programme: Programme | undefined, link
   const perMonth = programme && c ? c.valid * monthlyContributionPerPerson(programme) : undefined;
   const rows: [string, string][] = [
     ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
-    ['Desa/Kelurahan', p.villageCode],
+    ['Desa/Kelurahan', villageLabel(p.villageCode)],
     ['Berkas', p.fileName],
     ['Status', STATUS_TEXT[p.status]],
     ['Baris', String(c?.rows ?? 0)],
@@ -32,7 +33,10 @@ export function approvalPage(p: Proposal, programme: Programme | undefined, link
   ];
   if (perMonth !== undefined) rows.push(['Iuran per bulan (pekerja valid)', `Rp${perMonth.toLocaleString('id-ID')}`]);
   const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  const report = links.report ? `<p><a href="${esc(links.report)}">Unduh laporan validasi (Excel)</a></p>` : '';
+  const issues = p.topIssues?.length
+    ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(i.example)}</li>`).join('')}</ul>`
+    : '';
+  const report = `${issues}${links.report ? `<p><a href="${esc(links.report)}">Unduh laporan validasi (Excel)</a></p>` : ''}`;
   if (p.status !== 'AWAITING_APPROVAL') {
     return page('Usulan sudah diputuskan', `${table}${report}<p>Usulan ini tidak lagi menunggu persetujuan (${esc(STATUS_TEXT[p.status])}).</p>`);
   }

@@ -1,5 +1,6 @@
 import type { Mail } from '../../ports/mailer';
 import { monthlyContributionPerPerson, type Programme } from '../programmes/programme';
+import { findVillage } from '../regions/villages';
 import type { Proposal } from './proposal';
 
 /**
@@ -22,7 +23,13 @@ function render(to: string[], subject: string, paragraphs: string[], link?: { hr
   return { to: [...new Set(to)], subject, text, html };
 }
 
-const describe = (p: Proposal) => `usulan ${p.fileName} dari desa/kelurahan ${p.villageCode} untuk program ${p.programmeId}`;
+const describe = (p: Proposal) => `usulan ${p.fileName} dari ${villageLabel(p.villageCode)} untuk program ${p.programmeId}`;
+
+/** "Desa Sei Tatas (62.03.01.2011)": people know their village by name, the code makes it exact. */
+export function villageLabel(code: string): string {
+  const v = findVillage(code);
+  return v ? `${v.kind === 'desa' ? 'Desa' : 'Kelurahan'} ${v.name} (${code})` : `desa/kelurahan ${code}`;
+}
 
 function countsLine(p: Proposal): string {
   const c = p.counts;

@@ -29,7 +29,7 @@ describe('approvalPage for a proposal awaiting approval', () => {
 
   it('summarises the proposal: programme, village, counts, monthly contribution, deadline', () => {
     expect(html).toContain(`${programme.name} (kapuas-2026-apbd)`);
-    expect(html).toContain('<tr><th>Desa/Kelurahan</th><td>62.03.01.2011</td></tr>');
+    expect(html).toContain('<tr><th>Desa/Kelurahan</th><td>Desa Pulau Telo (62.03.01.2011)</td></tr>');
     expect(html).toContain('<tr><th>Valid</th><td>9</td></tr>');
     expect(html).toContain('<tr><th>Tidak valid</th><td>3</td></tr>');
     expect(html).toContain('Rp151.200');

@@ -45,7 +45,7 @@ describe('approvalRequestMail', () => {
     const m = approvalRequestMail(proposal({ fileName: '<script>.csv' }), programme, approvalUrl);
     expect(m.html).not.toContain('<script>');
     expect(m.html).toContain('&lt;script&gt;.csv');
-    expect(m.text).toContain('usulan <script>.csv dari desa/kelurahan');
+    expect(m.text).toContain('usulan <script>.csv dari Desa Pulau Telo (62.03.01.2011)');
   });
 
   it('lists the most frequent problems when the proposal has them', () => {
