@@ -11,6 +11,7 @@ import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportR
 import type { Worker } from '../workers/worker';
 import { mustGet } from './approval';
 import { toJsonLines } from './jsonl';
+import { villageLabel } from './mails';
 import { periodOf, quotaOf, releaseReservations } from './reservations';
 import type { WorkflowCallbacks } from '../../ports/workflow';
 import { StaleTaskTokenError } from '../../ports/workflow';
@@ -163,7 +164,16 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
   const upload = deps.objects.put(keys.xlsx, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   const reread = await openProposalSheet(source);
   const { rows: _rows, ...summary } = report;
-  await Promise.all([writeReportXlsx(xlsx, { report: summary, header: reread.header, rows: reread.rows, verdictOf: (row) => verdicts.get(row) }), upload]);
+  await Promise.all([
+    writeReportXlsx(xlsx, {
+      report: summary,
+      names: { programme: programme.name, village: villageLabel(p.villageCode) },
+      header: reread.header,
+      rows: reread.rows,
+      verdictOf: (row) => verdicts.get(row),
+    }),
+    upload,
+  ]);
   if (workers.length) await deps.objects.put(workersKey(p.id), toJsonLines(workers), 'application/x-ndjson');
 
   const valid = counts.valid;
