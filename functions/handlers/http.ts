@@ -45,8 +45,13 @@ export function readBody(event: HttpEvent): string {
 export function readFields(event: HttpEvent): Record<string, string> {
   const body = readBody(event);
   const type = event.headers['content-type'] ?? '';
-  if (type.includes('application/json')) return body ? (JSON.parse(body) as Record<string, string>) : {};
-  return Object.fromEntries(new URLSearchParams(body));
+  const fromBody = type.includes('application/json')
+    ? body
+      ? (JSON.parse(body) as Record<string, string>)
+      : {}
+    : Object.fromEntries(new URLSearchParams(body));
+  // A script may post to the mailed link as it is (code in the query); the body wins where both say.
+  return { ...(event.queryStringParameters ?? {}), ...fromBody } as Record<string, string>;
 }
 
 export const wantsHtml = (event: HttpEvent) => (event.headers.accept ?? '').includes('text/html');
