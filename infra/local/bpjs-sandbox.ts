@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RegistrationRequest, type RegistrationResponse, type RegistrationResult } from '../../functions/core/bpjs/contract';
@@ -127,16 +128,11 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => {
-      try {
-        resolve(parts.length ? JSON.parse(Buffer.concat(parts).toString('utf-8')) : undefined);
-      } catch {
-        resolve(undefined);
-      }
-    });
-  });
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await readBody(req);
+  try {
+    return body.length ? JSON.parse(body.toString('utf-8')) : undefined;
+  } catch {
+    return undefined;
+  }
 }

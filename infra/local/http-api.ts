@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body';
 import type { LambdaRuntime } from './lambda-runtime';
 import type { LocalResources } from './resources';
 
@@ -70,7 +71,7 @@ export class LocalHttpApi {
     let match: RegExpMatchArray | null = null;
     const route = this.routes.find((r) => (r.method === method || r.method === 'ANY') && (match = url.pathname.match(r.pattern)));
     if (!route || !match) return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
-    const body = await readAll(req);
+    const body = await readBody(req);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
@@ -111,13 +112,4 @@ export class LocalHttpApi {
     const raw = result.body ?? '';
     return { status: result.statusCode, headers: out, body: result.isBase64Encoded ? Buffer.from(raw, 'base64') : raw };
   }
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
 }

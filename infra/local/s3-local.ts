@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body';
 import S3rver from 's3rver';
 import { decodeAwsChunked, mismatchedChecksum } from './aws-chunked';
 
@@ -87,7 +88,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
   const encoding = String(headers['content-encoding'] ?? '');
   const sha = String(headers['x-amz-content-sha256'] ?? '');
   if (encoding.includes('aws-chunked') || sha.startsWith('STREAMING-')) {
-    const raw = await readAll(req);
+    const raw = await readBody(req);
     const { payload, trailers } = decodeAwsChunked(raw);
     const bad = mismatchedChecksum(payload, { ...pick(headers), ...trailers });
     if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
@@ -102,7 +103,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
     headers['content-length'] = String(payload.length);
     headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
   } else if (req.method === 'PUT' && (headers['x-amz-checksum-crc32'] || headers['x-amz-checksum-sha256'] || headers['x-amz-checksum-sha1'])) {
-    body = await readAll(req);
+    body = await readBody(req);
     const bad = mismatchedChecksum(body, pick(headers));
     if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
   }
@@ -126,13 +127,4 @@ function pick(headers: IncomingMessage['headers']): Record<string, string> {
 function s3Error(res: ServerResponse, status: number, code: string, message: string) {
   res.writeHead(status, { 'content-type': 'application/xml' });
   res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
 }

@@ -105,23 +105,7 @@ export class StatelessStack extends Stack {
     });
 
     // Least privilege, per function: what each stage touches and nothing else.
-    for (const f of [
-      registerUpload,
-      validateProposal,
-      requestApproval,
-      resolveApprovalTimeout,
-      submitToBpjs,
-      recordParticipants,
-      notify,
-      markFailed,
-      apiApprovals,
-    ]) {
-      stateful.proposals.grantReadWriteData(f);
-    }
-    stateful.proposals.grantReadData(apiProposals);
-    stateful.proposals.grantWriteData(apiProposals); // re-drive records its decision on the proposal
-    // The audit trail is append-only: functions may add events, never change or delete them.
-    for (const f of [
+    const all = [
       registerUpload,
       validateProposal,
       requestApproval,
@@ -132,7 +116,10 @@ export class StatelessStack extends Stack {
       markFailed,
       apiProposals,
       apiApprovals,
-    ]) {
+    ];
+    for (const f of all) stateful.proposals.grantReadWriteData(f); // api-proposals writes too: a re-drive is recorded on the proposal
+    // The audit trail is append-only: functions may add events, never change or delete them.
+    for (const f of all) {
       f.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.audit.tableArn] }));
     }
     stateful.audit.grantReadData(apiProposals);

@@ -15,7 +15,7 @@ import { villageLabel } from './mails';
 import { periodOf, quotaOf, releaseReservations } from './reservations';
 import type { WorkflowCallbacks } from '../../ports/workflow';
 import { StaleTaskTokenError } from '../../ports/workflow';
-import type { Proposal } from './proposal';
+import { ProposalStatus, type Proposal } from './proposal';
 
 export const reportKeys = (proposalId: string) => ({ json: `reports/${proposalId}/report.json`, xlsx: `reports/${proposalId}/report.xlsx` });
 export const workersKey = (proposalId: string) => `work/${proposalId}/workers.jsonl`;
@@ -32,18 +32,7 @@ export type ValidateDeps = {
 export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
 
 /** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
-const VALIDATED_ALREADY: readonly Proposal['status'][] = [
-  'VALIDATED',
-  'AWAITING_APPROVAL',
-  'APPROVED',
-  'REJECTED',
-  'EXPIRED',
-  'SUBMITTING',
-  'ENROLLED',
-  'PARTIALLY_ENROLLED',
-  'INVALID',
-  'SUPERSEDED',
-];
+const VALIDATED_ALREADY = ProposalStatus.options.filter((s) => !['RECEIVED', 'VALIDATING', 'FAILED'].includes(s));
 
 /**
  * Checks every row of the upload against the programme's rules and writes the report the operator
