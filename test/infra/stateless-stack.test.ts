@@ -1,0 +1,341 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bpjsResultsKey } from '../../functions/core/proposals/enroll';
+import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
+import { reportKeys, workersKey } from '../../functions/core/proposals/validate-proposal';
+import { ENTRY_METADATA, PROJECT_ROOT } from '../../infra/constructs/jaring-function';
+import { matches } from '../../infra/local/event-router';
+import { API_ROUTES } from '../../infra/stacks/stateless-stack';
+import { resourceIn, resourcesOfType, synthesizeApp, tokensToText, type CfnResource } from './synthesized-app';
+
+// The one infra test file that bundles: it proves every handler builds into a deployable asset.
+const app = synthesizeApp({ bundling: true });
+afterAll(app.cleanUp);
+
+const template = app.templates.stateless;
+const resource = (id: string) => resourceIn(template, id);
+const props = (r: CfnResource) => r.Properties as Record<string, any>;
+const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/** Functions by their handler module, the name that says what each one is. */
+const functions = new Map(resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => [id, fn.Metadata?.[ENTRY_METADATA] as string]));
+const entryOf = (functionId: string) => functions.get(functionId) ?? `<not a Jaring function: ${functionId}>`;
+const handler = (name: string) => `functions/handlers/${name}.ts`;
+
+/** What each function's role may do, as [action, resource] pairs with the resource in readable form. */
+const permissionsOf = (() => {
+  const roleToEntry = new Map([...functions].map(([id, entry]) => [props(resource(id)).Role['Fn::GetAtt'][0] as string, entry]));
+  const byEntry = new Map<string, { action: string; resource: string }[]>();
+  for (const [, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) {
+    for (const role of props(policy).Roles as { Ref: string }[]) {
+      const entry = roleToEntry.get(role.Ref);
+      if (!entry) continue;
+      const grants = byEntry.get(entry) ?? [];
+      for (const statement of props(policy).PolicyDocument.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow')) {
+        for (const action of asList<string>(statement.Action))
+          for (const r of asList<unknown>(statement.Resource)) grants.push({ action, resource: tokensToText(r) });
+      }
+      byEntry.set(entry, grants);
+    }
+  }
+  return (entry: string) => byEntry.get(entry) ?? [];
+})();
+const entriesAllowed = (action: string) => [...new Set(functions.values())].filter((entry) => permissionsOf(entry).some((p) => p.action === action)).sort();
+
+/** The export the stateful stack gives for one of its resources, as this stack imports it. */
+const importOf = (construct: { node: { defaultChild?: unknown } }, attribute?: string) => {
+  const id = app.stateful.getLogicalId(construct.node.defaultChild as any);
+  const value = JSON.stringify(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
+  const output = Object.values(app.templates.stateful.Outputs ?? {}).find((o) => o.Export && JSON.stringify(o.Value) === value);
+  if (!output?.Export) throw new Error(`The stateful stack exports no ${attribute ?? 'Ref'} of ${id}`);
+  return output.Export.Name;
+};
+
+const [stateMachineId, stateMachine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
+const definition = JSON.parse(tokensToText(props(stateMachine!).DefinitionString)) as { StartAt: string; States: Record<string, any> };
+const state = (name: string) => {
+  const found = definition.States[name];
+  if (!found) throw new Error(`No state ${name}; the states are ${Object.keys(definition.States).join(', ')}`);
+  return found;
+};
+/** The function a Task state runs, whether it invokes it directly or through lambda:invoke. */
+const functionOfTask = (task: any) => {
+  const arn: string = task.Resource.startsWith('arn:aws:states:::lambda:invoke') ? task.Parameters.FunctionName : task.Resource;
+  return entryOf(arn.replace(/^\$\{(.+)\.Arn\}$/, '$1'));
+};
+/** The retrier Step Functions picks for an error: the first whose ErrorEquals covers it. */
+const retrierFor = (task: any, error: string) =>
+  (task.Retry ?? []).find(
+    (r: { ErrorEquals: string[] }) =>
+      r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL') || (r.ErrorEquals.includes('States.TaskFailed') && error !== 'States.Timeout'),
+  );
+const catcherFor = (task: any, error: string) =>
+  (task.Catch ?? []).find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'));
+
+describe('proposal uploaded rule', () => {
+  const [, rule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
+  const bucketExport = importOf(app.stateful.uploads);
+
+  it('listens for S3 Object Created events on the uploads bucket, under proposals/ only', () => {
+    expect(props(rule!).EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [{ 'Fn::ImportValue': bucketExport }] }, object: { key: [{ prefix: PROPOSALS_PREFIX }] } },
+    });
+    expect(props(rule!).State).not.toBe('DISABLED');
+  });
+
+  it('starts on a proposal upload, never on the reports and work files the functions write to the same bucket', () => {
+    const bucket = 'jaring-dev-uploads';
+    const pattern = JSON.parse(JSON.stringify(props(rule!).EventPattern).replace(JSON.stringify({ 'Fn::ImportValue': bucketExport }), JSON.stringify(bucket)));
+    const objectCreated = (key: string, bucketName = bucket) => ({
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: { bucket: { name: bucketName }, object: { key, size: 20480 } },
+    });
+    expect(matches(pattern, objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx'))).toBe(true);
+    for (const key of [reportKeys('p-1').json, reportKeys('p-1').xlsx, workersKey('p-1'), bpjsResultsKey('p-1'), 'usulan.xlsx', 'x/proposals/usulan.xlsx']) {
+      expect(matches(pattern, objectCreated(key)), key).toBe(false);
+    }
+    expect(matches(pattern, objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx', 'another-bucket'))).toBe(false);
+    expect(matches(pattern, { ...objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx'), 'detail-type': 'Object Deleted' })).toBe(false);
+  });
+
+  it('targets the enrollment state machine, through a role that may start only it', () => {
+    const [target] = props(rule!).Targets;
+    expect(target.Arn).toEqual({ Ref: stateMachineId });
+    const roleId = target.RoleArn['Fn::GetAtt'][0];
+    const statements = resourcesOfType(template, 'AWS::IAM::Policy')
+      .filter(([, p]) => props(p).Roles.some((r: { Ref: string }) => r.Ref === roleId))
+      .flatMap(([, p]) => props(p).PolicyDocument.Statement);
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } }]);
+  });
+});
+
+describe('enrollment state machine', () => {
+  it('has every stage of the enrollment, each running its own function', () => {
+    const stages = {
+      RegisterUpload: 'register-upload',
+      ValidateProposal: 'validate-proposal',
+      AwaitApproval: 'request-approval',
+      ResolveApprovalTimeout: 'resolve-approval-timeout',
+      SubmitToBpjs: 'submit-to-bpjs',
+      RecordParticipants: 'record-participants',
+      NotifyOutcome: 'notify',
+      MarkFailed: 'mark-failed',
+    };
+    expect(definition.StartAt).toBe('RegisterUpload');
+    for (const [name, fn] of Object.entries(stages)) {
+      expect(state(name).Type, name).toBe('Task');
+      expect(functionOfTask(state(name)), name).toBe(handler(fn));
+    }
+  });
+
+  it('waits for the approver with a task token, as long as the programme allows', () => {
+    const wait = state('AwaitApproval');
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.TimeoutSecondsPath).toBe('$.approvalTimeoutSeconds');
+    expect(wait.TimeoutSeconds).toBeUndefined();
+  });
+
+  it('resolves an approval nobody decided in time, instead of failing the proposal', () => {
+    // Catchers are tried in order: States.ALL before States.Timeout would swallow the timeout.
+    expect(catcherFor(state('AwaitApproval'), 'States.Timeout')?.Next).toBe('ResolveApprovalTimeout');
+    expect(catcherFor(state('AwaitApproval'), 'States.TaskFailed')?.Next).not.toBe('ResolveApprovalTimeout');
+  });
+
+  it('waits out BPJS outages with its own retrier, placed before the catch-all one', () => {
+    const submit = state('SubmitToBpjs');
+    const outage = retrierFor(submit, 'BpjsUnavailableError');
+    expect(outage.ErrorEquals).toContain('BpjsUnavailableError');
+    expect(outage.MaxAttempts).toBeGreaterThan(retrierFor(submit, 'SomeOtherError').MaxAttempts);
+    const retriers = submit.Retry.map((r: { ErrorEquals: string[] }) => r.ErrorEquals.join());
+    expect(retriers.indexOf('BpjsUnavailableError')).toBeLessThan(retriers.indexOf('States.TaskFailed'));
+  });
+
+  it('never retries errors a retry cannot mend', () => {
+    for (const [name, s] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
+      for (const error of ['ZodError', 'BpjsRequestRejectedError', 'ProposalStatusConflictError', 'ProposalNotFoundError']) {
+        expect(retrierFor(s, error)?.MaxAttempts, `${name} retries ${error}`).toBe(0);
+      }
+    }
+  });
+
+  it('catches every failure of a stage and records it on the proposal (the failure recorders themselves excepted)', () => {
+    const recordsFailure = (name: string): boolean => {
+      const s = state(name);
+      if (s.Type === 'Task') return functionOfTask(s) === handler('mark-failed');
+      return s.Type === 'Pass' && recordsFailure(s.Next);
+    };
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && functionOfTask(s) !== handler('mark-failed'));
+    expect(tasks.map(([name]) => name)).toContain('NotifyOutcome');
+    for (const [name, task] of tasks) {
+      const catcher = catcherFor(task, 'States.TaskFailed');
+      expect(catcher, `${name} has no Catch`).toBeDefined();
+      expect(catcher.ResultPath, name).toBe('$.error');
+      expect(recordsFailure(catcher.Next), `${name} catches into ${catcher.Next}`).toBe(true);
+    }
+  });
+
+  it('gives every Lambda time to finish before the task times out', () => {
+    for (const [name, s] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.TimeoutSeconds !== undefined)) {
+      const functionId = [...functions].find(([, entry]) => entry === functionOfTask(s))![0];
+      expect(s.TimeoutSeconds, name).toBeGreaterThanOrEqual(props(resource(functionId)).Timeout);
+    }
+  });
+
+  it('is traced with X-Ray and logs every event with its data', () => {
+    expect(props(stateMachine!).TracingConfiguration).toEqual({ Enabled: true });
+    expect(props(stateMachine!).LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    const [destination] = props(stateMachine!).LoggingConfiguration.Destinations;
+    expect(resource(destination.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0]).Type).toBe('AWS::Logs::LogGroup');
+  });
+});
+
+describe('grants', () => {
+  const audit = `\${Import:${importOf(app.stateful.audit, 'Arn')}}`;
+  const auditReads = new Set([
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ]);
+  const onAudit = (entry: string) => permissionsOf(entry).filter((p) => p.resource === audit || p.resource.startsWith(`${audit}/`));
+
+  it('the audit trail is append-only: functions may add events and read them, never change or delete one', () => {
+    for (const entry of functions.values()) {
+      const writes = onAudit(entry).filter((p) => !auditReads.has(p.action));
+      expect(writes, entry).toEqual([{ action: 'dynamodb:PutItem', resource: audit }]);
+    }
+  });
+
+  it('only the read API reads the audit trail (the proposal history)', () => {
+    const readers = [...functions.values()].filter((entry) => onAudit(entry).some((p) => auditReads.has(p.action)));
+    expect(readers).toEqual([handler('api-proposals')]);
+  });
+
+  it('the functions waiting parties call back may complete a task token, on the enrollment state machine only', () => {
+    // Validation completes the wait of an older upload of the same village that it supersedes.
+    expect(entriesAllowed('states:SendTaskSuccess')).toEqual([handler('api-approvals'), handler('request-approval'), handler('validate-proposal')].sort());
+    const arn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;
+    for (const entry of entriesAllowed('states:SendTaskSuccess')) {
+      expect(
+        permissionsOf(entry)
+          .filter((p) => p.action.startsWith('states:'))
+          .map((p) => p.resource),
+        entry,
+      ).toEqual([arn, arn]);
+    }
+  });
+
+  it('only the re-drive of the read API starts executions, of the enrollment state machine', () => {
+    expect(entriesAllowed('states:StartExecution')).toEqual([handler('api-proposals')]);
+    expect(permissionsOf(handler('api-proposals')).find((p) => p.action === 'states:StartExecution')?.resource).toBe(
+      `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`,
+    );
+  });
+
+  it('only the approval request and the outcome notice send mail, from the SES identity of the stack', () => {
+    expect(entriesAllowed('ses:SendEmail')).toEqual([handler('notify'), handler('request-approval')]);
+    const [identityId, identity] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
+    expect(props(identity).EmailIdentity).toBe(app.config.mailDomain);
+    for (const entry of entriesAllowed('ses:SendEmail')) {
+      const resources = permissionsOf(entry)
+        .filter((p) => p.action === 'ses:SendEmail')
+        .map((p) => p.resource);
+      expect(resources, entry).toEqual([`arn:aws:ses:region:123456789012:identity/\${${identityId}}`]);
+    }
+  });
+
+  it('no function holds a wildcard action', () => {
+    for (const entry of functions.values()) {
+      expect(
+        permissionsOf(entry).filter((p) => p.action === '*' || /^[a-z0-9-]+:\*$/.test(p.action)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('every function is a Jaring function whose entry module exists', () => {
+    expect(functions.size).toBeGreaterThan(0);
+    for (const [id, entry] of functions) {
+      expect(entry, `${id} has no ${ENTRY_METADATA} metadata`).toBeDefined();
+      expect(existsSync(resolve(PROJECT_ROOT, entry)), entry).toBe(true);
+    }
+  });
+
+  it('run Node.js 22 on arm64 with X-Ray tracing', () => {
+    for (const [id, entry] of functions) {
+      expect(props(resource(id)), entry).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    }
+  });
+
+  it('each is bundled from its entry into one ESM module that exports the handler', () => {
+    const manifest = JSON.parse(readFileSync(join(app.outdir, `${app.stateless.artifactId}.assets.json`), 'utf8'));
+    const sourceOf = (objectKey: string) => {
+      const asset = Object.values<any>(manifest.files).find((f) => Object.values<any>(f.destinations).some((d) => d.objectKey === objectKey));
+      return asset && join(app.outdir, asset.source.path);
+    };
+    const bundles = [...functions].map(([id, entry]) => {
+      const dir = sourceOf(props(resource(id)).Code.S3Key);
+      expect(dir, `${entry} has no asset`).toBeDefined();
+      return { entry, file: join(dir!, 'index.mjs') };
+    });
+    // Distinct assets: each function carries its own handler, not a neighbour's.
+    expect(new Set(bundles.map((b) => b.file)).size).toBe(bundles.length);
+    // Loaded by plain Node.js, as Lambda loads them (the test runner would transform them first).
+    const exported = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        'for (const f of process.argv.slice(1)) console.log(typeof (await import(f)).handler);',
+        ...bundles.map((b) => pathToFileURL(b.file).href),
+      ],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
+    expect(Object.fromEntries(bundles.map((b, i) => [b.entry, exported[i]]))).toEqual(Object.fromEntries(bundles.map((b) => [b.entry, 'function'])));
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
+
+  it('serves exactly the routes the local stack serves', () => {
+    const expected = [...API_ROUTES.proposals, ...API_ROUTES.approvals].map(([method, path]) => `${method} ${path}`).sort();
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(expected);
+  });
+
+  it('sends each route to its function', () => {
+    const functionOfRoute = (routeKey: string) => {
+      const route = routes.find((r) => r.RouteKey === routeKey)!;
+      const integration = resource(tokensToText(route.Target).replace(/^integrations\/\$\{(.+)\}$/, '$1'));
+      return entryOf(props(integration).IntegrationUri['Fn::GetAtt'][0]);
+    };
+    for (const [method, path] of API_ROUTES.proposals) expect(functionOfRoute(`${method} ${path}`)).toBe(handler('api-proposals'));
+    for (const [method, path] of API_ROUTES.approvals) expect(functionOfRoute(`${method} ${path}`)).toBe(handler('api-approvals'));
+  });
+
+  it('logs every request of its stage', () => {
+    const stages = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+    expect(stages.map(([, s]) => props(s).StageName)).toContain('$default');
+    for (const [id, stage] of stages) {
+      const settings = props(stage).AccessLogSettings;
+      expect(settings, id).toBeDefined();
+      expect(resource(settings.DestinationArn['Fn::GetAtt'][0]).Type).toBe('AWS::Logs::LogGroup');
+      expect(Object.values(JSON.parse(settings.Format))).toEqual(expect.arrayContaining(['$context.requestId', '$context.routeKey', '$context.status']));
+    }
+  });
+});
