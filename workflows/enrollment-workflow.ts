@@ -109,7 +109,10 @@ export class EnrollmentWorkflow extends Construct {
       failure: { 'proposalId.$': '$.proposalId', stage: 'notify', 'error.$': '$.error' },
       executionArn: JsonPath.executionId,
     });
-    notify.addCatch(notifyFailed.next(new Succeed(this, 'DoneWithoutNotice')), { errors: ['States.ALL'], resultPath: '$.error' });
+    const doneWithoutNotice = new Succeed(this, 'DoneWithoutNotice');
+    notify.addCatch(notifyFailed.next(doneWithoutNotice), { errors: ['States.ALL'], resultPath: '$.error' });
+    // Even failing to record the lost notice leaves the proposal as it was: the execution still succeeds.
+    notifyFailed.addCatch(doneWithoutNotice, { errors: ['States.ALL'], resultPath: '$.recordError' });
 
     onFailure('register', register, true);
     onFailure('validate', validate);

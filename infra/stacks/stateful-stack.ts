@@ -26,9 +26,6 @@ export class StatefulStack extends Stack {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    NagSuppressions.addResourceSuppressions(accessLogs, [
-      { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' },
-    ]);
 
     this.uploads = new Bucket(this, 'UploadsBucket', {
       // Every version an operator uploads is kept: a proposal points at the exact version it came from.

@@ -117,7 +117,13 @@ export class StatelessStack extends Stack {
       apiProposals,
       apiApprovals,
     ];
-    for (const f of all) stateful.proposals.grantReadWriteData(f); // api-proposals writes too: a re-drive is recorded on the proposal
+    // Proposals are created and changed, never deleted (api-proposals changes one when it re-drives it).
+    for (const f of all) {
+      stateful.proposals.grantReadData(f);
+      f.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [stateful.proposals.tableArn] }),
+      );
+    }
     // The audit trail is append-only: functions may add events, never change or delete them.
     for (const f of all) {
       f.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.audit.tableArn] }));
