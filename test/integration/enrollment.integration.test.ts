@@ -130,13 +130,17 @@ describe('enrollment through the local stack', () => {
     const notASheet = key('surat-pengantar.pdf');
     const unknownVillage = key('usulan.csv', 'kapuas-2026-apbd', '62.03.01.2999');
     await upload(stack, unknownProgramme, 'NIK;Nama\n');
-    await upload(stack, notASheet, '%PDF-1.4 surat');
+    await upload(stack, notASheet, '%PDF-1.4 surat', { 'operator-email': 'operator@desa-pulau-telo.local' });
     await upload(stack, unknownVillage, 'NIK;Nama\n');
 
     const a = await waitForProposal(stack, unknownProgramme, ['INVALID']);
     expect(a.reason).toMatchObject({ code: 'UPLOAD_UNKNOWN_PROGRAMME', message: expect.stringContaining('tidak dikenal') });
     const b = await waitForProposal(stack, notASheet, ['INVALID']);
     expect(b.reason.code).toBe('UPLOAD_NOT_SPREADSHEET');
+    // The operator hears why, in words they can act on.
+    const told = await waitForMail(stack, (m) => m.to.includes('operator@desa-pulau-telo.local') && m.subject.includes('surat-pengantar.pdf'));
+    expect(told.text).toContain('bukan lembar kerja');
+    expect(told.text).toContain('.xlsx');
     const c = await waitForProposal(stack, unknownVillage, ['INVALID']);
     expect(c.reason.code).toBe('VILLAGE_UNKNOWN');
 

@@ -183,6 +183,33 @@ describe('validation through the local stack', () => {
     expect(await ledger.reserved(quota)).toBe(500 - biggest.valid);
   });
 
+  it('expires a proposal nobody decided, giving its quota and people back', async () => {
+    const programme = findProgramme('kapuas-2026-apbdes')!;
+    const village = '62.03.11.2001';
+    const uploadKey = `proposals/${programme.id}/${village}/usulan-lupa.csv`;
+    const people = workers(4, 5000);
+    await upload(stack, uploadKey, proposalCsv(people));
+    const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
+    const ledger = new DynamoDbQuotaLedger(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region })),
+      stack.info.dynamodb.tables.quotas!,
+    );
+    expect(await ledger.reserved(quotaOf(programme, village))).toBe(4);
+
+    // What the workflow runs when the approval wait times out (days, in AWS): the same handler, called as Step Functions would.
+    const { handler } = await import('../../functions/handlers/resolve-approval-timeout');
+    const outcome = await handler({ proposalId: waiting.id, executionArn: 'arn:aws:states:local:0:execution:test:timeout' }, {} as never);
+    expect(outcome).toEqual({ proposalId: waiting.id, decision: 'EXPIRED' });
+    const expired = await waitForProposal(stack, uploadKey, ['EXPIRED']);
+    expect(expired.reason.code).toBe('APPROVAL_EXPIRED');
+    expect(await ledger.reserved(quotaOf(programme, village))).toBe(0);
+
+    // The same people may now be proposed again by another desa.
+    const again = `proposals/${programme.id}/62.03.11.2002/usulan-ulang.csv`;
+    await upload(stack, again, proposalCsv(people));
+    expect(await waitForProposal(stack, again, SETTLED)).toMatchObject({ status: 'AWAITING_APPROVAL', valid: 4 });
+  });
+
   it('grants exactly the quota to many reservations racing on DynamoDB, and repeats answers for a retry', async () => {
     const ledger = new DynamoDbQuotaLedger(
       DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region })),
