@@ -5,9 +5,10 @@ import { s3Client } from '../adapters/s3-object-store';
 import { proposalUrl } from '../core/proposals/approval';
 import { redrive } from '../core/proposals/outcome';
 import { proposalView } from '../core/proposals/proposal-view';
+import { proposalPage } from '../core/proposals/approval-page';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
-import { HttpError, httpHandler, json, redirect, type HttpEvent } from './http';
+import { html, HttpError, httpHandler, json, redirect, wantsHtml, type HttpEvent } from './http';
 import { proposals, workflow } from './wiring';
 
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Usulan tidak ditemukan.');
@@ -33,7 +34,11 @@ export const handler = httpHandler(async (event) => {
     }
     case 'GET /proposals/{id}': {
       const p = await getProposal(event);
-      return json(200, proposalView(p, { self: proposalUrl(api, p.id) }));
+      const view = proposalView(p, { self: proposalUrl(api, p.id) });
+      // A person following the link in a mail gets a page; scripts get JSON.
+      if (wantsHtml(event))
+        return html(200, proposalPage(p, findProgramme(p.programmeId), { reportXlsx: view.report?.download.xlsx, reportJson: view.report?.download.json }));
+      return json(200, view);
     }
     case 'GET /proposals/{id}/report': {
       const p = await getProposal(event);

@@ -71,6 +71,11 @@ describe('enrollment through the local stack', () => {
     const done = await waitForProposal(stack, uploadKey, ['ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED']);
     expect(done).toMatchObject({ status: 'ENROLLED', enrolled: 2, rejectedByBpjs: 0 });
 
+    // The link in the operator's notice opens a page in Indonesian.
+    const page2 = await fetch(done.links.self, { headers: { accept: 'text/html' } });
+    expect(page2.headers.get('content-type')).toContain('text/html');
+    expect(await page2.text()).toContain('Semua pekerja valid terdaftar sebagai peserta');
+
     // A second click on the link changes nothing.
     const again = await decide(stack, waiting.id, code, 'REJECTED', 'terlambat');
     expect(again.status).toBe(409);

@@ -52,3 +52,32 @@ export function approvalPage(p: Proposal, programme: Programme | undefined, link
 export function decisionPage(title: string, message: string): string {
   return page(title, `<p>${esc(message)}</p>`);
 }
+
+/** The proposal as a page, for the operator or verifier who opens the link in a mail. */
+export function proposalPage(p: Proposal, programme: Programme | undefined, links: { reportXlsx?: string; reportJson?: string }): string {
+  const c = p.counts;
+  const rows: [string, string][] = [
+    ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
+    ['Desa/Kelurahan', villageLabel(p.villageCode)],
+    ['Berkas', p.fileName],
+    ['Status', STATUS_TEXT[p.status]],
+    ['Baris', String(c?.rows ?? 0)],
+    ['Valid', String(c?.valid ?? 0)],
+    ['Tidak valid', String(c?.invalid ?? 0)],
+    ['Melebihi kuota', String(c?.overQuota ?? 0)],
+    ['Terdaftar di BPJS', String(p.enrolled)],
+    ['Ditolak BPJS', String(p.rejectedByBpjs)],
+    ['Diunggah', p.createdAt.replace('T', ' ').slice(0, 16)],
+  ];
+  if (p.reason) rows.push(['Alasan', p.reason.message]);
+  if (p.approval?.note) rows.push(['Catatan Kepala Dinas', p.approval.note]);
+  const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
+  const issues = p.topIssues?.length
+    ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(i.example)}</li>`).join('')}</ul>`
+    : '';
+  const downloads = [
+    links.reportXlsx ? `<a href="${esc(links.reportXlsx)}">Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>` : '',
+    links.reportJson ? `<a href="${esc(links.reportJson)}">Laporan (JSON)</a>` : '',
+  ].filter(Boolean);
+  return page(`Usulan ${p.fileName}`, `${table}${issues}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}`);
+}
