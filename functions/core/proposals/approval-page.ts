@@ -18,10 +18,10 @@ button{font-size:1.05em;padding:.5em 1.2em;margin:.3em .5em .3em 0;cursor:pointe
 textarea{width:100%;min-height:4em}.note{color:#555}</style></head>
 <body><h1>${esc(title)}</h1>${body}</body></html>`;
 
-export function approvalPage(p: Proposal, programme: Programme | undefined, links: { action: string; report?: string }, code: string): string {
+/** The rows every proposal page starts with: what, from where, and how validation went. */
+function summaryRows(p: Proposal, programme: Programme | undefined): [string, string][] {
   const c = p.counts;
-  const perMonth = programme && c ? c.valid * monthlyContributionPerPerson(programme) : undefined;
-  const rows: [string, string][] = [
+  return [
     ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
     ['Desa/Kelurahan', villageLabel(p.villageCode)],
     ['Berkas', p.fileName],
@@ -31,14 +31,21 @@ export function approvalPage(p: Proposal, programme: Programme | undefined, link
     ['Tidak valid', String(c?.invalid ?? 0)],
     ['Melebihi kuota', String(c?.overQuota ?? 0)],
   ];
-  if (perMonth !== undefined) rows.push(['Iuran per bulan (pekerja valid)', `Rp${perMonth.toLocaleString('id-ID')}`]);
-  const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  const issues = p.topIssues?.length
-    ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(i.example)}</li>`).join('')}</ul>`
-    : '';
-  const report = `${issues}${links.report ? `<p><a href="${esc(links.report)}">Unduh laporan validasi (Excel)</a></p>` : ''}`;
+}
+
+const table = (rows: [string, string][]) => `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
+
+const issuesList = (p: Proposal) =>
+  p.topIssues?.length ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(i.example)}</li>`).join('')}</ul>` : '';
+
+export function approvalPage(p: Proposal, programme: Programme | undefined, links: { action: string; report?: string }, code: string): string {
+  const c = p.counts;
+  const rows = summaryRows(p, programme);
+  if (programme && c) rows.push(['Iuran per bulan (pekerja valid)', `Rp${(c.valid * monthlyContributionPerPerson(programme)).toLocaleString('id-ID')}`]);
+  const summary = table(rows);
+  const report = `${issuesList(p)}${links.report ? `<p><a href="${esc(links.report)}">Unduh laporan validasi (Excel)</a></p>` : ''}`;
   if (p.status !== 'AWAITING_APPROVAL') {
-    return page('Usulan sudah diputuskan', `${table}${report}<p>Usulan ini tidak lagi menunggu persetujuan (${esc(STATUS_TEXT[p.status])}).</p>`);
+    return page('Usulan sudah diputuskan', `${summary}${report}<p>Usulan ini tidak lagi menunggu persetujuan (${esc(STATUS_TEXT[p.status])}).</p>`);
   }
   const form = `<form method="post" action="${esc(links.action)}">
 <input type="hidden" name="code" value="${esc(code)}">
@@ -46,7 +53,7 @@ export function approvalPage(p: Proposal, programme: Programme | undefined, link
 <button class="approve" type="submit" name="decision" value="APPROVED">Setujui ${c?.valid ?? 0} pekerja</button>
 <button class="reject" type="submit" name="decision" value="REJECTED">Tolak usulan</button>
 </form><p class="note">Batas waktu keputusan: ${esc(p.approval?.expiresAt.slice(0, 10) ?? '-')}.</p>`;
-  return page('Persetujuan usulan pekerja rentan', `${table}${report}${form}`);
+  return page('Persetujuan usulan pekerja rentan', `${summary}${report}${form}`);
 }
 
 export function decisionPage(title: string, message: string): string {
@@ -55,29 +62,13 @@ export function decisionPage(title: string, message: string): string {
 
 /** The proposal as a page, for the operator or verifier who opens the link in a mail. */
 export function proposalPage(p: Proposal, programme: Programme | undefined, links: { reportXlsx?: string; reportJson?: string }): string {
-  const c = p.counts;
-  const rows: [string, string][] = [
-    ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
-    ['Desa/Kelurahan', villageLabel(p.villageCode)],
-    ['Berkas', p.fileName],
-    ['Status', STATUS_TEXT[p.status]],
-    ['Baris', String(c?.rows ?? 0)],
-    ['Valid', String(c?.valid ?? 0)],
-    ['Tidak valid', String(c?.invalid ?? 0)],
-    ['Melebihi kuota', String(c?.overQuota ?? 0)],
-    ['Terdaftar di BPJS', String(p.enrolled)],
-    ['Ditolak BPJS', String(p.rejectedByBpjs)],
-    ['Diunggah', p.createdAt.replace('T', ' ').slice(0, 16)],
-  ];
+  const rows = summaryRows(p, programme);
+  rows.push(['Terdaftar di BPJS', String(p.enrolled)], ['Ditolak BPJS', String(p.rejectedByBpjs)], ['Diunggah', p.createdAt.replace('T', ' ').slice(0, 16)]);
   if (p.reason) rows.push(['Alasan', p.reason.message]);
   if (p.approval?.note) rows.push(['Catatan Kepala Dinas', p.approval.note]);
-  const table = `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
-  const issues = p.topIssues?.length
-    ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(i.example)}</li>`).join('')}</ul>`
-    : '';
   const downloads = [
     links.reportXlsx ? `<a href="${esc(links.reportXlsx)}">Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>` : '',
     links.reportJson ? `<a href="${esc(links.reportJson)}">Laporan (JSON)</a>` : '',
   ].filter(Boolean);
-  return page(`Usulan ${p.fileName}`, `${table}${issues}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}`);
+  return page(`Usulan ${p.fileName}`, `${table(rows)}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}`);
 }
