@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from './read-body';
 import S3rver from 's3rver';
@@ -63,12 +63,18 @@ export async function startS3Local(options: { port: number; dataDir: string; buc
   return {
     endpoint: `http://127.0.0.1:${port}`,
     stop: async () => {
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
       proxy.closeAllConnections();
-      await s3rver.close();
+      await closed;
+      const inner = s3rver.close();
+      s3rver.httpServer?.closeAllConnections();
+      await inner;
     },
   };
 }
+
+/** No keep-alive to s3rver: an idle pooled connection would hold its server open at shutdown. */
+const upstreamAgent = new Agent({ keepAlive: false });
 
 let sequence = 0;
 const nextSequence = () => (sequence = (sequence + 1) % 1_000_000);
@@ -78,6 +84,9 @@ const S3RVER_KEY = 'S3RVER';
 
 async function forward(req: IncomingMessage, res: ServerResponse, innerPort: number) {
   const headers = { ...req.headers };
+  // Hop-by-hop headers belong to the client's connection, not to the one to s3rver.
+  delete headers.connection;
+  delete headers['keep-alive'];
   if (typeof headers.authorization === 'string') {
     headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`).replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
   }
@@ -108,7 +117,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
     if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
   }
   await new Promise<void>((resolve, reject) => {
-    const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers }, (answer) => {
+    const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers, agent: upstreamAgent }, (answer) => {
       res.writeHead(answer.statusCode ?? 500, answer.headers);
       answer.pipe(res);
       answer.on('end', resolve);

@@ -6,5 +6,6 @@ declare module 's3rver' {
     on(event: 'event', listener: (event: any) => void): this;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    httpServer?: import('node:http').Server;
   }
 }

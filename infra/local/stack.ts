@@ -55,9 +55,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   mkdirSync(home, { recursive: true });
   const region = options.region ?? 'ap-southeast-3';
   const port = (name: keyof typeof DEFAULT_PORTS) => options.ports?.[name] ?? DEFAULT_PORTS[name];
-  const stoppers: (() => Promise<void>)[] = [];
+  const stoppers: [string, () => Promise<void>][] = [];
   const stop = async () => {
-    for (const s of stoppers.reverse()) await s().catch((e: Error) => log(`stop: ${e.message}`));
+    for (const [name, s] of stoppers.reverse()) {
+      const t0 = Date.now();
+      await s().catch((e: Error) => log(`stop ${name}: ${e.message}`));
+      log(`stopped ${name} in ${Date.now() - t0} ms`);
+    }
   };
 
   try {
@@ -86,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
 
     const dynamoPort = port('dynamodb') || (await freePort());
     const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir: join(home, 'dynamodb'), log });
-    stoppers.push(dynamo.stop);
+    stoppers.push(['dynamodb', dynamo.stop]);
     await createTablesFromTemplates(dynamo.client, resources);
 
     const sfnClientHolder: { client?: SFNClient } = {};
@@ -99,22 +103,22 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
         router?.onObjectCreated(e).catch((error: Error) => log(`event router: ${error.message}`));
       },
     });
-    stoppers.push(s3.stop);
+    stoppers.push(['s3', s3.stop]);
 
     const mail = await startMailInbox({ smtpPort: port('smtp'), webPort: port('mail'), dataDir: join(home, 'mail'), log });
-    stoppers.push(mail.stop);
+    stoppers.push(['mail', mail.stop]);
     const bpjs = await startBpjsSandbox({ port: port('bpjs'), dataDir: join(home, 'bpjs'), log });
-    stoppers.push(bpjs.stop);
+    stoppers.push(['bpjs', bpjs.stop]);
 
     const lambdas = new LambdaRuntime(resources, log);
     const api = new LocalHttpApi(resources, lambdas, log);
     const apiUrl = await api.listen(port('api'));
-    stoppers.push(() => api.stop());
+    stoppers.push(['api', () => api.stop()]);
     for (const { logicalId } of resources.resourcesOfType('AWS::ApiGatewayV2::Api')) resources.setAttribute(logicalId, 'ApiEndpoint', apiUrl);
 
     const sfn = new LocalStepFunctions(resources, new LambdaRuntime(resources, log), join(home, 'stepfunctions'), log);
     const sfnEndpoint = await sfn.listen(port('stepfunctions'));
-    stoppers.push(() => sfn.stop());
+    stoppers.push(['stepfunctions', () => sfn.stop()]);
 
     // Functions get the environment the template gives them (now resolved to local names), and the
     // local stand-ins where AWS would differ: SMTP instead of SES, the BPJS sandbox.

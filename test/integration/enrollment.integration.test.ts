@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -111,6 +112,31 @@ describe('enrollment through the local stack', () => {
     const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeeded[0]!.executionArn! }))).events ?? [];
     const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(['RegisterUpload', 'ValidateProposal', 'AwaitApproval', 'SubmitToBpjs', 'RecordParticipants', 'NotifyOutcome']);
+  });
+
+  it('takes a large file uploaded in parts (the SDK and CLI switch to multipart above a few MB)', async () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => [
+      nik('01-01-1980', 'L', 3000 + i),
+      'Budi Santoso',
+      '01-01-1980',
+      'L',
+      'petani',
+      `RT ${'0'.repeat(11_000)}`,
+    ]);
+    const csv = proposalCsv(rows, ['NIK', 'Nama', 'Tgl Lahir', 'L/P', 'Pekerjaan', 'Alamat']);
+    const uploadKey = key('usulan-besar.csv');
+    await new Upload({
+      client: stack.s3,
+      params: { Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey, Body: Buffer.from(csv) },
+      partSize: 5 * 1024 * 1024,
+    }).done();
+    const stored = await stack.s3.send(new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey }));
+    expect(await stored.Body!.transformToString()).toBe(csv);
+    expect(await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL', 'INVALID', 'FAILED'])).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      rows: 1000,
+      valid: 1000,
+    });
   });
 
   it('makes one proposal of one object version however often S3 delivers the event', async () => {
