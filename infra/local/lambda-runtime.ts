@@ -12,7 +12,8 @@ export type LocalFunction = {
   exportName: string;
   timeoutSeconds: number;
   memorySize: number;
-  environment: Record<string, string>;
+  /** Resolved when asked for: some values (the HTTP API's URL) are known only once the local services listen. */
+  environment: () => Record<string, string>;
 };
 
 /** What a failed invocation reports, as the Lambda runtime does: Step Functions matches on errorType. */
@@ -56,7 +57,7 @@ export class LambdaRuntime {
           .pop()!,
         timeoutSeconds: Number(props.Timeout ?? 3),
         memorySize: Number(props.MemorySize ?? 128),
-        environment: props.Environment?.Variables ?? {},
+        environment: () => resources.resolve(stack, resource.Properties?.Environment?.Variables ?? {}),
       };
       this.functions.set(logicalId, fn);
     }
@@ -74,7 +75,7 @@ export class LambdaRuntime {
   sharedEnvironment(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const fn of this.functions.values()) {
-      for (const [k, v] of Object.entries(fn.environment)) {
+      for (const [k, v] of Object.entries(fn.environment())) {
         // Node flags (a heap cap) shape a Lambda's own process; in-process they mean nothing.
         if (k === 'NODE_OPTIONS') continue;
         if (k in env && env[k] !== v) throw new Error(`Functions disagree on ${k}: the local stack runs them in one process and needs one value`);

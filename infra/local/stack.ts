@@ -1,3 +1,4 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { resetConfig } from '../../functions/config';
 import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
 import { SfnWorkflow } from '../../functions/adapters/sfn-workflow';
 import { redrive } from '../../functions/core/proposals/outcome';
+import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { PROJECT_ROOT } from '../constructs/jaring-function';
 import { startBpjsSandbox } from './bpjs-sandbox';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local';
@@ -15,7 +17,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { startMailInbox } from './mail-inbox';
 import { freePort } from './ports';
 import { LocalResources } from './resources';
-import { startS3Local } from './s3-local';
+import { startS3Local, type S3ObjectCreated } from './s3-local';
 import { LocalStepFunctions } from './stepfunctions-local';
 import { synthesizeTemplates } from './template';
 
@@ -93,14 +95,16 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     stoppers.push(['dynamodb', dynamo.stop]);
     await createTablesFromTemplates(dynamo.client, resources);
 
-    const sfnClientHolder: { client?: SFNClient } = {};
     let router: LocalEventRouter | undefined;
+    // Uploads that arrive before the router is up wait for it rather than being dropped.
+    const early: S3ObjectCreated[] = [];
     const s3 = await startS3Local({
       port: port('s3'),
       dataDir: join(home, 's3'),
       buckets: Object.values(resources.resourcesOfType('AWS::S3::Bucket')).map(({ logicalId }) => resources.ref(logicalId)),
       onObjectCreated: (e) => {
-        router?.onObjectCreated(e).catch((error: Error) => log(`event router: ${error.message}`));
+        if (!router) return void early.push(e);
+        router.onObjectCreated(e).catch((error: Error) => log(`event router: ${error.message}`));
       },
     });
     stoppers.push(['s3', s3.stop]);
@@ -116,13 +120,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     stoppers.push(['api', () => api.stop()]);
     for (const { logicalId } of resources.resourcesOfType('AWS::ApiGatewayV2::Api')) resources.setAttribute(logicalId, 'ApiEndpoint', apiUrl);
 
-    const sfn = new LocalStepFunctions(resources, new LambdaRuntime(resources, log), join(home, 'stepfunctions'), log);
+    const sfn = new LocalStepFunctions(resources, lambdas, join(home, 'stepfunctions'), log);
     const sfnEndpoint = await sfn.listen(port('stepfunctions'));
     stoppers.push(['stepfunctions', () => sfn.stop()]);
 
     // Functions get the environment the template gives them (now resolved to local names), and the
     // local stand-ins where AWS would differ: SMTP instead of SES, the BPJS sandbox.
-    const lambdaEnv = new LambdaRuntime(resources, log).sharedEnvironment();
+    const lambdaEnv = lambdas.sharedEnvironment();
     Object.assign(process.env, lambdaEnv, {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
@@ -133,8 +137,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       BPJS_URL: bpjs.url,
     });
     resetConfig();
-    sfnClientHolder.client = new SFNClient({ endpoint: sfnEndpoint, region });
-    router = new LocalEventRouter(resources, sfnClientHolder.client, log);
+    const sfnClient = new SFNClient({ endpoint: sfnEndpoint, region });
+    router = new LocalEventRouter(resources, sfnClient, log);
 
     const stateMachines: Record<string, string> = {};
     for (const [name, arn] of Object.entries(outputs('StateMachineArn'))) stateMachines[name] = arn;
@@ -155,12 +159,17 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       proposals: tables.proposals!,
       audit: tables.audit!,
     });
-    const workflow = new SfnWorkflow(sfnClientHolder.client, stateMachines.enrollment!);
+    const workflow = new SfnWorkflow(sfnClient, stateMachines.enrollment!);
     const unfinished = await store.listUnfinished();
     for (const p of unfinished) {
       const result = await redrive({ proposals: store, workflow }, { proposalId: p.id, actor: 'system:local-stack-restart' });
       log(`re-drove ${p.id} (${p.status}): ${result.ok ? result.executionArn : result.reason}`);
     }
+
+    // Uploads made while the stack was down (AWS would have delivered their events) are delivered now.
+    const missed = await missedUploads(info, store);
+    for (const e of [...early.splice(0), ...missed]) await router.onObjectCreated(e);
+    if (missed.length) log(`delivered ${missed.length} upload(s) made while the stack was down`);
 
     writeFileSync(join(home, 'stack.json'), JSON.stringify(info, null, 2));
     return { info, stop, stepFunctions: sfn, router, mail, redriven: unfinished.map((p) => p.id) };
@@ -168,4 +177,31 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     await stop();
     throw error;
   }
+}
+
+/** Objects under proposals/ that no proposal was made from (compared by ETag, so a re-upload counts). */
+async function missedUploads(info: StackInfo, store: DynamoDbProposalStore): Promise<S3ObjectCreated[]> {
+  const bucket = info.s3.buckets.uploads!;
+  const s3 = new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true });
+  const missed: S3ObjectCreated[] = [];
+  let ContinuationToken: string | undefined;
+  const unquote = (etag?: string) => etag?.replace(/"/g, '');
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PROPOSALS_PREFIX, ContinuationToken }));
+    for (const o of page.Contents ?? []) {
+      const known = await store.findByUploadKey(o.Key!);
+      if (known.some((p) => unquote(p.upload.etag) === unquote(o.ETag))) continue;
+      const at = (o.LastModified ?? new Date()).getTime();
+      missed.push({
+        bucket,
+        key: o.Key!,
+        size: o.Size,
+        etag: unquote(o.ETag),
+        sequencer: `${at.toString(16).toUpperCase()}000000`,
+        eventName: 'ObjectCreated:Put',
+      });
+    }
+    ContinuationToken = page.NextContinuationToken;
+  } while (ContinuationToken);
+  return missed;
 }

@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { approvalLink, decide, mails, nik, proposalCsv, portsOf, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
+import { startS3Local } from '../../infra/local/s3-local';
+import { api, approvalLink, decide, mails, nik, proposalCsv, portsOf, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
 
 let stack: TestStack | undefined;
 afterAll(async () => {
@@ -20,6 +22,24 @@ describe('the local stack across a restart', () => {
     const ports = portsOf(stack.info);
     await stack.stop();
 
+    // An upload that reached S3 while the pipeline was not listening (the stack stopped between the
+    // write and its event): S3 alone, on the same data, takes the file.
+    const lostKey = 'proposals/kapuas-2026-apbd/62.03.01.2020/usulan-saat-mati.csv';
+    const s3Only = await startS3Local({ port: 0, dataDir: join(home, 's3'), buckets: [stack.info.s3.buckets.uploads!], onObjectCreated: () => undefined });
+    await new S3Client({
+      endpoint: s3Only.endpoint,
+      region: 'ap-southeast-3',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    }).send(
+      new PutObjectCommand({
+        Bucket: stack.info.s3.buckets.uploads!,
+        Key: lostKey,
+        Body: proposalCsv([[nik('10-10-1977', 'L', 41), 'Agus Salim', '10-10-1977', 'L', 'nelayan']]),
+      }),
+    );
+    await s3Only.stop();
+
     // Same data directory, new services: the engine remembers nothing, DynamoDB remembers everything.
     stack = await startTestStack(home, { ports });
     expect(stack.redriven).toContain(waiting.id);
@@ -29,6 +49,10 @@ describe('the local stack across a restart', () => {
     const decision = await decide(stack, waiting.id, code, 'APPROVED');
     expect(decision.status).toBe(200);
     const done = await waitForProposal(stack, uploadKey, ['ENROLLED', 'FAILED']);
+    // The upload nobody heard of is picked up at start-up, and only once.
+    expect(await waitForProposal(stack, lostKey, ['AWAITING_APPROVAL'])).toMatchObject({ valid: 1 });
+    expect((await api(stack, `/proposals?uploadKey=${encodeURIComponent(lostKey)}`)).body.proposals).toHaveLength(1);
+    expect((await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`)).body.proposals).toHaveLength(1);
     expect(done).toMatchObject({ status: 'ENROLLED', enrolled: 1, redrives: 1 });
   });
 });

@@ -80,7 +80,7 @@ export async function waitForMail(stack: TestStack, match: (m: { to: string[]; s
     if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('Expected mail did not arrive');
+  throw new Error(`Expected mail did not arrive; inbox: ${JSON.stringify((await mails(stack)).map((m) => [m.to, m.subject, m.text.slice(-300)]))}`);
 }
 
 /** The approval link the approver received for a proposal. */
