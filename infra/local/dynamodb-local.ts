@@ -21,9 +21,27 @@ export async function startDynamoDbLocal(options: { port: number; dataDir: strin
   const require = createRequire(import.meta.url);
   const emulatorDir = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
   mkdirSync(options.dataDir, { recursive: true });
+  // Java outlives a Node process that dies without stopping it (a crash, kill -9, a test runner's
+  // timeout), keeping the port and the data directory's lock; a small shell guard ends it then.
+  const guard = `java "$@" & pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid; exit 0' TERM INT
+while kill -0 ${process.pid} 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done
+kill $pid 2>/dev/null; wait $pid`;
   const java: ChildProcess = spawn(
-    'java',
-    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(options.port), '-sharedDb', '-dbPath', options.dataDir],
+    'sh',
+    [
+      '-c',
+      guard,
+      'dynamodb-local',
+      '-Djava.library.path=./DynamoDBLocal_lib',
+      '-jar',
+      'DynamoDBLocal.jar',
+      '-port',
+      String(options.port),
+      '-sharedDb',
+      '-dbPath',
+      options.dataDir,
+    ],
     { cwd: emulatorDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let exited: string | undefined;
