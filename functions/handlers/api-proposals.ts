@@ -29,7 +29,14 @@ export const handler = httpHandler(async (event) => {
       if (!uploadKey && !(programmeId && villageCode)) {
         throw new HttpError(400, 'QUERY_REQUIRED', 'Sertakan uploadKey (kunci S3 berkas yang diunggah), atau programmeId dan villageCode.');
       }
-      const found = uploadKey ? await proposals().findByUploadKey(uploadKey) : await proposals().findByProgrammeVillage(programmeId!, villageCode!);
+      if (uploadKey) {
+        // The proposal of an upload is the newest one for its key (each re-upload of the same key is a
+        // new object version and a new proposal); all of them, newest first, come along as `proposals`.
+        const views = (await proposals().findByUploadKey(uploadKey)).map((p) => proposalView(p, { self: proposalUrl(api, p.id) }));
+        if (!views.length) throw new HttpError(404, 'NOT_FOUND', 'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.');
+        return json(200, { ...views[0], proposals: views });
+      }
+      const found = await proposals().findByProgrammeVillage(programmeId!, villageCode!);
       return json(200, { proposals: found.map((p) => proposalView(p, { self: proposalUrl(api, p.id) })) });
     }
     case 'GET /proposals/{id}': {

@@ -43,6 +43,10 @@ describe('enrollment through the local stack', () => {
 
     const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     expect(waiting).toMatchObject({ status: 'AWAITING_APPROVAL', rows: 3, valid: 2, invalid: 1, uploadKey });
+    // The upload's proposal, straight from its key.
+    const byKey = await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`);
+    expect(byKey.body).toMatchObject({ id: waiting.id, status: 'AWAITING_APPROVAL', proposals: [expect.objectContaining({ id: waiting.id })] });
+    expect((await api(stack, `/proposals?uploadKey=${encodeURIComponent(key('nothing-here.csv'))}`)).status).toBe(404);
     expect(waiting.report['report.json']).toMatch(/^reports\//);
 
     // The upload arrived intact although the SDK sent it aws-chunked with a trailing checksum.
