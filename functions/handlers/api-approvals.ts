@@ -6,9 +6,21 @@ import { findProgramme } from '../core/programmes/catalogue';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
 import { ledger, now, proposals, uploads, workflow } from './wiring';
 
+const DECISION_WORDS: Record<string, string> = {
+  approve: 'APPROVED',
+  approved: 'APPROVED',
+  setujui: 'APPROVED',
+  disetujui: 'APPROVED',
+  reject: 'REJECTED',
+  rejected: 'REJECTED',
+  tolak: 'REJECTED',
+  ditolak: 'REJECTED',
+};
+
 const DecisionForm = z.object({
   code: z.string().min(1),
-  decision: z.enum(['APPROVED', 'REJECTED']),
+  // Scripts say it in many ways; the page sends APPROVED or REJECTED.
+  decision: z.preprocess((v) => DECISION_WORDS[String(v).trim().toLowerCase()] ?? v, z.enum(['APPROVED', 'REJECTED'])),
   note: z.string().max(2000).optional(),
 });
 

@@ -67,7 +67,7 @@ describe('enrollment through the local stack', () => {
     const decision = await api(stack, new URL(url).pathname + new URL(url).search, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ decision: 'APPROVED' }),
+      body: JSON.stringify({ decision: 'approve' }),
     });
     expect(code).toBeTruthy();
     expect(decision.status).toBe(200);
