@@ -90,7 +90,16 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
   if (typeof headers.authorization === 'string') {
     headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`).replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
   }
-  const path = (req.url ?? '/')
+  // Virtual-hosted style (`<bucket>.localhost:<port>`, what SDKs do for a `localhost` endpoint where that
+  // name resolves): s3rver knows only path style, so the bucket moves into the path.
+  let url = req.url ?? '/';
+  const host = String(headers.host ?? '');
+  const vhost = host.match(/^([a-z0-9][a-z0-9.-]*)\.localhost(:\d+)?$/);
+  if (vhost) {
+    url = `/${vhost[1]}${url}`;
+    headers.host = `localhost${vhost[2] ?? ''}`;
+  }
+  const path = url
     .replace(/X-Amz-Credential=[^%&]+(%2F|\/)/, `X-Amz-Credential=${S3RVER_KEY}$1`)
     .replace(/AWSAccessKeyId=[^&]+/, `AWSAccessKeyId=${S3RVER_KEY}`);
   let body: Buffer | undefined;
