@@ -131,7 +131,6 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-      AWS_S3_FORCE_PATH_STYLE: 'true',
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: mail.smtpUrl,
       BPJS_URL: bpjs.url,
