@@ -4,7 +4,7 @@ import type { WorkflowCallbacks } from '../../ports/workflow';
 import type { Programme } from '../programmes/programme';
 import { mustGet, proposalUrl } from './approval';
 import { outcomeMail } from './mails';
-import { isFinal, type Proposal, type ProposalStatus } from './proposal';
+import { isFinal, type ProposalStatus } from './proposal';
 import { proposalIdFor, uploadOf, ObjectCreatedEvent } from './source-event';
 
 export type NotifyDeps = {
@@ -124,4 +124,3 @@ function describeCause(error: CaughtError): string {
   }
 }
 
-export type { Proposal };

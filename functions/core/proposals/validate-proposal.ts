@@ -5,7 +5,7 @@ import { findVillage } from '../regions/villages';
 import { issue, type RowIssue } from '../validation/messages';
 import type { ProposalStore } from '../../ports/proposal-store';
 import type { Programme } from '../programmes/programme';
-import { openProposalSheet, SheetError, type SheetRow } from '../spreadsheet/read-proposal-sheet';
+import { openProposalSheet, SheetError } from '../spreadsheet/read-proposal-sheet';
 import { validateRows } from '../validation/rules';
 import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
 import type { Worker } from '../workers/worker';
@@ -205,7 +205,6 @@ function lazyStream(open: () => Promise<Readable>): Readable {
   );
 }
 
-export type { SheetRow };
 
 /** Statuses of an earlier proposal that a re-upload for the same village and programme replaces. */
 const REPLACEABLE: readonly Proposal['status'][] = ['VALIDATED', 'AWAITING_APPROVAL', 'INVALID'];
