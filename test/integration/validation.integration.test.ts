@@ -91,6 +91,21 @@ describe('validation through the local stack', () => {
     expect(statusColumn).toBeGreaterThan(0);
   });
 
+  it('refuses a whole file it cannot take, saying why, whether that shows at once or while reading', async () => {
+    const headerOnly = 'proposals/kapuas-2026-apbd/62.03.02.2006/hanya-judul.csv';
+    await upload(stack, headerOnly, proposalCsv([]));
+    const a = await waitForProposal(stack, headerOnly, ['INVALID']);
+    expect(a.reason.code).toBe('NO_DATA_ROWS');
+
+    // Past the row cap (200,000): found only while streaming the rows.
+    const huge = 'proposals/kapuas-2026-apbd/62.03.02.2006/terlalu-besar.csv';
+    const line = '6203011205850001;Budi;12-05-1985;L;petani\n';
+    await upload(stack, huge, 'NIK;Nama;Tgl Lahir;L/P;Pekerjaan\n' + line.repeat(200_001));
+    const b = await waitForProposal(stack, huge, ['INVALID', 'FAILED'], 90_000);
+    expect(b).toMatchObject({ status: 'INVALID', reason: { code: 'TOO_MANY_ROWS' } });
+    expect((await reportOf(b)).counts.rows).toBe(0);
+  });
+
   it('reads an XLSX written by LibreOffice', async () => {
     const uploadKey = 'proposals/kapuas-2026-apbd/62.03.02.2006/libreoffice.xlsx';
     await upload(stack, uploadKey, readFileSync(new URL('../fixtures/libreoffice-proposal.xlsx', import.meta.url)));

@@ -61,36 +61,38 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
   const keys = reportKeys(p.id);
   const generatedAt = deps.now().toISOString();
 
+  // A file that cannot be read as a proposal (not a sheet, no header, too many rows ...) is refused
+  // whole, with the reason in the report and on the proposal; the upload itself stays in S3.
+  const refuseFile = async (error: SheetError): Promise<Validated> => {
+    const reason = { code: error.code, message: error.message };
+    const counts = { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 };
+    const report = { ...ValidationReport.parse({ ...reportHeader(p, generatedAt), counts, rows: [] }), fileError: reason };
+    await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
+    await finish(deps, p, input.executionArn, { status: 'INVALID', reason, counts, report: { json: keys.json } });
+    return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
+  };
+
   let sheet;
   try {
     sheet = await openProposalSheet(source);
   } catch (error) {
-    if (!(error instanceof SheetError)) throw error;
-    const reason = { code: error.code, message: error.message };
-    const report = {
-      ...ValidationReport.parse({
-        proposalId: p.id,
-        programmeId: p.programmeId,
-        villageCode: p.villageCode,
-        fileName: p.fileName,
-        generatedAt,
-        counts: { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 },
-        rows: [],
-      }),
-      fileError: reason,
-    };
-    await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
-    await finish(deps, p, input.executionArn, { status: 'INVALID', reason, counts: report.counts, report: { json: keys.json } });
-    return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
+    if (error instanceof SheetError) return refuseFile(error);
+    throw error;
   }
 
   await supersedeEarlier(deps, p, programme, input.executionArn);
 
   const verdicts = new Map<number, ReportRow>();
   let workers: Worker[] = [];
-  for await (const verdict of validateRows(sheet.rows, programme)) {
-    verdicts.set(verdict.row, reportRowOf(verdict));
-    if (verdict.worker && verdict.errors.length === 0) workers.push(verdict.worker);
+  try {
+    for await (const verdict of validateRows(sheet.rows, programme)) {
+      verdicts.set(verdict.row, reportRowOf(verdict));
+      if (verdict.worker && verdict.errors.length === 0) workers.push(verdict.worker);
+    }
+  } catch (error) {
+    // Some limits (the row cap) only show while reading.
+    if (error instanceof SheetError) return refuseFile(error);
+    throw error;
   }
   const refuse = (row: number, status: ReportRow['status'], error: RowIssue) => {
     const r = verdicts.get(row)!;
@@ -139,15 +141,7 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
   workers = workers.slice(0, granted);
 
   const counts = countRows(verdicts.values());
-  const report = ValidationReport.parse({
-    proposalId: p.id,
-    programmeId: p.programmeId,
-    villageCode: p.villageCode,
-    fileName: p.fileName,
-    generatedAt,
-    counts,
-    rows: [...verdicts.values()],
-  });
+  const report = ValidationReport.parse({ ...reportHeader(p, generatedAt), counts, rows: [...verdicts.values()] });
   await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
   const xlsx = new PassThrough();
   const upload = deps.objects.put(keys.xlsx, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -205,7 +199,6 @@ function lazyStream(open: () => Promise<Readable>): Readable {
   );
 }
 
-
 /** Statuses of an earlier proposal that a re-upload for the same village and programme replaces. */
 const REPLACEABLE: readonly Proposal['status'][] = ['VALIDATED', 'AWAITING_APPROVAL', 'INVALID'];
 
@@ -262,3 +255,11 @@ export function topIssues(rows: Iterable<ReportRow>, limit = 5) {
   }
   return [...byCode.values()].sort((a, b) => b.rows - a.rows).slice(0, limit);
 }
+
+const reportHeader = (p: Proposal, generatedAt: string) => ({
+  proposalId: p.id,
+  programmeId: p.programmeId,
+  villageCode: p.villageCode,
+  fileName: p.fileName,
+  generatedAt,
+});
