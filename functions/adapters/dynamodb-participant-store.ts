@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditEvent, participantEntity, proposalEntity } from '../core/audit/audit-event';
 import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
+import { queryAll } from './dynamodb-pages';
 import { PARTICIPANT_INDEXES } from './table-design';
 
 /** DynamoDB's limit is 100 items per transaction; each participant takes two (itself and its audit event). */
@@ -32,22 +33,13 @@ export class DynamoDbParticipantStore implements ParticipantStore {
   }
 
   async listByProposal(proposalId: string) {
-    const out: Participant[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.participants,
-          IndexName: PARTICIPANT_INDEXES.byProposal,
-          KeyConditionExpression: 'proposalId = :p',
-          ExpressionAttributeValues: { ':p': proposalId },
-          ExclusiveStartKey,
-        }),
-      );
-      out.push(...(page.Items ?? []).map((i) => Participant.parse(i)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tables.participants,
+      IndexName: PARTICIPANT_INDEXES.byProposal,
+      KeyConditionExpression: 'proposalId = :p',
+      ExpressionAttributeValues: { ':p': proposalId },
+    });
+    return items.map((i) => Participant.parse(i));
   }
 
   private async enrollOne(p: Participant, context: { execution?: string }) {

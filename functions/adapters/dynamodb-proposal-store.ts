@@ -1,9 +1,10 @@
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { AuditEvent, proposalEntity } from '../core/audit/audit-event';
 import { FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
 import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../ports/proposal-store';
+import { queryAll, scanAll } from './dynamodb-pages';
 import { PROPOSAL_INDEXES } from './table-design';
 
 type Tables = { proposals: string; audit: string };
@@ -25,29 +26,24 @@ export class DynamoDbProposalStore implements ProposalStore {
   }
 
   async findByUploadKey(uploadKey: string) {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tables.proposals,
-        IndexName: PROPOSAL_INDEXES.byUploadKey,
-        KeyConditionExpression: 'uploadKey = :k',
-        ExpressionAttributeValues: { ':k': uploadKey },
-        ScanIndexForward: false,
-      }),
-    );
-    return Promise.all(Items.map((i) => this.get(i.id as string))).then((ps) => ps.filter((p): p is Proposal => !!p));
+    const found = await this.newestFirst(PROPOSAL_INDEXES.byUploadKey, 'uploadKey', uploadKey);
+    // The index finds the ids; a consistent read gives each proposal's current status (indexes lag).
+    return Promise.all(found.map((i) => this.get(i.id as string))).then((ps) => ps.filter((p): p is Proposal => !!p));
   }
 
   async findByProgrammeVillage(programmeId: string, villageCode: string) {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tables.proposals,
-        IndexName: PROPOSAL_INDEXES.byProgrammeVillage,
-        KeyConditionExpression: 'programmeVillage = :k',
-        ExpressionAttributeValues: { ':k': `${programmeId}#${villageCode}` },
-        ScanIndexForward: false,
-      }),
-    );
-    return Items.map(fromItem);
+    return (await this.newestFirst(PROPOSAL_INDEXES.byProgrammeVillage, 'programmeVillage', `${programmeId}#${villageCode}`)).map(fromItem);
+  }
+
+  private newestFirst(indexName: string, key: string, value: string) {
+    return queryAll(this.db, {
+      TableName: this.tables.proposals,
+      IndexName: indexName,
+      KeyConditionExpression: '#k = :k',
+      ExpressionAttributeNames: { '#k': key },
+      ExpressionAttributeValues: { ':k': value },
+      ScanIndexForward: false,
+    });
   }
 
   async create(proposal: Proposal, audit: AuditInput) {
@@ -135,41 +131,23 @@ export class DynamoDbProposalStore implements ProposalStore {
   }
 
   async listUnfinished() {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
     const values = Object.fromEntries(FINAL_STATUSES.map((s, i) => [`:s${i}`, s]));
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.tables.proposals,
-          FilterExpression: `NOT (#status IN (${Object.keys(values).join(', ')}))`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await scanAll(this.db, {
+      TableName: this.tables.proposals,
+      FilterExpression: `NOT (#status IN (${Object.keys(values).join(', ')}))`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    });
     return items.map(fromItem);
   }
 
   async history(id: string) {
-    const events: AuditEvent[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tables.audit,
-          KeyConditionExpression: 'entity = :e',
-          ExpressionAttributeValues: { ':e': proposalEntity(id) },
-          ExclusiveStartKey,
-        }),
-      );
-      events.push(...(page.Items ?? []).map((i) => AuditEvent.parse(i)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return events;
+    const items = await queryAll(this.db, {
+      TableName: this.tables.audit,
+      KeyConditionExpression: 'entity = :e',
+      ExpressionAttributeValues: { ':e': proposalEntity(id) },
+    });
+    return items.map((i) => AuditEvent.parse(i));
   }
 
   private auditPut(proposalId: string, audit: AuditInput, at: string) {

@@ -1,6 +1,6 @@
 import { markFailed } from '../core/proposals/outcome';
 import { taskHandler } from './task-handler';
-import { now, proposals } from './wiring';
+import { proposals } from './wiring';
 import { FailureInput } from './workflow-inputs';
 
-export const handler = taskHandler(FailureInput, ({ failure, executionArn }) => markFailed({ proposals: proposals(), now }, { ...failure, executionArn }));
+export const handler = taskHandler(FailureInput, ({ failure, executionArn }) => markFailed({ proposals: proposals() }, { ...failure, executionArn }));

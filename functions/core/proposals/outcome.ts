@@ -50,7 +50,7 @@ const STAGE_WORDS: Record<string, string> = {
  * stopped at, so it can be re-driven from there; nothing it already did is undone.
  */
 export async function markFailed(
-  deps: { proposals: ProposalStore; now: () => Date },
+  deps: { proposals: ProposalStore },
   input: { proposalId?: string; event?: unknown; stage: string; error: CaughtError; executionArn?: string },
 ): Promise<{ proposalId: string; status: ProposalStatus }> {
   const errorText = describeCause(input.error);
@@ -123,4 +123,3 @@ function describeCause(error: CaughtError): string {
     return error.Cause;
   }
 }
-
