@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -166,8 +166,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     }
 
     // Uploads made while the stack was down (AWS would have delivered their events) are delivered now.
-    const missed = await missedUploads(info, store);
-    for (const e of [...early.splice(0), ...missed]) await router.onObjectCreated(e);
+    // (An upload that came in during start-up is in `early` already, and must not go twice: a second
+    // event with another sequencer would make a second proposal.)
+    const waiting = early.splice(0);
+    const missed = (await missedUploads(info, store)).filter((m) => !waiting.some((e) => e.key === m.key && e.etag === m.etag));
+    for (const e of [...waiting, ...missed]) await router.onObjectCreated(e);
     if (missed.length) log(`delivered ${missed.length} upload(s) made while the stack was down`);
 
     writeFileSync(join(home, 'stack.json'), JSON.stringify(info, null, 2));
@@ -183,10 +186,8 @@ async function missedUploads(info: StackInfo, store: DynamoDbProposalStore): Pro
   const bucket = info.s3.buckets.uploads!;
   const s3 = new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true });
   const missed: S3ObjectCreated[] = [];
-  let ContinuationToken: string | undefined;
   const unquote = (etag?: string) => etag?.replace(/"/g, '');
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PROPOSALS_PREFIX, ContinuationToken }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: PROPOSALS_PREFIX })) {
     for (const o of page.Contents ?? []) {
       const known = await store.findByUploadKey(o.Key!);
       if (known.some((p) => unquote(p.upload.etag) === unquote(o.ETag))) continue;
@@ -200,7 +201,6 @@ async function missedUploads(info: StackInfo, store: DynamoDbProposalStore): Pro
         eventName: 'ObjectCreated:Put',
       });
     }
-    ContinuationToken = page.NextContinuationToken;
-  } while (ContinuationToken);
+  }
   return missed;
 }
