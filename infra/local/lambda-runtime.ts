@@ -26,7 +26,8 @@ export class LambdaInvocationError extends Error {
     super(errorMessage);
     this.name = errorType;
   }
-  get cause(): string {
+  /** The Cause Step Functions records for a failed Lambda task: the error as JSON. */
+  get taskCause(): string {
     return JSON.stringify({ errorType: this.errorType, errorMessage: this.errorMessage, trace: this.trace });
   }
 }

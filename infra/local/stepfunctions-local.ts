@@ -270,7 +270,7 @@ export class LocalStepFunctions {
       try {
         return await this.lambdas.invoke(functionName, payload);
       } catch (error) {
-        if (error instanceof LambdaInvocationError) throw new TaskError(error.errorType, error.cause);
+        if (error instanceof LambdaInvocationError) throw new TaskError(error.errorType, error.taskCause);
         throw error;
       }
     };
