@@ -1,0 +1,56 @@
+import type { Principal, Role } from './principal';
+
+/**
+ * Who may do what, decided here and nowhere else. Handlers ask `authorize` before they read or
+ * change anything; buttons a page hides are a courtesy, this is the rule.
+ *
+ * Scope: `village` means only the villages on the user (operators); `regency` means every village
+ * of the user's regency. Nobody reaches another regency's data.
+ */
+export type Scope = 'village' | 'regency';
+
+export const ACTIONS = {
+  /** Programmes, their quotas and templates (no personal data). */
+  'programme:read': { operator: 'regency', verifier: 'regency', approver: 'regency', finance: 'regency', auditor: 'regency', admin: 'regency' },
+  /** A proposal's status, counts and reasons (NIKs masked). */
+  'proposal:read': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency', admin: 'regency' },
+  /** The validation report: every row whole (NIK, name, birth date). Opening it is an audit event. */
+  'proposal:report': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency' },
+  /** The audit trail of a proposal (NIKs masked). */
+  'proposal:history': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency', admin: 'regency' },
+  /** A presigned upload of a proposal sheet for a village. */
+  'proposal:upload': { operator: 'village' },
+  /** Starting a FAILED proposal again, or cancelling it: Dinas Sosial's call. */
+  'proposal:redrive': { verifier: 'regency', admin: 'regency' },
+  'proposal:cancel': { verifier: 'regency', admin: 'regency' },
+} as const satisfies Record<string, Partial<Record<Role, Scope>>>;
+export type Action = keyof typeof ACTIONS;
+
+/** What an action is about: the village it concerns (or only the regency, for regency-wide things). */
+export type Resource = { villageCode: string } | { regency: string };
+
+/**
+ * `allow`; `deny` (403: the user may know it exists but may not do this); or `hide` (404: the user
+ * may not even know it exists, e.g. an operator asking for another village's proposal).
+ */
+export type Decision = 'allow' | 'deny' | 'hide';
+
+const regencyOf = (r: Resource) => ('villageCode' in r ? r.villageCode.slice(0, 5) : r.regency);
+
+function reaches(p: Principal, scope: Scope | undefined, r: Resource): boolean {
+  if (!scope || regencyOf(r) !== p.regency) return false;
+  if (scope === 'regency') return true;
+  return 'villageCode' in r && p.villages.includes(r.villageCode);
+}
+
+export function can(p: Principal, action: Action, r: Resource): boolean {
+  const rule = ACTIONS[action] as Partial<Record<Role, Scope>>;
+  return p.roles.some((role) => reaches(p, rule[role], r));
+}
+
+export function authorize(p: Principal, action: Action, r: Resource): Decision {
+  if (can(p, action, r)) return 'allow';
+  if (!('villageCode' in r)) return 'deny';
+  // Someone who may see the village's proposals learns that they may not do this; anyone else learns nothing.
+  return can(p, 'proposal:read', r) ? 'deny' : 'hide';
+}

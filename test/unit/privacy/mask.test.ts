@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { maskNik, redactDeep, redactText } from '../../../functions/core/privacy/mask';
+
+describe('masking personal data', () => {
+  it('keeps a NIK’s region and serial only', () => {
+    expect(maskNik('6203011506880001')).toBe('6203********0001');
+    expect(maskNik('12345')).toBe('*****');
+  });
+
+  it('redacts NIKs, quoted cells and dates from issue messages', () => {
+    expect(redactText('NIK 6203015506880002 tidak mungkin')).toBe('NIK 6203********0002 tidak mungkin');
+    expect(redactText('Nama "Budi 2" tidak wajar')).toBe('Nama "…" tidak wajar');
+    expect(redactText('Tanggal lahir 12-05-1985 tidak sama dengan tanggal lahir dalam NIK (15/06/1988).')).not.toMatch(/1985|1988/);
+    expect(redactText('NIK 620301150688000 tersimpan sebagai angka')).toBe('NIK *************** tersimpan sebagai angka');
+    expect(redactText('NIK tertulis 6,20301E+15 (format ilmiah)')).not.toContain('20301');
+    expect(redactText('NIK 6.203.011.506.880.001 ditulis dengan titik')).toBe('NIK 6203********0001 ditulis dengan titik');
+  });
+
+  it('leaves amounts, times and ids alone', () => {
+    expect(redactText('Iuran Rp16.800.000 per bulan')).toBe('Iuran Rp16.800.000 per bulan');
+    expect(redactDeep({ at: '2026-11-25T10:00:00.000Z', proposalId: 'prp-0123456789abcdef0123' })).toEqual({
+      at: '2026-11-25T10:00:00.000Z',
+      proposalId: 'prp-0123456789abcdef0123',
+    });
+  });
+
+  it('masks nik fields and drops names and birth dates in structured details', () => {
+    const details = {
+      rejected: [{ row: 3, nik: '6203011506880001', name: 'Siti', birthDate: '1988-06-15', reason: { code: 'X', message: 'NIK 6203011506880001 "Siti"' } }],
+      enrolledBy: 'prp-1',
+      entity: 'participant#kapuas-2026-apbd#6203011506880001',
+    };
+    expect(redactDeep(details)).toEqual({
+      rejected: [{ row: 3, nik: '6203********0001', reason: { code: 'X', message: 'NIK 6203********0001 "…"' } }],
+      enrolledBy: 'prp-1',
+      entity: 'participant#kapuas-2026-apbd#6203********0001',
+    });
+  });
+});
