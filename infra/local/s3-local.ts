@@ -4,16 +4,49 @@ import type { AddressInfo } from 'node:net';
 import { readBody } from './read-body';
 import S3rver from 's3rver';
 import { decodeAwsChunked, mismatchedChecksum } from './aws-chunked';
+import type { LocalResources } from './resources';
+import { corsHeaders, preflight, type CorsConfiguration } from './s3-cors';
+import { verifyPresigned, type S3Refusal } from './s3-presigned';
 
 export type S3ObjectCreated = { bucket: string; key: string; size?: number; etag?: string; sequencer: string; eventName: string; sourceIp?: string };
 
+/** A bucket as the template declares it: its name and, if it has one, its CORS configuration. */
+export type S3BucketConfiguration = { name: string; cors?: CorsConfiguration };
+
+/** Every AWS::S3::Bucket in the templates, with its local name and its CorsConfiguration. */
+export function bucketsFromTemplates(resources: LocalResources): S3BucketConfiguration[] {
+  return resources.resourcesOfType('AWS::S3::Bucket').map(({ stack, logicalId, resource }) => ({
+    name: resources.ref(logicalId),
+    cors: resources.resolve(stack, resource.Properties ?? {}).CorsConfiguration,
+  }));
+}
+
+export type S3LocalOptions = {
+  port: number;
+  dataDir: string;
+  buckets: S3BucketConfiguration[];
+  /** Access key id to secret: the keys presigned URLs are verified with (an unknown key is refused, as in S3). */
+  credentials: Record<string, string>;
+  /** The region presigned URLs must be signed for, as the bucket's region in AWS (unchecked when absent). */
+  region?: string;
+  onObjectCreated: (e: S3ObjectCreated) => void;
+};
+
 /**
- * S3 on loopback: s3rver stores objects on disk; in front of it a small proxy decodes what s3rver
- * does not understand: `aws-chunked` bodies with trailing checksums, which current SDKs and the
- * CLI send by default. Without it, uploads made with default clients would be stored with the
- * chunk framing inside the file.
+ * S3 on loopback: s3rver stores objects on disk; in front of it a small proxy does what s3rver
+ * does not, or not as S3 does:
+ * - decodes `aws-chunked` bodies with trailing checksums, which current SDKs and the CLI send by
+ *   default (without it, uploads would be stored with the chunk framing inside the file), and
+ *   checks their checksums;
+ * - verifies presigned (query-string SigV4) requests, which s3rver accepts unverified. Requests
+ *   signed in the Authorization header stay unverified: locally any credentials are accepted there
+ *   (the README says so), and the proxy rewrites their bodies, which their signatures cover;
+ * - answers CORS from the bucket's rules. The proxy does it rather than s3rver's CORS config
+ *   because s3rver answers every preflight with `*` and without Max-Age or exposed headers, and
+ *   because the refusals the proxy makes itself (a bad signature, a bad checksum) must carry the
+ *   CORS headers too, or a browser sees an opaque network error instead of S3's error.
  */
-export async function startS3Local(options: { port: number; dataDir: string; buckets: string[]; onObjectCreated: (e: S3ObjectCreated) => void }) {
+export async function startS3Local(options: S3LocalOptions) {
   mkdirSync(options.dataDir, { recursive: true });
   const s3rver = new S3rver({
     address: '127.0.0.1',
@@ -23,7 +56,7 @@ export async function startS3Local(options: { port: number; dataDir: string; buc
     // The proxy rewrites the body framing, so the signature no longer covers what s3rver sees.
     allowMismatchedSignatures: true,
     vhostBuckets: false,
-    configureBuckets: options.buckets.map((name) => ({ name })),
+    configureBuckets: options.buckets.map(({ name }) => ({ name })),
   });
   s3rver.on(
     'event',
@@ -52,10 +85,11 @@ export async function startS3Local(options: { port: number; dataDir: string; buc
   );
   const inner = (await s3rver.run()) as AddressInfo;
 
+  const cors = new Map(options.buckets.map((b) => [b.name, b.cors]));
   const proxy: Server = createServer((req, res) => {
-    forward(req, res, inner.port).catch((error: Error) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>${error.message}</Message></Error>`);
+    handle(req, res, { innerPort: inner.port, cors, credentials: options.credentials, region: options.region }).catch((error: Error) => {
+      if (res.headersSent) return void res.end();
+      s3Error(res, { status: 500, code: 'InternalError', message: error.message });
     });
   });
   await new Promise<void>((resolve) => proxy.listen(options.port, '127.0.0.1', resolve));
@@ -79,27 +113,58 @@ const upstreamAgent = new Agent({ keepAlive: false });
 let sequence = 0;
 const nextSequence = () => (sequence = (sequence + 1) % 1_000_000);
 
-/** s3rver knows one account; the local stack accepts any credentials, as the README says. */
+/** s3rver knows one account; header-signed requests may use any credentials, as the README says. */
 const S3RVER_KEY = 'S3RVER';
 
-async function forward(req: IncomingMessage, res: ServerResponse, innerPort: number) {
-  const headers = { ...req.headers };
+type ProxyContext = { innerPort: number; cors: Map<string, CorsConfiguration | undefined>; credentials: Record<string, string>; region?: string };
+
+async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyContext) {
+  const method = req.method ?? 'GET';
+  const { url, host } = pathStyle(req.url ?? '/', String(req.headers.host ?? ''));
+  const bucket = bucketOf(url);
+  const rules = bucket ? context.cors.get(bucket) : undefined;
+  if (method === 'OPTIONS') {
+    const answer = preflight(rules, req.headers);
+    if ('refusal' in answer) return s3Error(res, answer.refusal);
+    res.writeHead(200, answer.headers);
+    return void res.end();
+  }
+  const cors = corsHeaders(rules, req.headers, method);
+  if (['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential'].some((name) => hasQueryParameter(req.url ?? '', name))) {
+    const refusal = await verifyPresigned({ method, rawUrl: req.url ?? '/', headers: req.headers }, context);
+    if (refusal) return s3Error(res, refusal, cors);
+  }
+  await forward(req, res, { innerPort: context.innerPort, url, host, cors });
+}
+
+/**
+ * Virtual-hosted style (`<bucket>.localhost:<port>`, what SDKs do for a `localhost` endpoint where that
+ * name resolves): s3rver knows only path style, so the bucket moves into the path.
+ */
+function pathStyle(url: string, host: string): { url: string; host: string } {
+  const vhost = host.match(/^([a-z0-9][a-z0-9.-]*)\.localhost(:\d+)?$/);
+  return vhost ? { url: `/${vhost[1]}${url}`, host: `localhost${vhost[2] ?? ''}` } : { url, host };
+}
+
+function bucketOf(pathStyleUrl: string): string | undefined {
+  return pathStyleUrl.split('?')[0]!.split('/')[1] || undefined;
+}
+
+function hasQueryParameter(url: string, name: string): boolean {
+  const query = url.split('?')[1] ?? '';
+  return query.split('&').some((pair) => pair.split('=')[0] === name);
+}
+
+async function forward(req: IncomingMessage, res: ServerResponse, target: { innerPort: number; url: string; host: string; cors: Record<string, string> }) {
+  const { innerPort, cors } = target;
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
   // Hop-by-hop headers belong to the client's connection, not to the one to s3rver.
   delete headers.connection;
   delete headers['keep-alive'];
   if (typeof headers.authorization === 'string') {
     headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`).replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
   }
-  // Virtual-hosted style (`<bucket>.localhost:<port>`, what SDKs do for a `localhost` endpoint where that
-  // name resolves): s3rver knows only path style, so the bucket moves into the path.
-  let url = req.url ?? '/';
-  const host = String(headers.host ?? '');
-  const vhost = host.match(/^([a-z0-9][a-z0-9.-]*)\.localhost(:\d+)?$/);
-  if (vhost) {
-    url = `/${vhost[1]}${url}`;
-    headers.host = `localhost${vhost[2] ?? ''}`;
-  }
-  const path = url
+  const path = target.url
     .replace(/X-Amz-Credential=[^%&]+(%2F|\/)/, `X-Amz-Credential=${S3RVER_KEY}$1`)
     .replace(/AWSAccessKeyId=[^&]+/, `AWSAccessKeyId=${S3RVER_KEY}`);
   let body: Buffer | undefined;
@@ -108,8 +173,8 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
   if (encoding.includes('aws-chunked') || sha.startsWith('STREAMING-')) {
     const raw = await readBody(req);
     const { payload, trailers } = decodeAwsChunked(raw);
-    const bad = mismatchedChecksum(payload, { ...pick(headers), ...trailers });
-    if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
+    const bad = mismatchedChecksum(payload, { ...checksums(headers, target.url), ...trailers });
+    if (bad) return s3Error(res, badDigest(bad), cors);
     body = payload;
     const rest = encoding
       .split(',')
@@ -120,14 +185,14 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
     for (const h of ['x-amz-decoded-content-length', 'x-amz-trailer', 'transfer-encoding']) delete headers[h];
     headers['content-length'] = String(payload.length);
     headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-  } else if (req.method === 'PUT' && (headers['x-amz-checksum-crc32'] || headers['x-amz-checksum-sha256'] || headers['x-amz-checksum-sha1'])) {
+  } else if (req.method === 'PUT' && Object.keys(checksums(headers, target.url)).length) {
     body = await readBody(req);
-    const bad = mismatchedChecksum(body, pick(headers));
-    if (bad) return s3Error(res, 400, 'BadDigest', `The ${bad} you specified did not match the calculated checksum.`);
+    const bad = mismatchedChecksum(body, checksums(headers, target.url));
+    if (bad) return s3Error(res, badDigest(bad), cors);
   }
   await new Promise<void>((resolve, reject) => {
     const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers, agent: upstreamAgent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 500, answer.headers);
+      res.writeHead(answer.statusCode ?? 500, { ...answer.headers, ...cors });
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', reject);
@@ -138,11 +203,31 @@ async function forward(req: IncomingMessage, res: ServerResponse, innerPort: num
   });
 }
 
-function pick(headers: IncomingMessage['headers']): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([k, v]) => k.startsWith('x-amz-checksum-') && typeof v === 'string')) as Record<string, string>;
+/**
+ * The checksums a request declares: in headers, or (presigned URLs, where S3 reads `x-amz-*` query
+ * parameters as headers) in the query. Current SDKs presign PutObject with the CRC32 of an empty
+ * body unless the client says `requestChecksumCalculation: 'WHEN_REQUIRED'`; S3 then refuses the
+ * upload, and so does this.
+ */
+function checksums(headers: IncomingMessage['headers'], url: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (k.startsWith('x-amz-checksum-') && typeof v === 'string') found[k] = v;
+  for (const [k, v] of new URLSearchParams(url.split('?')[1] ?? '')) if (k.toLowerCase().startsWith('x-amz-checksum-')) found[k.toLowerCase()] = v;
+  return found;
 }
 
-function s3Error(res: ServerResponse, status: number, code: string, message: string) {
-  res.writeHead(status, { 'content-type': 'application/xml' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+const badDigest = (name: string): S3Refusal => ({
+  status: 400,
+  code: 'BadDigest',
+  message: `The ${name} you specified did not match the calculated checksum.`,
+});
+
+function s3Error(res: ServerResponse, refusal: S3Refusal, headers: Record<string, string> = {}) {
+  const elements = Object.entries({ Code: refusal.code, Message: refusal.message, ...refusal.detail })
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join('');
+  res.writeHead(refusal.status, { ...headers, 'content-type': 'application/xml' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error>${elements}</Error>`);
 }
+
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

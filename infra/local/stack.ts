@@ -17,7 +17,7 @@ import { LambdaRuntime } from './lambda-runtime';
 import { startMailInbox } from './mail-inbox';
 import { freePort } from './ports';
 import { LocalResources } from './resources';
-import { startS3Local, type S3ObjectCreated } from './s3-local';
+import { bucketsFromTemplates, startS3Local, type S3ObjectCreated } from './s3-local';
 import { LocalStepFunctions } from './stepfunctions-local';
 import { synthesizeTemplates } from './template';
 
@@ -101,7 +101,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const s3 = await startS3Local({
       port: port('s3'),
       dataDir: join(home, 's3'),
-      buckets: Object.values(resources.resourcesOfType('AWS::S3::Bucket')).map(({ logicalId }) => resources.ref(logicalId)),
+      buckets: bucketsFromTemplates(resources),
+      // Presigned URLs are verified with the keys the functions sign with (set above).
+      credentials: { local: 'local' },
+      region,
       onObjectCreated: (e) => {
         if (!router) return void early.push(e);
         router.onObjectCreated(e).catch((error: Error) => log(`event router: ${error.message}`));

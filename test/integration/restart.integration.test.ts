@@ -25,7 +25,13 @@ describe('the local stack across a restart', () => {
     // An upload that reached S3 while the pipeline was not listening (the stack stopped between the
     // write and its event): S3 alone, on the same data, takes the file.
     const lostKey = 'proposals/kapuas-2026-apbd/62.03.01.2020/usulan-saat-mati.csv';
-    const s3Only = await startS3Local({ port: 0, dataDir: join(home, 's3'), buckets: [stack.info.s3.buckets.uploads!], onObjectCreated: () => undefined });
+    const s3Only = await startS3Local({
+      port: 0,
+      dataDir: join(home, 's3'),
+      buckets: [{ name: stack.info.s3.buckets.uploads! }],
+      credentials: {},
+      onObjectCreated: () => undefined,
+    });
     await new S3Client({
       endpoint: s3Only.endpoint,
       region: 'ap-southeast-3',
