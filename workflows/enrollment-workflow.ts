@@ -97,8 +97,14 @@ export class EnrollmentWorkflow extends Construct {
     awaitApproval.addCatch(resolveTimeout, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
     const submit = task('SubmitToBpjs', fn.submitToBpjs, stage, {
       timeout: Duration.minutes(15),
-      // BPJS outages and rate limits pass; wait longer between tries than for our own faults.
-      retries: [{ errors: ['BpjsUnavailableError'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 5 }],
+      retries: [
+        // BPJS outages and rate limits pass; wait longer between tries than for our own faults.
+        { errors: ['BpjsUnavailableError'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 5 },
+        // A run that stopped with batches left (the Lambda's time, or BPJS failing after some got through)
+        // kept its progress: come straight back. Each such run answered a batch, so 100 covers a
+        // 10,000-worker proposal even one batch at a time.
+        { errors: ['BpjsSubmissionPausedError'], interval: Duration.seconds(1), backoffRate: 1, maxAttempts: 100 },
+      ],
     });
     const record = task('RecordParticipants', fn.recordParticipants, stage);
     const notify = task('NotifyOutcome', fn.notify, stage);

@@ -1,15 +1,44 @@
-import type { RegistrationRequest, RegistrationResponse } from '../core/bpjs/contract';
+import type { RegisteredParticipant, RegistrationRequest, RegistrationResponse } from '../core/bpjs/contract';
+
+/** How hard a BPJS endpoint may be pushed: the adapter knows its partner, the use case keeps to it. */
+export type BpjsLimits = {
+  /** Requests per second the partner accepts; above it, it answers 429. */
+  maxRequestsPerSecond: number;
+  /** How long one request may take before the adapter gives up on it (client-side timeout). */
+  timeoutMs: number;
+};
 
 export interface BpjsGateway {
+  readonly limits: BpjsLimits;
   register(request: RegistrationRequest): Promise<RegistrationResponse>;
+  /** Whom BPJS has registered under a programme with this NIK, or undefined when nobody. */
+  findParticipant(programmeId: string, nik: string): Promise<RegisteredParticipant | undefined>;
 }
 
-/** BPJS did not answer, answered 5xx or asked us to slow down: worth retrying later. */
+/**
+ * BPJS did not answer (in time), answered 5xx, answered something unreadable or asked us to slow
+ * down: worth retrying later. `retryAfterMs` is BPJS's own Retry-After, when it gave one.
+ */
 export class BpjsUnavailableError extends Error {
   override name = 'BpjsUnavailableError';
+  readonly retryAfterMs?: number;
+  readonly rateLimited: boolean;
+  constructor(message: string, options: { retryAfterMs?: number; rateLimited?: boolean } = {}) {
+    super(message);
+    this.retryAfterMs = options.retryAfterMs;
+    this.rateLimited = options.rateLimited ?? false;
+  }
 }
 
-/** BPJS refused the batch as a whole (4xx other than 429): retrying the same batch cannot help. */
+/** BPJS refused the batch as a whole (4xx other than 408/429): retrying the same batch cannot help. */
 export class BpjsRequestRejectedError extends Error {
   override name = 'BpjsRequestRejectedError';
+}
+
+/**
+ * The submission stopped with batches left, after getting some through: the Lambda was running out
+ * of time, or BPJS kept failing. What was done is kept, so the workflow's next try carries on.
+ */
+export class BpjsSubmissionPausedError extends Error {
+  override name = 'BpjsSubmissionPausedError';
 }

@@ -6,19 +6,43 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { RegistrationRequest, type RegistrationResponse, type RegistrationResult } from '../../functions/core/bpjs/contract';
 
-/** Faults a test or a demo can switch on: an outage, a rate limit, NIKs BPJS refuses. */
-export const SandboxFaults = z.object({
-  /** Answer 503 to this many registration requests (or all of them, while `true`). */
-  outage: z.union([z.boolean(), z.number().int().nonnegative()]).default(false),
-  /** Answer 429 to requests beyond this many per second. */
-  maxRequestsPerSecond: z.number().int().positive().optional(),
-  /** NIKs BPJS will reject, as if Dukcapil did not know them. */
-  rejectNiks: z.array(z.string()).default([]),
-  /** Answer 400 (a malformed batch, as BPJS sees it) to this many registration requests. */
-  refuseRequests: z.number().int().nonnegative().default(0),
-  /** Extra delay per request, in ms, to try timeouts. */
-  latencyMs: z.number().int().nonnegative().default(0),
-});
+const rate = z.number().min(0).max(1).default(0);
+
+/**
+ * Faults a test or a demo can switch on. Some on command (an outage, a refused request, a rate
+ * limit, NIKs BPJS refuses), some at random like a real partner's: each request to /v1 draws once
+ * from a generator seeded with `seed`, so the same seed and the same requests fail the same way.
+ */
+export const SandboxFaults = z
+  .object({
+    /** Answer 503 to this many requests (or all of them, while `true`). */
+    outage: z.union([z.boolean(), z.number().int().nonnegative()]).default(false),
+    /** Answer 429 to requests beyond this many per second. */
+    maxRequestsPerSecond: z.number().int().positive().optional(),
+    /** NIKs BPJS will reject, as if Dukcapil did not know them. */
+    rejectNiks: z.array(z.string()).default([]),
+    /** Answer 400 (a malformed batch, as BPJS sees it) to this many registration requests. */
+    refuseRequests: z.number().int().nonnegative().default(0),
+    /** Answer 400 to any batch that carries one of these NIKs: a record BPJS cannot take refuses the whole batch. */
+    refuseNiks: z.array(z.string()).default([]),
+    /** Extra delay per request, in ms, to try timeouts. */
+    latencyMs: z.number().int().nonnegative().default(0),
+    /** Share of requests answered 500 or 503, before anything is processed. */
+    errorRate: rate,
+    /**
+     * Share of requests never answered: a registration is processed first, so its answer is lost,
+     * and the connection is held until the client gives up (or ten minutes pass).
+     */
+    timeoutRate: rate,
+    /** Share of requests answered 429, whatever the rate. */
+    rateLimitRate: rate,
+    /** Share of registrations answered about only part of the batch (all of it is registered): a partner's bug. */
+    partialAnswerRate: rate,
+    /** Retry-After sent with every 429, in seconds; 0 sends none. */
+    retryAfterSeconds: z.number().int().nonnegative().default(1),
+    seed: z.number().int().default(1),
+  })
+  .refine((f) => f.errorRate + f.timeoutRate + f.rateLimitRate <= 1, { message: 'errorRate + timeoutRate + rateLimitRate must not exceed 1' });
 export type SandboxFaults = z.infer<typeof SandboxFaults>;
 
 type State = {
@@ -30,10 +54,12 @@ type State = {
 /**
  * A stand-in for BPJS Ketenagakerjaan that behaves like a remote service: it issues KPJ numbers,
  * remembers who it registered, answers a repeated request (same idempotency key) with the same
- * answer, rejects what the real one would reject, and fails on demand.
+ * answer, rejects what the real one would reject, and fails on command or at random (seeded).
  *
  * Its rejection rules: a NIK whose serial is 0000 (Dukcapil never issues it), a NIK on the
  * `rejectNiks` list, and a NIK already registered for the same programme under another reference.
+ * `GET /_sandbox/state` counts what it did (and which faults it served); `GET /_sandbox/participants`
+ * lists its register, to compare with Jaring's.
  */
 export async function startBpjsSandbox(options: { port: number; dataDir: string; log: (line: string) => void }) {
   mkdirSync(options.dataDir, { recursive: true });
@@ -45,7 +71,9 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     /* fresh sandbox */
   }
   let faults: SandboxFaults = SandboxFaults.parse({});
+  let draw = seededRandom(faults.seed);
   let window = { second: 0, count: 0 };
+  const served = { requests: 0, registered: 0, replayed: 0, errors: 0, timeouts: 0, rateLimited: 0, refused: 0, partial: 0 };
   const save = () => writeFileSync(file, JSON.stringify(state));
 
   const register = (request: RegistrationRequest): RegistrationResponse => {
@@ -65,6 +93,14 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     return { registrationId: `REG-${Object.keys(state.registrations).length + 1}`, results };
   };
 
+  /** The answer is lost: hold the connection until the client gives up, as a partner that hangs does. */
+  const hang = (res: ServerResponse) => {
+    served.timeouts += 1;
+    const cap = setTimeout(() => res.destroy(), 10 * 60_000);
+    cap.unref();
+    res.once('close', () => clearTimeout(cap));
+  };
+
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => send(res, 500, { code: 'INTERNAL', message: error.message }));
   });
@@ -73,44 +109,90 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     const url = new URL(req.url ?? '/', 'http://local');
     const body = await readJson(req);
     if (url.pathname === '/_sandbox/faults') {
-      if (req.method === 'POST' || req.method === 'PUT') faults = SandboxFaults.parse(body ?? {});
+      if (req.method === 'POST' || req.method === 'PUT') {
+        const parsed = SandboxFaults.safeParse(body ?? {});
+        if (!parsed.success) return send(res, 400, { code: 'INVALID_FAULTS', message: parsed.error.message });
+        faults = parsed.data;
+        draw = seededRandom(faults.seed);
+      }
       return send(res, 200, faults);
     }
-    if (url.pathname === '/_sandbox/state')
-      return send(res, 200, { participants: Object.keys(state.participants).length, registrations: Object.keys(state.registrations).length });
-    const participant = url.pathname.match(/^\/v1\/participants\/([^/]+)\/(\d{16})$/);
-    if (participant && req.method === 'GET') {
-      const found = state.participants[`${participant[1]}#${participant[2]}`];
-      return found ? send(res, 200, { nik: participant[2], ...found }) : send(res, 404, { code: 'NOT_FOUND', message: 'Peserta tidak ditemukan.' });
+    if (url.pathname === '/_sandbox/state') {
+      return send(res, 200, { participants: Object.keys(state.participants).length, registrations: Object.keys(state.registrations).length, served });
     }
-    if (url.pathname !== '/v1/registrations' || req.method !== 'POST') return send(res, 404, { code: 'NOT_FOUND', message: 'Unknown endpoint' });
+    if (url.pathname === '/_sandbox/participants') {
+      const programmeId = url.searchParams.get('programmeId');
+      const list = Object.entries(state.participants)
+        .filter(([, p]) => !programmeId || p.programmeId === programmeId)
+        .map(([key, p]) => ({ nik: key.split('#')[1], ...p }));
+      return send(res, 200, list);
+    }
+    const participant = url.pathname.match(/^\/v1\/participants\/([^/]+)\/(\d{16})$/);
+    const registration = url.pathname === '/v1/registrations' && req.method === 'POST';
+    if (!(participant && req.method === 'GET') && !registration) return send(res, 404, { code: 'NOT_FOUND', message: 'Unknown endpoint' });
 
+    served.requests += 1;
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.outage === true || (typeof faults.outage === 'number' && faults.outage > 0)) {
       if (typeof faults.outage === 'number') faults.outage -= 1;
       options.log('bpjs sandbox: outage');
       return send(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Layanan BPJS sedang tidak tersedia.' });
     }
-    if (faults.refuseRequests > 0) {
+    if (registration && faults.refuseRequests > 0) {
       faults.refuseRequests -= 1;
+      served.refused += 1;
       return send(res, 400, { code: 'BATCH_REFUSED', message: 'Format permintaan ditolak BPJS.' });
     }
     const second = Math.floor(Date.now() / 1000);
     window = window.second === second ? { second, count: window.count + 1 } : { second, count: 1 };
-    if (faults.maxRequestsPerSecond && window.count > faults.maxRequestsPerSecond) {
-      res.setHeader('retry-after', '1');
-      return send(res, 429, { code: 'RATE_LIMITED', message: 'Terlalu banyak permintaan.' });
+    if (faults.maxRequestsPerSecond && window.count > faults.maxRequestsPerSecond) return rateLimited(res);
+
+    // One draw per request, whatever comes of it, so the sequence of faults depends only on the seed.
+    const roll = draw();
+    if (roll < faults.errorRate) {
+      served.errors += 1;
+      return roll < faults.errorRate / 2
+        ? send(res, 500, { code: 'INTERNAL', message: 'Kesalahan internal BPJS.' })
+        : send(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Layanan BPJS sedang tidak tersedia.' });
+    }
+    const timesOut = roll < faults.errorRate + faults.timeoutRate;
+    if (!timesOut && roll < faults.errorRate + faults.timeoutRate + faults.rateLimitRate) return rateLimited(res);
+
+    if (participant) {
+      if (timesOut) return hang(res);
+      const found = state.participants[`${participant[1]}#${participant[2]}`];
+      return found ? send(res, 200, { nik: participant[2], ...found }) : send(res, 404, { code: 'NOT_FOUND', message: 'Peserta tidak ditemukan.' });
     }
     const key = String(req.headers['idempotency-key'] ?? '');
     if (!key) return send(res, 400, { code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'Idempotency-Key header is required' });
-    if (state.registrations[key]) return send(res, 200, state.registrations[key]);
+    if (state.registrations[key]) {
+      served.replayed += 1;
+      return timesOut ? hang(res) : send(res, 200, state.registrations[key]);
+    }
     const parsed = RegistrationRequest.safeParse(body);
     if (!parsed.success) return send(res, 400, { code: 'INVALID_REQUEST', message: parsed.error.message });
-    const answer = register(parsed.data);
+    const refused = parsed.data.workers.find((w) => faults.refuseNiks.includes(w.nik));
+    if (refused) {
+      served.refused += 1;
+      return send(res, 400, { code: 'BATCH_REFUSED', message: `Data pekerja dengan NIK ${refused.nik} tidak dapat diproses; seluruh kelompok ditolak.` });
+    }
+    let answer = register(parsed.data);
+    served.registered += 1;
+    if (faults.partialAnswerRate && draw() < faults.partialAnswerRate) {
+      // Everyone is registered, but the answer (and every replay of it) names only the first two thirds.
+      answer = { ...answer, results: answer.results.slice(0, Math.max(1, Math.floor((answer.results.length * 2) / 3))) };
+      served.partial += 1;
+    }
     state.registrations[key] = answer;
     save();
     options.log(`bpjs sandbox: ${key} ${answer.results.filter((r) => r.status === 'REGISTERED').length}/${answer.results.length} registered`);
-    return send(res, 200, answer);
+    return timesOut ? hang(res) : send(res, 200, answer);
+  }
+
+  function rateLimited(res: ServerResponse) {
+    served.rateLimited += 1;
+    if (faults.retryAfterSeconds) res.setHeader('retry-after', String(faults.retryAfterSeconds));
+    return send(res, 429, { code: 'RATE_LIMITED', message: 'Terlalu banyak permintaan.' });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
@@ -135,4 +217,16 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
 }
