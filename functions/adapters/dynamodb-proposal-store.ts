@@ -2,7 +2,7 @@ import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { AuditEvent, proposalEntity } from '../core/audit/audit-event';
-import { FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
+import { compareUploads, FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
 import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../ports/proposal-store';
 import { queryAll, scanAll } from './dynamodb-pages';
 import { PROPOSAL_INDEXES } from './table-design';
@@ -28,11 +28,12 @@ export class DynamoDbProposalStore implements ProposalStore {
   async findByUploadKey(uploadKey: string) {
     const found = await this.newestFirst(PROPOSAL_INDEXES.byUploadKey, 'uploadKey', uploadKey);
     // The index finds the ids; a consistent read gives each proposal's current status (indexes lag).
-    return Promise.all(found.map((i) => this.get(i.id as string))).then((ps) => ps.filter((p): p is Proposal => !!p));
+    const proposals = await Promise.all(found.map((i) => this.get(i.id as string))).then((ps) => ps.filter((p): p is Proposal => !!p));
+    return byNewestUpload(proposals);
   }
 
   async findByProgrammeVillage(programmeId: string, villageCode: string) {
-    return (await this.newestFirst(PROPOSAL_INDEXES.byProgrammeVillage, 'programmeVillage', `${programmeId}#${villageCode}`)).map(fromItem);
+    return byNewestUpload((await this.newestFirst(PROPOSAL_INDEXES.byProgrammeVillage, 'programmeVillage', `${programmeId}#${villageCode}`)).map(fromItem));
   }
 
   private newestFirst(indexName: string, key: string, value: string) {
@@ -95,6 +96,13 @@ export class DynamoDbProposalStore implements ProposalStore {
         })
         .join(', ')})`;
     }
+    if (change.notExpiredAt) {
+      // Both sides are toISOString() output (fixed width, UTC), so string order is time order.
+      names['#approval'] = 'approval';
+      names['#expiresAt'] = 'expiresAt';
+      values[':notExpiredAt'] = change.notExpiredAt;
+      condition += ' AND #approval.#expiresAt > :notExpiredAt';
+    }
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -117,7 +125,10 @@ export class DynamoDbProposalStore implements ProposalStore {
       if (isConditionFailure(error)) {
         const current = await this.get(id);
         if (!current) throw new ProposalNotFoundError(`Proposal ${id} does not exist`);
-        throw new ProposalStatusConflictError(`Proposal ${id} is ${current.status}, expected one of ${change.from?.join(', ')}`);
+        throw new ProposalStatusConflictError(
+          `Proposal ${id} is ${current.status}, expected one of ${change.from?.join(', ') ?? 'any'}` +
+            (change.notExpiredAt ? ` with its approval deadline after ${change.notExpiredAt} (it is ${current.approval?.expiresAt})` : ''),
+        );
       }
       throw error;
     }
@@ -160,6 +171,9 @@ export class DynamoDbProposalStore implements ProposalStore {
     };
   }
 }
+
+/** The index sorts by registration; what counts is the order S3 took the uploads in. */
+const byNewestUpload = (proposals: Proposal[]) => proposals.sort((a, b) => compareUploads(b, a));
 
 function fromItem(item: Record<string, unknown>): Proposal {
   const { programmeVillage: _derived, ...rest } = item;

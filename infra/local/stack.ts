@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { resetConfig } from '../../functions/config';
 import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
 import { SfnWorkflow } from '../../functions/adapters/sfn-workflow';
-import { redrive } from '../../functions/core/proposals/outcome';
+import { resumeUnfinished } from '../../functions/core/proposals/outcome';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { PROJECT_ROOT } from '../constructs/jaring-function';
 import { startBpjsSandbox } from './bpjs-sandbox';
@@ -164,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const workflow = new SfnWorkflow(sfnClient, stateMachines.enrollment!);
     const unfinished = await store.listUnfinished();
     for (const p of unfinished) {
-      const result = await redrive({ proposals: store, workflow }, { proposalId: p.id, actor: 'system:local-stack-restart' });
+      const result = await resumeUnfinished({ proposals: store, workflow }, { proposalId: p.id, actor: 'system:local-stack-restart' });
       log(`re-drove ${p.id} (${p.status}): ${result.ok ? result.executionArn : result.reason}`);
     }
 

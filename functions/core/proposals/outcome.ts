@@ -1,10 +1,13 @@
 import type { Mailer } from '../../ports/mailer';
-import type { ProposalStore } from '../../ports/proposal-store';
+import type { ObjectStore } from '../../ports/object-store';
+import { ProposalStatusConflictError, type ProposalStore } from '../../ports/proposal-store';
+import type { QuotaLedger } from '../../ports/quota-ledger';
 import type { WorkflowCallbacks } from '../../ports/workflow';
 import type { Programme } from '../programmes/programme';
 import { mustGet, proposalUrl } from './approval';
 import { outcomeMail } from './mails';
-import { isFinal, type ProposalStatus } from './proposal';
+import { isFinal, type Proposal, type ProposalStatus } from './proposal';
+import { releaseReservations } from './reservations';
 import { proposalIdFor, uploadOf, ObjectCreatedEvent } from './source-event';
 
 export type NotifyDeps = {
@@ -71,43 +74,129 @@ export async function markFailed(
     message: `Terjadi gangguan sistem pada tahap ${STAGE_WORDS[input.stage] ?? input.stage}. Data tidak hilang; Dinas Sosial dapat menjalankan ulang usulan ini.`,
   };
   if (!p) throw new Error(`Proposal ${proposalId} failed at ${input.stage} before it was recorded: ${errorText}`);
-  if (isFinal(p.status)) return { proposalId, status: p.status };
-  await deps.proposals.change(proposalId, {
-    set: { status: 'FAILED', reason, failure: { stage: input.stage, previousStatus: p.status, error: input.error.Error, cause: errorText } },
-    audit: {
-      action: 'PROPOSAL_FAILED',
-      actor: 'system:workflow',
-      execution: input.executionArn,
-      from: p.status,
-      to: 'FAILED',
-      details: { stage: input.stage, error: input.error.Error, cause: errorText },
-    },
+  // Conditional on the status it was read in: a superseding upload or a decision landing meanwhile
+  // must not be overwritten by FAILED (read again and look once more).
+  for (let current: Proposal | undefined = p, attempt = 0; current && attempt < 5; attempt++) {
+    if (isFinal(current.status)) return { proposalId, status: current.status };
+    try {
+      await deps.proposals.change(proposalId, {
+        from: [current.status],
+        set: { status: 'FAILED', reason, failure: { stage: input.stage, previousStatus: current.status, error: input.error.Error, cause: errorText } },
+        audit: {
+          action: 'PROPOSAL_FAILED',
+          actor: 'system:workflow',
+          execution: input.executionArn,
+          from: current.status,
+          to: 'FAILED',
+          details: { stage: input.stage, error: input.error.Error, cause: errorText },
+        },
+      });
+      return { proposalId, status: 'FAILED' };
+    } catch (error) {
+      if (!(error instanceof ProposalStatusConflictError)) throw error;
+      current = await deps.proposals.get(proposalId);
+    }
+  }
+  throw new Error(`Proposal ${proposalId} kept changing while it was being marked FAILED at ${input.stage}: ${errorText}`);
+}
+
+type RedriveDeps = { proposals: ProposalStore; workflow: WorkflowCallbacks };
+type Restarted = { ok: true; executionArn: string };
+
+/**
+ * Starts the workflow again for a FAILED proposal, from the stage it stopped at: every stage is
+ * idempotent, so the new execution skips what is done. Only FAILED: anything else either has an
+ * execution carrying it (a second one would race it) or is finished.
+ */
+export async function redrive(
+  deps: RedriveDeps,
+  input: { proposalId: string; actor: string },
+): Promise<Restarted | { ok: false; reason: 'NOT_FOUND' | 'NOT_FAILED'; proposal?: Proposal }> {
+  const p = await deps.proposals.get(input.proposalId);
+  if (!p) return { ok: false, reason: 'NOT_FOUND' };
+  if (p.status !== 'FAILED') return { ok: false, reason: 'NOT_FAILED', proposal: p };
+  return restart(deps, p, (p.failure?.previousStatus as ProposalStatus | undefined) ?? 'RECEIVED', input.actor).catch(async (error: Error) => {
+    // A cancellation, a superseding upload or another re-drive got there first.
+    if (!(error instanceof ProposalStatusConflictError)) throw error;
+    return { ok: false as const, reason: 'NOT_FAILED' as const, proposal: await deps.proposals.get(p.id) };
   });
-  return { proposalId, status: 'FAILED' };
 }
 
 /**
- * Starts the workflow again for a FAILED proposal (or one an interruption left mid-way). Every
- * stage is idempotent, so the new execution skips what is done and carries on where it stopped.
+ * Carries on with a proposal an interruption left mid-way (the local stack's engine keeps no
+ * executions across a restart, so they are started again from DynamoDB): a new execution resumes
+ * at the status the proposal is in. A FAILED or otherwise finished proposal is left alone.
  */
-export async function redrive(
-  deps: { proposals: ProposalStore; workflow: WorkflowCallbacks },
-  input: { proposalId: string; actor: string; onlyIfFailed?: boolean },
-): Promise<{ ok: true; executionArn: string } | { ok: false; reason: 'NOT_FOUND' | 'FINISHED' }> {
+export async function resumeUnfinished(
+  deps: RedriveDeps,
+  input: { proposalId: string; actor: string },
+): Promise<Restarted | { ok: false; reason: 'NOT_FOUND' | 'FINISHED' }> {
   const p = await deps.proposals.get(input.proposalId);
   if (!p) return { ok: false, reason: 'NOT_FOUND' };
-  if (p.status !== 'FAILED' && isFinal(p.status)) return { ok: false, reason: 'FINISHED' };
+  if (isFinal(p.status)) return { ok: false, reason: 'FINISHED' };
+  return restart(deps, p, p.status, input.actor);
+}
+
+async function restart(deps: RedriveDeps, p: Proposal, resumeAt: ProposalStatus, actor: string): Promise<Restarted> {
   const redrives = p.redrives + 1;
-  const resumeAt = (p.status === 'FAILED' ? p.failure?.previousStatus : p.status) as ProposalStatus | undefined;
   const name = `${p.id}-redrive-${redrives}`;
   await deps.proposals.change(p.id, {
     from: [p.status],
-    set: { status: resumeAt ?? 'RECEIVED', redrives, activeExecution: name },
+    set: { status: resumeAt, redrives, activeExecution: name },
     remove: ['reason', 'failure'],
-    audit: { action: 'PROPOSAL_REDRIVEN', actor: input.actor, from: p.status, to: resumeAt ?? 'RECEIVED', details: { redrives } },
+    audit: { action: 'PROPOSAL_REDRIVEN', actor, from: p.status, to: resumeAt, details: { redrives } },
   });
   const { executionArn } = await deps.workflow.start(name, p.sourceEvent);
   return { ok: true, executionArn };
+}
+
+export type CancelDeps = {
+  proposals: ProposalStore;
+  ledger: QuotaLedger;
+  objects: ObjectStore;
+  findProgramme: (id: string) => Programme | undefined;
+};
+
+export type CancelResult =
+  { ok: true; proposal: Proposal } | { ok: false; reason: 'NOT_FOUND' | 'NOTE_REQUIRED' | 'NOT_FAILED' | 'ALREADY_APPROVED'; proposal?: Proposal };
+
+/**
+ * The Dinas Sosial withdraws a FAILED proposal instead of re-driving it: it becomes CANCELLED (a
+ * final status, with who and why in its history) and gives its people and quota back.
+ *
+ * Only FAILED, because only there nobody else owns the proposal: an unfinished one has a running
+ * execution that would race the cancellation, an awaiting one has the approver (who rejects), an
+ * INVALID, rejected, expired or superseded one holds nothing, and a new upload replaces any of them.
+ * And not one that failed after approval: BPJS may already have registered its workers, so
+ * releasing them would let the same people be proposed and paid twice; re-drive that one instead.
+ */
+export async function cancelProposal(deps: CancelDeps, input: { proposalId: string; actor: string; note: string }): Promise<CancelResult> {
+  const p = await deps.proposals.get(input.proposalId);
+  if (!p) return { ok: false, reason: 'NOT_FOUND' };
+  const note = input.note.trim();
+  if (!note) return { ok: false, reason: 'NOTE_REQUIRED', proposal: p };
+  if (p.status !== 'FAILED') return { ok: false, reason: 'NOT_FAILED', proposal: p };
+  if (p.approval?.decision === 'APPROVED' || ['APPROVED', 'SUBMITTING'].includes(p.failure?.previousStatus ?? '')) {
+    return { ok: false, reason: 'ALREADY_APPROVED', proposal: p };
+  }
+  let cancelled: Proposal;
+  try {
+    cancelled = await deps.proposals.change(p.id, {
+      from: ['FAILED'],
+      set: { status: 'CANCELLED', reason: { code: 'PROPOSAL_CANCELLED', message: `Usulan dibatalkan oleh Dinas Sosial. Alasan: ${note}` } },
+      audit: { action: 'PROPOSAL_CANCELLED', actor: input.actor, from: 'FAILED', to: 'CANCELLED', details: { note, failure: p.failure } },
+    });
+  } catch (error) {
+    // A re-drive or a superseding upload got there first.
+    if (!(error instanceof ProposalStatusConflictError)) throw error;
+    return { ok: false, reason: 'NOT_FAILED', proposal: await deps.proposals.get(p.id) };
+  }
+  const programme = deps.findProgramme(p.programmeId);
+  if (programme) {
+    const released = await releaseReservations(deps, cancelled, programme);
+    await deps.proposals.record(p.id, { action: 'RESERVATIONS_RELEASED', actor: input.actor, details: { people: released } });
+  }
+  return { ok: true, proposal: cancelled };
 }
 
 function proposalIdForEvent(event: unknown): string {

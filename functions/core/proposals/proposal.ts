@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RowIssueSchema } from '../issues';
+import { Uploader } from './upload-grant';
 
 /**
  * Where a proposal stands. Each status names a stage in plain words so that a village operator,
@@ -19,11 +20,22 @@ export const ProposalStatus = z.enum([
   'PARTIALLY_ENROLLED',
   'FAILED',
   'SUPERSEDED',
+  /** Withdrawn by the Dinas Sosial after it FAILED; its people and quota went back. */
+  'CANCELLED',
 ]);
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 
 /** Statuses after which the workflow has nothing left to do. */
-export const FINAL_STATUSES: readonly ProposalStatus[] = ['INVALID', 'REJECTED', 'EXPIRED', 'ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED', 'SUPERSEDED'];
+export const FINAL_STATUSES: readonly ProposalStatus[] = [
+  'INVALID',
+  'REJECTED',
+  'EXPIRED',
+  'ENROLLED',
+  'PARTIALLY_ENROLLED',
+  'FAILED',
+  'SUPERSEDED',
+  'CANCELLED',
+];
 
 export const isFinal = (status: ProposalStatus) => FINAL_STATUSES.includes(status);
 
@@ -73,8 +85,10 @@ export const Proposal = z.object({
   upload: UploadRef,
   /** The S3 key of the upload, for lookups (`GET /proposals?uploadKey=`). */
   uploadKey: z.string(),
-  /** Who uploaded, when the upload says (S3 object metadata `operator-email`). */
+  /** Where answers go: the signed-in uploader's address (never one the file's metadata names). */
   operatorEmail: z.string().optional(),
+  /** Who uploaded: the signed-in person the upload grant names, or the AWS principal of a direct upload. */
+  uploadedBy: Uploader.optional(),
   /** Why the proposal stopped (INVALID, FAILED, EXPIRED ...), in words for the operator. */
   reason: RowIssueSchema.optional(),
   counts: ProposalCounts.optional(),
@@ -106,3 +120,31 @@ export const Proposal = z.object({
   updatedAt: z.string(),
 });
 export type Proposal = z.infer<typeof Proposal>;
+
+/**
+ * Orders two uploads by when S3 took them, not by when their workflows got round to them (events
+ * arrive late, twice, or out of order): positive when `a` is the newer. For one key, S3's event
+ * sequencer decides; across keys, the event's time, then (within its one-second precision) the
+ * sequencer as the best remaining hint, then registration.
+ */
+export function compareUploads(a: Proposal, b: Proposal): number {
+  const [sa, sb] = [a.upload.sequencer, b.upload.sequencer];
+  if (a.uploadKey === b.uploadKey && sa && sb && sa !== sb) return compareSequencers(sa, sb);
+  const byTime = eventTime(a) - eventTime(b);
+  if (byTime) return byTime;
+  if (sa && sb && sa !== sb) return compareSequencers(sa, sb);
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
+
+/** S3's rule: right-pad the shorter sequencer with zeros, then compare as strings. */
+function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const [pa, pb] = [a.toUpperCase().padEnd(width, '0'), b.toUpperCase().padEnd(width, '0')];
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+function eventTime(p: Proposal): number {
+  const time = (p.sourceEvent as { time?: unknown } | undefined)?.time;
+  const at = typeof time === 'string' ? Date.parse(time) : NaN;
+  return Number.isNaN(at) ? Date.parse(p.createdAt) : at;
+}

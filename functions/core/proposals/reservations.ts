@@ -20,13 +20,33 @@ export function periodOf(programme: Programme): string {
   return `${programme.regency.code}#${programme.coverage.start}/${programme.coverage.end}`;
 }
 
+/**
+ * The people a validation is about to claim, written before it claims them: whoever releases the
+ * proposal later (a superseding upload, a cancellation) finds every claim it may hold here, even
+ * when validation stopped half-way and never wrote its workers.
+ */
+export const claimsKey = (proposalId: string) => `work/${proposalId}/claims.jsonl`;
+
+/**
+ * Statuses whose claims on people are no longer theirs: such a proposal gave its people back (or is
+ * giving them back right now), so a claim still under its name is stale and another may take it.
+ */
+export const RELEASED_STATUSES: readonly Proposal['status'][] = ['INVALID', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'CANCELLED'];
+
 export type ReleaseDeps = { ledger: QuotaLedger; objects: ObjectStore };
 
-/** Gives back a proposal's quota and its claims on people (rejected, expired or superseded). */
+/**
+ * Gives back a proposal's quota and its claims on people (rejected, expired, superseded or
+ * cancelled). Safe to repeat and to run beside another release of the same proposal: a claim is
+ * only let go while it is still this proposal's, and a share only once.
+ */
 export async function releaseReservations(deps: ReleaseDeps, proposal: Proposal, programme: Programme): Promise<number> {
+  // A finished validation's workers are exactly what it holds; an unfinished one may hold any it set out to claim.
+  const finished = proposal.counts !== undefined;
+  const claimed = finished ? proposal.workersKey : (await deps.objects.head({ key: claimsKey(proposal.id) })) ? claimsKey(proposal.id) : undefined;
   const niks: string[] = [];
-  if (proposal.workersKey) {
-    for await (const w of readJsonLines((await deps.objects.get({ key: proposal.workersKey })).body, Worker)) niks.push(w.nik);
+  if (claimed) {
+    for await (const w of readJsonLines((await deps.objects.get({ key: claimed })).body, Worker)) niks.push(w.nik);
   }
   await deps.ledger.unclaim(periodOf(programme), proposal.id, niks);
   await deps.ledger.release(quotaOf(programme, proposal.villageCode), proposal.id);

@@ -1,21 +1,21 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { ObjectStore } from '../../ports/object-store';
-import type { QuotaLedger } from '../../ports/quota-ledger';
+import type { NikHolder, QuotaLedger } from '../../ports/quota-ledger';
 import { findVillage } from '../regions/villages';
 import { issue, type RowIssue } from '../validation/messages';
-import type { ProposalStore } from '../../ports/proposal-store';
+import { ProposalStatusConflictError, type ProposalStore } from '../../ports/proposal-store';
 import type { Programme } from '../programmes/programme';
 import { openProposalSheet, SheetError } from '../spreadsheet/read-proposal-sheet';
 import { validateRows } from '../validation/rules';
 import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
 import type { Worker } from '../workers/worker';
-import { mustGet } from './approval';
+import { approvalWaitSeconds, mustGet } from './approval';
 import { toJsonLines } from './jsonl';
 import { villageLabel } from './mails';
-import { periodOf, quotaOf, releaseReservations } from './reservations';
+import { claimsKey, periodOf, quotaOf, releaseReservations, RELEASED_STATUSES } from './reservations';
 import type { WorkflowCallbacks } from '../../ports/workflow';
 import { StaleTaskTokenError } from '../../ports/workflow';
-import { ProposalStatus, type Proposal } from './proposal';
+import { compareUploads, ProposalStatus, type Proposal } from './proposal';
 
 export const reportKeys = (proposalId: string) => ({ json: `reports/${proposalId}/report.json`, xlsx: `reports/${proposalId}/report.xlsx` });
 export const workersKey = (proposalId: string) => `work/${proposalId}/workers.jsonl`;
@@ -32,27 +32,63 @@ export type ValidateDeps = {
 export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
 
 /** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
-const VALIDATED_ALREADY = ProposalStatus.options.filter((s) => !['RECEIVED', 'VALIDATING', 'FAILED'].includes(s));
+const VALIDATED_ALREADY = ProposalStatus.options.filter((s) => !['RECEIVED', 'VALIDATING', 'FAILED', 'SUPERSEDED', 'CANCELLED'].includes(s));
+
+/** Statuses of a proposal taken out of the running while (or before) it validated. */
+const WITHDRAWN: readonly Proposal['status'][] = ['SUPERSEDED', 'CANCELLED'];
 
 /**
  * Checks every row of the upload against the programme's rules and writes the report the operator
  * acts on: JSON for machines, and the operator's own sheet with a status and reasons per row.
  * The file is read as a stream, twice (once to judge, once to annotate), never held whole.
+ *
+ * The newest upload for a village and programme wins: validation supersedes every earlier one
+ * that is not decided yet, and an upload that finds a newer one supersedes itself.
  */
 export async function validateProposal(deps: ValidateDeps, input: { proposalId: string; executionArn?: string }): Promise<Validated> {
-  let p = await mustGet(deps.proposals, input.proposalId);
+  const p = await mustGet(deps.proposals, input.proposalId);
   const programme = deps.findProgramme(p.programmeId);
   if (!programme) throw new Error(`Programme ${p.programmeId} is not configured`);
-  const timeout = programme.approvalTimeoutDays * 86_400;
-  if (VALIDATED_ALREADY.includes(p.status)) return { proposalId: p.id, status: p.status, valid: p.counts?.valid ?? 0, approvalTimeoutSeconds: timeout };
+  if (WITHDRAWN.includes(p.status)) return withdrawn(deps, p, programme);
+  if (VALIDATED_ALREADY.includes(p.status)) {
+    return { proposalId: p.id, status: p.status, valid: p.counts?.valid ?? 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
+  }
+  try {
+    return await validate(deps, p, programme, input.executionArn);
+  } catch (error) {
+    // Every write here is conditional on VALIDATING; one that fails because a newer upload
+    // superseded this one meanwhile ends the validation, and what it claimed so far goes back.
+    if (!(error instanceof ProposalStatusConflictError)) throw error;
+    const now = await mustGet(deps.proposals, p.id);
+    if (!WITHDRAWN.includes(now.status)) throw error;
+    return withdrawn(deps, now, programme);
+  }
+}
 
+/**
+ * A superseded (or cancelled) proposal's validation stops here. Its people and quota go back once
+ * more: whoever superseded it released what it held then, but it may have claimed more since.
+ */
+async function withdrawn(deps: ValidateDeps, p: Proposal, programme: Programme): Promise<Validated> {
+  await releaseReservations(deps, p, programme);
+  return { proposalId: p.id, status: p.status, valid: 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
+}
+
+async function validate(deps: ValidateDeps, proposal: Proposal, programme: Programme, execution: string | undefined): Promise<Validated> {
+  let p = proposal;
+  const timeout = approvalWaitSeconds(p, programme, deps.now());
   if (p.status === 'RECEIVED') {
     p = await deps.proposals.change(p.id, {
       from: ['RECEIVED'],
       set: { status: 'VALIDATING' },
-      audit: { action: 'VALIDATION_STARTED', actor: 'system:validate-proposal', execution: input.executionArn, from: 'RECEIVED', to: 'VALIDATING' },
+      audit: { action: 'VALIDATION_STARTED', actor: 'system:validate-proposal', execution, from: 'RECEIVED', to: 'VALIDATING' },
     });
   }
+
+  // Before anything is claimed: a newer upload means this one is already replaced, and every
+  // earlier one gives its people back so that this file is not refused as their duplicate.
+  const newer = await settleSupersession(deps, p, programme, execution);
+  if (newer) return supersedeSelf(deps, p, newer, programme, execution);
 
   const source = {
     fileName: p.fileName,
@@ -68,7 +104,7 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
     const counts = { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 };
     const report = { ...ValidationReport.parse({ ...reportHeader(p, generatedAt), counts, rows: [] }), fileError: reason };
     await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
-    await finish(deps, p, input.executionArn, { status: 'INVALID', reason, counts, report: { json: keys.json } });
+    await finish(deps, p, execution, { status: 'INVALID', reason, counts, report: { json: keys.json } });
     return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
   };
 
@@ -79,8 +115,6 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
     if (error instanceof SheetError) return refuseFile(error);
     throw error;
   }
-
-  await supersedeEarlier(deps, p, programme, input.executionArn);
 
   const verdicts = new Map<number, ReportRow>();
   let workers: Worker[] = [];
@@ -101,17 +135,12 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
 
   // Across proposals: a person already proposed or enrolled in this period, by anyone, is refused.
   const period = periodOf(programme);
-  const holders = await deps.ledger.claim(
-    period,
-    { proposalId: p.id, programmeId: programme.id, villageCode: p.villageCode, fileName: p.fileName },
-    workers.map((w) => ({ nik: w.nik, row: w.row })),
-  );
-  const holderStatus = new Map<string, Proposal['status'] | undefined>();
+  const claimed = await claimPeople(deps, p, programme, workers, execution);
+  if ('newer' in claimed) return supersedeSelf(deps, p, claimed.newer, programme, execution);
   for (const w of workers) {
-    const holder = holders.get(w.nik);
-    if (!holder) continue;
-    if (!holderStatus.has(holder.proposalId)) holderStatus.set(holder.proposalId, (await deps.proposals.get(holder.proposalId))?.status);
-    const status = holderStatus.get(holder.proposalId);
+    const held = claimed.refused.get(w.nik);
+    if (!held) continue;
+    const { holder, status } = held;
     refuse(
       w.row,
       'invalid',
@@ -125,7 +154,12 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
       }),
     );
   }
-  workers = workers.filter((w) => !holders.has(w.nik));
+  workers = workers.filter((w) => !claimed.refused.has(w.nik));
+
+  // Superseded while claiming? Then reserve nothing: the conditional write below would fail anyway,
+  // and places taken meanwhile would be missing from the newer upload's quota until released.
+  const current = await mustGet(deps.proposals, p.id);
+  if (current.status !== 'VALIDATING') throw new ProposalStatusConflictError(`Proposal ${p.id} is ${current.status} while validating`);
 
   // The quota, reserved with one conditional write: rows past what is left stay in the report as over quota.
   const quota = quotaOf(programme, p.villageCode);
@@ -159,8 +193,12 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
   ]);
   if (workers.length) await deps.objects.put(workersKey(p.id), toJsonLines(workers), 'application/x-ndjson');
 
+  // A newer upload that registered while this one validated (an index can lag) still wins.
+  const newest = await settleSupersession(deps, p, programme, execution);
+  if (newest) return supersedeSelf(deps, p, newest, programme, execution);
+
   const valid = counts.valid;
-  await finish(deps, p, input.executionArn, {
+  await finish(deps, p, execution, {
     status: valid > 0 ? 'VALIDATED' : 'INVALID',
     reason:
       valid > 0
@@ -199,48 +237,159 @@ function lazyStream(open: () => Promise<Readable>): Readable {
   );
 }
 
-/** Statuses of an earlier proposal that a re-upload for the same village and programme replaces. */
-const REPLACEABLE: readonly Proposal['status'][] = ['VALIDATED', 'AWAITING_APPROVAL', 'INVALID'];
+/** Statuses before anyone decided on a proposal: a re-upload may still replace it. */
+const UNDECIDED: readonly Proposal['status'][] = ['RECEIVED', 'VALIDATING', 'VALIDATED', 'AWAITING_APPROVAL'];
 
 /**
- * A corrected file re-uploaded for the same village and programme replaces the earlier proposal
- * that is still undecided: it gets status SUPERSEDED, gives back its quota and people, and its
- * waiting workflow is released. It and its report stay in the history.
+ * An upload refused at registration (wrong place, not a spreadsheet: a cover letter beside the
+ * sheet) is not a version of the village's proposal; every other upload is, readable or not.
  */
-async function supersedeEarlier(deps: ValidateDeps, p: Proposal, programme: Programme, execution?: string) {
-  const earlier = (await deps.proposals.findByProgrammeVillage(p.programmeId, p.villageCode)).filter(
-    (o) => o.id !== p.id && o.createdAt <= p.createdAt && REPLACEABLE.includes(o.status) && !o.supersededBy,
-  );
-  for (const old of earlier) {
-    const wasWaiting = old.status !== 'INVALID';
-    const replaced = await deps.proposals
-      .change(old.id, {
-        from: [old.status],
-        set: { supersededBy: p.id, ...(wasWaiting ? { status: 'SUPERSEDED' as const } : {}) },
+const isProposalUpload = (o: Proposal) => !(o.status === 'INVALID' && o.counts === undefined);
+
+const sameVillage = (a: Proposal, b: Proposal) => a.programmeId === b.programmeId && a.villageCode === b.villageCode;
+
+/**
+ * How a newer upload replaces an earlier proposal: an undecided one (FAILED included, unless it
+ * failed after approval: BPJS may hold its people) becomes SUPERSEDED and gives its people and
+ * quota back; an INVALID one held nothing and keeps its verdict, marked as replaced. A decided one
+ * (approved, rejected, expired, enrolled) stays as it is.
+ */
+function replacement(o: Proposal): 'supersede' | 'mark' | undefined {
+  if (o.approval?.decision) return undefined;
+  if (UNDECIDED.includes(o.status)) return 'supersede';
+  if (o.status === 'FAILED' && UNDECIDED.includes(o.failure?.previousStatus as Proposal['status'])) return 'supersede';
+  if (o.status === 'INVALID' && isProposalUpload(o) && !o.supersededBy) return 'mark';
+  return undefined;
+}
+
+/**
+ * Puts `p` in its place among its village's uploads: returns the newest upload if there is one
+ * newer than `p` (then `p` must supersede itself), else supersedes every earlier one.
+ */
+async function settleSupersession(deps: ValidateDeps, p: Proposal, programme: Programme, execution?: string): Promise<Proposal | undefined> {
+  const others = (await deps.proposals.findByProgrammeVillage(p.programmeId, p.villageCode)).filter((o) => o.id !== p.id && isProposalUpload(o));
+  const newer = others.filter((o) => compareUploads(o, p) > 0).sort((a, b) => compareUploads(b, a));
+  if (newer.length) return newer[0];
+  const replaced: string[] = [];
+  for (const old of others.sort((a, b) => compareUploads(b, a))) {
+    if (await supersede(deps, old, p, programme, execution)) replaced.push(old.id);
+  }
+  if (replaced.length && !p.supersedes) {
+    await deps.proposals.change(p.id, {
+      from: ['VALIDATING'],
+      set: { supersedes: replaced[0] },
+      audit: { action: 'SUPERSEDES', actor: 'system:validate-proposal', execution, details: { superseded: replaced } },
+    });
+    p.supersedes = replaced[0];
+  }
+  return undefined;
+}
+
+/**
+ * Replaces the earlier proposal `old` by `by`. Conditional on the status it was read in, and read
+ * again when that moved on (validation finished, the approval wait began, a re-drive), so a
+ * proposal changing under our feet is superseded in its new status or, if decided, left alone.
+ * Returns whether it replaced `old`.
+ */
+async function supersede(deps: ValidateDeps, old: Proposal, by: Proposal, programme: Programme, execution?: string): Promise<boolean> {
+  let current: Proposal | undefined = old;
+  for (let attempt = 0; current && attempt < 5; attempt++) {
+    const how = replacement(current);
+    if (!how) return false;
+    try {
+      const replaced = await deps.proposals.change(current.id, {
+        from: [current.status],
+        set: { supersededBy: by.id, ...(how === 'supersede' ? { status: 'SUPERSEDED' as const } : {}) },
         audit: {
           action: 'PROPOSAL_SUPERSEDED',
           actor: 'system:validate-proposal',
           execution,
-          from: old.status,
-          to: wasWaiting ? 'SUPERSEDED' : old.status,
-          details: { by: p.id, fileName: p.fileName },
+          from: current.status,
+          to: how === 'supersede' ? 'SUPERSEDED' : current.status,
+          details: { by: by.id, fileName: by.fileName },
         },
-      })
-      .catch((error: Error) => (error.name === 'ProposalStatusConflictError' ? undefined : Promise.reject(error)));
-    if (!replaced || !wasWaiting) continue;
-    await releaseReservations(deps, old, programme);
-    if (old.approval?.taskToken) {
-      await deps.workflow.succeed(old.approval.taskToken, { proposalId: old.id, decision: 'SUPERSEDED' }).catch((error: Error) => {
-        if (!(error instanceof StaleTaskTokenError)) throw error;
       });
+      if (how === 'supersede') await letGo(deps, replaced, programme);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ProposalStatusConflictError)) throw error;
+      current = await deps.proposals.get(old.id);
     }
   }
-  if (earlier.length) {
-    await deps.proposals.change(p.id, {
-      set: { supersedes: earlier[0]!.id },
-      audit: { action: 'SUPERSEDES', actor: 'system:validate-proposal', execution, details: { superseded: earlier.map((o) => o.id) } },
+  return false;
+}
+
+/** A proposal that was just superseded gives its people and quota back, and its approval wait (if any) ends. */
+async function letGo(deps: ValidateDeps, p: Proposal, programme: Programme) {
+  await releaseReservations(deps, p, programme);
+  if (p.approval?.taskToken) {
+    await deps.workflow.succeed(p.approval.taskToken, { proposalId: p.id, decision: 'SUPERSEDED' }).catch((error: Error) => {
+      if (!(error instanceof StaleTaskTokenError)) throw error;
     });
   }
+}
+
+/** `p` turned out older than another upload for its village: it supersedes itself in favour of the newest. */
+async function supersedeSelf(deps: ValidateDeps, p: Proposal, newest: Proposal, programme: Programme, execution?: string): Promise<Validated> {
+  const superseded = await deps.proposals.change(p.id, {
+    from: ['VALIDATING'],
+    set: { status: 'SUPERSEDED', supersededBy: newest.id },
+    audit: {
+      action: 'PROPOSAL_SUPERSEDED',
+      actor: 'system:validate-proposal',
+      execution,
+      from: 'VALIDATING',
+      to: 'SUPERSEDED',
+      details: { by: newest.id, fileName: newest.fileName, newerUpload: true },
+    },
+  });
+  return withdrawn(deps, superseded, programme);
+}
+
+type Held = { holder: NikHolder; status?: Proposal['status'] };
+
+/**
+ * Claims the people of `p` in the period. A claim found under a proposal that gave its people back
+ * (superseded, rejected, expired ...) is stale: it is let go on that proposal's behalf and taken.
+ * A claim under an earlier upload of the same village means that one is replaced now (its index
+ * entry was not visible yet); under a newer one, `p` is the one replaced.
+ */
+async function claimPeople(
+  deps: ValidateDeps,
+  p: Proposal,
+  programme: Programme,
+  workers: Worker[],
+  execution?: string,
+): Promise<{ refused: Map<string, Held> } | { newer: Proposal }> {
+  const period = periodOf(programme);
+  // Written first, so a release of this proposal at any later moment finds every claim it may hold.
+  await deps.objects.put(claimsKey(p.id), toJsonLines(workers), 'application/x-ndjson');
+  const me = { proposalId: p.id, programmeId: programme.id, villageCode: p.villageCode, fileName: p.fileName };
+  const refused = new Map<string, Held>();
+  let pending = workers.map((w) => ({ nik: w.nik, row: w.row }));
+  for (let round = 0; pending.length; round++) {
+    const holders = await deps.ledger.claim(period, me, pending);
+    const rowOf = new Map(pending.map((c) => [c.nik, c.row]));
+    const byHolder = new Map<string, [string, NikHolder][]>();
+    for (const [nik, holder] of holders) byHolder.set(holder.proposalId, [...(byHolder.get(holder.proposalId) ?? []), [nik, holder]]);
+    pending = [];
+    for (const [holderId, held] of byHolder) {
+      let h = await deps.proposals.get(holderId);
+      if (h && sameVillage(h, p) && isProposalUpload(h) && !RELEASED_STATUSES.includes(h.status)) {
+        if (compareUploads(h, p) > 0) return { newer: h };
+        if (await supersede(deps, h, p, programme, execution)) h = await deps.proposals.get(holderId);
+      }
+      // A few rounds at most: a holder still claiming as it is released could take a NIK back once.
+      if (h && RELEASED_STATUSES.includes(h.status) && round < 3) {
+        const niks = held.map(([nik]) => nik);
+        await deps.ledger.unclaim(period, holderId, niks);
+        pending.push(...niks.map((nik) => ({ nik, row: rowOf.get(nik)! })));
+      } else {
+        for (const [nik, holder] of held) refused.set(nik, { holder, status: h?.status });
+      }
+    }
+  }
+  return { refused };
 }
 
 /** The five problems found in most rows, each with one of its messages as an example. */

@@ -1,0 +1,171 @@
+import { Readable } from 'node:stream';
+import type { AuditEvent } from '../../../functions/core/audit/audit-event';
+import { compareUploads, FINAL_STATUSES, Proposal } from '../../../functions/core/proposals/proposal';
+import type { ObjectStore } from '../../../functions/ports/object-store';
+import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../../../functions/ports/proposal-store';
+import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../../../functions/ports/quota-ledger';
+import { StaleTaskTokenError, type WorkflowCallbacks } from '../../../functions/ports/workflow';
+
+type Audit = Omit<AuditEvent, 'entity' | 'at'> & { proposalId: string };
+
+/**
+ * The proposal store in memory, with the adapter's conditions (status, deadline). `beforeChange`
+ * runs just before a change is applied, so a test can slip another actor's move in between a
+ * read and a conditional write, as two Lambdas racing would.
+ */
+export class MemoryProposalStore implements ProposalStore {
+  readonly items = new Map<string, Proposal>();
+  readonly audit: Audit[] = [];
+  beforeChange?: (id: string, change: ProposalChange) => Promise<void> | void;
+
+  put(p: Proposal) {
+    this.items.set(p.id, structuredClone(p));
+  }
+  async get(id: string) {
+    const p = this.items.get(id);
+    return p ? structuredClone(p) : undefined;
+  }
+  async findByUploadKey(uploadKey: string) {
+    return [...this.items.values()]
+      .filter((p) => p.uploadKey === uploadKey)
+      .sort((a, b) => compareUploads(b, a))
+      .map((p) => structuredClone(p));
+  }
+  async findByProgrammeVillage(programmeId: string, villageCode: string) {
+    return [...this.items.values()]
+      .filter((p) => p.programmeId === programmeId && p.villageCode === villageCode)
+      .sort((a, b) => compareUploads(b, a))
+      .map((p) => structuredClone(p));
+  }
+  async create(p: Proposal, audit: Omit<AuditEvent, 'entity' | 'at'>) {
+    if (this.items.has(p.id)) return 'exists' as const;
+    this.put(p);
+    this.audit.push({ ...audit, proposalId: p.id });
+    return 'created' as const;
+  }
+  async change(id: string, change: ProposalChange) {
+    const hook = this.beforeChange;
+    if (hook) await hook(id, change);
+    const p = this.items.get(id);
+    if (!p) throw new ProposalNotFoundError(id);
+    if (change.from && !change.from.includes(p.status)) throw new ProposalStatusConflictError(`${id} is ${p.status}`);
+    if (change.notExpiredAt && !(p.approval && p.approval.expiresAt > change.notExpiredAt)) throw new ProposalStatusConflictError(`${id} deadline passed`);
+    const next: Record<string, unknown> = { ...p, ...Object.fromEntries(Object.entries(change.set).filter(([, v]) => v !== undefined)) };
+    for (const k of change.remove ?? []) delete next[k];
+    this.items.set(id, Proposal.parse(next));
+    this.audit.push({ ...change.audit, proposalId: id });
+    return structuredClone(this.items.get(id)!);
+  }
+  async record(id: string, audit: Omit<AuditEvent, 'entity' | 'at'>) {
+    this.audit.push({ ...audit, proposalId: id });
+  }
+  async listUnfinished() {
+    return [...this.items.values()].filter((p) => !FINAL_STATUSES.includes(p.status));
+  }
+  async history(id: string) {
+    return this.audit.filter((a) => a.proposalId === id).map(({ proposalId: _, ...a }) => ({ ...a, entity: `proposal#${id}`, at: '' }));
+  }
+  actions(id: string) {
+    return this.audit.filter((a) => a.proposalId === id).map((a) => a.action);
+  }
+}
+
+/** Quotas and NIK claims in memory, with the DynamoDB ledger's semantics; `onClaim` runs after each NIK claimed. */
+export class MemoryLedger implements QuotaLedger {
+  /** Quota key -> proposal -> places. */
+  readonly shares = new Map<string, Map<string, number>>();
+  readonly claims = new Map<string, NikHolder>();
+  onClaim?: (proposalId: string, nik: string) => Promise<void> | void;
+
+  private sharesOf(quota: QuotaScope) {
+    const shares = this.shares.get(quota.key) ?? new Map<string, number>();
+    this.shares.set(quota.key, shares);
+    return shares;
+  }
+  async reserve(quota: QuotaScope, proposalId: string, wanted: number) {
+    const shares = this.sharesOf(quota);
+    const mine = shares.get(proposalId);
+    if (mine !== undefined) return mine;
+    const grant = Math.max(0, Math.min(wanted, quota.limit - (await this.reserved(quota))));
+    shares.set(proposalId, grant);
+    return grant;
+  }
+  async release(quota: QuotaScope, proposalId: string, count?: number) {
+    const shares = this.sharesOf(quota);
+    const mine = shares.get(proposalId);
+    if (!mine) return;
+    shares.set(proposalId, mine - Math.min(mine, count ?? mine));
+  }
+  async reserved(quota: QuotaScope) {
+    return [...this.sharesOf(quota).values()].reduce((a, b) => a + b, 0);
+  }
+  async claim(period: string, holder: Omit<NikHolder, 'row'>, niks: NikClaim[]) {
+    const taken = new Map<string, NikHolder>();
+    for (const { nik, row } of niks) {
+      const key = `${period}#${nik}`;
+      const current = this.claims.get(key);
+      if (current && current.proposalId !== holder.proposalId) taken.set(nik, current);
+      else this.claims.set(key, { ...holder, row });
+      const hook = this.onClaim;
+      if (hook) await hook(holder.proposalId, nik);
+    }
+    return taken;
+  }
+  async unclaim(period: string, proposalId: string, niks: string[]) {
+    for (const nik of niks) if (this.claims.get(`${period}#${nik}`)?.proposalId === proposalId) this.claims.delete(`${period}#${nik}`);
+  }
+  holderOf(nik: string) {
+    return [...this.claims.entries()].find(([key]) => key.endsWith(`#${nik}`))?.[1].proposalId;
+  }
+  heldBy(proposalId: string) {
+    return [...this.claims.values()].filter((h) => h.proposalId === proposalId).length;
+  }
+}
+
+/** Objects by key (and version, where one is given: one key uploaded three times is three objects). */
+export class MemoryObjects implements ObjectStore {
+  readonly objects = new Map<string, Buffer>();
+  private static id = (ref: { key: string; versionId?: string }) => (ref.versionId ? `${ref.key}?versionId=${ref.versionId}` : ref.key);
+  async get(ref: { key: string; versionId?: string }) {
+    const body = this.objects.get(MemoryObjects.id(ref));
+    if (!body) throw Object.assign(new Error(`NoSuchKey ${ref.key}`), { name: 'NoSuchKey' });
+    return { body: Readable.from([body]), metadata: {} };
+  }
+  async getText(key: string) {
+    return this.objects.get(key)?.toString() ?? '';
+  }
+  async put(key: string, body: string | Buffer | Readable) {
+    this.objects.set(key, await bytesOf(body));
+  }
+  putVersion(ref: { key: string; versionId?: string }, body: string) {
+    this.objects.set(MemoryObjects.id(ref), Buffer.from(body));
+  }
+  async head(ref: { key: string; versionId?: string }) {
+    return this.objects.has(MemoryObjects.id(ref)) ? { metadata: {} } : undefined;
+  }
+}
+
+async function bytesOf(body: string | Buffer | Readable): Promise<Buffer> {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+/** Task tokens: `succeed` on a token nobody waits for (any not in `waiting`) is stale, as in Step Functions. */
+export class MemoryWorkflow implements WorkflowCallbacks {
+  readonly waiting = new Set<string>();
+  readonly succeeded: { token: string; output: any }[] = [];
+  readonly started: { name: string; input: unknown }[] = [];
+  async succeed(token: string, output: unknown) {
+    if (!this.waiting.delete(token)) throw new StaleTaskTokenError(token);
+    this.succeeded.push({ token, output });
+  }
+  async fail(token: string) {
+    if (!this.waiting.delete(token)) throw new StaleTaskTokenError(token);
+  }
+  async start(name: string, input: unknown) {
+    this.started.push({ name, input });
+    return { executionArn: `arn:aws:states:local:0:execution:enrollment:${name}` };
+  }
+}
