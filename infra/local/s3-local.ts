@@ -7,6 +7,8 @@ import { decodeAwsChunked, mismatchedChecksum } from './aws-chunked';
 import type { LocalResources } from './resources';
 import { corsHeaders, preflight, type CorsConfiguration } from './s3-cors';
 import { verifyPresigned, type S3Refusal } from './s3-presigned';
+import { listObjectsV2 } from './s3-list';
+import { KeySafeFilesystemStore } from './s3-store';
 
 export type S3ObjectCreated = { bucket: string; key: string; size?: number; etag?: string; sequencer: string; eventName: string; sourceIp?: string };
 
@@ -58,6 +60,10 @@ export async function startS3Local(options: S3LocalOptions) {
     vhostBuckets: false,
     configureBuckets: options.buckets.map(({ name }) => ({ name })),
   });
+  // s3rver has no option for its store; the middleware reads it from the app's context.
+  const store = new KeySafeFilesystemStore(options.dataDir);
+  Object.assign(s3rver, { store });
+  Object.assign((s3rver as unknown as { context: object }).context, { store });
   s3rver.on(
     'event',
     (event: {
@@ -87,7 +93,7 @@ export async function startS3Local(options: S3LocalOptions) {
 
   const cors = new Map(options.buckets.map((b) => [b.name, b.cors]));
   const proxy: Server = createServer((req, res) => {
-    handle(req, res, { innerPort: inner.port, cors, credentials: options.credentials, region: options.region }).catch((error: Error) => {
+    handle(req, res, { innerPort: inner.port, store, cors, credentials: options.credentials, region: options.region }).catch((error: Error) => {
       if (res.headersSent) return void res.end();
       s3Error(res, { status: 500, code: 'InternalError', message: error.message });
     });
@@ -116,13 +122,29 @@ const nextSequence = () => (sequence = (sequence + 1) % 1_000_000);
 /** s3rver knows one account; header-signed requests may use any credentials, as the README says. */
 const S3RVER_KEY = 'S3RVER';
 
-type ProxyContext = { innerPort: number; cors: Map<string, CorsConfiguration | undefined>; credentials: Record<string, string>; region?: string };
+type ProxyContext = {
+  innerPort: number;
+  store: KeySafeFilesystemStore;
+  cors: Map<string, CorsConfiguration | undefined>;
+  credentials: Record<string, string>;
+  region?: string;
+};
 
 async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyContext) {
   const method = req.method ?? 'GET';
   const { url, host } = pathStyle(req.url ?? '/', String(req.headers.host ?? ''));
-  const bucket = bucketOf(url);
+  const { bucket, key } = addressOf(url);
   const rules = bucket ? context.cors.get(bucket) : undefined;
+  // What S3 refuses by name, refused before it reaches s3rver's filesystem.
+  if (bucket !== undefined && !BUCKET_NAME.test(bucket))
+    return s3Error(res, { status: 400, code: 'InvalidBucketName', message: 'The specified bucket is not valid.', detail: { BucketName: bucket } });
+  if (key !== undefined && Buffer.byteLength(key) > MAX_KEY_BYTES)
+    return s3Error(res, {
+      status: 400,
+      code: 'KeyTooLongError',
+      message: 'Your key is too long',
+      detail: { Size: String(Buffer.byteLength(key)), MaxSizeAllowed: String(MAX_KEY_BYTES) },
+    });
   if (method === 'OPTIONS') {
     const answer = preflight(rules, req.headers);
     if ('refusal' in answer) return s3Error(res, answer.refusal);
@@ -134,7 +156,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyC
     const refusal = await verifyPresigned({ method, rawUrl: req.url ?? '/', headers: req.headers }, context);
     if (refusal) return s3Error(res, refusal, cors);
   }
-  await forward(req, res, { innerPort: context.innerPort, url, host, cors });
+  if (method === 'GET' && bucket !== undefined && key === undefined && isListObjectsV2(url)) {
+    const listed = await listObjectsV2(context.store, bucket, new URLSearchParams(url.split('?')[1]));
+    if ('refusal' in listed) return s3Error(res, listed.refusal, cors);
+    res.writeHead(200, { ...cors, 'content-type': 'application/xml' });
+    return void res.end(listed.xml);
+  }
+  // A successful GET of an object is the user's bytes; every other XML answer is S3's own, and may name keys.
+  const objectBytes = method === 'GET' && key !== undefined && !hasQueryParameter(url, 'uploadId');
+  await forward(req, res, { innerPort: context.innerPort, url: routable(url, bucket, key), host, cors, objectBytes });
 }
 
 /**
@@ -146,8 +176,52 @@ function pathStyle(url: string, host: string): { url: string; host: string } {
   return vhost ? { url: `/${vhost[1]}${url}`, host: `localhost${vhost[2] ?? ''}` } : { url, host };
 }
 
-function bucketOf(pathStyleUrl: string): string | undefined {
-  return pathStyleUrl.split('?')[0]!.split('/')[1] || undefined;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const MAX_KEY_BYTES = 1024;
+
+/** The bucket and key a path-style request addresses, decoded as s3rver's router decodes them. */
+function addressOf(pathStyleUrl: string): { bucket?: string; key?: string } {
+  const path = pathStyleUrl.split('?')[0]!;
+  const slash = path.indexOf('/', 1);
+  const bucket = decode(slash < 0 ? path.slice(1) : path.slice(1, slash));
+  const key = slash < 0 ? undefined : decode(path.slice(slash + 1));
+  return { bucket: bucket || undefined, key: key || undefined };
+}
+
+/**
+ * s3rver's router matches the key as slash-separated segments and finds no route for an empty one
+ * (`a//b`, 404); with its slashes escaped the key is one segment, which the router decodes back.
+ */
+function routable(pathStyleUrl: string, bucket?: string, key?: string): string {
+  if (bucket === undefined || key === undefined) return pathStyleUrl;
+  const query = pathStyleUrl.indexOf('?');
+  return `/${bucket}/${encodeURIComponent(key)}${query < 0 ? '' : pathStyleUrl.slice(query)}`;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const LIST_V2_PARAMETERS = new Set([
+  'list-type',
+  'prefix',
+  'delimiter',
+  'max-keys',
+  'continuation-token',
+  'start-after',
+  'encoding-type',
+  'fetch-owner',
+  'x-id',
+]);
+
+/** GET /<bucket>?list-type=2 with nothing but its own parameters (and a presigned URL's). */
+function isListObjectsV2(url: string): boolean {
+  const query = new URLSearchParams(url.split('?')[1] ?? '');
+  return query.get('list-type') === '2' && [...query.keys()].every((name) => LIST_V2_PARAMETERS.has(name) || name.startsWith('X-Amz-'));
 }
 
 function hasQueryParameter(url: string, name: string): boolean {
@@ -155,9 +229,17 @@ function hasQueryParameter(url: string, name: string): boolean {
   return query.split('&').some((pair) => pair.split('=')[0] === name);
 }
 
-async function forward(req: IncomingMessage, res: ServerResponse, target: { innerPort: number; url: string; host: string; cors: Record<string, string> }) {
+async function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: { innerPort: number; url: string; host: string; cors: Record<string, string>; objectBytes: boolean },
+) {
   const { innerPort, cors } = target;
   const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+  const copySource = headers['x-amz-copy-source'];
+  // S3 URL-decodes the copy source; s3rver applies decodeURI, which leaves %2F, %2B, %3F ... encoded.
+  // (No versions locally, so a `?versionId=` goes.)
+  if (typeof copySource === 'string') headers['x-amz-copy-source'] = encodeURI(decode(copySource.split('?')[0]!).replace(/^\//, ''));
   // Hop-by-hop headers belong to the client's connection, not to the one to s3rver.
   delete headers.connection;
   delete headers['keep-alive'];
@@ -192,7 +274,18 @@ async function forward(req: IncomingMessage, res: ServerResponse, target: { inne
   }
   await new Promise<void>((resolve, reject) => {
     const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers, agent: upstreamAgent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 500, { ...answer.headers, ...cors });
+      const status = answer.statusCode ?? 500;
+      if (String(answer.headers['content-type']).includes('xml') && !(target.objectBytes && status < 300)) {
+        // XML parsers turn a raw CR into LF, so a key with a CR would come back changed (and, listed at
+        // start-up, look like an upload nobody made). S3 sends it as a character reference.
+        readBody(answer).then((xml) => {
+          const text = Buffer.from(xml.toString('utf8').replaceAll('\r', '&#13;'));
+          res.writeHead(status, { ...answer.headers, ...cors, 'content-length': String(text.length) });
+          res.end(text, resolve);
+        }, reject);
+        return;
+      }
+      res.writeHead(status, { ...answer.headers, ...cors });
       answer.pipe(res);
       answer.on('end', resolve);
       answer.on('error', reject);
