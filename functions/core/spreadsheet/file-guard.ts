@@ -1,6 +1,7 @@
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parse, type Entry } from 'unzipper';
+import type { Pace } from './pace';
 import { SheetError } from './sheet-error';
 
 /**
@@ -29,6 +30,14 @@ export type ReadLimits = {
   maxCsvBytes: number;
   /** How far down a sheet the header may sit (titles, logos and blank rows above it). */
   headerSearchRows: number;
+  /**
+   * Characters in all data cells together. A 100,000-row proposal holds ~15 million; the inflate
+   * cap does not bound this, since one shared string can fill any number of cells, and every
+   * character is written again into the report.
+   */
+  maxCellChars: number;
+  /** Epoch milliseconds by which the file must have been read; past it the file is refused (FILE_TOO_SLOW). */
+  readBy?: number;
 };
 
 export const DEFAULT_LIMITS: ReadLimits = {
@@ -38,6 +47,7 @@ export const DEFAULT_LIMITS: ReadLimits = {
   ratioCheckAfterBytes: 10 * 1024 * 1024,
   maxCsvBytes: 100 * 1024 * 1024,
   headerSearchRows: 30,
+  maxCellChars: 100_000_000,
 };
 
 export type SourceStream = NodeJS.ReadableStream | Readable;
@@ -110,14 +120,24 @@ function byteCounter(onBytes: (n: number) => void): Transform {
   });
 }
 
+/** A zip entry's name as compared here: forward slashes, no leading slash, lower case (OPC part names ignore case). */
+export const partName = (path: string) => path.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
+
+/** A part kept whole for the reader (the workbook's sheet list) is small; bigger is not a workbook we read. */
+const MAX_KEPT_PART = 8 * 1024 * 1024;
+
+export type ZipInspection = { names: string[]; kept: Map<string, Buffer> };
+
 /**
- * Inflate every entry once, counting, and refuse a zip bomb before exceljs ever sees it; then
- * tell apart an XLSX from a renamed DOCX, PPTX or an ODS. Returns the entry names.
+ * Inflate every entry once, counting, and refuse a zip bomb before any XML is parsed; then tell
+ * apart an XLSX from a renamed DOCX, PPTX or an ODS. Returns the entry names (see partName) and
+ * the bytes of the entries named in `keep`.
  */
-export async function inspectZip(stream: SourceStream, limits: ReadLimits): Promise<string[]> {
+export async function inspectZip(stream: SourceStream, limits: ReadLimits, keep: readonly string[] = [], pace?: Pace): Promise<ZipInspection> {
   let compressed = 0;
   let inflated = 0;
   const names: string[] = [];
+  const kept = new Map<string, Buffer>();
   const input = toReadable(stream);
   const zip = Parse({ forceStream: true });
   const feeding = pipeline(
@@ -128,9 +148,18 @@ export async function inspectZip(stream: SourceStream, limits: ReadLimits): Prom
   try {
     for await (const item of zip) {
       const entry = item as Entry;
-      names.push(entry.path);
+      const name = partName(entry.path);
+      names.push(name);
+      const keeping = keep.includes(name) && !kept.has(name) ? ([] as Buffer[]) : undefined;
+      let keptBytes = 0;
       for await (const chunk of entry) {
+        await pace?.step();
         inflated += (chunk as Buffer).length;
+        if (keeping) {
+          keeping.push(chunk as Buffer);
+          keptBytes += (chunk as Buffer).length;
+          if (keptBytes > MAX_KEPT_PART) throw corrupt();
+        }
         if (inflated > limits.maxUncompressedBytes) {
           throw new SheetError(
             'FILE_TOO_LARGE',
@@ -144,6 +173,7 @@ export async function inspectZip(stream: SourceStream, limits: ReadLimits): Prom
           );
         }
       }
+      if (keeping) kept.set(name, Buffer.concat(keeping));
     }
   } catch (error) {
     input.destroy();
@@ -153,13 +183,13 @@ export async function inspectZip(stream: SourceStream, limits: ReadLimits): Prom
   }
   const failure = await feeding;
   if (failure) throw corrupt();
-  return names;
+  return { names, kept };
 }
 
-const corrupt = () =>
+export const corrupt = () =>
   new SheetError('FILE_CORRUPT', 'File rusak atau tidak lengkap sehingga tidak dapat dibuka. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.');
 
-/** Name what a zip that is not an XLSX actually is. */
+/** Name what a zip that is not an XLSX actually is (names as partName gives them). */
 export function assertXlsxEntries(names: string[]): void {
   if (names.includes('xl/workbook.xml')) return;
   if (names.some((n) => n.startsWith('word/'))) {
@@ -180,13 +210,14 @@ export type TextEncoding = 'utf8' | 'win1252' | 'utf16';
  * One pass over a CSV: valid UTF-8 throughout means UTF-8; any invalid sequence means the file
  * came from a Windows machine in Windows-1252 (Excel's "CSV" on Indonesian Windows).
  */
-export async function inspectText(stream: SourceStream, kind: 'text' | 'utf16', limits: ReadLimits): Promise<TextEncoding> {
+export async function inspectText(stream: SourceStream, kind: 'text' | 'utf16', limits: ReadLimits, pace?: Pace): Promise<TextEncoding> {
   const input = toReadable(stream);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let utf8 = kind === 'text';
   let size = 0;
   try {
     for await (const chunk of input) {
+      await pace?.step();
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       size += buffer.length;
       if (size > limits.maxCsvBytes) {

@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { EMPTY_CELL, textCell, type RawCell } from './cells';
 import {
   DEFAULT_LIMITS,
   assertXlsxEntries,
@@ -13,39 +13,37 @@ import {
   type SourceStream,
   type TextEncoding,
 } from './file-guard';
+import { Pace } from './pace';
 import { COLUMN_LABELS, REQUIRED_COLUMNS, matchColumnLabel, type ProposalColumn } from './proposal-columns';
 import { SheetError } from './sheet-error';
+import { WORKBOOK_PARTS, readCellContext, readWorkbook, sheetRows, type PhysicalRow, type SheetScan, type WorkbookSheet } from './xlsx-reader';
 
 export { SheetError } from './sheet-error';
 export { DEFAULT_LIMITS, type ReadLimits } from './file-guard';
+export { EMPTY_CELL, CELL_MAX_CHARS, SHEET_MAX_COLUMNS, SHEET_MAX_ROWS, formatDate, type RawCell } from './cells';
 export { PROPOSAL_COLUMNS, REQUIRED_COLUMNS, COLUMN_LABELS, type ProposalColumn } from './proposal-columns';
 
 /**
  * Reads a village's proposal file (XLSX or CSV) row by row. Nothing here holds the whole sheet:
- * the source is read a few times (sniff, guard, rows), each time as a fresh stream, so a
- * 100,000-row file validates in a small Lambda.
+ * the source is read a few times (sniff, guard, then the passes xlsx-reader.ts needs), each time
+ * as a fresh stream, so a 100,000-row file validates in a small Lambda. What a read costs follows
+ * the rows and cells that exist, never how far down or right they sit; long loops hand the event
+ * loop back and stop at `limits.readBy` (pace.ts).
  */
 
-export type RawCell = {
-  value: string | number | boolean | Date | null;
-  /** What the operator sees: a formula's cached result, a date as DD-MM-YYYY, never the formula. */
-  text: string;
-  numFmt?: string;
-  formula?: string;
-};
-
 export type SheetRow = {
-  /** The sheet's own 1-based row number, as the operator sees it in Excel. */
+  /** The sheet's own 1-based row number, as the operator sees it in Excel (see xlsx-reader.ts for unusual numbering). */
   row: number;
   cells: Partial<Record<ProposalColumn, RawCell>>;
-  /** All cells in sheet order (index 0 = column A), for the report. */
-  original: RawCell[];
+  /** The cells that exist, by 0-based column (0 = column A), for the report. */
+  original: ReadonlyMap<number, RawCell>;
 };
 
 export type SheetHeader = {
   row: number;
   /** The sheet the header was found on (XLSX); CSV files have one. */
   sheetName?: string;
+  /** The header's non-empty cells, left to right. */
   columns: { index: number; label: string; column?: ProposalColumn }[];
 };
 
@@ -57,77 +55,112 @@ export type ProposalSource = {
 
 export type ProposalSheet = { format: 'xlsx' | 'csv'; header: SheetHeader; rows: AsyncIterable<SheetRow> };
 
-export const EMPTY_CELL: RawCell = Object.freeze({ value: null, text: '' }) as RawCell;
-
 const TEMPLATE_HINT = 'Gunakan template usulan (unduh dari Jaring) dan jangan ubah baris judul kolomnya.';
 
 export async function openProposalSheet(source: ProposalSource, limits: ReadLimits = DEFAULT_LIMITS): Promise<ProposalSheet> {
+  const pace = new Pace(limits.readBy);
   const prefix = await readPrefix(source.body(), 64 * 1024);
   const kind = sniffFileKind(prefix);
-  let format: ProposalSheet['format'];
-  let physical: AsyncGenerator<PhysicalRow>;
-  if (kind === 'zip') {
-    assertXlsxEntries(await inspectZip(source.body(), limits));
-    format = 'xlsx';
-    physical = xlsxRows(source.body());
-  } else {
-    const encoding = await inspectText(source.body(), kind, limits);
-    const { delimiter, skipFirstLine } = sniffDelimiter(decodePrefix(prefix, encoding));
-    format = 'csv';
-    physical = csvRows(source.body(), encoding, delimiter, skipFirstLine);
-  }
-  const located = await locateHeader(physical, limits);
-  const first = await nextDataRow(located);
-  if (!first) {
-    await physical.return(undefined);
+  const located = kind === 'zip' ? await locateXlsx(source, limits, pace) : await locateCsv(source, kind, prefix, limits, pace);
+  const rows = dataRows(located, limits, pace);
+  const first = await rows.next();
+  if (first.done) {
     throw new SheetError(
       'NO_DATA_ROWS',
       `Baris judul kolom ditemukan (baris ${located.header.row}) tetapi tidak ada data pekerja di bawahnya. Isi data mulai baris ${located.header.row + 1}, lalu unggah ulang.`,
     );
   }
-  return { format, header: located.header, rows: dataRows(first, located, limits) };
+  return {
+    format: kind === 'zip' ? 'xlsx' : 'csv',
+    header: located.header,
+    rows: (async function* () {
+      yield first.value;
+      yield* rows;
+    })(),
+  };
+}
+
+/** The header, and the rows below it still to be read. */
+type Located = { header: SheetHeader; rows: AsyncGenerator<PhysicalRow> };
+
+// ---------------------------------------------------------------------------------------------
+// XLSX: every sheet is considered, in tab order
+
+async function locateXlsx(source: ProposalSource, limits: ReadLimits, pace: Pace): Promise<Located> {
+  const zip = await inspectZip(source.body(), limits, WORKBOOK_PARTS, pace);
+  assertXlsxEntries(zip.names);
+  const workbook = readWorkbook(zip);
+  const context = await readCellContext(source.body(), workbook, pace);
+  // Visible sheets first, each in tab order: a hidden sheet is one the operator cannot see.
+  const order = [...workbook.sheets.filter((s) => !s.hidden), ...workbook.sheets.filter((s) => s.hidden)];
+  const byPart = new Map(order.map((s) => [s.part, s]));
+
+  // One pass over the file reads the first rows of every sheet, in whatever order the zip has them.
+  const found = new Map<string, SheetHeader>();
+  const partial = new Map<string, SheetHeader>();
+  const scanned = new Map<string, number>();
+  const scan: SheetScan = { skip: new Set(), ended: new Set() };
+  // The chosen sheet is the first in `order` with a header; known as soon as every sheet before it is done.
+  const chosen = (all: boolean): WorkbookSheet | undefined => {
+    for (const s of order) {
+      if (found.has(s.part)) return s;
+      if (!all && !scan.skip.has(s.part) && !scan.ended.has(s.part)) return undefined;
+    }
+    return undefined;
+  };
+  let sheet: WorkbookSheet | undefined;
+  for await (const { part, row } of sheetRows(source.body(), new Set(byPart.keys()), context, pace, scan)) {
+    const n = (scanned.get(part) ?? 0) + 1;
+    scanned.set(part, n);
+    if (n > limits.headerSearchRows) {
+      scan.skip.add(part);
+    } else {
+      const header = headerOf(row, byPart.get(part)!.name);
+      const previous = partial.get(part);
+      if (isComplete(header)) {
+        found.set(part, header);
+        scan.skip.add(part);
+      } else if (mappedColumns(header).length >= 2 && (!previous || mappedColumns(header).length > mappedColumns(previous).length)) {
+        partial.set(part, header);
+      }
+    }
+    if ((sheet = chosen(false))) break;
+  }
+  sheet ??= chosen(true);
+  if (!sheet) {
+    const best = order.map((s) => partial.get(s.part)).reduce<SheetHeader | undefined>((a, b) => (b && (!a || mappedColumns(b).length > mappedColumns(a).length) ? b : a), undefined);
+    throw noHeader(best, scanned.size > 0, order.length, limits);
+  }
+  const header = found.get(sheet.part)!;
+  // A second pass reads that sheet alone, from the row after its header.
+  const rows = sheetRows(source.body(), new Set([sheet.part]), context, pace);
+  async function* below(): AsyncGenerator<PhysicalRow> {
+    for await (const { row } of rows) if (row.row > header.row) yield row;
+  }
+  return { header, rows: below() };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Physical rows: every row of every sheet, before we know where the header is.
+// CSV
 
-type PhysicalRow = { sheet: number; sheetName: string; row: number; cells: RawCell[] };
-
-async function* xlsxRows(body: SourceStream): AsyncGenerator<PhysicalRow> {
-  const input = toReadable(body);
-  // styles: 'cache' is what makes exceljs turn date-formatted numbers into Dates.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
-  let sheet = 0;
-  try {
-    for await (const worksheet of reader) {
-      sheet += 1;
-      const sheetName = (worksheet as unknown as { name?: string }).name ?? `Sheet${sheet}`;
-      for await (const row of worksheet) {
-        const cells: RawCell[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          cells[column - 1] = rawCellFromExcel(cell.value, cell.numFmt);
-        });
-        yield { sheet, sheetName, row: row.number, cells: Array.from(cells, (c) => c ?? EMPTY_CELL) };
-      }
-    }
-  } catch (error) {
-    if (error instanceof SheetError) throw error;
-    throw new SheetError(
-      'FILE_CORRUPT',
-      'File Excel rusak atau tidak lengkap sehingga tidak dapat dibaca. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.',
-    );
-  } finally {
-    input.destroy();
+async function locateCsv(source: ProposalSource, kind: 'text' | 'utf16', prefix: Buffer, limits: ReadLimits, pace: Pace): Promise<Located> {
+  const encoding = await inspectText(source.body(), kind, limits, pace);
+  const { delimiter, skipFirstLine } = sniffDelimiter(decodePrefix(prefix, encoding));
+  const rows = csvRows(source.body(), encoding, delimiter, skipFirstLine, pace);
+  let best: SheetHeader | undefined;
+  let scanned = 0;
+  // next() by hand: a for-await loop would close the generator when we return the header.
+  for (let next = await rows.next(); !next.done && scanned < limits.headerSearchRows; next = await rows.next()) {
+    scanned += 1;
+    const header = headerOf(next.value);
+    if (isComplete(header)) return { header, rows };
+    if (mappedColumns(header).length >= 2 && (!best || mappedColumns(header).length > mappedColumns(best).length)) best = header;
   }
+  await rows.return(undefined);
+  throw noHeader(best, scanned > 0, 1, limits);
 }
 
-async function* csvRows(body: SourceStream, encoding: TextEncoding, delimiter: string, skipFirstLine: boolean): AsyncGenerator<PhysicalRow> {
+async function* csvRows(body: SourceStream, encoding: TextEncoding, delimiter: string, skipFirstLine: boolean, pace: Pace): AsyncGenerator<PhysicalRow> {
   const input = toReadable(body);
   const decoder = iconv.decodeStream(encoding === 'utf16' ? 'utf16' : encoding);
   const parser = parseCsv({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
@@ -139,12 +172,17 @@ async function* csvRows(body: SourceStream, encoding: TextEncoding, delimiter: s
   let skip = skipFirstLine;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
+      await pace.step();
       if (skip) {
         skip = false;
         continue;
       }
       row += 1;
-      yield { sheet: 1, sheetName: 'CSV', row, cells: record.map(textCell) };
+      const cells = new Map<number, RawCell>();
+      record.forEach((text, column) => {
+        if (text !== '') cells.set(column, textCell(text));
+      });
+      yield { row, cells };
     }
   } catch (error) {
     if (error instanceof SheetError) throw error;
@@ -200,66 +238,14 @@ function countOutsideQuotes(line: string, delimiter: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cells
-
-/**
- * Our report writes text that starts like a formula as `'=...` so it can never run (report.ts);
- * when the operator re-uploads that sheet, the quote is ours to remove again.
- */
-const neutralisedFormula = /^'(?=[=+\-@\t\r])/;
-
-function textCell(text: string): RawCell {
-  const clean = text.replace(neutralisedFormula, '');
-  return { value: clean === '' ? null : clean, text: clean };
-}
-
-function isDateFormat(numFmt: string | undefined): boolean {
-  if (!numFmt) return false;
-  // Same test exceljs uses: date letters outside [colour]/[locale] brackets and quoted literals.
-  return /[ymdhMsb]+/.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-}
-
-export function formatDate(date: Date): string {
-  const dd = String(date.getUTCDate()).padStart(2, '0');
-  const mm = String(date.getUTCMonth() + 1).padStart(2, '0');
-  return `${dd}-${mm}-${date.getUTCFullYear()}`;
-}
-
-function excelSerialToDate(serial: number): Date {
-  return new Date(Math.round((serial - 25569) * 86_400_000));
-}
-
-function rawCellFromExcel(value: ExcelJS.CellValue, numFmt: string | undefined): RawCell {
-  const withFmt = (cell: RawCell): RawCell => (numFmt ? { ...cell, numFmt } : cell);
-  if (value === null || value === undefined) return withFmt({ value: null, text: '' });
-  if (typeof value === 'string') return withFmt(textCell(value));
-  if (typeof value === 'number') return withFmt({ value, text: String(value) });
-  if (typeof value === 'boolean') return withFmt({ value, text: value ? 'TRUE' : 'FALSE' });
-  if (value instanceof Date) return withFmt({ value, text: Number.isNaN(value.getTime()) ? '' : formatDate(value) });
-  if ('richText' in value) return withFmt(textCell(value.richText.map((part) => part.text ?? '').join('')));
-  if ('error' in value) return withFmt({ value: null, text: String(value.error) });
-  if ('formula' in value || 'sharedFormula' in value) {
-    // A formula counts by its cached result: the operator saw the result, and we never evaluate.
-    const formula = 'formula' in value ? value.formula : value.sharedFormula;
-    let result = value.result as ExcelJS.CellValue;
-    if (typeof result === 'number' && isDateFormat(numFmt)) result = excelSerialToDate(result);
-    const cell = rawCellFromExcel(result ?? null, numFmt);
-    return formula ? { ...cell, formula } : cell;
-  }
-  if ('hyperlink' in value) return withFmt(textCell(String(value.text ?? '')));
-  return withFmt({ value: null, text: '' });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Header
 
-type Located = { header: SheetHeader; sheet: number; rows: AsyncGenerator<PhysicalRow> };
-
-function headerOf(row: PhysicalRow): SheetHeader {
+function headerOf(row: PhysicalRow, sheetName?: string): SheetHeader {
   const seen = new Set<ProposalColumn>();
-  const columns = row.cells.map((cell, index) => {
+  const labelled = [...row.cells].filter(([, cell]) => cell.text.trim() !== '').sort(([a], [b]) => a - b);
+  const columns = labelled.map(([index, cell]) => {
     const label = cell.text.trim();
-    const column = label ? matchColumnLabel(label) : undefined;
+    const column = matchColumnLabel(label);
     // The first column with a name wins: a second "Nama" is some other name (ibu, desa ...).
     if (column && !seen.has(column)) {
       seen.add(column);
@@ -267,42 +253,23 @@ function headerOf(row: PhysicalRow): SheetHeader {
     }
     return { index, label };
   });
-  return { row: row.row, sheetName: row.sheetName, columns };
+  return { row: row.row, ...(sheetName !== undefined ? { sheetName } : {}), columns };
 }
 
 const mappedColumns = (header: SheetHeader) => header.columns.flatMap((c) => (c.column ? [c.column] : []));
+const isComplete = (header: SheetHeader) => REQUIRED_COLUMNS.every((c) => mappedColumns(header).includes(c));
 
-async function locateHeader(rows: AsyncGenerator<PhysicalRow>, limits: ReadLimits): Promise<Located> {
-  let best: SheetHeader | undefined;
-  let sheets = 0;
-  let currentSheet = 0;
-  let scanned = 0;
-  // next() by hand: a for-await loop would close the generator when we return the header.
-  for (let next = await rows.next(); !next.done; next = await rows.next()) {
-    const row = next.value;
-    if (row.sheet !== currentSheet) {
-      currentSheet = row.sheet;
-      sheets += 1;
-      scanned = 0;
-    }
-    scanned += 1;
-    // Past the search window the rest of this sheet is drained unread: it has no header.
-    if (scanned > limits.headerSearchRows) continue;
-    const header = headerOf(row);
-    const found = mappedColumns(header);
-    if (REQUIRED_COLUMNS.every((c) => found.includes(c))) return { header, sheet: row.sheet, rows };
-    if (found.length >= 2 && (!best || found.length > mappedColumns(best).length)) best = header;
-  }
+function noHeader(best: SheetHeader | undefined, anyRows: boolean, sheets: number, limits: ReadLimits): SheetError {
   if (best) {
     const found = mappedColumns(best);
     const missing = REQUIRED_COLUMNS.filter((c) => !found.includes(c)).map((c) => `"${COLUMN_LABELS[c]}"`);
-    throw new SheetError(
+    return new SheetError(
       'COLUMNS_MISSING',
-      `Kolom wajib tidak ditemukan: ${missing.join(', ')} (baris judul kolom ada di baris ${best.row}${best.sheetName && best.sheetName !== 'CSV' ? `, sheet "${best.sheetName}"` : ''}). Tambahkan kolom tersebut atau ${TEMPLATE_HINT.charAt(0).toLowerCase()}${TEMPLATE_HINT.slice(1)}`,
+      `Kolom wajib tidak ditemukan: ${missing.join(', ')} (baris judul kolom ada di baris ${best.row}${best.sheetName ? `, sheet "${best.sheetName}"` : ''}). Tambahkan kolom tersebut atau ${TEMPLATE_HINT.charAt(0).toLowerCase()}${TEMPLATE_HINT.slice(1)}`,
     );
   }
-  if (sheets === 0) throw new SheetError('FILE_EMPTY', `File tidak berisi data apa pun. ${TEMPLATE_HINT}`);
-  throw new SheetError(
+  if (!anyRows) return new SheetError('FILE_EMPTY', `File tidak berisi data apa pun. ${TEMPLATE_HINT}`);
+  return new SheetError(
     'HEADER_NOT_FOUND',
     `Baris judul kolom (NIK, Nama Lengkap, Tanggal Lahir, Jenis Kelamin, Pekerjaan) tidak ditemukan${sheets > 1 ? ` di sheet mana pun (${sheets} sheet diperiksa)` : ''} dalam ${limits.headerSearchRows} baris pertama. ${TEMPLATE_HINT}`,
   );
@@ -312,44 +279,39 @@ async function locateHeader(rows: AsyncGenerator<PhysicalRow>, limits: ReadLimit
 // Data rows
 
 function toSheetRow(physical: PhysicalRow, header: SheetHeader): SheetRow | undefined {
-  const width = Math.max(physical.cells.length, header.columns.length);
-  const original = Array.from({ length: width }, (_, i) => physical.cells[i] ?? EMPTY_CELL);
   const cells: SheetRow['cells'] = {};
   let filled = false;
   for (const { index, column } of header.columns) {
     if (!column) continue;
-    const cell = original[index] ?? EMPTY_CELL;
+    const cell = physical.cells.get(index) ?? EMPTY_CELL;
     cells[column] = cell;
     if (cell.text.trim() !== '') filled = true;
   }
   // Blank rows, and rows with only a running number ("No."), are not proposals.
-  return filled ? { row: physical.row, cells, original } : undefined;
+  return filled ? { row: physical.row, cells, original: physical.cells } : undefined;
 }
 
-async function nextDataRow(located: Located): Promise<SheetRow | undefined> {
-  for (;;) {
-    const next = await located.rows.next();
-    // A later sheet is not part of this list (a "Petunjuk" or "Rekap" sheet after the data).
-    if (next.done || next.value.sheet !== located.sheet) return undefined;
-    const row = toSheetRow(next.value, located.header);
-    if (row) return row;
-  }
-}
-
-async function* dataRows(first: SheetRow, located: Located, limits: ReadLimits): AsyncGenerator<SheetRow> {
+async function* dataRows(located: Located, limits: ReadLimits, pace: Pace): AsyncGenerator<SheetRow> {
   let count = 0;
-  try {
-    for (let row: SheetRow | undefined = first; row; row = await nextDataRow(located)) {
-      count += 1;
-      if (count > limits.maxRows) {
-        throw new SheetError(
-          'TOO_MANY_ROWS',
-          `File berisi lebih dari ${limits.maxRows.toLocaleString('id-ID')} baris data. Satu usulan desa tidak sebesar itu: periksa apakah ada baris kosong berformat atau data ganda, atau pecah menjadi beberapa file.`,
-        );
-      }
-      yield row;
+  let chars = 0;
+  for await (const physical of located.rows) {
+    await pace.step();
+    const row = toSheetRow(physical, located.header);
+    if (!row) continue;
+    count += 1;
+    if (count > limits.maxRows) {
+      throw new SheetError(
+        'TOO_MANY_ROWS',
+        `File berisi lebih dari ${limits.maxRows.toLocaleString('id-ID')} baris data. Satu usulan desa tidak sebesar itu: periksa apakah ada baris kosong berformat atau data ganda, atau pecah menjadi beberapa file.`,
+      );
     }
-  } finally {
-    await located.rows.return(undefined);
+    for (const cell of physical.cells.values()) chars += cell.text.length;
+    if (chars > limits.maxCellChars) {
+      throw new SheetError(
+        'FILE_TOO_LARGE',
+        `Isi sel dalam file terlalu banyak (lebih dari ${limits.maxCellChars.toLocaleString('id-ID')} karakter), jauh di atas usulan desa mana pun. Periksa apakah ada teks panjang yang tersalin ke banyak sel, hapus, lalu unggah ulang.`,
+      );
+    }
+    yield row;
   }
 }

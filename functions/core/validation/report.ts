@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import type { RawCell, SheetHeader, SheetRow } from '../spreadsheet/read-proposal-sheet';
+import { Pace } from '../spreadsheet/pace';
+import { CELL_MAX_CHARS, SHEET_MAX_COLUMNS, type RawCell, type SheetHeader, type SheetRow } from '../spreadsheet/read-proposal-sheet';
 import { RowIssue } from './messages';
 import type { RowVerdict } from './rules';
 
@@ -76,12 +77,23 @@ export function neutraliseFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
+/** Text as a cell can hold it: Excel refuses a cell longer than 32,767 characters (a CSV field can be). */
+const fit = (text: string) => (text.length > CELL_MAX_CHARS ? `${text.slice(0, CELL_MAX_CHARS - 1)}…` : text);
+
 function cellValue(cell: RawCell): ExcelJS.CellValue {
   // A formula's cached result, never the formula: the report must not compute anything.
   const { value } = cell;
-  if (typeof value === 'string') return neutraliseFormula(value);
+  if (typeof value === 'string') return fit(neutraliseFormula(value));
   return value;
 }
+
+/**
+ * exceljs's stream writer walks every missing row number before a row it commits, one array
+ * shift each, on an array that turns sparse (and each shift slow) past ~1,000 missing rows: a
+ * gap of n rows cost O(n²), hours for one stray row at 1,048,576. Committing an empty row every
+ * GAP_STEP rows keeps each walk short, so a gap costs ~0.1 s per million rows and writes nothing.
+ */
+const GAP_STEP = 100;
 
 const describeIssues = (r: ReportRow) =>
   [...r.errors, ...r.warnings.map((w) => ({ ...w, message: `Peringatan: ${w.message}` }))].map((i) => i.message).join(' | ');
@@ -92,20 +104,23 @@ const GREEN = 'FFE2F4E2';
 
 export type ReportXlsxInput = {
   report: Omit<ValidationReport, 'rows'>;
-  /** Programme and village names for the summary, when the caller has them. */
+  /** Programme and village names for the summary, when the caller has them; the village label may already carry its code ("Desa X (62.03...)"). */
   names?: { programme?: string; village?: string };
   header: SheetHeader;
-  /** The original rows, re-read from the upload, in sheet order. */
+  /** The original rows, re-read from the upload, in sheet order (row numbers going up, as the reader gives them). */
   rows: AsyncIterable<SheetRow>;
   verdictOf: (row: number) => ReportRow | undefined;
 };
 
 /**
  * Streams the report workbook to `out`: a summary sheet, then the operator's own header and rows
- * at their original row numbers with "Status" and "Keterangan" added. One row in memory at a time.
+ * at their original row numbers with "Status" and "Keterangan" added. One row in memory at a time;
+ * the cost follows the rows and cells that exist, not their row or column numbers.
  */
 export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Promise<void> {
   const { report, header } = input;
+  // Hands the event loop back while writing a big report (see pace.ts); no deadline here.
+  const pace = new Pace();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
 
   const summary = workbook.addWorksheet('Ringkasan');
@@ -113,7 +128,7 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
   const lines: [string, string | number][] = [
     ['Laporan validasi usulan', ''],
     ['Program', input.names?.programme ?? report.programmeId],
-    ['Desa/Kelurahan', input.names?.village ? `${input.names.village} (${report.villageCode})` : report.villageCode],
+    ['Desa/Kelurahan', villageLine(input.names?.village, report.villageCode)],
     ['Nama file', report.fileName],
     ['Nomor usulan', report.proposalId],
     ['Waktu pemeriksaan', report.generatedAt],
@@ -135,36 +150,59 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
   summary.commit();
 
   const sheet = workbook.addWorksheet('Hasil Validasi', { views: [{ state: 'frozen', ySplit: header.row }] });
-  const width = header.columns.length;
+  // Status and Keterangan sit right after the header's last column, on every row; a cell a row has
+  // past the header moves two columns right to make room. Both always fit inside the sheet.
+  const width = header.columns.reduce((w, c) => Math.max(w, c.index + 1), 0);
+  const statusColumn = Math.min(width, SHEET_MAX_COLUMNS - 2) + 1;
+  const columnOf = (index: number) => (index + 1 < statusColumn ? index + 1 : index + 3);
   // Column widths are written before the first row: set them now, the stream cannot go back.
-  sheet.getColumn(width + 1).width = 16;
-  sheet.getColumn(width + 2).width = 80;
+  sheet.getColumn(statusColumn).width = 16;
+  sheet.getColumn(statusColumn + 1).width = 80;
   const headerRow = sheet.getRow(header.row);
-  headerRow.values = [...header.columns.map((c) => neutraliseFormula(c.label)), 'Status', 'Keterangan'];
+  for (const c of header.columns) if (columnOf(c.index) <= SHEET_MAX_COLUMNS) headerRow.getCell(columnOf(c.index)).value = fit(neutraliseFormula(c.label));
+  headerRow.getCell(statusColumn).value = 'Status';
+  headerRow.getCell(statusColumn + 1).value = 'Keterangan';
   headerRow.font = { bold: true };
   headerRow.commit();
 
+  let next = header.row + 1;
   for await (const row of input.rows) {
+    await pace.step();
+    // exceljs throws "this row has been committed" for a row number already passed: the reader never gives one.
+    if (row.row < next) throw new Error(`Report rows must go down the sheet: row ${row.row} came after row ${next - 1}`);
+    while (row.row - next > GAP_STEP) {
+      sheet.getRow(next + GAP_STEP).commit();
+      next += GAP_STEP + 1;
+    }
     const verdict = input.verdictOf(row.row);
     const out = sheet.getRow(row.row);
-    const cells = row.original.slice(0, Math.max(width, row.original.length));
-    const values: ExcelJS.CellValue[] = cells.map(cellValue);
-    while (values.length < width) values.push(null);
-    values.push(verdict ? STATUS_LABELS[verdict.status] : null, verdict ? neutraliseFormula(describeIssues(verdict)) : null);
-    out.values = values;
-    cells.forEach((cell, i) => {
-      if (cell.value instanceof Date) out.getCell(i + 1).numFmt = 'dd-mm-yyyy';
+    for (const [index, cell] of row.original) {
+      const column = columnOf(index);
+      // Past the sheet's last column there is nowhere to show it (only a column-XFC/XFD stray).
+      if (column > SHEET_MAX_COLUMNS) continue;
+      const target = out.getCell(column);
+      target.value = cellValue(cell);
+      if (cell.value instanceof Date) target.numFmt = 'dd-mm-yyyy';
       // Keep a text NIK text when the operator re-opens and re-saves the report.
-      else if (typeof cell.value === 'string') out.getCell(i + 1).numFmt = '@';
-    });
+      else if (typeof cell.value === 'string') target.numFmt = '@';
+    }
     if (verdict) {
       const colour = verdict.status === 'valid' ? (verdict.warnings.length ? AMBER : GREEN) : verdict.status === 'invalid' ? RED : AMBER;
-      const status = out.getCell(values.length - 1);
+      const status = out.getCell(statusColumn);
+      status.value = STATUS_LABELS[verdict.status];
       status.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colour } };
       status.font = { bold: true };
+      out.getCell(statusColumn + 1).value = fit(neutraliseFormula(describeIssues(verdict)));
     }
     out.commit();
+    next = row.row + 1;
   }
   sheet.commit();
   await workbook.commit();
+}
+
+/** The village as the summary names it: its code once, whether or not the caller's label already carries it. */
+function villageLine(village: string | undefined, code: string): string {
+  if (!village) return code;
+  return village.includes(code) ? village : `${village} (${code})`;
 }

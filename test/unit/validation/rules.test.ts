@@ -18,7 +18,7 @@ function row(overrides: Partial<Record<ProposalColumn, RawCell['value']>> = {}, 
     ...overrides,
   };
   const cells = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, cell(v ?? null)]));
-  return { row: number, cells, original: Object.values(cells) };
+  return { row: number, cells, original: new Map(Object.values(cells).map((c, i) => [i, c])) };
 }
 
 const codes = (r: SheetRow) => {
