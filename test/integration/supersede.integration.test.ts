@@ -81,6 +81,8 @@ describe('the newest upload for a village and programme wins', () => {
     await upload(stack, key, csv);
     await upload(stack, key, csv);
 
+    // The key's proposal is its newest upload's; it ends waiting for approval, the other two stop.
+    await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     await executionsSettled([key], 1);
     const listed = await villageProposals(village);
     expect(listed).toHaveLength(3);
