@@ -80,10 +80,10 @@ export class XmlTokenizer {
         this.handler.close(localName(s.slice(lt + 2, end).trim()));
       } else {
         const selfClosing = s.charCodeAt(end - 1) === 0x2f;
-        const body = s.slice(lt + 1, selfClosing ? end - 1 : end);
-        const space = body.search(/[\s]/);
-        const name = space === -1 ? body : body.slice(0, space);
-        this.handler.open(localName(name), space === -1 ? '' : body.slice(space + 1), selfClosing);
+        const stop = selfClosing ? end - 1 : end;
+        let space = lt + 1;
+        while (space < stop && s.charCodeAt(space) > 0x20) space += 1;
+        this.handler.open(localName(s.slice(lt + 1, space)), space < stop ? s.slice(space + 1, stop) : '', selfClosing);
       }
       i = end + 1;
     }
@@ -116,13 +116,24 @@ function localName(name: string): string {
   return colon === -1 ? name : name.slice(colon + 1);
 }
 
-const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-
-/** Attributes by local name (`r:id` is `id`), values decoded. */
+/** Attributes by local name (`r:id` is `id`), values decoded. Scanned by hand: it runs for every cell. */
 export function attributesOf(raw: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!raw) return out;
-  for (const m of raw.matchAll(ATTRIBUTE)) out[localName(m[1]!)] = decodeEntities(m[2] ?? m[3] ?? '');
+  const n = raw.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && raw.charCodeAt(i) <= 0x20) i += 1;
+    const eq = raw.indexOf('=', i);
+    if (eq === -1) break;
+    let q = eq + 1;
+    while (q < n && raw.charCodeAt(q) <= 0x20) q += 1;
+    const quote = raw[q];
+    if (quote !== '"' && quote !== "'") break;
+    const close = raw.indexOf(quote, q + 1);
+    if (close === -1) break;
+    out[localName(raw.slice(i, eq).trim())] = decodeEntities(raw.slice(q + 1, close));
+    i = close + 1;
+  }
   return out;
 }
 

@@ -139,8 +139,18 @@ const cellText = (cell: RawCell | undefined) => (cell?.text ?? '').trim().replac
 /** Letters (any script), spaces and the marks names carry: "Muh. Ali", "Nur'aini", "Siti-Aisyah". */
 const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M} .,'’`\-]*$/u;
 
+/**
+ * The longest name accepted, in characters. Permendagri 73/2022 Ps. 4(2)b caps a name recorded
+ * on a KTP at 60 letters including spaces, but only for names recorded since 21 April 2022:
+ * older, longer names stay valid (Dukcapil), and KTP-el may add abbreviated titles. So 60 would
+ * refuse real people; 100 leaves room for those and still refuses a cell that holds something
+ * other than a name (a pasted paragraph, 32,000 characters).
+ */
+export const NAME_MAX_CHARS = 100;
+
 function checkName(text: string): RowIssue | undefined {
   if (text === '') return issue('NAME_MISSING');
+  if (text.length > NAME_MAX_CHARS) return issue('NAME_TOO_LONG', { text, max: NAME_MAX_CHARS });
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   if (!NAME_SHAPE.test(text) || letters < 2) return issue('NAME_IMPLAUSIBLE', { text });
   return undefined;

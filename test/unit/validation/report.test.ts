@@ -2,10 +2,10 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
-import { openProposalSheet } from '../../../functions/core/spreadsheet/read-proposal-sheet';
+import { openProposalSheet, type ProposalSource } from '../../../functions/core/spreadsheet/read-proposal-sheet';
 import { ValidationReport, countRows, neutraliseFormula, reportRowOf, writeReportXlsx, type ReportRow } from '../../../functions/core/validation/report';
 import { validateRows } from '../../../functions/core/validation/rules';
-import { source, xlsx } from '../spreadsheet/fixtures';
+import { inline, rawXlsx, source, textRow, xlsx } from '../spreadsheet/fixtures';
 
 const programme = findProgramme('kapuas-2026-apbd')!;
 
@@ -88,4 +88,106 @@ describe('validation report', () => {
     expect(reportRowOf({ row: 2, errors: [], warnings: [] }, true).status).toBe('over_quota');
     expect(reportRowOf({ row: 2, errors: [{ code: 'NAME_MISSING', message: 'x' }], warnings: [] }, true).status).toBe('invalid');
   });
+
+  it('names the village once when the caller gives its label with the code', async () => {
+    const wb = await reportOf(await upload(), { village: 'Kelurahan Selat Hilir (62.03.01.1007)' });
+    expect(wb.getWorksheet('Ringkasan')!.getCell('B3').value).toBe('Kelurahan Selat Hilir (62.03.01.1007)');
+  });
 });
+
+const HEADER = ['NIK', 'Nama Lengkap', 'Tanggal Lahir', 'Jenis Kelamin', 'Pekerjaan'];
+const person = (nik: string, name: string) => [nik, name, '12-05-1985', 'L', 'petani'];
+
+/** Validates the upload as the use case does, writes its report, and opens the report. */
+async function reportOf(src: ProposalSource, names?: { village?: string }) {
+  const rows: ReportRow[] = [];
+  for await (const v of validateRows((await openProposalSheet(src)).rows, programme)) rows.push(reportRowOf(v));
+  const byRow = new Map(rows.map((r) => [r.row, r]));
+  const { rows: _rows, ...report } = ValidationReport.parse({
+    proposalId: 'p-1',
+    programmeId: programme.id,
+    villageCode: '62.03.01.1007',
+    fileName: src.fileName,
+    generatedAt: '2026-01-05T08:00:00.000Z',
+    counts: countRows(rows),
+    rows,
+  });
+  const again = await openProposalSheet(src);
+  const out = new PassThrough();
+  const bytes: Buffer[] = [];
+  out.on('data', (b: Buffer) => bytes.push(b));
+  await writeReportXlsx(out, { report, header: again.header, rows: again.rows, verdictOf: (r) => byRow.get(r), ...(names ? { names } : {}) });
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.concat(bytes) as unknown as ExcelJS.Buffer);
+  return wb;
+}
+
+describe('validation report of unusual sheets', () => {
+  it('writes a row at the last row of the sheet as fast as any other (no walk over the empty rows between)', async () => {
+    const file = rawXlsx([
+      {
+        name: 'Data',
+        sheetData: [textRow(1, HEADER), textRow(2, person('6203011205850001', 'Budi')), textRow(1_048_576, person('6203011205850002', 'Siti'))].join(''),
+      },
+    ]);
+    const started = performance.now();
+    const wb = await reportOf(source(file));
+    expect(performance.now() - started).toBeLessThan(5000);
+    const ws = wb.getWorksheet('Hasil Validasi')!;
+    expect(ws.getCell('F2').value).toBe('VALID');
+    expect(ws.getCell('B1048576').value).toBe('Siti');
+    expect(ws.getCell('F1048576').value).toBe('VALID');
+  }, 20_000);
+
+  it('writes rows whose numbers repeat or go backwards, each under the number its verdict has', async () => {
+    const file = rawXlsx([
+      {
+        name: 'Data',
+        sheetData: [
+          textRow(1, HEADER),
+          textRow(2, person('6203011205850001', 'Budi')),
+          textRow(2, person('6203011205850001', 'Budi Lagi')),
+          textRow(1, person('620301120585', 'Ani')),
+        ].join(''),
+      },
+    ]);
+    const ws = (await reportOf(source(file))).getWorksheet('Hasil Validasi')!;
+    expect([2, 3, 4].map((r) => [ws.getCell(`B${r}`).value, ws.getCell(`F${r}`).value])).toEqual([
+      ['Budi', 'VALID'],
+      ['Budi Lagi', 'TIDAK VALID'],
+      ['Ani', 'TIDAK VALID'],
+    ]);
+    // The duplicate names the row it duplicates, as numbered in this report.
+    expect(String(ws.getCell('G3').value)).toContain('baris 2');
+  });
+
+  it('keeps Status and Keterangan in one column when a row has cells past the header, and costs what exists for a cell at XFD', async () => {
+    const rows = Array.from(
+      { length: 500 },
+      (_, i) => `<row r="${i + 2}">${person(`62030112058${String(50001 + i)}`, 'Budi').map((v, c) => inline(`${'ABCDE'[c]}${i + 2}`, v)).join('')}${inline(`XFD${i + 2}`, 'catatan')}</row>`,
+    );
+    const file = rawXlsx([
+      { name: 'Data', sheetData: textRow(1, HEADER) + `<row r="2">${person('6203011205850001', 'Budi').map((v, c) => inline(`${'ABCDE'[c]}2`, v)).join('')}${inline('G2', 'catatan G')}</row>` },
+    ]);
+    const ws = (await reportOf(source(file))).getWorksheet('Hasil Validasi')!;
+    expect([ws.getCell('F1').value, ws.getCell('G1').value]).toEqual(['Status', 'Keterangan']);
+    expect(ws.getCell('F2').value).toBe('VALID');
+    // The operator's own cell past the header moves right of Keterangan rather than under Status.
+    expect(ws.getCell('I2').value).toBe('catatan G');
+
+    const far = rawXlsx([{ name: 'Data', sheetData: textRow(1, HEADER) + rows.join('') }]);
+    const started = performance.now();
+    const farSheet = (await reportOf(source(far))).getWorksheet('Hasil Validasi')!;
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(farSheet.getCell('F2').value).toBe('VALID');
+  }, 30_000);
+
+  it('fits text longer than a cell holds (a CSV field can be) into one cell', async () => {
+    const long = `Jl. ${'panjang '.repeat(5000)}`;
+    const csv = `NIK;Nama;Tgl Lahir;L/P;Pekerjaan;Alamat\n6203011205850001;Budi;12-05-1985;L;petani;${long}\n`;
+    const ws = (await reportOf(source(csv, 'u.csv'))).getWorksheet('Hasil Validasi')!;
+    expect(String(ws.getCell('F2').value).length).toBe(32_767);
+    expect(ws.getCell('G2').value).toBe('VALID');
+  });
+});
+

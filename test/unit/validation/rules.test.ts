@@ -101,6 +101,29 @@ describe('validateRow', () => {
     }
   });
 
+  it('caps a name at what a KTP carries, without echoing all of it back', () => {
+    const long = `Budi ${'a'.repeat(32_000)}`;
+    const v = validateRow(row({ name: long }), programme);
+    expect(v.errors.map((e) => e.code)).toEqual(['NAME_TOO_LONG']);
+    expect(v.errors[0]!.message).toContain('32.005 karakter');
+    expect(v.errors[0]!.message.length).toBeLessThan(400);
+    expect(v.worker).toBeUndefined();
+    // Long real names pass: 60 letters is the rule for names recorded since 2022, older ones and titles run longer.
+    const longest = 'Raden Mas Muhammad Abdurrahman Wahyu Kusumonegoro Hadiningrat, S.Pd.I., M.Pd.';
+    expect(longest.length).toBeGreaterThan(60);
+    expect(codes(row({ name: longest })).errors).toEqual([]);
+    expect(codes(row({ name: `Budi ${'a'.repeat(95)}` })).errors).toEqual([]);
+    expect(codes(row({ name: `Budi ${'a'.repeat(96)}` })).errors).toEqual(['NAME_TOO_LONG']);
+  });
+
+  it('quotes at most a short piece of what the operator typed in any message', () => {
+    const junk = 'x'.repeat(30_000);
+    for (const overrides of [{ occupation: junk }, { birthDate: junk }, { sex: junk }, { phone: `0${junk}` }, { kk: junk }, { dtsenDecile: junk }, { nik: `62${junk}` }]) {
+      const v = validateRow(row(overrides), programme);
+      for (const i of [...v.errors, ...v.warnings]) expect(i.message.length, i.code).toBeLessThan(500);
+    }
+  });
+
   it('maps occupations tolerantly; an unknown one is a warning', () => {
     const category = (occupation: string) => validateRow(row({ occupation }), programme).worker?.occupationCategory;
     expect(category('Tani')).toBe('petani');
