@@ -10,6 +10,9 @@ const Env = z.object({
   AUDIT_TABLE: z.string().default(''),
   QUOTAS_TABLE: z.string().default(''),
   UPLOADS_BUCKET: z.string().default(''),
+  UPLOAD_GRANTS_TABLE: z.string().default(''),
+  /** The user pool's app client the sign-in page signs in through. */
+  USER_POOL_CLIENT_ID: z.string().default(''),
   /** Base URL of the HTTP API, for links in mail. */
   API_URL: z.string().default(''),
   STATE_MACHINE_ARN: z.string().default(''),

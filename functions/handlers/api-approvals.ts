@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { config } from '../config';
 import { decideApproval, proposalUrl, sameSecret } from '../core/proposals/approval';
 import { approvalPage, decisionPage } from '../core/proposals/approval-page';
+import { consoleLink } from '../core/proposals/mails';
 import { findProgramme } from '../core/programmes/catalogue';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
 import { ledger, now, proposals, uploads, workflow } from './wiring';
@@ -29,6 +30,7 @@ const REFUSALS = {
   BAD_CODE: [403, 'Tautan persetujuan tidak sah. Gunakan tautan terbaru dari email.'],
   ALREADY_DECIDED: [409, 'Usulan ini sudah diputuskan sebelumnya.'],
   NOT_AWAITING: [409, 'Usulan ini tidak sedang menunggu persetujuan.'],
+  EXPIRED: [409, 'Batas waktu persetujuan sudah lewat, sehingga keputusan tidak dapat dicatat. Desa perlu mengunggah ulang usulan.'],
 } as const;
 
 /** The approval link: GET shows the proposal and the two buttons, POST records the decision. */
@@ -46,13 +48,19 @@ export const handler = httpHandler(async (event) => {
       approvalPage(
         p,
         findProgramme(p.programmeId),
-        { action: self, report: p.report?.xlsx ? `${proposalUrl(config().API_URL, p.id)}/report` : undefined },
+        // The report carries every row whole: the approver opens it signed in, from the console.
+        { action: self, report: p.report?.xlsx ? consoleLink(proposalUrl(config().API_URL, p.id)) : undefined },
         code,
       ),
     );
   }
 
-  const form = DecisionForm.parse(readFields(event));
+  const parsed = DecisionForm.safeParse(readFields(event));
+  if (!parsed.success) {
+    const message = 'Keputusan tidak dikenali. Buka kembali tautan dari email lalu tekan tombol Setujui atau Tolak.';
+    return wantsHtml(event) ? html(400, decisionPage('Keputusan tidak dicatat', message)) : json(400, { error: 'BAD_REQUEST', message });
+  }
+  const form = parsed.data;
   if (form.decision === 'REJECTED' && !form.note?.trim()) {
     throw new HttpError(400, 'NOTE_REQUIRED', 'Mohon tuliskan alasan penolakan agar desa dapat memperbaikinya.');
   }

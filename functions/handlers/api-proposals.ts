@@ -1,75 +1,134 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '../config';
-import { s3Client } from '../adapters/s3-object-store';
+import { authorize, type Action, type Resource } from '../core/access/policy';
+import { actorOf, type Principal } from '../core/access/principal';
+import { redactDeep } from '../core/privacy/mask';
 import { proposalUrl } from '../core/proposals/approval';
-import { redrive } from '../core/proposals/outcome';
-import { proposalView } from '../core/proposals/proposal-view';
 import { proposalPage } from '../core/proposals/approval-page';
+import { redrive } from '../core/proposals/outcome';
+import type { Proposal } from '../core/proposals/proposal';
+import { proposalView } from '../core/proposals/proposal-view';
+import { splitUploadKey } from '../core/proposals/upload-key';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
-import { html, HttpError, httpHandler, json, redirect, wantsHtml, type HttpEvent } from './http';
-import { proposals, workflow } from './wiring';
+import { html, HttpError, httpHandler, json, principalOf, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
+import { presigner, proposals, workflow } from './wiring';
 
+/** A signed report link is for now: it carries every row whole, so it must not outlive the visit. */
+export const REPORT_URL_SECONDS = 300;
+
+const PROPOSAL_ID = /^prp-[0-9a-f]{20}$/;
+const VILLAGE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Usulan tidak ditemukan.');
+const forbidden = () => new HttpError(403, 'FORBIDDEN', 'Anda tidak berwenang melakukan ini pada usulan tersebut.');
 
-async function getProposal(event: HttpEvent) {
+/** The proposal in the path, if the user may know it exists; `action` decides the rest (403). */
+async function proposalFor(event: HttpEvent, principal: Principal, action: Action): Promise<Proposal> {
   const id = event.pathParameters?.id ?? '';
-  const p = await proposals().get(id);
+  const p = PROPOSAL_ID.test(id) ? await proposals().get(id) : undefined;
   if (!p) throw notFound();
+  const decision = authorize(principal, action, resourceOf(p));
+  if (decision === 'hide') throw notFound();
+  if (decision === 'deny') throw forbidden();
   return p;
 }
 
-/** Read access to proposals (and re-drive of a failed one). Thin: every rule lives in the core. */
+/**
+ * What a proposal is about, for the policy: its village; or, for an upload put in the wrong place,
+ * the regency of its programme (regency-wide roles see those, operators cannot).
+ */
+function resourceOf(p: Proposal): Resource {
+  if (VILLAGE.test(p.villageCode)) return { villageCode: p.villageCode };
+  return { regency: findProgramme(p.programmeId)?.regency.code ?? 'unknown' };
+}
+
+const view = (p: Proposal) => proposalView(p, { self: proposalUrl(config().API_URL, p.id) });
+
+/**
+ * Proposals for signed-in people: each route asks the access policy (functions/core/access) first.
+ * Personal data leaves only through the report, and each report opened is an audit event.
+ */
 export const handler = httpHandler(async (event) => {
-  const api = config().API_URL;
+  const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /proposals': {
       const { uploadKey, programmeId, villageCode } = event.queryStringParameters ?? {};
-      if (!uploadKey && !(programmeId && villageCode)) {
-        throw new HttpError(400, 'QUERY_REQUIRED', 'Sertakan uploadKey (kunci S3 berkas yang diunggah), atau programmeId dan villageCode.');
-      }
       if (uploadKey) {
-        // The proposal of an upload is the newest one for its key (each re-upload of the same key is a
-        // new object version and a new proposal); all of them, newest first, come along as `proposals`.
-        const views = (await proposals().findByUploadKey(uploadKey)).map((p) => proposalView(p, { self: proposalUrl(api, p.id) }));
-        if (!views.length) throw new HttpError(404, 'NOT_FOUND', 'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.');
+        // The proposal of an upload is the newest one for its key; all of them, newest first, come
+        // along as `proposals`. A village the user may not see has no proposals as far as they know.
+        const village = splitUploadKey(uploadKey).villageCode ?? '';
+        const visible = (await proposals().findByUploadKey(uploadKey)).filter((p) => authorize(principal, 'proposal:read', resourceOf(p)) === 'allow');
+        if (!visible.length || (VILLAGE.test(village) && authorize(principal, 'proposal:read', { villageCode: village }) !== 'allow')) {
+          throw new HttpError(404, 'NOT_FOUND', 'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.');
+        }
+        const views = visible.map(view);
         return json(200, { ...views[0], proposals: views });
       }
-      const found = await proposals().findByProgrammeVillage(programmeId!, villageCode!);
-      return json(200, { proposals: found.map((p) => proposalView(p, { self: proposalUrl(api, p.id) })) });
+      if (!(programmeId && villageCode)) {
+        throw new HttpError(400, 'QUERY_REQUIRED', 'Sertakan uploadKey (kunci S3 berkas yang diunggah), atau programmeId dan villageCode.');
+      }
+      // Asking for a village by name: out of scope is a plain 403, the village itself is no secret.
+      if (authorize(principal, 'proposal:read', { villageCode }) !== 'allow') throw forbidden();
+      const found = await proposals().findByProgrammeVillage(programmeId, villageCode);
+      return json(200, { proposals: found.map(view) });
     }
     case 'GET /proposals/{id}': {
-      const p = await getProposal(event);
-      const view = proposalView(p, { self: proposalUrl(api, p.id) });
-      // A person following the link in a mail gets a page; scripts get JSON.
-      if (wantsHtml(event))
-        return html(200, proposalPage(p, findProgramme(p.programmeId), { reportXlsx: view.report?.download.xlsx, reportJson: view.report?.download.json }));
-      return json(200, view);
+      const p = await proposalFor(event, principal, 'proposal:read');
+      const v = view(p);
+      if (wantsHtml(event)) {
+        const mayDownload = authorize(principal, 'proposal:report', resourceOf(p)) === 'allow';
+        return html(
+          200,
+          proposalPage(p, findProgramme(p.programmeId), {
+            reportXlsx: mayDownload ? v.report?.download.xlsx : undefined,
+            reportJson: mayDownload ? v.report?.download.json : undefined,
+            redrive: p.status === 'FAILED' && authorize(principal, 'proposal:redrive', resourceOf(p)) === 'allow' ? `${v.links.self}/redrive` : undefined,
+          }),
+        );
+      }
+      return json(200, v);
     }
     case 'GET /proposals/{id}/report': {
-      const p = await getProposal(event);
-      const format = event.queryStringParameters?.format ?? 'xlsx';
+      const p = await proposalFor(event, principal, 'proposal:report');
+      const format = event.queryStringParameters?.format === 'json' ? 'json' : 'xlsx';
       const key = format === 'json' ? p.report?.json : p.report?.xlsx;
       if (!key) throw new HttpError(404, 'NO_REPORT', 'Laporan validasi untuk usulan ini belum tersedia.');
-      const url = await getSignedUrl(s3Client, new GetObjectCommand({ Bucket: config().UPLOADS_BUCKET, Key: key }), { expiresIn: 900 });
+      // Recorded before the link is handed out: a download nobody can account for must not exist.
+      await proposals().record(p.id, {
+        action: 'REPORT_DOWNLOADED',
+        actor: actorOf(principal),
+        details: { format, userId: principal.id, ...requestOrigin(event), linkSeconds: REPORT_URL_SECONDS },
+      });
+      const url = await presigner().downloadUrl(key, REPORT_URL_SECONDS, `laporan-${p.fileName.replace(/\.[^.]+$/, '')}.${format}`);
+      // Pages fetch the link as JSON (a browser cannot read a cross-origin redirect); scripts follow the 302.
+      if ((event.headers.accept ?? '').includes('application/json')) return json(200, { url, expiresInSeconds: REPORT_URL_SECONDS });
       return redirect(url);
     }
     case 'GET /proposals/{id}/history': {
-      const p = await getProposal(event);
-      return json(200, { proposalId: p.id, events: await proposals().history(p.id) });
+      const p = await proposalFor(event, principal, 'proposal:history');
+      const events = (await proposals().history(p.id)).map((e) => redactDeep(e));
+      return json(200, { proposalId: p.id, events });
     }
     case 'POST /proposals/{id}/redrive': {
-      const result = await redrive({ proposals: proposals(), workflow: workflow() }, { proposalId: event.pathParameters?.id ?? '', actor: 'operator:api' });
+      const p = await proposalFor(event, principal, 'proposal:redrive');
+      if (p.status !== 'FAILED') {
+        throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
+      }
+      const result = await redrive({ proposals: proposals(), workflow: workflow() }, { proposalId: p.id, actor: actorOf(principal) });
       if (!result.ok && result.reason === 'NOT_FOUND') throw notFound();
-      if (!result.ok) throw new HttpError(409, 'FINISHED', 'Usulan ini sudah selesai dan tidak perlu dijalankan ulang.');
+      if (!result.ok) throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
       return json(202, { executionArn: result.executionArn });
     }
     case 'GET /programmes':
-      return json(200, { programmes: allProgrammes().map((p) => ({ ...p, approverEmail: undefined, budget: impliedBudget(p) })) });
+      return json(200, {
+        programmes: allProgrammes()
+          .filter((p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow')
+          .map((p) => ({ ...p, approverEmail: undefined, budget: impliedBudget(p) })),
+      });
     case 'GET /programmes/{id}/template': {
       const programme = findProgramme(event.pathParameters?.id ?? '');
-      if (!programme) throw new HttpError(404, 'NOT_FOUND', 'Program tidak ditemukan.');
+      if (!programme || authorize(principal, 'programme:read', { regency: programme.regency.code }) !== 'allow') {
+        throw new HttpError(404, 'NOT_FOUND', 'Program tidak ditemukan.');
+      }
       const { buildProposalTemplate } = await import('../core/spreadsheet/template');
       const file = await buildProposalTemplate(programme);
       return {

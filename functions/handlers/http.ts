@@ -1,5 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { maskNumbers } from '../core/privacy/mask';
+import { NotSignedInError, principalFromClaims, type Principal } from '../core/access/principal';
 
 /** API Gateway HTTP API (payload 2.0) helpers shared by the API handlers. */
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -24,6 +26,24 @@ export const html = (statusCode: number, body: string): HttpResult => ({
 });
 
 export const redirect = (location: string): HttpResult => ({ statusCode: 302, headers: { location, ...SECURITY_HEADERS }, body: '' });
+
+/**
+ * The signed-in user, from the claims API Gateway's JWT authorizer verified (the local API verifies
+ * the same way and hands them over in the same shape). No claims on a route that needs them is a
+ * configuration error; answered 401 all the same, never as anonymous access.
+ */
+export function principalOf(event: HttpEvent): Principal {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  try {
+    return principalFromClaims(claims);
+  } catch (error) {
+    if (error instanceof NotSignedInError) throw new HttpError(401, 'NOT_SIGNED_IN', 'Silakan masuk (sign in) terlebih dahulu.');
+    throw error;
+  }
+}
+
+/** Where the request came from, for the audit trail of who opened personal data. */
+export const requestOrigin = (event: HttpEvent) => ({ sourceIp: event.requestContext.http.sourceIp, userAgent: event.requestContext.http.userAgent?.slice(0, 200) });
 
 /** An error a caller can act on: status code and an Indonesian message. */
 export class HttpError extends Error {
@@ -61,12 +81,29 @@ export function httpHandler(route: (event: HttpEvent, context: Context) => Promi
     try {
       return await route(event, context);
     } catch (error) {
-      if (error instanceof HttpError) return json(error.statusCode, { error: error.code, message: error.message });
-      if ((error as Error).name === 'ZodError' || error instanceof SyntaxError) {
-        return json(400, { error: 'BAD_REQUEST', message: 'Permintaan tidak sesuai format.', details: String((error as Error).message).slice(0, 500) });
+      if (error instanceof HttpError) {
+        return wantsHtml(event) ? html(error.statusCode, messagePage(error.message)) : json(error.statusCode, { error: error.code, message: error.message });
       }
-      console.error('Unhandled API error', error);
+      if ((error as Error).name === 'ZodError' || error instanceof SyntaxError) {
+        // The operator reads this: a plain Indonesian sentence, not the validator's English.
+        const message = 'Permintaan tidak sesuai format. Periksa isian formulir lalu coba lagi.';
+        return wantsHtml(event) ? html(400, messagePage(message)) : json(400, { error: 'BAD_REQUEST', message, fields: fieldsOf(error) });
+      }
+      // The error's name and message only: a stack or cause may quote a row.
+      console.error('Unhandled API error', (error as Error)?.name, maskNumbers(String((error as Error)?.message ?? error)));
       return json(500, { error: 'INTERNAL', message: 'Terjadi gangguan sistem. Silakan coba lagi.' });
     }
   });
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** A refusal as a small Indonesian page, for a person in a browser. */
+export const messagePage = (message: string) =>
+  `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Jaring</title></head><body style="font-family:system-ui,sans-serif;max-width:42em;margin:2em auto;padding:0 1em"><p>${escapeHtml(message)}</p></body></html>`;
+
+/** Which fields a request got wrong, by name only (the values may be personal data). */
+function fieldsOf(error: unknown): string[] | undefined {
+  const issues = (error as { issues?: { path: PropertyKey[] }[] }).issues;
+  return issues?.map((i) => i.path.map(String).join('.')).filter(Boolean);
 }

@@ -1,10 +1,15 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { config } from '../config';
 import { documentClient } from '../adapters/dynamodb-client';
 import { DynamoDbParticipantStore } from '../adapters/dynamodb-participant-store';
 import { DynamoDbProposalStore } from '../adapters/dynamodb-proposal-store';
+import { CognitoAuthenticator } from '../adapters/cognito-authenticator';
 import { DynamoDbQuotaLedger } from '../adapters/dynamodb-quota-ledger';
+import { DynamoDbUploadGrants } from '../adapters/dynamodb-upload-grants';
+import { S3Presigner } from '../adapters/s3-presigner';
 import { HttpBpjsGateway } from '../adapters/http-bpjs-gateway';
 import { s3Client, S3ObjectStore } from '../adapters/s3-object-store';
 import { SesMailer } from '../adapters/ses-mailer';
@@ -28,6 +33,16 @@ export const participants = once(
 );
 export const ledger = once(() => new DynamoDbQuotaLedger(documentClient, config().QUOTAS_TABLE));
 export const uploads = once(() => new S3ObjectStore(s3Client, config().UPLOADS_BUCKET));
+export const uploadGrants = once(() => new DynamoDbUploadGrants(documentClient, config().UPLOAD_GRANTS_TABLE));
+// Presigned URLs must not carry the SDK's default checksum of an empty body (S3 would refuse the real
+// file), so presigning uses a client that adds checksums only where S3 requires them.
+export const presigner = once(() => new S3Presigner(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }), config().UPLOADS_BUCKET));
+export const authenticator = once(() => new CognitoAuthenticator(new CognitoIdentityProviderClient({}), config().USER_POOL_CLIENT_ID));
+/** Where the console's script may send uploads: the S3 endpoint the presigned URLs point at. */
+export const uploadOrigins = once(() => {
+  const local = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  return local ? [new URL(local).origin] : ['https://*.amazonaws.com'];
+});
 export const workflow = once(() => new SfnWorkflow(new SFNClient({}), config().STATE_MACHINE_ARN));
 export const bpjs = once(() => new HttpBpjsGateway(config().BPJS_URL));
 export const mailer = once((): Mailer => {

@@ -9,6 +9,7 @@ export type StackTemplate = { stackName: string; template: CfnTemplate };
 export class LocalResources {
   readonly account = '000000000000';
   private readonly attributes = new Map<string, string>();
+  private readonly refs = new Map<string, string>();
 
   constructor(
     readonly stacks: StackTemplate[],
@@ -18,6 +19,11 @@ export class LocalResources {
   /** Overrides what GetAtt returns for one resource attribute (e.g. the HTTP API's local URL). */
   setAttribute(logicalId: string, attribute: string, value: string) {
     this.attributes.set(`${logicalId}.${attribute}`, value);
+  }
+
+  /** Overrides what Ref returns for one resource: ids a local service generates (a user pool's id). */
+  setRef(logicalId: string, value: string) {
+    this.refs.set(logicalId, value);
   }
 
   resourcesOfType(type: string): { stack: StackTemplate; logicalId: string; resource: CfnResource }[] {
@@ -38,6 +44,8 @@ export class LocalResources {
 
   /** The local physical id, as `Ref` gives it. */
   ref(logicalId: string): string {
+    const override = this.refs.get(logicalId);
+    if (override !== undefined) return override;
     const found = this.find(logicalId);
     if (!found) throw new Error(`Unknown resource ${logicalId}`);
     const { resource } = found;

@@ -1,5 +1,6 @@
 import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,8 @@ import { resumeUnfinished } from '../../functions/core/proposals/outcome';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { PROJECT_ROOT } from '../constructs/jaring-function';
 import { startBpjsSandbox } from './bpjs-sandbox';
+import { createUserPoolsFromTemplates, ensureUser, signIn, startCognitoLocal } from './cognito-local';
+import { DEMO_OPERATOR_VILLAGES, DEMO_USERS } from './demo-users';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local';
 import { LocalEventRouter } from './event-router';
 import { LocalHttpApi } from './http-api';
@@ -25,12 +28,15 @@ export type LocalStackOptions = {
   /** Where data lives across restarts (default `.jaring/` in the project, or JARING_HOME). */
   home?: string;
   /** 0 picks a free port. */
-  ports?: Partial<Record<'s3' | 'dynamodb' | 'stepfunctions' | 'api' | 'smtp' | 'mail' | 'bpjs', number>>;
+  ports?: Partial<Record<'s3' | 'dynamodb' | 'stepfunctions' | 'api' | 'smtp' | 'mail' | 'bpjs' | 'cognito', number>>;
   region?: string;
   log?: (line: string) => void;
 };
 
-export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepfunctions: 8083, api: 3000, smtp: 1025, mail: 1080, bpjs: 4010 };
+export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepfunctions: 8083, api: 3000, smtp: 1025, mail: 1080, bpjs: 4010, cognito: 9229 };
+
+/** A demo user as `stack.json` lists it: sign in with the username and password, or send the token. */
+export type StackUser = { username: string; password: string; email: string; token: string; villages?: string[] };
 
 /** What `stack.json` holds: every endpoint and resource name a script needs. */
 export type StackInfo = {
@@ -42,6 +48,9 @@ export type StackInfo = {
   api: string;
   mail: { web: string; messages: string; smtp: string };
   bpjs: string;
+  cognito: { endpoint: string; userPools: Record<string, string>; clients: Record<string, string> };
+  /** One demo user per role, signed in for this session. */
+  users: Record<string, StackUser>;
 };
 
 const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -112,13 +121,20 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     });
     stoppers.push(['s3', s3.stop]);
 
+    // Sign-in: user pools, app clients and groups from the template, before anything resolves their ids.
+    const cognito = await startCognitoLocal({ port: port('cognito'), dataDir: join(home, 'cognito'), region });
+    stoppers.push(['cognito', cognito.stop]);
+    const cognitoClient = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region });
+    const userPools = await createUserPoolsFromTemplates(cognitoClient, resources);
+
     const mail = await startMailInbox({ smtpPort: port('smtp'), webPort: port('mail'), dataDir: join(home, 'mail'), log });
     stoppers.push(['mail', mail.stop]);
     const bpjs = await startBpjsSandbox({ port: port('bpjs'), dataDir: join(home, 'bpjs'), log });
     stoppers.push(['bpjs', bpjs.stop]);
 
     const lambdas = new LambdaRuntime(resources, log);
-    const api = new LocalHttpApi(resources, lambdas, log);
+    // Tokens carry AWS's issuer for the pool; their keys are published by the local issuer.
+    const api = new LocalHttpApi(resources, lambdas, log, (issuer) => cognito.jwksUri(issuer.split('/').pop()!));
     const apiUrl = await api.listen(port('api'));
     stoppers.push(['api', () => api.stop()]);
     for (const { logicalId } of resources.resourcesOfType('AWS::ApiGatewayV2::Api')) resources.setAttribute(logicalId, 'ApiEndpoint', apiUrl);
@@ -134,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: mail.smtpUrl,
       BPJS_URL: bpjs.url,
@@ -145,6 +162,23 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const stateMachines: Record<string, string> = {};
     for (const [name, arn] of Object.entries(outputs('StateMachineArn'))) stateMachines[name] = arn;
 
+    // One demo user per role, created as an admin would, and signed in through the app client.
+    const pool = [...userPools.pools.values()][0];
+    const webClient = [...userPools.clients.values()].find((c) => c.poolId === pool);
+    const users: Record<string, StackUser> = {};
+    if (pool && webClient) {
+      for (const [role, user] of Object.entries(DEMO_USERS)) {
+        await ensureUser(cognitoClient, pool, user);
+        users[role] = {
+          username: user.username,
+          password: user.password,
+          email: user.email,
+          token: await signIn(cognitoClient, webClient.clientId, user.username, user.password),
+          ...(role === 'operator' ? { villages: DEMO_OPERATOR_VILLAGES } : {}),
+        };
+      }
+    }
+
     const info: StackInfo = {
       region,
       home,
@@ -154,6 +188,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       api: apiUrl,
       mail: { web: mail.web, messages: mail.messagesUrl, smtp: mail.smtpUrl },
       bpjs: bpjs.url,
+      cognito: {
+        endpoint: cognito.endpoint,
+        userPools: Object.fromEntries([...userPools.pools].map(([id, poolId]) => [camel(id.replace(/[A-F0-9]{8}$/, '')), poolId])),
+        clients: Object.fromEntries([...userPools.clients].map(([id, c]) => [camel(id.replace(/[A-F0-9]{8}$/, '')), c.clientId])),
+      },
+      users,
     };
 
     // Carry on with proposals an earlier run left mid-way (AWS would have kept their executions).

@@ -1,9 +1,12 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccountRecovery, ClientAttributes, FeaturePlan, Mfa, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { AUDIT_INDEXES, PARTICIPANT_INDEXES, PROPOSAL_INDEXES } from '../../functions/adapters/table-design';
+import { Role, USER_ATTRIBUTES } from '../../functions/core/access/principal';
+import { PRESIGNED_UPLOAD_HEADERS } from '../../functions/core/proposals/upload-grant';
 
 /**
  * What must outlive any deployment: the uploads (with every version an operator sent) and the
@@ -15,6 +18,9 @@ export class StatefulStack extends Stack {
   readonly participants: TableV2;
   readonly audit: TableV2;
   readonly quotas: TableV2;
+  readonly uploadGrants: TableV2;
+  readonly users: UserPool;
+  readonly webClient: UserPoolClient;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -37,10 +43,23 @@ export class StatefulStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'uploads/',
       removalPolicy: RemovalPolicy.RETAIN,
+      // Operators upload from the browser with a presigned PUT. The signature is the credential
+      // (it names the one key and the signed headers), so any origin may send it; only PUT, and
+      // only the headers the presign signs.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['content-type', ...PRESIGNED_UPLOAD_HEADERS],
+          exposedHeaders: ['etag'],
+          maxAge: 3000,
+        },
+      ],
     });
 
-    const table = (id: string, partitionKey: string, sortKey?: string) =>
+    const table = (id: string, partitionKey: string, sortKey?: string, timeToLiveAttribute?: string) =>
       new TableV2(this, id, {
+        timeToLiveAttribute,
         partitionKey: { name: partitionKey, type: AttributeType.STRING },
         sortKey: sortKey ? { name: sortKey, type: AttributeType.STRING } : undefined,
         billing: Billing.onDemand(),
@@ -79,7 +98,56 @@ export class StatefulStack extends Stack {
     // Quota counters and NIK claims per programme period (see functions/adapters/dynamodb-quota-ledger.ts).
     this.quotas = table('QuotasTable', 'pk', 'sk');
 
+    // Who may upload which file: written when a signed-in operator asks for a presigned upload, read
+    // when the upload arrives, so a proposal names the person (the file's metadata alone could be forged).
+    this.uploadGrants = table('UploadGrantsTable', 'uploadKey', 'grantId', 'ttl');
+
+    // People and roles. Users are created by the regency's admin (no self sign-up); the groups are the
+    // roles, the regency and an operator's villages are attributes only an administrator can write.
+    this.users = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: {
+        [USER_ATTRIBUTES.regency]: new StringAttribute({ minLen: 5, maxLen: 5, mutable: true }),
+        // Village codes separated by spaces: 2048 characters hold about 140 villages.
+        [USER_ATTRIBUTES.villages]: new StringAttribute({ maxLen: 2048, mutable: true }),
+      },
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of Role.options) this.users.addGroup(`Group-${role}`, { groupName: role, description: `Jaring role: ${role}` });
+    this.webClient = this.users.addClient('WebClient', {
+      // The sign-in page posts username and password to the API, which asks Cognito (USER_PASSWORD_AUTH).
+      authFlows: { userPassword: true, userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      // A working day; the page signs in again after that.
+      idTokenValidity: Duration.hours(10),
+      accessTokenValidity: Duration.hours(10),
+      refreshTokenValidity: Duration.days(1),
+      // Users may change their own contact details, never their regency or villages.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
+    });
+
     // CDK turns `eventBridgeEnabled` into a small custom-resource function that sets the bucket's notification configuration.
+    NagSuppressions.addResourceSuppressions(this.users, [
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is offered (TOTP) but optional: village operators share office computers and not all have smartphones. Making it required for the regency-wide roles is a follow-up; Cognito cannot require it per group.',
+      },
+      {
+        id: 'AwsSolutions-COG3',
+        reason: 'Threat protection (advanced security) needs the Cognito Plus plan; the pool uses Essentials, with Cognito’s own lockout after failed sign-ins.',
+      },
+    ]);
     NagSuppressions.addResourceSuppressionsByPath(this, `/${this.stackName}/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource`, [
       {
         id: 'AwsSolutions-IAM4',
@@ -94,5 +162,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'ParticipantsTableName', { value: this.participants.tableName });
     new CfnOutput(this, 'AuditTableName', { value: this.audit.tableName });
     new CfnOutput(this, 'QuotasTableName', { value: this.quotas.tableName });
+    new CfnOutput(this, 'UploadGrantsTableName', { value: this.uploadGrants.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPoolId });
+    new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
   }
 }

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
@@ -14,22 +15,52 @@ import type { DeploymentConfig } from '../config';
 import { JaringFunction } from '../constructs/jaring-function';
 import type { StatefulStack } from './stateful-stack';
 
-/** The routes of the HTTP API, shared with the local stack's tests. */
+/**
+ * The routes of the HTTP API, by the function that serves them. Every route needs a signed-in user
+ * (the JWT authorizer) unless it is listed under `public`: what a signed-out person must reach.
+ */
 export const API_ROUTES = {
-  proposals: [
-    [HttpMethod.GET, '/proposals'],
-    [HttpMethod.GET, '/proposals/{id}'],
-    [HttpMethod.GET, '/proposals/{id}/report'],
-    [HttpMethod.GET, '/proposals/{id}/history'],
-    [HttpMethod.POST, '/proposals/{id}/redrive'],
-    [HttpMethod.GET, '/programmes'],
-    [HttpMethod.GET, '/programmes/{id}/template'],
-  ],
-  approvals: [
-    [HttpMethod.GET, '/approvals/{id}'],
-    [HttpMethod.POST, '/approvals/{id}'],
-  ],
-} as const;
+  session: {
+    public: [
+      [HttpMethod.GET, '/health'],
+      [HttpMethod.GET, '/'],
+      [HttpMethod.GET, '/masuk'],
+      [HttpMethod.POST, '/session'],
+      [HttpMethod.GET, '/app'],
+      [HttpMethod.GET, '/app/{path+}'],
+      [HttpMethod.GET, '/app.js'],
+    ],
+    signedIn: [[HttpMethod.GET, '/me']],
+  },
+  uploads: {
+    public: [],
+    signedIn: [
+      [HttpMethod.GET, '/uploads/new'],
+      [HttpMethod.POST, '/uploads'],
+    ],
+  },
+  proposals: {
+    public: [],
+    signedIn: [
+      [HttpMethod.GET, '/proposals'],
+      [HttpMethod.GET, '/proposals/{id}'],
+      [HttpMethod.GET, '/proposals/{id}/report'],
+      [HttpMethod.GET, '/proposals/{id}/history'],
+      [HttpMethod.POST, '/proposals/{id}/redrive'],
+      [HttpMethod.GET, '/programmes'],
+      [HttpMethod.GET, '/programmes/{id}/template'],
+    ],
+  },
+  approvals: {
+    // The secret code in the mailed link is the credential (the approver may read mail on a phone
+    // where nobody signed in); the page shows counts, never a worker's data.
+    public: [
+      [HttpMethod.GET, '/approvals/{id}'],
+      [HttpMethod.POST, '/approvals/{id}'],
+    ],
+    signedIn: [],
+  },
+} as const satisfies Record<string, { public: readonly (readonly [HttpMethod, string])[]; signedIn: readonly (readonly [HttpMethod, string])[] }>;
 
 /**
  * Everything that can be redeployed freely: the functions, the enrollment workflow, the event
@@ -46,12 +77,14 @@ export class StatelessStack extends Stack {
     const stateMachineArn = stateMachineArnFor(this, stateMachineName);
     const mailIdentity = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(config.mailDomain) });
 
-    const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: proposal status, reports and approval links' });
+    const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: sign-in, console, proposals, reports and approval links' });
 
     const common = {
       PROPOSALS_TABLE: stateful.proposals.tableName,
       AUDIT_TABLE: stateful.audit.tableName,
       UPLOADS_BUCKET: stateful.uploads.bucketName,
+      UPLOAD_GRANTS_TABLE: stateful.uploadGrants.tableName,
+      USER_POOL_CLIENT_ID: stateful.webClient.userPoolClientId,
       MAIL_FROM: `Jaring Dinas Sosial <jaring@${config.mailDomain}>`,
       OPS_EMAIL: config.opsEmail,
       API_URL: api.apiEndpoint,
@@ -100,6 +133,8 @@ export class StatelessStack extends Stack {
     const apiProposals = fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Read API: proposals, reports, history, re-drive', {
       env: { STATE_MACHINE_ARN: stateMachineArn, PARTICIPANTS_TABLE: stateful.participants.tableName },
     });
+    const apiSession = fn('ApiSessionFunction', 'functions/handlers/api-session.ts', 'Sign-in, the console shell and health');
+    const apiUploads = fn('ApiUploadsFunction', 'functions/handlers/api-uploads.ts', 'Presigned uploads for signed-in operators');
     const apiApprovals = fn('ApiApprovalsFunction', 'functions/handlers/api-approvals.ts', 'The approval page behind the link in the mail', {
       env: { QUOTAS_TABLE: stateful.quotas.tableName },
     });
@@ -116,6 +151,7 @@ export class StatelessStack extends Stack {
       markFailed,
       apiProposals,
       apiApprovals,
+      apiUploads,
     ];
     // Proposals are created and changed, never deleted (api-proposals changes one when it re-drives it).
     for (const f of all) {
@@ -135,7 +171,11 @@ export class StatelessStack extends Stack {
     stateful.uploads.grantRead(recordParticipants);
     stateful.uploads.grantRead(resolveApprovalTimeout);
     stateful.uploads.grantRead(apiApprovals);
-    stateful.uploads.grantRead(apiProposals);
+    stateful.uploads.grantRead(apiProposals, 'reports/*');
+    // An operator's presigned PUT is signed with this function's role: it may write proposals, nothing else.
+    stateful.uploads.grantPut(apiUploads, 'proposals/*');
+    apiUploads.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.uploadGrants.tableArn] }));
+    stateful.uploadGrants.grantReadData(registerUpload);
     stateful.participants.grantReadWriteData(recordParticipants);
     stateful.participants.grantReadData(apiProposals);
     stateful.quotas.grantReadWriteData(validateProposal);
@@ -164,10 +204,17 @@ export class StatelessStack extends Stack {
       targets: [new SfnStateMachine(workflow.stateMachine)],
     });
 
-    const proposalsIntegration = new HttpLambdaIntegration('ProposalsIntegration', apiProposals);
-    const approvalsIntegration = new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals);
-    for (const [method, path] of API_ROUTES.proposals) api.addRoutes({ path, methods: [method], integration: proposalsIntegration });
-    for (const [method, path] of API_ROUTES.approvals) api.addRoutes({ path, methods: [method], integration: approvalsIntegration });
+    const authorizer = new HttpUserPoolAuthorizer('SignedIn', stateful.users, { userPoolClients: [stateful.webClient] });
+    const integrations = {
+      session: new HttpLambdaIntegration('SessionIntegration', apiSession),
+      uploads: new HttpLambdaIntegration('UploadsIntegration', apiUploads),
+      proposals: new HttpLambdaIntegration('ProposalsIntegration', apiProposals),
+      approvals: new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals),
+    };
+    for (const [name, routes] of Object.entries(API_ROUTES) as [keyof typeof API_ROUTES, (typeof API_ROUTES)[keyof typeof API_ROUTES]][]) {
+      for (const [method, path] of routes.public) api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer: new HttpNoneAuthorizer() });
+      for (const [method, path] of routes.signedIn) api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer });
+    }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
     const stage = api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
@@ -194,11 +241,22 @@ export class StatelessStack extends Stack {
           "Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), and the workflow invoking its own functions' versions.",
       },
       { id: 'AwsSolutions-L1', reason: 'Node.js 22 is what the local stack runs the same handlers on; the two move together.' },
-      {
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Approval routes are authorised by the unguessable code in the link mailed to the approver; read routes return counts and S3 keys, no personal data. Operator sign-in is a later issue.',
-      },
     ]);
+    // Each route without the JWT authorizer, with why a signed-out person must reach it.
+    for (const [name, routes] of Object.entries(API_ROUTES)) {
+      for (const [method, path] of routes.public) {
+        const route = api.node.tryFindChild(`${method}${path}`);
+        if (route)
+          NagSuppressions.addResourceSuppressions(route, [
+            {
+              id: 'AwsSolutions-APIG4',
+              reason:
+                name === 'approvals'
+                  ? 'The approval page is authorised by the unguessable code in the link mailed to the approver (checked in constant time); it shows counts, never workers’ data.'
+                  : 'Reached before signing in: health, the sign-in page and its POST (checked by Cognito), and the console shell and script, which carry no data.',
+            },
+          ], true);
+      }
+    }
   }
 }

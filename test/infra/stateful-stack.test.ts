@@ -92,6 +92,7 @@ describe('tables', () => {
     participants: logicalId(stateful.participants),
     audit: logicalId(stateful.audit),
     quotas: logicalId(stateful.quotas),
+    uploadGrants: logicalId(stateful.uploadGrants),
   };
   const tableProps = (id: string) => resourceIn(app.templates.stateful, id).Properties as Record<string, any>;
 

@@ -213,7 +213,8 @@ describe('grants', () => {
   it('the audit trail is append-only: functions may add events and read them, never change or delete one', () => {
     for (const entry of functions.values()) {
       const writes = onAudit(entry).filter((p) => !auditReads.has(p.action));
-      expect(writes, entry).toEqual([{ action: 'dynamodb:PutItem', resource: audit }]);
+      // Sign-in and the console shell touch no record, so they do not even append.
+      expect(writes, entry).toEqual(entry === handler('api-session') ? [] : [{ action: 'dynamodb:PutItem', resource: audit }]);
     }
   });
 
@@ -313,9 +314,28 @@ describe('functions', () => {
 describe('HTTP API', () => {
   const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
 
+  const all = Object.entries(API_ROUTES).flatMap(([name, r]) => [...r.public, ...r.signedIn].map(([method, path]) => ({ name, key: `${method} ${path}`, isPublic: (r.public as readonly (readonly [string, string])[]).some(([m, p]) => `${m} ${p}` === `${method} ${path}`) })));
+
   it('serves exactly the routes the local stack serves', () => {
-    const expected = [...API_ROUTES.proposals, ...API_ROUTES.approvals].map(([method, path]) => `${method} ${path}`).sort();
-    expect(routes.map((r) => r.RouteKey).sort()).toEqual(expected);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(all.map((r) => r.key).sort());
+  });
+
+  it('asks for a Cognito-signed token on every route but the public ones, and on those for nothing', () => {
+    const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0]!;
+    expect(props(authorizer)).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    expect(tokensToText(props(authorizer).JwtConfiguration.Issuer)).toMatch(/^https:\/\/cognito-idp\..+\.amazonaws\.com\/\$\{.*UserPool.*\}$/);
+    expect(props(authorizer).JwtConfiguration.Audience.map(tokensToText)).toEqual([expect.stringMatching(/UserPoolWebClient/)]);
+    for (const { key, isPublic } of all) {
+      const route = routes.find((r) => r.RouteKey === key)!;
+      if (isPublic) expect(route.AuthorizationType ?? 'NONE', key).toBe('NONE');
+      else expect({ key, type: route.AuthorizationType, authorizer: route.AuthorizerId?.Ref }).toEqual({ key, type: 'JWT', authorizer: authorizerId });
+    }
+    // What anybody may reach without signing in: the approval link, sign-in, the console shell and health.
+    expect(all.filter((r) => r.isPublic).map((r) => r.key).sort()).toEqual(
+      ['GET /', 'GET /app', 'GET /app.js', 'GET /app/{path+}', 'GET /approvals/{id}', 'GET /health', 'GET /masuk', 'POST /approvals/{id}', 'POST /session'].sort(),
+    );
   });
 
   it('sends each route to its function', () => {
@@ -324,8 +344,7 @@ describe('HTTP API', () => {
       const integration = resource(tokensToText(route.Target).replace(/^integrations\/\$\{(.+)\}$/, '$1'));
       return entryOf(props(integration).IntegrationUri['Fn::GetAtt'][0]);
     };
-    for (const [method, path] of API_ROUTES.proposals) expect(functionOfRoute(`${method} ${path}`)).toBe(handler('api-proposals'));
-    for (const [method, path] of API_ROUTES.approvals) expect(functionOfRoute(`${method} ${path}`)).toBe(handler('api-approvals'));
+    for (const { name, key } of all) expect(functionOfRoute(key), key).toBe(handler(`api-${name}`));
   });
 
   it('logs every request of its stage', () => {

@@ -1,3 +1,4 @@
+import { redactText } from '../privacy/mask';
 import type { Programme } from '../programmes/programme';
 import { monthlyContributionPerPerson } from '../programmes/programme';
 import type { Proposal } from './proposal';
@@ -36,14 +37,15 @@ function summaryRows(p: Proposal, programme: Programme | undefined): [string, st
 const table = (rows: [string, string][]) => `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
 
 const issuesList = (p: Proposal) =>
-  p.topIssues?.length ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(i.example)}</li>`).join('')}</ul>` : '';
+  p.topIssues?.length ? `<h2>Masalah terbanyak</h2><ul>${p.topIssues.map((i) => `<li>${i.rows} baris: ${esc(redactText(i.example))}</li>`).join('')}</ul>` : '';
 
 export function approvalPage(p: Proposal, programme: Programme | undefined, links: { action: string; report?: string }, code: string): string {
   const c = p.counts;
   const rows = summaryRows(p, programme);
   if (programme && c) rows.push(['Iuran per bulan (pekerja valid)', `Rp${(c.valid * monthlyContributionPerPerson(programme)).toLocaleString('id-ID')}`]);
   const summary = table(rows);
-  const report = `${issuesList(p)}${links.report ? `<p><a href="${esc(links.report)}">Unduh laporan validasi (Excel)</a></p>` : ''}`;
+  // The report holds every row whole: the approver opens it signed in, from the proposal's page.
+  const report = `${issuesList(p)}${links.report ? `<p><a href="${esc(links.report)}">Buka rincian usulan dan laporan validasi (perlu masuk)</a></p>` : ''}`;
   if (p.status !== 'AWAITING_APPROVAL') {
     return page('Usulan sudah diputuskan', `${summary}${report}<p>Usulan ini tidak lagi menunggu persetujuan (${esc(STATUS_TEXT[p.status])}).</p>`);
   }
@@ -60,15 +62,22 @@ export function decisionPage(title: string, message: string): string {
   return page(title, `<p>${esc(message)}</p>`);
 }
 
-/** The proposal as a page, for the operator or verifier who opens the link in a mail. */
-export function proposalPage(p: Proposal, programme: Programme | undefined, links: { reportXlsx?: string; reportJson?: string }): string {
+/**
+ * The proposal as a page, for a signed-in person who opens the link in a mail (the console's shell
+ * fetches it with their token). Downloads and actions are links the shell's script carries out with
+ * the token; they appear only for those the policy lets do them, and the API checks again.
+ */
+export function proposalPage(p: Proposal, programme: Programme | undefined, links: { reportXlsx?: string; reportJson?: string; redrive?: string }): string {
   const rows = summaryRows(p, programme);
   rows.push(['Terdaftar di BPJS', String(p.enrolled)], ['Ditolak BPJS', String(p.rejectedByBpjs)], ['Diunggah', p.createdAt.replace('T', ' ').slice(0, 16)]);
-  if (p.reason) rows.push(['Alasan', p.reason.message]);
+  if (p.reason) rows.push(['Alasan', redactText(p.reason.message)]);
   if (p.approval?.note) rows.push(['Catatan Kepala Dinas', p.approval.note]);
   const downloads = [
-    links.reportXlsx ? `<a href="${esc(links.reportXlsx)}">Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>` : '',
-    links.reportJson ? `<a href="${esc(links.reportJson)}">Laporan (JSON)</a>` : '',
+    links.reportXlsx ? `<a href="${esc(links.reportXlsx)}" data-download>Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>` : '',
+    links.reportJson ? `<a href="${esc(links.reportJson)}" data-download>Laporan (JSON)</a>` : '',
   ].filter(Boolean);
-  return page(`Usulan ${p.fileName}`, `${table(rows)}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}`);
+  const actions = links.redrive
+    ? `<form data-action="${esc(links.redrive)}" data-confirm="Jalankan ulang usulan ini?"><button type="submit">Jalankan ulang</button></form>`
+    : '';
+  return page(`Usulan ${p.fileName}`, `${table(rows)}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}${actions}`);
 }

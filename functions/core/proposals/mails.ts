@@ -1,4 +1,5 @@
 import type { Mail } from '../../ports/mailer';
+import { redactText } from '../privacy/mask';
 import { monthlyContributionPerPerson, type Programme } from '../programmes/programme';
 import { findVillage } from '../regions/villages';
 import type { Proposal } from './proposal';
@@ -23,7 +24,21 @@ function render(to: string[], subject: string, paragraphs: string[], link?: { hr
   return { to: [...new Set(to)], subject, text, html };
 }
 
-const describe = (p: Proposal) => `usulan ${p.fileName} dari ${villageLabel(p.villageCode)} untuk program ${p.programmeId}`;
+/**
+ * Mail links open the console page of the proposal, where a signed-in person sees it and, if
+ * entitled, downloads the report; a bare API address would only answer 401 in a browser.
+ */
+export function consoleLink(apiLink: string): string {
+  return apiLink.replace(/\/proposals\/(prp-[0-9a-f]+)(?:\/report)?(?:\?.*)?$/, '/app/proposals/$1');
+}
+
+/** A file name as it may appear in a subject or sentence: no control characters, not endless. */
+export function fileLabel(name: string): string {
+  const clean = name.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean || '(tanpa nama)';
+}
+
+const describe = (p: Proposal) => `usulan ${fileLabel(p.fileName)} dari ${villageLabel(p.villageCode)} untuk program ${p.programmeId}`;
 
 /** "Desa Sei Tatas (62.03.01.2011)": people know their village by name, the code makes it exact. */
 export function villageLabel(code: string): string {
@@ -36,7 +51,7 @@ function countsLine(p: Proposal): string {
   if (!c) return '';
   const line = `Jumlah baris: ${c.rows}. Valid: ${c.valid}. Tidak valid: ${c.invalid}. Melebihi kuota: ${c.overQuota}.`;
   if (!p.topIssues?.length) return line;
-  return `${line}\nMasalah terbanyak:\n${p.topIssues.map((i) => `- ${i.rows} baris: ${i.example}`).join('\n')}`;
+  return `${line}\nMasalah terbanyak:\n${p.topIssues.map((i) => `- ${i.rows} baris: ${redactText(i.example)}`).join('\n')}`;
 }
 
 export function approvalRequestMail(p: Proposal, programme: Programme, approvalUrl: string, reportUrl?: string): Mail {
@@ -50,7 +65,7 @@ export function approvalRequestMail(p: Proposal, programme: Programme, approvalU
       `Ada ${describe(p)} yang menunggu persetujuan Bapak/Ibu.`,
       countsLine(p),
       c ? `Iuran JKK+JKM yang ditanggung untuk pekerja valid: ${rupiah(monthly)} per bulan.` : '',
-      reportUrl ? `Laporan validasi: ${reportUrl}` : '',
+      reportUrl ? `Rincian dan laporan validasi (perlu masuk): ${consoleLink(reportUrl)}` : '',
       `Tautan ini berlaku sampai ${p.approval?.expiresAt?.slice(0, 10) ?? '-'}. Setelah itu usulan kedaluwarsa dan desa perlu mengunggah ulang.`,
     ].filter(Boolean),
     { href: approvalUrl, label: 'Buka halaman persetujuan (setujui atau tolak)' },
@@ -65,17 +80,18 @@ export function outcomeMail(
 ): Mail | undefined {
   const to = [recipients.operator ?? recipients.ops];
   const cc = recipients.operator ? [recipients.ops] : [];
-  const detail = `Rincian: ${links.proposal}`;
+  const detail = `Rincian: ${consoleLink(links.proposal)}`;
   switch (p.status) {
     case 'INVALID':
       return render(
         [...to, ...cc],
-        `[Jaring] Usulan ${p.fileName} tidak dapat diproses`,
+        `[Jaring] Usulan ${fileLabel(p.fileName)} tidak dapat diproses`,
         [
           `Mohon maaf, ${describe(p)} tidak dapat diproses.`,
-          `Alasan: ${p.reason?.message ?? 'tidak ada baris yang valid.'}`,
+          `Alasan: ${p.reason ? redactText(p.reason.message) : 'tidak ada baris yang valid.'}`,
           countsLine(p),
-          links.report ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}` : '',
+          // A file refused whole has no rows to report; the proposal page says why.
+          links.report && p.report?.xlsx ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${consoleLink(links.report)}` : '',
           'Berkas asli tetap tersimpan. Setelah diperbaiki, unggah ulang ke folder yang sama; unggahan baru menggantikan usulan ini.',
           detail,
         ].filter(Boolean),
@@ -83,11 +99,11 @@ export function outcomeMail(
     case 'REJECTED':
       return render(
         [...to, ...cc],
-        `[Jaring] Usulan ${p.fileName} ditolak Kepala Dinas Sosial`,
+        `[Jaring] Usulan ${fileLabel(p.fileName)} ditolak Kepala Dinas Sosial`,
         [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${p.approval.note}` : '', detail].filter(Boolean),
       );
     case 'EXPIRED':
-      return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] Usulan ${p.fileName} kedaluwarsa`, [
+      return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] Usulan ${fileLabel(p.fileName)} kedaluwarsa`, [
         `${describe(p)} kedaluwarsa karena tidak diputuskan sampai batas waktu. Kuota yang dipesan dilepas.`,
         'Desa dapat mengunggah ulang berkas untuk diajukan kembali.',
         detail,
@@ -105,7 +121,7 @@ export function outcomeMail(
         ].filter(Boolean),
       );
     case 'FAILED':
-      return render([recipients.ops], `[Jaring] Usulan ${p.fileName} gagal diproses sistem`, [
+      return render([recipients.ops], `[Jaring] Usulan ${fileLabel(p.fileName)} gagal diproses sistem`, [
         `${describe(p)} berhenti karena gangguan sistem: ${p.reason?.message ?? '-'}`,
         'Tidak ada data yang hilang. Tim Dinas Sosial dapat menjalankan ulang usulan ini dari halaman rinciannya.',
         detail,

@@ -1,3 +1,4 @@
+import { redactText } from '../privacy/mask';
 import type { Proposal, ProposalStatus } from './proposal';
 
 /** What each status means, for the operator reading the proposal page. */
@@ -15,6 +16,7 @@ export const STATUS_TEXT: Record<ProposalStatus, string> = {
   PARTIALLY_ENROLLED: 'Sebagian pekerja terdaftar; sebagian ditolak BPJS',
   FAILED: 'Gagal karena gangguan sistem; dapat dijalankan ulang',
   SUPERSEDED: 'Digantikan oleh unggahan yang lebih baru untuk desa dan program yang sama',
+  CANCELLED: 'Dibatalkan oleh Dinas Sosial',
 };
 
 /**
@@ -38,8 +40,8 @@ export function proposalView(p: Proposal, links: { self: string }) {
     warnings: p.counts?.warnings ?? 0,
     enrolled: p.enrolled,
     rejectedByBpjs: p.rejectedByBpjs,
-    reason: p.reason,
-    topIssues: p.topIssues ?? [],
+    reason: p.reason ? { ...p.reason, message: redactText(p.reason.message) } : undefined,
+    topIssues: (p.topIssues ?? []).map((i) => ({ ...i, example: redactText(i.example) })),
     report: p.report
       ? {
           'report.json': p.report.json,

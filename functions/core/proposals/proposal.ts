@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RowIssueSchema } from '../issues';
+import { Uploader } from './upload-grant';
 
 /**
  * Where a proposal stands. Each status names a stage in plain words so that a village operator,
@@ -84,8 +85,10 @@ export const Proposal = z.object({
   upload: UploadRef,
   /** The S3 key of the upload, for lookups (`GET /proposals?uploadKey=`). */
   uploadKey: z.string(),
-  /** Who uploaded, when the upload says (S3 object metadata `operator-email`). */
+  /** Where answers go: the signed-in uploader's address (never one the file's metadata names). */
   operatorEmail: z.string().optional(),
+  /** Who uploaded: the signed-in person the upload grant names, or the AWS principal of a direct upload. */
+  uploadedBy: Uploader.optional(),
   /** Why the proposal stopped (INVALID, FAILED, EXPIRED ...), in words for the operator. */
   reason: RowIssueSchema.optional(),
   counts: ProposalCounts.optional(),

@@ -1,13 +1,17 @@
 import type { Programme } from '../programmes/programme';
 import type { ObjectStore } from '../../ports/object-store';
 import type { ProposalStore } from '../../ports/proposal-store';
+import type { UploadGrants } from '../../ports/upload-grants';
+import { maskNumbers } from '../privacy/mask';
 import type { Proposal } from './proposal';
 import { proposalIdFor, uploadOf, type ObjectCreatedEvent } from './source-event';
+import { uploaderOf } from './upload-grant';
 import { checkUploadKey, splitUploadKey, type VillageInfo } from './upload-key';
 
 export type RegisterUploadDeps = {
   proposals: ProposalStore;
   uploads: ObjectStore;
+  grants: UploadGrants;
   findProgramme: (id: string) => Programme | undefined;
   findVillage: (code: string) => VillageInfo | undefined;
   now: () => Date;
@@ -18,7 +22,10 @@ export type Registered = { proposalId: string; accepted: boolean; duplicate: boo
 /** Execution names are the last part of an execution ARN. */
 export const executionName = (executionArn?: string) => executionArn?.split(':').pop();
 
-/** S3 object metadata a script or form may set on the upload, so answers reach the operator. */
+/**
+ * S3 object metadata older scripts set to say who to answer. Anyone can write it, so it is recorded
+ * as a claim and never mailed: answers go to the signed-in uploader, or to Dinas Sosial.
+ */
 export const OPERATOR_EMAIL_METADATA = 'operator-email';
 
 /**
@@ -37,6 +44,8 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
   }
 
   const head = await findUpload(deps.uploads, upload);
+  const { uploader, grant } = await uploaderOf(deps.grants, { key: upload.key, metadata: head?.metadata, requester: event.detail.requester });
+  const claimedEmail = head?.metadata[OPERATOR_EMAIL_METADATA];
   const check = checkUploadKey(upload.key, deps);
   const now = deps.now().toISOString();
   const parts = check.ok ? check.parts : { ...splitUploadKey(upload.key), ...check.parts };
@@ -48,7 +57,8 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     fileName: parts.fileName ?? upload.key.split('/').pop() ?? upload.key,
     upload,
     uploadKey: upload.key,
-    operatorEmail: head?.metadata[OPERATOR_EMAIL_METADATA],
+    operatorEmail: grant?.email,
+    uploadedBy: uploader,
     reason: check.ok ? undefined : check.reason,
     enrolled: 0,
     rejectedByBpjs: 0,
@@ -65,7 +75,13 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     actor: 'system:register-upload',
     execution: executionArn,
     to: proposal.status,
-    details: { upload, ...(check.ok ? {} : { reason: check.reason }), missing: head === undefined || undefined },
+    details: {
+      upload,
+      uploadedBy: uploader,
+      ...(claimedEmail && claimedEmail !== grant?.email ? { unverifiedOperatorEmail: maskNumbers(claimedEmail.slice(0, 200)) } : {}),
+      ...(check.ok ? {} : { reason: check.reason }),
+      missing: head === undefined || undefined,
+    },
   });
   if (outcome === 'exists') {
     // Another delivery of the same event won the race; report what it recorded.

@@ -30,7 +30,9 @@ describe('approvalRequestMail', () => {
 
   it('gives the counts, the report link and the deadline', () => {
     expect(mail.text).toContain('Jumlah baris: 12. Valid: 9. Tidak valid: 3. Melebihi kuota: 0.');
-    expect(mail.text).toContain(`Laporan validasi: ${links.report}`);
+    // The link opens the console page (sign-in first), never the report itself.
+    expect(mail.text).toContain('Rincian dan laporan validasi (perlu masuk): https://api.example/app/proposals/prp-0123456789abcdef0123');
+    expect(mail.text).not.toContain('/report');
     expect(mail.text).toContain('berlaku sampai 2026-02-26');
   });
 
@@ -65,8 +67,8 @@ describe('outcomeMail', () => {
     expect(mail.to).toEqual(['operator@desa.example', 'dinsos@kapuaskab.go.id']);
     expect(mail.subject).toBe('[Jaring] Usulan usulan.xlsx tidak dapat diproses');
     expect(mail.text).toContain('Alasan: Tidak ada baris yang valid. Perbaiki baris, lalu unggah ulang.');
-    expect(mail.text).toContain(links.report);
-    expect(mail.text).toContain(`Rincian: ${links.proposal}`);
+    expect(mail.text).toContain('Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): https://api.example/app/proposals/prp-0123456789abcdef0123');
+    expect(mail.text).toContain('Rincian: https://api.example/app/proposals/prp-0123456789abcdef0123');
   });
 
   it('sends an INVALID notice to ops alone when the upload named no operator', () => {
@@ -132,5 +134,38 @@ describe('outcomeMail', () => {
       expect(mail.to.length, status).toBeGreaterThan(0);
       expect(mail.to, status).toEqual([...new Set(mail.to)]);
     }
+  });
+});
+
+describe('personal data in mail', () => {
+  const nikA = '6203011205850001';
+  const withRowData = proposal({
+    status: 'INVALID',
+    reason: { code: 'NIK_DATE_INVALID', message: `NIK ${nikA} tidak mungkin` },
+    topIssues: [
+      { code: 'NIK_REGION_INVALID', rows: 3, example: `NIK ${nikA} tidak mungkin: 6 digit pertama (kode wilayah) tidak valid.` },
+      { code: 'NAME_IMPLAUSIBLE', rows: 2, example: 'Nama "Budi Santoso 2" tidak wajar (berisi angka atau tanda, atau terlalu pendek).' },
+      { code: 'BIRTHDATE_MISMATCH', rows: 1, example: 'Tanggal lahir 12-05-1985 tidak sama dengan tanggal lahir dalam NIK (15-06-1988).' },
+    ],
+  });
+
+  it('masks NIKs and leaves names and birth dates out of every mail', () => {
+    const mails = [
+      approvalRequestMail(proposal({ topIssues: withRowData.topIssues }), programme, approvalUrl, links.report),
+      outcomeMail(withRowData, { operator: 'op@desa.example', ops: 'ops@dinsos.example' }, links)!,
+    ];
+    for (const mail of mails) {
+      for (const body of [mail.text, mail.html, mail.subject]) {
+        expect(body).not.toContain(nikA);
+        expect(body).not.toContain('Budi Santoso');
+        expect(body).not.toMatch(/1985|1988/);
+      }
+      expect(mail.text).toContain('6203********0001');
+    }
+  });
+
+  it('keeps control characters of a file name out of the subject', () => {
+    const mail = outcomeMail(proposal({ status: 'INVALID', fileName: 'usulan\r\nBcc: x@y.example.csv' }), { ops: 'ops@dinsos.example' }, links)!;
+    expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * The console's only script, served at /app.js. Pages are rendered by the API for the signed-in
+ * user; this script carries the user's token to the API (API Gateway's JWT authorizer reads it
+ * from the Authorization header, which a plain link or form cannot send), and does the uploads.
+ * Kept small and dependency-free: village offices have slow connections and old browsers.
+ */
+export const APP_SCRIPT = String.raw`'use strict';
+(function () {
+  var KEY = 'jaring.token';
+  var token = function () { return sessionStorage.getItem(KEY); };
+  var $ = function (sel, root) { return (root || document).querySelector(sel); };
+  var show = function (el, text, isError) { if (!el) return; el.textContent = text; el.className = isError ? 'msg error' : 'msg'; };
+  var toSignIn = function () { location.href = '/masuk?next=' + encodeURIComponent(location.pathname + location.search); };
+
+  function api(path, init) {
+    init = init || {};
+    init.headers = Object.assign({ authorization: 'Bearer ' + token() }, init.headers || {});
+    return fetch(path, init).then(function (res) {
+      if (res.status === 401) { sessionStorage.removeItem(KEY); toSignIn(); throw new Error('Sesi berakhir, silakan masuk lagi.'); }
+      return res;
+    });
+  }
+  function answer(res) {
+    return res.text().then(function (text) {
+      var body; try { body = JSON.parse(text); } catch (e) { body = { message: text }; }
+      if (!res.ok) throw new Error(body.message || ('Gagal (' + res.status + ')'));
+      return body;
+    });
+  }
+
+  // Sign-in page.
+  var signin = $('form[data-signin]');
+  if (signin) {
+    signin.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var out = $('.msg', signin);
+      var data = { username: signin.username.value, password: signin.password.value };
+      if (signin.newPassword && signin.newPassword.value) { data.newPassword = signin.newPassword.value; data.session = signin.dataset.session; }
+      show(out, 'Memeriksa ...');
+      fetch('/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) })
+        .then(answer)
+        .then(function (body) {
+          if (body.challenge === 'NEW_PASSWORD_REQUIRED') {
+            signin.dataset.session = body.session;
+            $('.new-password', signin).hidden = false;
+            show(out, body.message);
+            return;
+          }
+          sessionStorage.setItem(KEY, body.idToken);
+          var next = new URLSearchParams(location.search).get('next');
+          location.href = next && next.indexOf('/app/') === 0 ? next : '/app/uploads/new';
+        })
+        .catch(function (e) { show(out, e.message, true); });
+    });
+    return;
+  }
+
+  // Every other page is /app/<path>: the API's page at /<path>, fetched with the token.
+  if (location.pathname.indexOf('/app/') !== 0) return;
+  if (!token()) return toSignIn();
+  var target = location.pathname.slice(4) + location.search;
+  api(target, { headers: { accept: 'text/html' } })
+    .then(function (res) { return res.text(); })
+    .then(function (text) {
+      var doc = new DOMParser().parseFromString(text, 'text/html');
+      document.title = doc.title || document.title;
+      var main = $('#main');
+      main.replaceChildren.apply(main, Array.prototype.slice.call(doc.body.childNodes));
+      wire(main);
+    })
+    .catch(function (e) { show($('#main'), e.message, true); });
+
+  function wire(root) {
+    var signout = $('#signout');
+    if (signout) signout.addEventListener('click', function () { sessionStorage.removeItem(KEY); location.href = '/masuk'; });
+    root.addEventListener('click', function (ev) {
+      var f = ev.target.closest('a[data-download-file]');
+      if (f) {
+        ev.preventDefault();
+        api(f.getAttribute('href')).then(function (res) { if (!res.ok) throw new Error('Gagal mengunduh (' + res.status + ')'); return res.blob(); })
+          .then(function (blob) {
+            var link = document.createElement('a');
+            link.href = URL.createObjectURL(blob);
+            link.download = f.dataset.downloadFile;
+            document.body.appendChild(link); link.click(); link.remove();
+          })
+          .catch(function (e) { alert(e.message); });
+        return;
+      }
+      var a = ev.target.closest('a[data-download]');
+      if (!a) return;
+      ev.preventDefault();
+      api(a.getAttribute('href'), { headers: { accept: 'application/json' } }).then(answer)
+        .then(function (body) { location.href = body.url; })
+        .catch(function (e) { alert(e.message); });
+    });
+    Array.prototype.forEach.call(root.querySelectorAll('form[data-action]'), function (form) {
+      form.addEventListener('submit', function (ev) {
+        ev.preventDefault();
+        if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
+        var fields = {}; new FormData(form).forEach(function (v, k) { fields[k] = v; });
+        api(form.dataset.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(fields) })
+          .then(answer).then(function (body) { alert(body.message || 'Selesai.'); location.reload(); })
+          .catch(function (e) { alert(e.message); });
+      });
+    });
+    var upload = $('form[data-upload]', root);
+    if (upload) upload.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var out = $('.msg', upload);
+      var file = upload.file.files[0];
+      if (!file) return show(out, 'Pilih berkas terlebih dahulu.', true);
+      var request = { programmeId: upload.programmeId.value, villageCode: upload.villageCode.value, fileName: file.name };
+      show(out, 'Menyiapkan unggahan ...');
+      api('/uploads', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(request) })
+        .then(answer)
+        .then(function (grant) {
+          show(out, 'Mengunggah ' + file.name + ' ...');
+          return fetch(grant.url, { method: 'PUT', headers: grant.headers, body: file }).then(function (res) {
+            if (!res.ok) throw new Error('Unggahan ditolak penyimpanan (' + res.status + '). Coba lagi.');
+            return grant;
+          });
+        })
+        .then(function (grant) {
+          show(out, 'Berkas terkirim. Menunggu pencatatan ...');
+          var tries = 0;
+          (function poll() {
+            api('/proposals?uploadKey=' + encodeURIComponent(grant.uploadKey), { headers: { accept: 'application/json' } })
+              .then(function (res) {
+                if (res.status === 404 && ++tries < 60) return setTimeout(poll, 1000);
+                return answer(res).then(function (p) { location.href = '/app/proposals/' + p.id; });
+              })
+              .catch(function (e) { show(out, e.message, true); });
+          })();
+        })
+        .catch(function (e) { show(out, e.message, true); });
+    });
+  }
+})();
+`;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { APP_SCRIPT } from '../core/console/app-script';
+import { consoleCsp, shellPage, signInPage } from '../core/console/pages';
+import { WeakPasswordError } from '../ports/authenticator';
+import { HttpError, httpHandler, json, principalOf, readFields, redirect, type HttpResult } from './http';
+import { authenticator, uploadOrigins } from './wiring';
+
+const SignIn = z.object({
+  username: z.string().trim().min(1).max(128),
+  password: z.string().min(1).max(256),
+  newPassword: z.string().min(1).max(256).optional(),
+  session: z.string().max(4096).optional(),
+});
+
+const REFUSED = new HttpError(401, 'SIGN_IN_REFUSED', 'Nama pengguna atau kata sandi salah, atau akun tidak aktif.');
+
+const page = (body: string): HttpResult => ({
+  statusCode: 200,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': consoleCsp(uploadOrigins()), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+  body,
+});
+
+/**
+ * What a signed-out person may reach: the sign-in page and its POST, the console's shell and
+ * script (which hold no data), and health. `GET /me` is the one signed-in route here.
+ */
+export const handler = httpHandler(async (event) => {
+  switch (event.routeKey) {
+    case 'GET /health':
+      return json(200, { ok: true });
+    case 'GET /':
+      return redirect('/app/uploads/new');
+    case 'GET /masuk':
+      return page(signInPage());
+    case 'GET /app':
+    case 'GET /app/{path+}':
+      return page(shellPage());
+    case 'GET /app.js':
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' },
+        body: APP_SCRIPT,
+      };
+    case 'POST /session': {
+      const form = SignIn.parse(readFields(event));
+      const result =
+        form.newPassword && form.session
+          ? await authenticator()
+              .setNewPassword(form.username, form.session, form.newPassword)
+              .catch((error: unknown) => {
+                if (error instanceof WeakPasswordError) {
+                  throw new HttpError(400, 'WEAK_PASSWORD', 'Kata sandi baru terlalu lemah: minimal 12 karakter dengan huruf besar, huruf kecil, angka dan simbol.');
+                }
+                throw error;
+              })
+          : await authenticator().signIn(form.username, form.password);
+      if (result.kind === 'refused') throw REFUSED;
+      if (result.kind === 'new-password-required') {
+        return json(200, { challenge: 'NEW_PASSWORD_REQUIRED', session: result.session, message: 'Ini masuk pertama Anda: buat kata sandi baru, lalu tekan Masuk.' });
+      }
+      return json(200, { idToken: result.idToken, tokenType: 'Bearer', expiresInSeconds: result.expiresInSeconds });
+    }
+    case 'GET /me': {
+      const p = principalOf(event);
+      return json(200, { id: p.id, username: p.username, email: p.email, roles: p.roles, regency: p.regency, villages: p.villages });
+    }
+    default:
+      throw new HttpError(404, 'NOT_FOUND', 'Alamat tidak dikenal.');
+  }
+});

@@ -1,0 +1,30 @@
+import { authorize } from '../core/access/policy';
+import { uploadPage } from '../core/console/pages';
+import { allProgrammes } from '../core/programmes/catalogue';
+import { requestUpload, UploadRequest } from '../core/proposals/upload-grant';
+import { findVillage } from '../core/regions/villages';
+import { html, HttpError, httpHandler, json, principalOf, readFields } from './http';
+import { findProgramme, now, presigner, uploadGrants } from './wiring';
+
+/** Uploads by signed-in operators: the form, and a presigned PUT for one of their own villages. */
+export const handler = httpHandler(async (event) => {
+  const principal = principalOf(event);
+  switch (event.routeKey) {
+    case 'GET /uploads/new': {
+      const programmes = allProgrammes().filter((p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow');
+      const villages = principal.villages
+        .filter((code) => authorize(principal, 'proposal:upload', { villageCode: code }) === 'allow')
+        .map((code) => findVillage(code))
+        .filter((v) => v !== undefined);
+      return html(200, uploadPage(principal, programmes, villages));
+    }
+    case 'POST /uploads': {
+      const request = UploadRequest.parse(readFields(event));
+      const result = await requestUpload({ grants: uploadGrants(), presigner: presigner(), findProgramme, findVillage, now }, principal, request);
+      if (!result.ok) throw new HttpError(result.status, result.reason.code, result.reason.message);
+      return json(201, result);
+    }
+    default:
+      throw new HttpError(404, 'NOT_FOUND', 'Alamat tidak dikenal.');
+  }
+});
