@@ -137,7 +137,9 @@ export async function submitToBpjs(
     if (!(error instanceof OutOfTimeError || error instanceof GaveUpError)) throw error;
     const why = error instanceof GaveUpError ? `BPJS terus gagal (${error.message})` : 'waktu eksekusi hampir habis';
     if (answeredNow > 0) {
-      throw new BpjsSubmissionPausedError(`Pengiriman ke BPJS dijeda pada kelompok ${batchNo} karena ${why}; ${answeredNow} kelompok sudah dijawab dan disimpan, sisanya dilanjutkan.`);
+      throw new BpjsSubmissionPausedError(
+        `Pengiriman ke BPJS dijeda pada kelompok ${batchNo} karena ${why}; ${answeredNow} kelompok sudah dijawab dan disimpan, sisanya dilanjutkan.`,
+      );
     }
     if (error instanceof GaveUpError) throw error.last;
     throw new BpjsUnavailableError(`Pengiriman ke BPJS belum dapat dimulai: ${why}.`);

@@ -62,7 +62,8 @@ export class FakeClock {
 }
 
 /** What the fake does with one call: answer, fail before processing, or process and lose the answer. */
-export type Fault = { before: Error } | { loseAnswer: Error } | { answer: (request: RegistrationRequest, honest: RegistrationResponse) => RegistrationResponse };
+export type Fault =
+  { before: Error } | { loseAnswer: Error } | { answer: (request: RegistrationRequest, honest: RegistrationResponse) => RegistrationResponse };
 
 /**
  * BPJS as the contract describes it (a registry, idempotent by reference), driven by a script of

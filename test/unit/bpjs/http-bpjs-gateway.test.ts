@@ -148,9 +148,7 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
       res.write('{"registrationId":"x","res');
     };
     const started = Date.now();
-    expect(await new HttpBpjsGateway(url, { timeoutMs: 300 }).register(request('r-4', niks(1, 1))).catch((e: Error) => e.message)).toContain(
-      'tidak menjawab',
-    );
+    expect(await new HttpBpjsGateway(url, { timeoutMs: 300 }).register(request('r-4', niks(1, 1))).catch((e: Error) => e.message)).toContain('tidak menjawab');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
