@@ -5,7 +5,7 @@ import { findVillage } from '../regions/villages';
 import { issue, type RowIssue } from '../validation/messages';
 import { ProposalStatusConflictError, type ProposalStore } from '../../ports/proposal-store';
 import type { Programme } from '../programmes/programme';
-import { openProposalSheet, SheetError } from '../spreadsheet/read-proposal-sheet';
+import { DEFAULT_LIMITS, openProposalSheet, SheetError } from '../spreadsheet/read-proposal-sheet';
 import { validateRows } from '../validation/rules';
 import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
 import type { Worker } from '../workers/worker';
@@ -31,6 +31,15 @@ export type ValidateDeps = {
 
 export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
 
+/**
+ * How long reading and checking the upload may take (wall-clock ms). The validating Lambda has 10
+ * minutes (infra/stacks/stateless-stack.ts), and the report reads the file again and writes it,
+ * about as long again: a file slower than a third of that is refused INVALID (FILE_TOO_SLOW) while
+ * there is time to say so, instead of the Lambda timing out and every retry timing out the same way.
+ * A caller with a Lambda context may pass its own (a third of getRemainingTimeInMillis()).
+ */
+export const READ_BUDGET_MS = 200_000;
+
 /** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
 const VALIDATED_ALREADY = ProposalStatus.options.filter((s) => !['RECEIVED', 'VALIDATING', 'FAILED', 'SUPERSEDED', 'CANCELLED'].includes(s));
 
@@ -45,7 +54,11 @@ const WITHDRAWN: readonly Proposal['status'][] = ['SUPERSEDED', 'CANCELLED'];
  * The newest upload for a village and programme wins: validation supersedes every earlier one
  * that is not decided yet, and an upload that finds a newer one supersedes itself.
  */
-export async function validateProposal(deps: ValidateDeps, input: { proposalId: string; executionArn?: string }): Promise<Validated> {
+export async function validateProposal(
+  deps: ValidateDeps,
+  input: { proposalId: string; executionArn?: string },
+  budget: { readMs?: number } = {},
+): Promise<Validated> {
   const p = await mustGet(deps.proposals, input.proposalId);
   const programme = deps.findProgramme(p.programmeId);
   if (!programme) throw new Error(`Programme ${p.programmeId} is not configured`);
@@ -54,7 +67,7 @@ export async function validateProposal(deps: ValidateDeps, input: { proposalId: 
     return { proposalId: p.id, status: p.status, valid: p.counts?.valid ?? 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
   }
   try {
-    return await validate(deps, p, programme, input.executionArn);
+    return await validate(deps, p, programme, input.executionArn, budget.readMs ?? READ_BUDGET_MS);
   } catch (error) {
     // Every write here is conditional on VALIDATING; one that fails because a newer upload
     // superseded this one meanwhile ends the validation, and what it claimed so far goes back.
@@ -74,7 +87,7 @@ async function withdrawn(deps: ValidateDeps, p: Proposal, programme: Programme):
   return { proposalId: p.id, status: p.status, valid: 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
 }
 
-async function validate(deps: ValidateDeps, proposal: Proposal, programme: Programme, execution: string | undefined): Promise<Validated> {
+async function validate(deps: ValidateDeps, proposal: Proposal, programme: Programme, execution: string | undefined, readMs: number): Promise<Validated> {
   let p = proposal;
   const timeout = approvalWaitSeconds(p, programme, deps.now());
   if (p.status === 'RECEIVED') {
@@ -110,7 +123,8 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
 
   let sheet;
   try {
-    sheet = await openProposalSheet(source);
+    // Real time, not deps.now(): the budget bounds work, it is not a date in the proposal's life.
+    sheet = await openProposalSheet(source, { ...DEFAULT_LIMITS, readBy: Date.now() + readMs });
   } catch (error) {
     if (error instanceof SheetError) return refuseFile(error);
     throw error;
