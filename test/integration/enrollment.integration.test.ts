@@ -12,6 +12,7 @@ import {
   proposalCsv,
   startTestStack,
   upload,
+  uploadAsOperator,
   waitForMail,
   waitForProposal,
   type TestStack,
@@ -39,7 +40,8 @@ describe('enrollment through the local stack', () => {
       [nik('12-08-1990', 'P', 2), 'Siti Aminah', '12/08/1990', 'P', 'nelayan'],
       ['12345', 'Tanpa NIK', '01-01-1980', 'L', 'petani'],
     ]);
-    await upload(stack, uploadKey, csv, { 'operator-email': 'operator@desa-sei-tatas.local' });
+    // Uploaded the way an operator does: signed in, through a presigned PUT for their village.
+    expect(await uploadAsOperator(stack, { programmeId: 'kapuas-2026-apbd', villageCode: village, fileName: 'usulan-mei.csv' }, csv)).toBe(uploadKey);
 
     const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     expect(waiting).toMatchObject({ status: 'AWAITING_APPROVAL', rows: 3, valid: 2, invalid: 1, uploadKey });
@@ -77,7 +79,7 @@ describe('enrollment through the local stack', () => {
     expect(done).toMatchObject({ status: 'ENROLLED', enrolled: 2, rejectedByBpjs: 0 });
 
     // The link in the operator's notice opens a page in Indonesian.
-    const page2 = await fetch(done.links.self, { headers: { accept: 'text/html' } });
+    const page2 = await fetch(done.links.self, { headers: { accept: 'text/html', authorization: `Bearer ${stack.info.users.operator!.token}` } });
     expect(page2.headers.get('content-type')).toContain('text/html');
     expect(await page2.text()).toContain('Semua pekerja valid terdaftar sebagai peserta');
 
@@ -86,7 +88,8 @@ describe('enrollment through the local stack', () => {
     expect(again.status).toBe(409);
 
     const notice = await waitForMail(stack, (m) => m.subject.includes('terdaftar di BPJS') && m.text.includes(waiting.id));
-    expect(notice.to).toContain('operator@desa-sei-tatas.local');
+    // The signed-in uploader hears, at the address their account has.
+    expect(notice.to).toContain(stack.info.users.operator!.email);
 
     const history = await api(stack, `/proposals/${waiting.id}/history`);
     const actions = history.body.events.map((e: { action: string }) => e.action);
@@ -173,7 +176,10 @@ describe('enrollment through the local stack', () => {
     const b = await waitForProposal(stack, notASheet, ['INVALID']);
     expect(b.reason.code).toBe('UPLOAD_NOT_SPREADSHEET');
     // The operator hears why, in words they can act on.
-    const told = await waitForMail(stack, (m) => m.to.includes('operator@desa-pulau-telo.local') && m.subject.includes('surat-pengantar.pdf'));
+    // A direct upload names nobody Jaring can vouch for: Dinas Sosial hears, never the address the
+    // file's metadata claims (anyone can write that).
+    const told = await waitForMail(stack, (m) => m.subject.includes('surat-pengantar.pdf'));
+    expect(told.to).not.toContain('operator@desa-pulau-telo.local');
     expect(told.text).toContain('bukan lembar kerja');
     expect(told.text).toContain('.xlsx');
     const c = await waitForProposal(stack, unknownVillage, ['INVALID']);

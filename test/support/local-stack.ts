@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { startLocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
 /** Every port 0: the suite runs beside a stack that is already up. */
-export const FREE_PORTS = { s3: 0, dynamodb: 0, stepfunctions: 0, api: 0, smtp: 0, mail: 0, bpjs: 0 };
+export const FREE_PORTS = { s3: 0, dynamodb: 0, stepfunctions: 0, api: 0, smtp: 0, mail: 0, bpjs: 0, cognito: 0 };
 
 /** The ports a running stack got, to start it again on the same ones (clients in this process keep their endpoints). */
 export function portsOf(info: TestStack['info']) {
@@ -19,6 +19,7 @@ export function portsOf(info: TestStack['info']) {
     smtp: port(info.mail.smtp),
     mail: port(info.mail.web),
     bpjs: port(info.bpjs),
+    cognito: port(info.cognito.endpoint),
   };
 }
 
@@ -36,6 +37,19 @@ export async function startTestStack(home = mkdtempSync(join(tmpdir(), 'jaring-t
 }
 export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 
+/**
+ * An upload as a signed-in operator makes it: a presigned PUT from `POST /uploads`, then the PUT
+ * with the signed headers. Returns the upload key the API chose.
+ */
+export async function uploadAsOperator(stack: TestStack, request: { programmeId: string; villageCode: string; fileName: string }, body: Buffer | string, as: Caller = 'operator') {
+  const granted = await api(stack, '/uploads', { as, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  if (granted.status !== 201) throw new Error(`POST /uploads answered ${granted.status}: ${JSON.stringify(granted.body)}`);
+  const put = await fetch(granted.body.url, { method: 'PUT', headers: granted.body.headers, body: Buffer.from(body) });
+  if (!put.ok) throw new Error(`Presigned PUT answered ${put.status}: ${await put.text()}`);
+  return granted.body.uploadKey as string;
+}
+
+/** A direct upload to the bucket, as someone with AWS credentials for it would make one (AWS CLI, SDK). */
 export async function upload(stack: TestStack, key: string, body: Buffer | string, metadata?: Record<string, string>) {
   const bytes = Buffer.from(body);
   await stack.s3.send(
@@ -43,8 +57,22 @@ export async function upload(stack: TestStack, key: string, body: Buffer | strin
   );
 }
 
-export async function api<T = any>(stack: TestStack, path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
-  const res = await fetch(`${stack.info.api}${path}`, { redirect: 'manual', ...init });
+/** Who a test request comes from: a demo user of the stack, by role, or nobody. */
+export type Caller = 'operator' | 'verifier' | 'approver' | 'finance' | 'auditor' | 'admin' | 'anonymous';
+
+/**
+ * A request to the local HTTP API, signed in as a demo user (the verifier, who sees the whole
+ * regency, unless `as` says otherwise); `as: 'anonymous'` sends no token.
+ */
+export async function api<T = any>(
+  stack: TestStack,
+  path: string,
+  init: RequestInit & { as?: Caller } = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const { as = 'verifier', ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (as !== 'anonymous') headers.set('authorization', `Bearer ${stack.info.users[as]!.token}`);
+  const res = await fetch(`${stack.info.api}${path}`, { redirect: 'manual', ...rest, headers });
   const text = await res.text();
   let body: any = text;
   try {

@@ -1,0 +1,184 @@
+import ExcelJS from 'exceljs';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../infra/stacks/stateless-stack';
+import { api, nik, proposalCsv, startTestStack, upload, uploadAsOperator, waitForProposal, type Caller, type TestStack } from '../support/local-stack';
+
+// Sign-in and roles through the local stack, as people and strangers would try them.
+const mine = '62.03.01.2011'; // the demo operator's village (Pulau Telo)
+const neighbour = '62.03.02.2006'; // a Kapuas village that is not theirs
+const programmeId = 'kapuas-2026-apbd';
+
+let stack: TestStack;
+let own: { id: string; uploadKey: string };
+let other: { id: string; uploadKey: string };
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const csv = (serial: number) => proposalCsv([[nik('12-05-1985', 'L', serial), 'Budi Santoso', '12-05-1985', 'L', 'Petani']]);
+  const ownKey = await uploadAsOperator(stack, { programmeId, villageCode: mine, fileName: 'usulan-akses.csv' }, csv(301));
+  // The neighbour's proposal arrives the way Dinas Sosial staff with bucket access would put it.
+  const otherKey = `proposals/${programmeId}/${neighbour}/usulan-tetangga.csv`;
+  await upload(stack, otherKey, csv(302));
+  own = { id: (await waitForProposal(stack, ownKey, ['AWAITING_APPROVAL'])).id, uploadKey: ownKey };
+  other = { id: (await waitForProposal(stack, otherKey, ['AWAITING_APPROVAL'])).id, uploadKey: otherKey };
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const concrete = (path: string) => path.replace('{id}', own?.id ?? 'prp-00000000000000000000').replace('{path+}', 'proposals/x');
+
+describe('a stranger without a token', () => {
+  it('gets 401 from every route that needs sign-in, and no function runs for them', async () => {
+    for (const routes of Object.values(API_ROUTES)) {
+      for (const [method, path] of routes.signedIn) {
+        const res = await api(stack, concrete(path), { as: 'anonymous', method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 401 });
+      }
+    }
+  });
+
+  it('reaches sign-in, the console shell and health, which carry no data', async () => {
+    for (const path of ['/health', '/masuk', '/app.js', '/app/proposals/x']) expect((await api(stack, path, { as: 'anonymous' })).status, path).toBe(200);
+    expect((await api(stack, '/session', { as: 'anonymous', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"x","password":"y"}' })).status).toBe(401);
+  });
+
+  it('is refused with a token it made itself, or one for another audience', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const real = JSON.parse(Buffer.from(stack.info.users.auditor!.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const sign = (header: object, payload: object) => {
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const body = `${part(header)}.${part(payload)}`;
+      return `${body}.${createSign('RSA-SHA256').update(body).sign(privateKey).toString('base64url')}`;
+    };
+    const forged = sign({ alg: 'RS256', kid: 'CognitoLocal', typ: 'JWT' }, { ...real, 'cognito:groups': ['admin'] });
+    const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(real)).toString('base64url')}.`;
+    for (const token of [forged, unsigned, 'not-a-token']) {
+      const res = await fetch(`${stack.info.api}/proposals/${own.id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(401);
+    }
+  });
+});
+
+describe('the access table, role by role', () => {
+  const status = async (as: Caller, path: string, method = 'GET') =>
+    (await api(stack, path, { as, method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: method === 'GET' ? undefined : '{}' })).status;
+
+  it('operator: their own village whole, another village not even there', async () => {
+    expect(await status('operator', `/proposals/${own.id}`)).toBe(200);
+    expect(await status('operator', `/proposals/${own.id}/history`)).toBe(200);
+    expect(await status('operator', `/proposals/${own.id}/report?format=json`)).toBe(200);
+    expect(await status('operator', `/proposals/${other.id}`)).toBe(404);
+    expect(await status('operator', `/proposals/${other.id}/report`)).toBe(404);
+    expect(await status('operator', `/proposals/${other.id}/history`)).toBe(404);
+    expect(await status('operator', `/proposals?uploadKey=${encodeURIComponent(other.uploadKey)}`)).toBe(404);
+    expect(await status('operator', `/proposals?programmeId=${programmeId}&villageCode=${neighbour}`)).toBe(403);
+    expect(await status('operator', `/proposals?programmeId=${programmeId}&villageCode=${mine}`)).toBe(200);
+    expect(await status('operator', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
+  });
+
+  it('verifier and approver: every village of the regency; re-drive only for the verifier', async () => {
+    for (const as of ['verifier', 'approver'] as const) {
+      expect(await status(as, `/proposals/${other.id}`)).toBe(200);
+      expect(await status(as, `/proposals/${other.id}/report?format=json`)).toBe(200);
+    }
+    // Re-drive is the verifier's, and only for a FAILED proposal (this one waits for approval).
+    expect(await status('verifier', `/proposals/${own.id}/redrive`, 'POST')).toBe(409);
+    expect(await status('approver', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
+  });
+
+  it('auditor: reads everything, changes nothing', async () => {
+    expect(await status('auditor', `/proposals/${other.id}`)).toBe(200);
+    expect(await status('auditor', `/proposals/${other.id}/history`)).toBe(200);
+    expect(await status('auditor', `/proposals/${other.id}/report?format=json`)).toBe(200);
+    expect(await status('auditor', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
+    expect(await status('auditor', '/uploads', 'POST')).toBe(400); // a request that names nothing is refused before the role
+    const asAuditor = await api(stack, '/uploads', { as: 'auditor', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ programmeId, villageCode: mine, fileName: 'x.csv' }) });
+    expect(asAuditor.status).toBe(403);
+  });
+
+  it('finance sees programmes, not proposals; admin sees proposals but not the rows of a report', async () => {
+    expect(await status('finance', '/programmes')).toBe(200);
+    expect(await status('finance', `/proposals/${own.id}`)).toBe(404);
+    expect(await status('admin', `/proposals/${own.id}`)).toBe(200);
+    expect(await status('admin', `/proposals/${own.id}/report`)).toBe(403);
+  });
+
+  it('tells the signed-in user who they are, with their role and villages', async () => {
+    const me = await api(stack, '/me', { as: 'operator' });
+    expect(me.body).toMatchObject({ username: stack.info.users.operator!.username, roles: ['operator'], regency: '62.03', villages: expect.arrayContaining([mine]) });
+  });
+});
+
+describe('uploads by people', () => {
+  it('refuses, before anything reaches S3, an upload for a village the operator does not hold', async () => {
+    const res = await api(stack, '/uploads', {
+      as: 'operator',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ programmeId, villageCode: neighbour, fileName: 'usulan.csv' }),
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toContain('tidak terdaftar sebagai operator');
+  });
+
+  it('signs a PUT for exactly one key: another key, another grant or a late use is refused by S3', async () => {
+    const granted = await api(stack, '/uploads', {
+      as: 'operator',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ programmeId, villageCode: mine, fileName: '../../62.03.02.2006/usulan.csv' }),
+    });
+    expect(granted.status).toBe(201);
+    // A path in the file name is not a way out of the village.
+    expect(granted.body.uploadKey).toBe(`proposals/${programmeId}/${mine}/usulan.csv`);
+    const elsewhere = granted.body.url.replace(encodeURIComponent(mine), encodeURIComponent(neighbour)).replace(mine, neighbour);
+    expect(elsewhere).not.toBe(granted.body.url);
+    expect((await fetch(elsewhere, { method: 'PUT', headers: granted.body.headers, body: 'x' })).status).toBe(403);
+    expect((await fetch(granted.body.url, { method: 'PUT', headers: { 'x-amz-meta-upload-grant': 'someone-else' }, body: 'x' })).status).toBe(403);
+  });
+
+  it('records who uploaded: the signed-in user, or the AWS principal of a direct upload with a forged grant', async () => {
+    const history = await api(stack, `/proposals/${own.id}/history`);
+    const received = history.body.events.find((e: { action: string }) => e.action === 'UPLOAD_RECEIVED');
+    expect(received.details.uploadedBy).toMatchObject({ kind: 'user', username: stack.info.users.operator!.username });
+
+    const forgedKey = `proposals/${programmeId}/${mine}/usulan-palsu.csv`;
+    await upload(stack, forgedKey, proposalCsv([[nik('12-05-1985', 'L', 303), 'Budi', '12-05-1985', 'L', 'Petani']]), { 'upload-grant': 'made-up' });
+    const forged = await waitForProposal(stack, forgedKey, ['AWAITING_APPROVAL', 'INVALID', 'SUPERSEDED']);
+    const events = (await api(stack, `/proposals/${forged.id}/history`)).body.events;
+    expect(events.find((e: { action: string }) => e.action === 'UPLOAD_RECEIVED').details.uploadedBy.kind).toBe('aws');
+  });
+});
+
+describe('personal data', () => {
+  it('records every report download in the proposal’s history: who, when, which format', async () => {
+    const before = (await api(stack, `/proposals/${own.id}/history`, { as: 'auditor' })).body.events.length;
+    const download = await api(stack, `/proposals/${own.id}/report?format=xlsx`, { as: 'operator' });
+    expect(download.status).toBe(302);
+    // The signed link is short-lived (minutes).
+    expect(Number(new URL(download.headers.get('location')!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);
+    const events = (await api(stack, `/proposals/${own.id}/history`, { as: 'auditor' })).body.events as { action: string; actor: string; details: any }[];
+    expect(events.length).toBe(before + 1);
+    expect(events.filter((e) => e.action === 'REPORT_DOWNLOADED').at(-1)).toMatchObject({
+      actor: `operator:${stack.info.users.operator!.username}`,
+      details: { format: 'xlsx' },
+    });
+  });
+
+  it('masks NIKs in lists and history; the whole row is only in the report', async () => {
+    const whole = nik('12-05-1985', 'L', 301);
+    const list = await api(stack, `/proposals?programmeId=${programmeId}&villageCode=${mine}`, { as: 'operator' });
+    const history = await api(stack, `/proposals/${own.id}/history`, { as: 'auditor' });
+    for (const body of [JSON.stringify(list.body), JSON.stringify(history.body)]) {
+      expect(body).not.toContain(whole);
+      expect(body).not.toContain('Budi Santoso');
+    }
+    const report = await api(stack, `/proposals/${own.id}/report?format=xlsx`, { as: 'operator' });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await (await fetch(report.headers.get('location')!)).arrayBuffer()) as never);
+    const cells = book.worksheets.flatMap((sheet) => sheet.getSheetValues().flat().map(String));
+    expect(cells).toContain(whole);
+  });
+});
