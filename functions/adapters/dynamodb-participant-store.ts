@@ -3,6 +3,7 @@ import { AuditEvent, participantEntity, proposalEntity } from '../core/audit/aud
 import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
 import { queryAll } from './dynamodb-pages';
+import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
 import { PARTICIPANT_INDEXES } from './table-design';
 
 /** DynamoDB's limit is 100 items per transaction; each participant takes two (itself and its audit event). */
@@ -22,11 +23,12 @@ export class DynamoDbParticipantStore implements ParticipantStore {
     for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION) {
       const chunk = participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION);
       try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => this.items(p, context)) }));
+        await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => this.items(p, context)) })));
       } catch (error) {
-        if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
         // Someone in the chunk is already recorded: a retry of this step, or a NIK another proposal
-        // enrolled first. Go one by one so the others still land.
+        // enrolled first. Go one by one so the others still land. A throttle or conflict that
+        // outlasts the retries is thrown: nobody in the chunk was written, so nobody is counted.
+        if (readWriteFailure(error).kind !== 'condition') throw error;
         for (const p of chunk) await this.enrollOne(p, context);
       }
     }
@@ -44,9 +46,11 @@ export class DynamoDbParticipantStore implements ParticipantStore {
 
   private async enrollOne(p: Participant, context: { execution?: string }) {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: this.items(p, context) }));
+      await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: this.items(p, context) })));
     } catch (error) {
-      if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      // Only the participant's own condition (item 0) says the person is recorded already.
+      const failure = readWriteFailure(error);
+      if (failure.kind !== 'condition' || !failure.items.includes(0)) throw error;
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tables.participants, Key: { nik: p.nik, programmeId: p.programmeId }, ConsistentRead: true }),
       );

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../ports/quota-ledger';
+import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
 
 const COUNTER = 'counter';
 const reservation = (proposalId: string) => `proposal#${proposalId}`;
@@ -8,8 +9,7 @@ const claimKey = (period: string, nik: string) => ({ pk: `nik#${period}#${nik}`,
 /** How many claims go to DynamoDB at once; enough to keep a 10,000-row file quick, few enough to stay under throttling. */
 const CLAIM_CONCURRENCY = 16;
 
-const isConditionFailure = (error: unknown) =>
-  ['ConditionalCheckFailedException', 'TransactionCanceledException'].includes((error as { name?: string })?.name ?? '');
+const isConditionFailure = (error: unknown) => readWriteFailure(error).kind === 'condition';
 
 /**
  * Quotas as counters with a conditional update (`reserved <= limit - n`), never read-then-write,
@@ -54,8 +54,11 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
         );
         return grant;
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // Either this proposal reserved meanwhile (a retry), or another took places: look again.
+        const failure = readWriteFailure(error);
+        if (failure.kind === 'other') throw error;
+        // A conflict or throttle decided nothing; a failed condition means this proposal reserved
+        // meanwhile (a retry) or another took places. Either way: look again.
+        if (failure.kind === 'transient') await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
         const now = await this.share(quota, proposalId);
         if (now !== undefined) return now;
       }
@@ -64,38 +67,48 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
   }
 
   async release(quota: QuotaScope, proposalId: string, count?: number): Promise<void> {
-    const mine = await this.share(quota, proposalId);
-    if (!mine) return;
-    const giveBack = Math.min(mine, count ?? mine);
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: quota.key, sk: reservation(proposalId) },
-                UpdateExpression: 'SET #count = #count - :n',
-                ConditionExpression: '#count = :mine',
-                ExpressionAttributeNames: { '#count': 'count' },
-                ExpressionAttributeValues: { ':n': giveBack, ':mine': mine },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: { pk: quota.key, sk: COUNTER },
-                UpdateExpression: 'SET reserved = reserved - :n',
-                ExpressionAttributeValues: { ':n': giveBack },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      // Someone released this share at the same moment; what is left is theirs to account for.
-      if (!isConditionFailure(error)) throw error;
+    // Gives back exactly what was asked: a concurrent change of the share (another release) makes
+    // the condition fail, and the release is judged again on the share as it now is. A conflict or
+    // throttle is retried; neither is ever taken for "already released".
+    const left = count;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const mine = await this.share(quota, proposalId);
+      if (!mine || left === 0) return;
+      const giveBack = Math.min(mine, left ?? mine);
+      try {
+        await withTransientRetries(() =>
+          this.db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: { pk: quota.key, sk: reservation(proposalId) },
+                    UpdateExpression: 'SET #count = #count - :n',
+                    ConditionExpression: '#count = :mine',
+                    ExpressionAttributeNames: { '#count': 'count' },
+                    ExpressionAttributeValues: { ':n': giveBack, ':mine': mine },
+                  },
+                },
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: { pk: quota.key, sk: COUNTER },
+                    UpdateExpression: 'SET reserved = reserved - :n',
+                    ExpressionAttributeValues: { ':n': giveBack },
+                  },
+                },
+              ],
+            }),
+          ),
+        );
+        return;
+      } catch (error) {
+        // The share changed under us: judge the same release again on the share as it now is.
+        if (!isConditionFailure(error)) throw error;
+      }
     }
+    throw new Error(`Could not release quota ${quota.key} of ${proposalId}: too much contention`);
   }
 
   async reserved(quota: QuotaScope): Promise<number> {
@@ -110,13 +123,15 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
       while (next < niks.length) {
         const { nik, row } = niks[next++]!;
         try {
-          await this.db.send(
-            new PutCommand({
-              TableName: this.table,
-              Item: { ...claimKey(period, nik), ...holder, row },
-              ConditionExpression: 'attribute_not_exists(pk) OR proposalId = :me',
-              ExpressionAttributeValues: { ':me': holder.proposalId },
-            }),
+          await withTransientRetries(() =>
+            this.db.send(
+              new PutCommand({
+                TableName: this.table,
+                Item: { ...claimKey(period, nik), ...holder, row },
+                ConditionExpression: 'attribute_not_exists(pk) OR proposalId = :me',
+                ExpressionAttributeValues: { ':me': holder.proposalId },
+              }),
+            ),
           );
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
@@ -142,13 +157,15 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
       while (next < niks.length) {
         const nik = niks[next++]!;
         try {
-          await this.db.send(
-            new DeleteCommand({
-              TableName: this.table,
-              Key: claimKey(period, nik),
-              ConditionExpression: 'proposalId = :me',
-              ExpressionAttributeValues: { ':me': proposalId },
-            }),
+          await withTransientRetries(() =>
+            this.db.send(
+              new DeleteCommand({
+                TableName: this.table,
+                Key: claimKey(period, nik),
+                ConditionExpression: 'proposalId = :me',
+                ExpressionAttributeValues: { ':me': proposalId },
+              }),
+            ),
           );
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
