@@ -81,6 +81,9 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
     throw error;
   }
   if (waiting.approval?.mailedAt) return;
+  // Looked at once more just before mailing: an upload superseding this one meanwhile has ended the
+  // wait already, and its own proposal is the one the approver should see.
+  if ((await mustGet(deps.proposals, p.id)).status !== 'AWAITING_APPROVAL') return;
   const mail = approvalRequestMail(
     waiting,
     programme,

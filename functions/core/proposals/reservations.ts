@@ -21,9 +21,9 @@ export function periodOf(programme: Programme): string {
 }
 
 /**
- * The people a validation is about to claim, written before it claims them: whoever releases the
- * proposal later (a superseding upload, a cancellation) finds every claim it may hold here, even
- * when validation stopped half-way and never wrote its workers.
+ * The NIKs a validation is about to claim (only those: no names, no birth dates), written before it
+ * claims them: whoever releases the proposal later (a superseding upload, a cancellation) finds
+ * every claim it may hold here, even when validation stopped half-way and never wrote its workers.
  */
 export const claimsKey = (proposalId: string) => `work/${proposalId}/claims.jsonl`;
 
@@ -46,7 +46,7 @@ export async function releaseReservations(deps: ReleaseDeps, proposal: Proposal,
   const claimed = finished ? proposal.workersKey : (await deps.objects.head({ key: claimsKey(proposal.id) })) ? claimsKey(proposal.id) : undefined;
   const niks: string[] = [];
   if (claimed) {
-    for await (const w of readJsonLines((await deps.objects.get({ key: claimed })).body, Worker)) niks.push(w.nik);
+    for await (const w of readJsonLines((await deps.objects.get({ key: claimed })).body, Worker.pick({ nik: true }))) niks.push(w.nik);
   }
   await deps.ledger.unclaim(periodOf(programme), proposal.id, niks);
   await deps.ledger.release(quotaOf(programme, proposal.villageCode), proposal.id);

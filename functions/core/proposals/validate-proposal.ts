@@ -377,7 +377,7 @@ async function claimPeople(
 ): Promise<{ refused: Map<string, Held> } | { newer: Proposal }> {
   const period = periodOf(programme);
   // Written first, so a release of this proposal at any later moment finds every claim it may hold.
-  await deps.objects.put(claimsKey(p.id), toJsonLines(workers), 'application/x-ndjson');
+  await deps.objects.put(claimsKey(p.id), toJsonLines(workers.map((w) => ({ nik: w.nik }))), 'application/x-ndjson');
   const me = { proposalId: p.id, programmeId: programme.id, villageCode: p.villageCode, fileName: p.fileName };
   const refused = new Map<string, Held>();
   let pending = workers.map((w) => ({ nik: w.nik, row: w.row }));

@@ -17,6 +17,8 @@ export class MemoryProposalStore implements ProposalStore {
   readonly items = new Map<string, Proposal>();
   readonly audit: Audit[] = [];
   beforeChange?: (id: string, change: ProposalChange) => Promise<void> | void;
+  /** Runs just after a change is applied, before its caller sees the result. */
+  afterChange?: (id: string, change: ProposalChange) => Promise<void> | void;
 
   put(p: Proposal) {
     this.items.set(p.id, structuredClone(p));
@@ -54,7 +56,10 @@ export class MemoryProposalStore implements ProposalStore {
     for (const k of change.remove ?? []) delete next[k];
     this.items.set(id, Proposal.parse(next));
     this.audit.push({ ...change.audit, proposalId: id });
-    return structuredClone(this.items.get(id)!);
+    const result = structuredClone(this.items.get(id)!);
+    const after = this.afterChange;
+    if (after) await after(id, change);
+    return result;
   }
   async record(id: string, audit: Omit<AuditEvent, 'entity' | 'at'>) {
     this.audit.push({ ...audit, proposalId: id });

@@ -228,6 +228,22 @@ describe('races around superseding', () => {
     expect(w.sent).toHaveLength(0);
   });
 
+  it('a supersede landing after the approval wait began but before the mail went out: no mail, the wait ends', async () => {
+    const w = world();
+    const old = w.upload('usulan-mei.csv', people(1, 2), T0, 'N1');
+    await validate(w, old.id);
+    const fresh = w.upload('usulan-mei-perbaikan.csv', people(1, 2), T3, 'N2');
+    w.proposals.afterChange = async (id, change) => {
+      if (id === old.id && change.audit.action === 'APPROVAL_REQUESTED') {
+        w.proposals.afterChange = undefined;
+        await validate(w, fresh.id);
+      }
+    };
+    const token = await awaitApproval(w, old.id);
+    expect(w.workflow.succeeded).toContainEqual({ token, output: { proposalId: old.id, decision: 'SUPERSEDED' } });
+    expect(w.sent).toHaveLength(0);
+  });
+
   it('a failure recorded while a newer upload supersedes the proposal leaves it SUPERSEDED', async () => {
     const w = world();
     const old = w.upload('usulan-mei.csv', people(1, 2), T0, 'L1', { status: 'VALIDATING' });
