@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideApproval, requestApproval, resolveApprovalTimeout } from '../../../functions/core/proposals/approval';
-import { markFailed } from '../../../functions/core/proposals/outcome';
+import { cancelProposal, markFailed } from '../../../functions/core/proposals/outcome';
 import { compareUploads } from '../../../functions/core/proposals/proposal';
 import { validateProposal } from '../../../functions/core/proposals/validate-proposal';
 import { nik, person, world, type World } from './world';
@@ -190,6 +190,53 @@ describe('races around superseding', () => {
     expect((await w.proposals.get(old.id))!.supersededBy).toBeUndefined();
     expect(await w.proposals.get(fresh.id)).toMatchObject({ status: 'VALIDATED', counts: { valid: 2 } });
     expect(await w.ledger.reserved(w.quota)).toBe(2);
+  });
+
+  it('an approval landing just before the supersede wins: the approved proposal keeps its people', async () => {
+    const w = world();
+    const old = w.upload('usulan-mei.csv', people(1, 2), T0, 'P1');
+    await validate(w, old.id);
+    await awaitApproval(w, old.id);
+    const { code } = (await w.proposals.get(old.id))!.approval!;
+    const fresh = w.upload('usulan-mei-perbaikan.csv', people(1, 3), T3, 'P2');
+    w.proposals.beforeChange = async (id, change) => {
+      if (id === old.id && change.audit.action === 'PROPOSAL_SUPERSEDED') {
+        w.proposals.beforeChange = undefined;
+        await decideApproval(w.deps, { proposalId: old.id, code, decision: 'APPROVED' });
+      }
+    };
+    await validate(w, fresh.id);
+    expect(await statusOf(w, old.id)).toBe('APPROVED');
+    // The two people already approved are refused in the newer file as proposed; the third is new.
+    expect(await w.proposals.get(fresh.id)).toMatchObject({ status: 'VALIDATED', counts: { valid: 1, invalid: 2 } });
+    expect(w.ledger.holderOf(nik(1))).toBe(old.id);
+  });
+
+  it('a cancellation and a supersede of the same FAILED proposal: whichever lands first, it releases once and stays put', async () => {
+    for (const first of ['cancel', 'supersede'] as const) {
+      const w = world();
+      const failed = w.upload('usulan-mei.csv', people(1, 2), T0, 'Q1');
+      await validate(w, failed.id);
+      await markFailed(w.deps, { proposalId: failed.id, stage: 'approval', error: { Error: 'Error' } });
+      const fresh = w.upload('usulan-mei-perbaikan.csv', people(1, 2), T3, 'Q2');
+      const cancel = () => cancelProposal(w.deps, { proposalId: failed.id, actor: 'operator:dinsos', note: 'batal' });
+      if (first === 'cancel') {
+        w.proposals.beforeChange = async (id, change) => {
+          if (id === failed.id && change.audit.action === 'PROPOSAL_SUPERSEDED') {
+            w.proposals.beforeChange = undefined;
+            expect(await cancel()).toMatchObject({ ok: true });
+          }
+        };
+        await validate(w, fresh.id);
+        expect(await statusOf(w, failed.id)).toBe('CANCELLED');
+      } else {
+        await validate(w, fresh.id);
+        expect(await cancel()).toMatchObject({ ok: false, reason: 'NOT_FAILED' });
+        expect(await statusOf(w, failed.id)).toBe('SUPERSEDED');
+      }
+      expect(await w.proposals.get(fresh.id)).toMatchObject({ status: 'VALIDATED', counts: { valid: 2 } });
+      expect(await w.ledger.reserved(w.quota)).toBe(2);
+    }
   });
 
   it('a decision arriving after the supersede is refused as no longer awaiting', async () => {
