@@ -493,9 +493,10 @@ function cellOf(open: OpenCell, context: CellContext): RawCell | undefined {
     }
   }
   if (cell.value === null && cell.text === '' && !open.formula) return undefined;
-  if (numFmt) cell = { ...cell, numFmt };
+  // `cell` is a fresh object here: set the rest on it rather than copy it once more per cell.
+  if (numFmt) cell.numFmt = numFmt;
   // A formula counts by its cached result: the operator saw the result, and we never evaluate.
-  if (open.formula) cell = { ...cell, formula: open.formula };
+  if (open.formula) cell.formula = open.formula;
   return cell;
 }
 
