@@ -15,8 +15,8 @@ export type ReadLimits = {
   maxRows: number;
   /**
    * Total bytes a zip may inflate to. A 100,000-row proposal inflates to about 25 MB of sheet
-   * XML (measured with exceljs, 10 columns); exceljs may spill sheets to /tmp (512 MB in Lambda)
-   * while it waits for the shared strings, so 200 MB leaves room for wide sheets and the disk.
+   * XML (measured with exceljs, 10 columns); 200 MB leaves room for wide sheets. The reader
+   * inflates the file once per pass (xlsx-reader.ts) and holds only the shared strings.
    */
   maxUncompressedBytes: number;
   /**
