@@ -179,8 +179,8 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     let answer = register(parsed.data);
     served.registered += 1;
     if (faults.partialAnswerRate && draw() < faults.partialAnswerRate) {
-      // Everyone is registered, but the answer (and every replay of it) names only the first two thirds.
-      answer = { ...answer, results: answer.results.slice(0, Math.max(1, Math.floor((answer.results.length * 2) / 3))) };
+      // Everyone is registered, but the answer (and every replay of it) leaves out the last tenth (at least one).
+      answer = { ...answer, results: answer.results.slice(0, answer.results.length - Math.max(1, Math.round(answer.results.length / 10))) };
       served.partial += 1;
     }
     state.registrations[key] = answer;

@@ -96,7 +96,7 @@ describe('the BPJS adapter against the sandbox', () => {
     const before = (await state()).participants;
     await faults({ partialAnswerRate: 1 });
     const answer = await gateway.register(request('prp-partial-1', niks(40, 9)));
-    expect(answer.results).toHaveLength(6);
+    expect(answer.results).toHaveLength(8);
     expect((await state()).participants).toBe(before + 9);
     expect(await gateway.findParticipant('kapuas-2026-apbd', niks(48, 1)[0]!)).toMatchObject({ reference: 'prp-partial-1' });
   });
