@@ -21,7 +21,9 @@ export class CognitoAuthenticator implements Authenticator {
       );
       return this.result(out.AuthenticationResult, out.ChallengeName, out.Session);
     } catch (error) {
-      if (refusal(error)) return { kind: 'refused' };
+      // Cognito answers a wrong password with NotAuthorizedException; cognito-local (the local
+      // stack) with InvalidPasswordException. At sign-in both mean the same: refused.
+      if (refusal(error) || (error as { name?: string }).name === 'InvalidPasswordException') return { kind: 'refused' };
       throw error;
     }
   }

@@ -1,3 +1,4 @@
+import './quiet-sdk-v2';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
