@@ -43,6 +43,8 @@ describe('a restart does not re-arm the approval window', () => {
     expect(stack.redriven).toContain(waiting.id);
     const expired = await waitForProposal(stack, key, ['EXPIRED', 'FAILED'], 30_000);
     expect(expired).toMatchObject({ status: 'EXPIRED', reason: { code: 'APPROVAL_EXPIRED' }, approval: { expiresAt: passed } });
+    // The expiry notice goes out after the places are given back.
+    await waitForMail(stack, (m) => m.subject.includes('usulan-lewat.csv') && m.subject.includes('kedaluwarsa'));
     const ledger = new DynamoDbQuotaLedger(db(), stack.info.dynamodb.tables.quotas!);
     expect(await ledger.reserved(quotaOf(programme, village))).toBe(0);
     // Nobody was asked again.
