@@ -1,17 +1,18 @@
+import { z } from 'zod';
 import { config } from '../config';
 import { authorize, type Action, type Resource } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { redactDeep } from '../core/privacy/mask';
 import { proposalUrl } from '../core/proposals/approval';
 import { proposalPage } from '../core/proposals/approval-page';
-import { redrive } from '../core/proposals/outcome';
+import { cancelProposal, redrive } from '../core/proposals/outcome';
 import type { Proposal } from '../core/proposals/proposal';
 import { proposalView } from '../core/proposals/proposal-view';
 import { splitUploadKey } from '../core/proposals/upload-key';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
-import { html, HttpError, httpHandler, json, principalOf, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
-import { presigner, proposals, workflow } from './wiring';
+import { html, HttpError, httpHandler, json, principalOf, readFields, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
+import { ledger, presigner, proposals, uploads, workflow } from './wiring';
 
 /** A signed report link is for now: it carries every row whole, so it must not outlive the visit. */
 export const REPORT_URL_SECONDS = 300;
@@ -40,6 +41,14 @@ function resourceOf(p: Proposal): Resource {
   if (VILLAGE.test(p.villageCode)) return { villageCode: p.villageCode };
   return { regency: findProgramme(p.programmeId)?.regency.code ?? 'unknown' };
 }
+
+const CancelForm = z.object({ note: z.string().max(2000).optional() });
+const CANCEL_REFUSALS = {
+  NOT_FOUND: [404, 'Usulan tidak ditemukan.'],
+  NOTE_REQUIRED: [400, 'Tuliskan alasan pembatalan; alasan ini tercatat dalam riwayat usulan.'],
+  NOT_FAILED: [409, 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dibatalkan.'],
+  ALREADY_APPROVED: [409, 'Usulan ini gagal setelah disetujui; BPJS mungkin sudah mendaftarkan pekerjanya. Jalankan ulang, jangan dibatalkan.'],
+} as const;
 
 const view = (p: Proposal) => proposalView(p, { self: proposalUrl(config().API_URL, p.id) });
 
@@ -82,6 +91,7 @@ export const handler = httpHandler(async (event) => {
             reportXlsx: mayDownload ? v.report?.download.xlsx : undefined,
             reportJson: mayDownload ? v.report?.download.json : undefined,
             redrive: p.status === 'FAILED' && authorize(principal, 'proposal:redrive', resourceOf(p)) === 'allow' ? `${v.links.self}/redrive` : undefined,
+            cancel: p.status === 'FAILED' && authorize(principal, 'proposal:cancel', resourceOf(p)) === 'allow' ? `${v.links.self}/cancel` : undefined,
           }),
         );
       }
@@ -116,7 +126,20 @@ export const handler = httpHandler(async (event) => {
       const result = await redrive({ proposals: proposals(), workflow: workflow() }, { proposalId: p.id, actor: actorOf(principal) });
       if (!result.ok && result.reason === 'NOT_FOUND') throw notFound();
       if (!result.ok) throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
-      return json(202, { executionArn: result.executionArn });
+      return json(202, { executionArn: result.executionArn, message: 'Usulan dijalankan ulang dari tahap terakhirnya.' });
+    }
+    case 'POST /proposals/{id}/cancel': {
+      const p = await proposalFor(event, principal, 'proposal:cancel');
+      const { note } = CancelForm.parse(readFields(event));
+      const result = await cancelProposal(
+        { proposals: proposals(), ledger: ledger(), objects: uploads(), findProgramme },
+        { proposalId: p.id, actor: actorOf(principal), note: note ?? '' },
+      );
+      if (!result.ok) {
+        const [status, message] = CANCEL_REFUSALS[result.reason];
+        throw new HttpError(status, result.reason, message);
+      }
+      return json(200, { ...view(result.proposal), message: 'Usulan dibatalkan; kuota dan NIK pekerjanya dilepas.' });
     }
     case 'GET /programmes':
       return json(200, {

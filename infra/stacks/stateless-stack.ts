@@ -47,6 +47,7 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/proposals/{id}/report'],
       [HttpMethod.GET, '/proposals/{id}/history'],
       [HttpMethod.POST, '/proposals/{id}/redrive'],
+      [HttpMethod.POST, '/proposals/{id}/cancel'],
       [HttpMethod.GET, '/programmes'],
       [HttpMethod.GET, '/programmes/{id}/template'],
     ],
@@ -130,8 +131,8 @@ export class StatelessStack extends Stack {
     });
     const notify = fn('NotifyFunction', 'functions/handlers/notify.ts', 'Tells the village how its proposal ended');
     const markFailed = fn('MarkFailedFunction', 'functions/handlers/mark-failed.ts', 'Records a failed stage so the proposal can be re-driven');
-    const apiProposals = fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Read API: proposals, reports, history, re-drive', {
-      env: { STATE_MACHINE_ARN: stateMachineArn, PARTICIPANTS_TABLE: stateful.participants.tableName },
+    const apiProposals = fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Proposals for signed-in people: status, reports, history, re-drive, cancel', {
+      env: { STATE_MACHINE_ARN: stateMachineArn, PARTICIPANTS_TABLE: stateful.participants.tableName, QUOTAS_TABLE: stateful.quotas.tableName },
     });
     const apiSession = fn('ApiSessionFunction', 'functions/handlers/api-session.ts', 'Sign-in, the console shell and health');
     const apiUploads = fn('ApiUploadsFunction', 'functions/handlers/api-uploads.ts', 'Presigned uploads for signed-in operators');
@@ -171,7 +172,10 @@ export class StatelessStack extends Stack {
     stateful.uploads.grantRead(recordParticipants);
     stateful.uploads.grantRead(resolveApprovalTimeout);
     stateful.uploads.grantRead(apiApprovals);
+    // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
     stateful.uploads.grantRead(apiProposals, 'reports/*');
+    stateful.uploads.grantRead(apiProposals, 'work/*');
+    stateful.quotas.grantReadWriteData(apiProposals);
     // An operator's presigned PUT is signed with this function's role: it may write proposals, nothing else.
     stateful.uploads.grantPut(apiUploads, 'proposals/*');
     apiUploads.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.uploadGrants.tableArn] }));

@@ -76,6 +76,7 @@ describe('the access table, role by role', () => {
     expect(await status('operator', `/proposals?programmeId=${programmeId}&villageCode=${neighbour}`)).toBe(403);
     expect(await status('operator', `/proposals?programmeId=${programmeId}&villageCode=${mine}`)).toBe(200);
     expect(await status('operator', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
+    expect(await status('operator', `/proposals/${own.id}/cancel`, 'POST')).toBe(403);
   });
 
   it('verifier and approver: every village of the regency; re-drive only for the verifier', async () => {
@@ -86,6 +87,10 @@ describe('the access table, role by role', () => {
     // Re-drive is the verifier's, and only for a FAILED proposal (this one waits for approval).
     expect(await status('verifier', `/proposals/${own.id}/redrive`, 'POST')).toBe(409);
     expect(await status('approver', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
+    // Cancelling is Dinas Sosial's too, for a FAILED proposal, with a reason.
+    const cancel = await api(stack, `/proposals/${own.id}/cancel`, { as: 'verifier', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"note":"uji"}' });
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error).toBe('NOT_FAILED');
   });
 
   it('auditor: reads everything, changes nothing', async () => {
@@ -93,6 +98,7 @@ describe('the access table, role by role', () => {
     expect(await status('auditor', `/proposals/${other.id}/history`)).toBe(200);
     expect(await status('auditor', `/proposals/${other.id}/report?format=json`)).toBe(200);
     expect(await status('auditor', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
+    expect(await status('auditor', `/proposals/${own.id}/cancel`, 'POST')).toBe(403);
     expect(await status('auditor', '/uploads', 'POST')).toBe(400); // a request that names nothing is refused before the role
     const asAuditor = await api(stack, '/uploads', { as: 'auditor', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ programmeId, villageCode: mine, fileName: 'x.csv' }) });
     expect(asAuditor.status).toBe(403);

@@ -37,7 +37,7 @@ describe('the operator in a browser', () => {
 
     // Only their own villages to choose from.
     await page.waitForSelector('form[data-upload]');
-    const villages = await page.$$eval('#villageCode option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    const villages = await page.$$eval('#villageCode option', (os) => os.map((o) => (o as unknown as { value: string }).value));
     expect(villages.sort()).toEqual([...operator.villages!].sort());
     await page.selectOption('#programmeId', 'kapuas-2026-apbd');
     await page.selectOption('#villageCode', '62.03.01.2011');
@@ -80,7 +80,7 @@ describe('the approver on a phone', () => {
     const approve = page.locator('button.approve');
     expect(await approve.isVisible()).toBe(true);
     // The whole page fits the phone's width: nothing to scroll sideways to find the buttons.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await page.textContent('body')).not.toContain('Rina Wati');
     await approve.tap();
     await expect.poll(() => page.textContent('body')).toContain('Usulan disetujui');

@@ -241,7 +241,7 @@ describe('validation through the local stack', () => {
   });
 
   it('serves a template that validates back to its own example rows', async () => {
-    const res = await fetch(`${stack.info.api}/programmes/kapuas-2026-apbd/template`);
+    const res = await fetch(`${stack.info.api}/programmes/kapuas-2026-apbd/template`, { headers: { authorization: `Bearer ${stack.info.users.operator!.token}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const uploadKey = 'proposals/kapuas-2026-apbd/62.03.10.2001/templat-kosong.xlsx';

@@ -67,7 +67,7 @@ export function decisionPage(title: string, message: string): string {
  * fetches it with their token). Downloads and actions are links the shell's script carries out with
  * the token; they appear only for those the policy lets do them, and the API checks again.
  */
-export function proposalPage(p: Proposal, programme: Programme | undefined, links: { reportXlsx?: string; reportJson?: string; redrive?: string }): string {
+export function proposalPage(p: Proposal, programme: Programme | undefined, links: { reportXlsx?: string; reportJson?: string; redrive?: string; cancel?: string }): string {
   const rows = summaryRows(p, programme);
   rows.push(['Terdaftar di BPJS', String(p.enrolled)], ['Ditolak BPJS', String(p.rejectedByBpjs)], ['Diunggah', p.createdAt.replace('T', ' ').slice(0, 16)]);
   if (p.reason) rows.push(['Alasan', redactText(p.reason.message)]);
@@ -76,8 +76,11 @@ export function proposalPage(p: Proposal, programme: Programme | undefined, link
     links.reportXlsx ? `<a href="${esc(links.reportXlsx)}" data-download>Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>` : '',
     links.reportJson ? `<a href="${esc(links.reportJson)}" data-download>Laporan (JSON)</a>` : '',
   ].filter(Boolean);
-  const actions = links.redrive
-    ? `<form data-action="${esc(links.redrive)}" data-confirm="Jalankan ulang usulan ini?"><button type="submit">Jalankan ulang</button></form>`
-    : '';
+  const actions = [
+    links.redrive ? `<form data-action="${esc(links.redrive)}" data-confirm="Jalankan ulang usulan ini?"><button type="submit">Jalankan ulang</button></form>` : '',
+    links.cancel
+      ? `<form data-action="${esc(links.cancel)}" data-confirm="Batalkan usulan ini dan lepaskan kuota serta NIK pekerjanya?"><label for="note">Alasan pembatalan</label><textarea id="note" name="note" required></textarea><button type="submit">Batalkan usulan</button></form>`
+      : '',
+  ].join('');
   return page(`Usulan ${p.fileName}`, `${table(rows)}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}${actions}`);
 }

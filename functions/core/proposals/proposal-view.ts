@@ -33,6 +33,8 @@ export function proposalView(p: Proposal, links: { self: string }) {
     fileName: p.fileName,
     uploadKey: p.uploadKey,
     uploadVersionId: p.upload.versionId,
+    // Who uploaded, by username (never their mail address: lists go to whole villages).
+    uploadedBy: p.uploadedBy && (p.uploadedBy.kind === 'user' ? { kind: 'user', username: p.uploadedBy.username } : p.uploadedBy),
     rows: p.counts?.rows ?? 0,
     valid: p.counts?.valid ?? 0,
     invalid: p.counts?.invalid ?? 0,
