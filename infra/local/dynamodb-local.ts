@@ -23,7 +23,9 @@ export async function startDynamoDbLocal(options: { port: number; dataDir: strin
   mkdirSync(options.dataDir, { recursive: true });
   // Java outlives a Node process that dies without stopping it (a crash, kill -9, a test runner's
   // timeout), keeping the port and the data directory's lock; a small shell guard ends it then.
+  // It tells Java's pid first, so that an exit of this process (a second Ctrl-C) ends Java at once.
   const guard = `java "$@" & pid=$!
+echo "java-pid $pid"
 trap 'kill $pid 2>/dev/null; wait $pid; exit 0' TERM INT
 while kill -0 ${process.pid} 2>/dev/null && kill -0 $pid 2>/dev/null; do sleep 1; done
 kill $pid 2>/dev/null; wait $pid`;
@@ -44,8 +46,25 @@ kill $pid 2>/dev/null; wait $pid`;
     ],
     { cwd: emulatorDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let javaPid: number | undefined;
+  let stdout = '';
+  java.stdout?.on('data', (d: Buffer) => {
+    if (javaPid !== undefined) return;
+    stdout += d.toString();
+    const found = stdout.match(/^java-pid (\d+)$/m);
+    if (found) javaPid = Number(found[1]);
+  });
+  // 'exit' handlers run on process.exit() and on a crash (not on a signal's default action or
+  // kill -9: the guard covers those).
+  const endJava = () => {
+    if (javaPid !== undefined) signal(javaPid, 'SIGTERM');
+  };
+  process.on('exit', endJava);
   let exited: string | undefined;
-  java.on('exit', (code) => (exited = `DynamoDB Local exited with code ${code}`));
+  java.on('exit', (code) => {
+    exited = `DynamoDB Local exited with code ${code}`;
+    process.removeListener('exit', endJava);
+  });
   java.on('error', (error) => (exited = `DynamoDB Local could not start (is Java 17 installed?): ${error.message}`));
   java.stderr?.on('data', (d: Buffer) => options.log(d.toString().trim()));
   const endpoint = `http://127.0.0.1:${options.port}`;
@@ -62,6 +81,8 @@ kill $pid 2>/dev/null; wait $pid`;
       new Promise<void>((resolve) => {
         if (java.exitCode !== null) return resolve();
         java.once('exit', () => resolve());
+        // Java directly (the guard would only see to it after its next second), and the guard.
+        endJava();
         java.kill('SIGTERM');
       }),
   };
@@ -98,4 +119,13 @@ export async function createTablesFromTemplates(client: DynamoDBClient, resource
     created.push(TableName);
   }
   return created;
+}
+
+/** Sends a signal to a process that may have gone already. */
+function signal(pid: number, name: NodeJS.Signals) {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }

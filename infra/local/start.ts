@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, startLocalStack } from './stack';
 
@@ -12,9 +13,34 @@ const ports = Object.fromEntries(
   }),
 );
 const verbose = process.env.JARING_VERBOSE === '1';
+
+/**
+ * Stopping. The first SIGINT, SIGTERM or SIGHUP (a closed terminal) stops every service and
+ * exits; another one while stopping (Ctrl-C again), or one during start-up, exits at once:
+ * the services run in this process, and DynamoDB Local's Java is ended on exit (see
+ * dynamodb-local.ts). `npm start` runs this with `exec`, so a signal to npm reaches it (npm passes
+ * SIGINT and SIGTERM to its script, and a shell between them would keep them). If the parent goes
+ * without a signal (npm killed), this stops too: nobody would be left to stop it.
+ */
+let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+let stopping = false;
+const shutdown = async (signal: NodeJS.Signals) => {
+  if (stopping || !stack) {
+    console.log(`\nJaring: ${signal}, exiting now.`);
+    process.exit(128 + constants.signals[signal]);
+  }
+  stopping = true;
+  console.log('\nJaring: stopping ... (Ctrl-C again to exit at once)');
+  await stack.stop();
+  process.exit(0);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && !stopping && void shutdown('SIGHUP'), 1000).unref();
+
 const started = Date.now();
 console.log('Jaring: starting the local stack ...');
-const stack = await startLocalStack({ ports, log: (line) => (verbose || !line.startsWith('lambda ') ? console.log(`  ${line}`) : undefined) });
+stack = await startLocalStack({ ports, log: (line) => (verbose || !line.startsWith('lambda ') ? console.log(`  ${line}`) : undefined) });
 const { info } = stack;
 console.log(`
 Jaring is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Data: ${info.home}
@@ -27,14 +53,3 @@ Jaring is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Da
   BPJS sandbox       ${info.bpjs}
   Everything above   ${join(info.home, 'stack.json')}
 Press Ctrl-C to stop.`);
-
-let stopping = false;
-const shutdown = async () => {
-  if (stopping) return;
-  stopping = true;
-  console.log('\nJaring: stopping ...');
-  await stack.stop();
-  process.exit(0);
-};
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
