@@ -162,8 +162,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyC
     res.writeHead(200, { ...cors, 'content-type': 'application/xml' });
     return void res.end(listed.xml);
   }
-  // A successful GET of an object is the user's bytes; every other XML answer is S3's own, and may name keys.
-  const objectBytes = method === 'GET' && key !== undefined && !hasQueryParameter(url, 'uploadId');
+  // A successful GET or HEAD of an object is the user's bytes; every other XML answer is S3's own, and may name keys.
+  const objectBytes = (method === 'GET' || method === 'HEAD') && key !== undefined && !hasQueryParameter(url, 'uploadId');
   await forward(req, res, { innerPort: context.innerPort, url: routable(url, bucket, key), host, cors, objectBytes });
 }
 
@@ -275,7 +275,7 @@ async function forward(
   await new Promise<void>((resolve, reject) => {
     const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers, agent: upstreamAgent }, (answer) => {
       const status = answer.statusCode ?? 500;
-      if (String(answer.headers['content-type']).includes('xml') && !(target.objectBytes && status < 300)) {
+      if (req.method !== 'HEAD' && String(answer.headers['content-type']).includes('xml') && !(target.objectBytes && status < 300)) {
         // XML parsers turn a raw CR into LF, so a key with a CR would come back changed (and, listed at
         // start-up, look like an upload nobody made). S3 sends it as a character reference.
         readBody(answer).then((xml) => {
