@@ -201,6 +201,35 @@ describe('enrollment through the local stack', () => {
     expect(json.rows[0]).toMatchObject({ row: 2, status: 'invalid', errors: [expect.objectContaining({ code: 'NIK_SCIENTIFIC' })] });
   });
 
+  it('shows whom BPJS refused and why, on the page and in the JSON the notice points to', async () => {
+    const uploadKey = key('usulan-sebagian.csv');
+    const refused = nik('07-07-1977', 'P', 61);
+    await upload(
+      stack,
+      uploadKey,
+      proposalCsv([
+        [nik('06-06-1976', 'L', 60), 'Hasan Basri', '06-06-1976', 'L', 'petani'],
+        [refused, 'Nur Aini', '07-07-1977', 'P', 'nelayan'],
+      ]),
+    );
+    const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
+    await bpjsFaults(stack, { rejectNiks: [refused] });
+    const { code } = await approvalLink(stack, waiting.id);
+    expect((await decide(stack, waiting.id, code, 'APPROVED')).status).toBe(200);
+    const done = await waitForProposal(stack, uploadKey, ['PARTIALLY_ENROLLED', 'ENROLLED', 'FAILED'], 60_000);
+    expect(done).toMatchObject({ status: 'PARTIALLY_ENROLLED', enrolled: 1, rejectedByBpjs: 1 });
+    expect(done.bpjsRejections).toEqual([
+      { row: 3, nik: `${refused.slice(0, 4)}********${refused.slice(12)}`, code: expect.any(String), message: expect.any(String) },
+    ]);
+    const page = await api(stack, `/proposals/${waiting.id}`, { headers: { accept: 'text/html' } });
+    expect(page.body).toContain('Ditolak BPJS Ketenagakerjaan (1)');
+    expect(page.body).toContain(done.bpjsRejections[0].message);
+    expect(page.body).not.toContain(refused);
+    const notice = await waitForMail(stack, (m) => m.subject.includes('terdaftar di BPJS') && m.text.includes(waiting.id));
+    expect(notice.text).toContain('alasannya tercantum pada rincian usulan');
+    await bpjsFaults(stack, {});
+  });
+
   it('retries BPJS through an outage, and re-drives a proposal that failed', async () => {
     const uploadKey = key('usulan-gangguan.csv');
     await upload(stack, uploadKey, proposalCsv([[nik('03-03-1983', 'L', 21), 'Joko Susilo', '03-03-1983', 'L', 'buruh harian lepas']]));

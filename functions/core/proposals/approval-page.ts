@@ -82,5 +82,10 @@ export function proposalPage(p: Proposal, programme: Programme | undefined, link
       ? `<form data-action="${esc(links.cancel)}" data-confirm="Batalkan usulan ini dan lepaskan kuota serta NIK pekerjanya?"><label for="note">Alasan pembatalan</label><textarea id="note" name="note" required></textarea><button type="submit">Batalkan usulan</button></form>`
       : '',
   ].join('');
-  return page(`Usulan ${p.fileName}`, `${table(rows)}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}${actions}`);
+  const refused = p.bpjsRejections?.length
+    ? `<h2>Ditolak BPJS Ketenagakerjaan (${p.rejectedByBpjs})</h2><table><tr><th>Baris</th><th>NIK</th><th>Alasan</th></tr>${p.bpjsRejections
+        .map((r) => `<tr><td>${r.row}</td><td>${esc(r.nik)}</td><td>${esc(r.message)}</td></tr>`)
+        .join('')}</table>${p.rejectedByBpjs > p.bpjsRejections.length ? `<p>Daftar lengkap ada di laporan validasi.</p>` : ''}`
+    : '';
+  return page(`Usulan ${p.fileName}`, `${table(rows)}${refused}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}${actions}`);
 }

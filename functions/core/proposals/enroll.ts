@@ -9,9 +9,13 @@ import { BpjsCaller, GaveUpError, OutOfTimeError, systemClock, type Clock } from
 import { MAX_BATCH_SIZE, RegistrationResult, type RegisteredParticipant } from '../bpjs/contract';
 import type { Participant } from '../participants/participant';
 import type { Programme } from '../programmes/programme';
+import { maskNik, redactText } from '../privacy/mask';
 import { Worker } from '../workers/worker';
 import { mustGet } from './approval';
 import { readJsonLines, toJsonLines } from './jsonl';
+
+/** How many refusals a proposal lists itself (a DynamoDB item holds 400 KB); the report has them all. */
+export const MAX_LISTED_REJECTIONS = 500;
 
 export const bpjsResultsKey = (proposalId: string) => `work/${proposalId}/bpjs-results.jsonl`;
 /** BPJS's answer to one batch, kept as soon as it is known: the record of what BPJS registered. */
@@ -252,7 +256,14 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
   const status = rejections.length === 0 ? 'ENROLLED' : 'PARTIALLY_ENROLLED';
   await deps.proposals.change(p.id, {
     from: ['SUBMITTING'],
-    set: { status, enrolled: participants.length, rejectedByBpjs: rejections.length },
+    set: {
+      status,
+      enrolled: participants.length,
+      rejectedByBpjs: rejections.length,
+      // Who BPJS refused and why, for the page and the JSON the notice points to: the row and a
+      // masked NIK find the person in the operator's own sheet; the whole row stays in the report.
+      bpjsRejections: rejections.slice(0, MAX_LISTED_REJECTIONS).map((r) => ({ row: r.row, nik: maskNik(r.nik), code: r.reason.code, message: redactText(r.reason.message) })),
+    },
     audit: {
       action: 'PARTICIPANTS_RECORDED',
       actor: 'system:record-participants',

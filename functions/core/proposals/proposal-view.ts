@@ -42,6 +42,7 @@ export function proposalView(p: Proposal, links: { self: string }) {
     warnings: p.counts?.warnings ?? 0,
     enrolled: p.enrolled,
     rejectedByBpjs: p.rejectedByBpjs,
+    bpjsRejections: p.bpjsRejections ?? [],
     reason: p.reason ? { ...p.reason, message: redactText(p.reason.message) } : undefined,
     topIssues: (p.topIssues ?? []).map((i) => ({ ...i, example: redactText(i.example) })),
     report: p.report

@@ -96,6 +96,8 @@ export const Proposal = z.object({
   topIssues: z.array(z.object({ code: z.string(), rows: z.number().int(), example: z.string() })).optional(),
   enrolled: z.number().int().nonnegative().default(0),
   rejectedByBpjs: z.number().int().nonnegative().default(0),
+  /** Whom BPJS refused (row, masked NIK) and why; the first 500, the rest are in the report. */
+  bpjsRejections: z.array(z.object({ row: z.number().int(), nik: z.string(), code: z.string(), message: z.string() })).optional(),
   report: z.object({ json: z.string(), xlsx: z.string().optional() }).optional(),
   /** Valid workers, as JSON Lines in the uploads bucket: rows never travel through the workflow. */
   workersKey: z.string().optional(),
