@@ -1,9 +1,9 @@
-import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { AuditEvent, proposalEntity } from '../core/audit/audit-event';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
 import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../ports/proposal-store';
+import { isConditionFailure, withTransientRetries } from './dynamodb-transactions';
 import { queryAll, scanAll } from './dynamodb-pages';
 import { PROPOSAL_INDEXES } from './table-design';
 
@@ -49,19 +49,21 @@ export class DynamoDbProposalStore implements ProposalStore {
 
   async create(proposal: Proposal, audit: AuditInput) {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tables.proposals,
-                Item: { ...proposal, programmeVillage: `${proposal.programmeId}#${proposal.villageCode}` },
-                ConditionExpression: 'attribute_not_exists(id)',
+      await withTransientRetries(() =>
+        this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tables.proposals,
+                  Item: { ...proposal, programmeVillage: `${proposal.programmeId}#${proposal.villageCode}` },
+                  ConditionExpression: 'attribute_not_exists(id)',
+                },
               },
-            },
-            { Put: this.auditPut(proposal.id, audit, proposal.createdAt) },
-          ],
-        }),
+              { Put: this.auditPut(proposal.id, audit, proposal.createdAt) },
+            ],
+          }),
+        ),
       );
       return 'created' as const;
     } catch (error) {
@@ -104,22 +106,24 @@ export class DynamoDbProposalStore implements ProposalStore {
       condition += ' AND #approval.#expiresAt > :notExpiredAt';
     }
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tables.proposals,
-                Key: { id },
-                UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-                ConditionExpression: condition,
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
+      await withTransientRetries(() =>
+        this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tables.proposals,
+                  Key: { id },
+                  UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+                  ConditionExpression: condition,
+                  ExpressionAttributeNames: names,
+                  ExpressionAttributeValues: values,
+                },
               },
-            },
-            { Put: this.auditPut(id, change.audit, now) },
-          ],
-        }),
+              { Put: this.auditPut(id, change.audit, now) },
+            ],
+          }),
+        ),
       );
     } catch (error) {
       if (isConditionFailure(error)) {
@@ -178,12 +182,4 @@ const byNewestUpload = (proposals: Proposal[]) => proposals.sort((a, b) => compa
 function fromItem(item: Record<string, unknown>): Proposal {
   const { programmeVillage: _derived, ...rest } = item;
   return Proposal.parse(rest);
-}
-
-function isConditionFailure(error: unknown): boolean {
-  // Compared by name: the SDK's error classes can come from more than one copy of the package.
-  if ((error as { name?: string })?.name === 'TransactionCanceledException') {
-    return ((error as TransactionCanceledException).CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
-  }
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
