@@ -148,3 +148,45 @@ describe('tables', () => {
     expect(tableProps(tables.quotas).KeySchema).toEqual(keys('pk', 'sk'));
   });
 });
+
+describe('sign-in (Cognito user pool)', () => {
+  const [[poolId, pool]] = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPool') as [[string, { Properties: Record<string, any> }]];
+  const clients = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolClient');
+
+  it('lets nobody sign themselves up, and is kept across deployments', () => {
+    expect(pool.Properties.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
+    expect(resourceIn(app.templates.stateful, poolId)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
+  });
+
+  it('has one group per role and the regency and villages as attributes', () => {
+    const groups = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties?.GroupName).sort();
+    expect(groups).toEqual(['admin', 'approver', 'auditor', 'finance', 'operator', 'verifier']);
+    const custom = (pool.Properties.Schema as { Name: string; Mutable: boolean }[]).map((a) => a.Name);
+    expect(custom).toEqual(expect.arrayContaining(['regency', 'villages']));
+  });
+
+  it('asks for a strong password', () => {
+    expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true });
+  });
+
+  it('has one app client, without a secret, that cannot write the regency or villages a user holds', () => {
+    expect(clients).toHaveLength(1);
+    const client = clients[0]![1].Properties as Record<string, any>;
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    expect(client.WriteAttributes).toEqual(['email']);
+    expect(client.PreventUserExistenceErrors).toBe('ENABLED');
+  });
+
+  it('lets browsers PUT to the uploads bucket with the presigned headers only (the signature is the credential)', () => {
+    expect(uploads.Properties?.CorsConfiguration.CorsRules).toEqual([
+      expect.objectContaining({ AllowedMethods: ['PUT'], AllowedHeaders: ['content-type', 'x-amz-meta-upload-grant'] }),
+    ]);
+  });
+
+  it('keeps upload grants under a TTL, not forever', () => {
+    const [[, grants]] = resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable').filter(([id]) => id.startsWith('UploadGrants'));
+    expect(grants!.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+  });
+});
