@@ -150,7 +150,7 @@ describe('tables', () => {
 });
 
 describe('sign-in (Cognito user pool)', () => {
-  const [[poolId, pool]] = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPool') as [[string, { Properties: Record<string, any> }]];
+  const [poolId, pool] = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPool')[0] as unknown as [string, { Properties: Record<string, any> }];
   const clients = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolClient');
 
   it('lets nobody sign themselves up, and is kept across deployments', () => {
@@ -186,7 +186,7 @@ describe('sign-in (Cognito user pool)', () => {
   });
 
   it('keeps upload grants under a TTL, not forever', () => {
-    const [[, grants]] = resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable').filter(([id]) => id.startsWith('UploadGrants'));
-    expect(grants!.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+    const grants = resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('UploadGrants'))?.[1];
+    expect(grants?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
   });
 });

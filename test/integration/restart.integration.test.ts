@@ -60,5 +60,5 @@ describe('the local stack across a restart', () => {
     expect((await api(stack, `/proposals?uploadKey=${encodeURIComponent(lostKey)}`)).body.proposals).toHaveLength(1);
     expect((await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`)).body.proposals).toHaveLength(1);
     expect(done).toMatchObject({ status: 'ENROLLED', enrolled: 1, redrives: 1 });
-  });
+  }, 240_000);
 });
