@@ -1,7 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { relative, resolve } from 'node:path';
 
@@ -19,10 +24,25 @@ export type JaringFunctionProps = {
   description: string;
   timeout?: Duration;
   memorySize?: number;
+  /** Settings that name no resource (a URL, an address); resources come with their grant through the bind methods. */
   environment?: Record<string, string>;
   /** Extra Node.js flags, e.g. a heap cap for a function that streams large files. */
   nodeOptions?: string;
 };
+
+/**
+ * What a function may do with a table:
+ * - `read`: read items and query indexes;
+ * - `append`: put new items, nothing else (the audit trail, upload grants);
+ * - `readAppend`: both of those;
+ * - `readUpdate`: read, put and update items, never delete one (proposals are changed, never removed);
+ * - `readWrite`: everything on items, deletes included.
+ */
+export type TableAccess = 'read' | 'append' | 'readAppend' | 'readUpdate' | 'readWrite';
+/** What a function may do with objects: `put` is new objects only (a presigned upload signs with it). */
+export type BucketAccess = 'read' | 'readWrite' | 'put';
+/** `start` starts executions; `completeTasks` answers a task token the state machine waits on. */
+export type StateMachineAccess = 'start' | 'completeTasks';
 
 /**
  * Every Jaring Lambda with the same defaults: Node.js 22 (what the local stack runs), arm64,
@@ -56,5 +76,67 @@ export class JaringFunction extends NodejsFunction {
       },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, relative(PROJECT_ROOT, resolve(PROJECT_ROOT, props.entry)));
+  }
+
+  /*
+   * Each bind sets the setting a handler reads and grants what that setting lets it do, in one
+   * call, so a function never holds a grant it has no setting for, nor a setting it may not use.
+   */
+
+  bindTable({ table, envVarName, access }: { table: ITableV2; envVarName: string; access: TableAccess }): this {
+    this.setResource(envVarName, table.tableName);
+    if (access !== 'append') table.grantReadData(this);
+    if (access === 'readWrite') table.grantWriteData(this);
+    const writes = {
+      read: [],
+      append: ['dynamodb:PutItem'],
+      readAppend: ['dynamodb:PutItem'],
+      readUpdate: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      readWrite: [],
+    }[access];
+    if (writes.length) this.addToRolePolicy(new PolicyStatement({ actions: writes, resources: [table.tableArn] }));
+    return this;
+  }
+
+  /** `keyPrefixes` narrows the grant to those keys (e.g. `reports/`); the setting is the bucket's name either way. */
+  bindBucket({ bucket, envVarName, access, keyPrefixes }: { bucket: IBucket; envVarName: string; access: BucketAccess; keyPrefixes?: string[] }): this {
+    this.setResource(envVarName, bucket.bucketName);
+    for (const pattern of keyPrefixes?.map((prefix) => `${prefix}*`) ?? [undefined]) {
+      if (access === 'read') bucket.grantRead(this, pattern);
+      else if (access === 'readWrite') bucket.grantReadWrite(this, pattern);
+      else bucket.grantPut(this, pattern);
+    }
+    return this;
+  }
+
+  /** By ARN: functions the workflow calls back would make a dependency cycle with the state machine's own token. */
+  bindStateMachine({ stateMachineArn, envVarName, access }: { stateMachineArn: string; envVarName: string; access: StateMachineAccess }): this {
+    this.setResource(envVarName, stateMachineArn);
+    const actions = access === 'start' ? ['states:StartExecution'] : ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [stateMachineArn] }));
+    return this;
+  }
+
+  /** Signing in through an app client needs its id and no IAM grant (Cognito checks the password). */
+  bindUserPoolClient({ client, envVarName }: { client: IUserPoolClient; envVarName: string }): this {
+    this.setResource(envVarName, client.userPoolClientId);
+    return this;
+  }
+
+  /** Mail from an address of the identity's domain (`from`, the setting), and permission to send it. */
+  bindMailIdentity({ identity, from, envVarName }: { identity: IEmailIdentity; from: string; envVarName: string }): this {
+    this.setResource(envVarName, from);
+    identity.grantSendEmail(this);
+    return this;
+  }
+
+  private readonly bound = new Map<string, string>();
+
+  /** One setting, one value: binding a name to a second resource is a mistake in the stack, refused. */
+  private setResource(envVarName: string, value: string) {
+    const earlier = this.bound.get(envVarName);
+    if (earlier !== undefined && earlier !== value) throw new Error(`${this.node.id}: ${envVarName} is bound to two resources`);
+    this.bound.set(envVarName, value);
+    this.addEnvironment(envVarName, value);
   }
 }

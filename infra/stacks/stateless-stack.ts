@@ -4,7 +4,6 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { NagSuppressions } from 'cdk-nag';
@@ -12,7 +11,7 @@ import type { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { EnrollmentWorkflow, stateMachineArnFor } from '../../workflows/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
-import { JaringFunction } from '../constructs/jaring-function';
+import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
 import type { StatefulStack } from './stateful-stack';
 
 /**
@@ -80,117 +79,93 @@ export class StatelessStack extends Stack {
 
     const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: sign-in, console, proposals, reports and approval links' });
 
-    const common = {
-      PROPOSALS_TABLE: stateful.proposals.tableName,
-      AUDIT_TABLE: stateful.audit.tableName,
-      UPLOADS_BUCKET: stateful.uploads.bucketName,
-      UPLOAD_GRANTS_TABLE: stateful.uploadGrants.tableName,
-      USER_POOL_CLIENT_ID: stateful.webClient.userPoolClientId,
-      MAIL_FROM: `Jaring Dinas Sosial <jaring@${config.mailDomain}>`,
-      OPS_EMAIL: config.opsEmail,
-      API_URL: api.apiEndpoint,
-    };
-    const fn = (
-      id: string,
-      entry: string,
-      description: string,
-      extra: { env?: Record<string, string>; timeout?: Duration; memorySize?: number; nodeOptions?: string } = {},
-    ) =>
-      new JaringFunction(this, id, {
-        entry,
-        description,
-        environment: { ...common, ...extra.env },
-        timeout: extra.timeout,
-        memorySize: extra.memorySize,
-        nodeOptions: extra.nodeOptions,
-      });
+    const { proposals, audit, uploads, quotas, participants, uploadGrants } = stateful;
+    const mail = { identity: mailIdentity, from: `Jaring Dinas Sosial <jaring@${config.mailDomain}>`, envVarName: 'MAIL_FROM' };
+    const fn = (id: string, entry: string, description: string, extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {}) =>
+      new JaringFunction(this, id, { entry, description, ...extra });
+    // Proposals are created and changed, never deleted; their audit trail is append-only (functions
+    // may add events, never change or delete them). Only the read API reads the trail back (history).
+    const proposalStore = (f: JaringFunction, trail: 'append' | 'readAppend' = 'append') =>
+      f
+        .bindTable({ table: proposals, envVarName: 'PROPOSALS_TABLE', access: 'readUpdate' })
+        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: trail });
 
-    const registerUpload = fn(
-      'RegisterUploadFunction',
-      'functions/handlers/register-upload.ts',
-      'Records an uploaded proposal (idempotent per object version)',
-    );
-    const validateProposal = fn('ValidateProposalFunction', 'functions/handlers/validate-proposal.ts', 'Validates every row and writes the report', {
-      env: { QUOTAS_TABLE: stateful.quotas.tableName, STATE_MACHINE_ARN: stateMachineArn },
-      timeout: Duration.minutes(10),
-      memorySize: 512,
-      // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
-      nodeOptions: '--max-old-space-size=300',
+    // Least privilege, per function: each binds what it touches, the setting with the grant.
+    const registerUpload = proposalStore(
+      fn('RegisterUploadFunction', 'functions/handlers/register-upload.ts', 'Records an uploaded proposal (idempotent per object version)'),
+    )
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
+      .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'read' });
+    const validateProposal = proposalStore(
+      fn('ValidateProposalFunction', 'functions/handlers/validate-proposal.ts', 'Validates every row and writes the report', {
+        timeout: Duration.minutes(10),
+        memorySize: 512,
+        // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
+        nodeOptions: '--max-old-space-size=300',
+      }),
+    )
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' })
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
+      // Validation completes the approval wait of an older upload it supersedes.
+      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'completeTasks' });
+    const requestApproval = proposalStore(
+      fn('RequestApprovalFunction', 'functions/handlers/request-approval.ts', 'Mails the approval link and parks the task token', {
+        environment: { API_URL: api.apiEndpoint },
+      }),
+    )
+      .bindMailIdentity(mail)
+      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'completeTasks' });
+    const resolveApprovalTimeout = proposalStore(
+      fn('ResolveApprovalTimeoutFunction', 'functions/handlers/resolve-approval-timeout.ts', 'Expires a proposal nobody decided'),
+    )
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' });
+    const submitToBpjs = proposalStore(
+      fn('SubmitToBpjsFunction', 'functions/handlers/submit-to-bpjs.ts', 'Registers approved workers with BPJS Ketenagakerjaan', {
+        environment: { BPJS_URL: config.bpjsUrl },
+        timeout: Duration.minutes(10),
+      }),
+    ).bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' });
+    const recordParticipants = proposalStore(
+      fn('RecordParticipantsFunction', 'functions/handlers/record-participants.ts', 'Records registered workers as participants', {
+        timeout: Duration.minutes(10),
+      }),
+    )
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
+      .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'readWrite' })
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' });
+    const notify = proposalStore(
+      fn('NotifyFunction', 'functions/handlers/notify.ts', 'Tells the village how its proposal ended', {
+        environment: { API_URL: api.apiEndpoint, OPS_EMAIL: config.opsEmail },
+      }),
+    ).bindMailIdentity(mail);
+    const markFailed = proposalStore(fn('MarkFailedFunction', 'functions/handlers/mark-failed.ts', 'Records a failed stage so the proposal can be re-driven'));
+    const apiProposals = proposalStore(
+      fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Proposals for signed-in people: status, reports, history, re-drive, cancel', {
+        environment: { API_URL: api.apiEndpoint },
+      }),
+      'readAppend',
+    )
+      // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read', keyPrefixes: ['reports/', 'work/'] })
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
+      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'start' });
+    const apiSession = fn('ApiSessionFunction', 'functions/handlers/api-session.ts', 'Sign-in, the console shell and health').bindUserPoolClient({
+      client: stateful.webClient,
+      envVarName: 'USER_POOL_CLIENT_ID',
     });
-    const requestApproval = fn('RequestApprovalFunction', 'functions/handlers/request-approval.ts', 'Mails the approval link and parks the task token');
-    const resolveApprovalTimeout = fn('ResolveApprovalTimeoutFunction', 'functions/handlers/resolve-approval-timeout.ts', 'Expires a proposal nobody decided', {
-      env: { QUOTAS_TABLE: stateful.quotas.tableName },
-    });
-    const submitToBpjs = fn('SubmitToBpjsFunction', 'functions/handlers/submit-to-bpjs.ts', 'Registers approved workers with BPJS Ketenagakerjaan', {
-      env: { BPJS_URL: config.bpjsUrl },
-      timeout: Duration.minutes(10),
-    });
-    const recordParticipants = fn('RecordParticipantsFunction', 'functions/handlers/record-participants.ts', 'Records registered workers as participants', {
-      env: { PARTICIPANTS_TABLE: stateful.participants.tableName, QUOTAS_TABLE: stateful.quotas.tableName },
-      timeout: Duration.minutes(10),
-    });
-    const notify = fn('NotifyFunction', 'functions/handlers/notify.ts', 'Tells the village how its proposal ended');
-    const markFailed = fn('MarkFailedFunction', 'functions/handlers/mark-failed.ts', 'Records a failed stage so the proposal can be re-driven');
-    const apiProposals = fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Proposals for signed-in people: status, reports, history, re-drive, cancel', {
-      env: { STATE_MACHINE_ARN: stateMachineArn, PARTICIPANTS_TABLE: stateful.participants.tableName, QUOTAS_TABLE: stateful.quotas.tableName },
-    });
-    const apiSession = fn('ApiSessionFunction', 'functions/handlers/api-session.ts', 'Sign-in, the console shell and health');
-    const apiUploads = fn('ApiUploadsFunction', 'functions/handlers/api-uploads.ts', 'Presigned uploads for signed-in operators');
-    const apiApprovals = fn('ApiApprovalsFunction', 'functions/handlers/api-approvals.ts', 'The approval page behind the link in the mail', {
-      env: { QUOTAS_TABLE: stateful.quotas.tableName },
-    });
-
-    // Least privilege, per function: what each stage touches and nothing else.
-    const all = [
-      registerUpload,
-      validateProposal,
-      requestApproval,
-      resolveApprovalTimeout,
-      submitToBpjs,
-      recordParticipants,
-      notify,
-      markFailed,
-      apiProposals,
-      apiApprovals,
-      apiUploads,
-    ];
-    // Proposals are created and changed, never deleted (api-proposals changes one when it re-drives it).
-    for (const f of all) {
-      stateful.proposals.grantReadData(f);
-      f.addToRolePolicy(
-        new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'], resources: [stateful.proposals.tableArn] }),
-      );
-    }
-    // The audit trail is append-only: functions may add events, never change or delete them.
-    for (const f of all) {
-      f.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.audit.tableArn] }));
-    }
-    stateful.audit.grantReadData(apiProposals);
-    stateful.uploads.grantRead(registerUpload);
-    stateful.uploads.grantReadWrite(validateProposal);
-    stateful.uploads.grantReadWrite(submitToBpjs);
-    stateful.uploads.grantRead(recordParticipants);
-    stateful.uploads.grantRead(resolveApprovalTimeout);
-    stateful.uploads.grantRead(apiApprovals);
-    // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
-    stateful.uploads.grantRead(apiProposals, 'reports/*');
-    stateful.uploads.grantRead(apiProposals, 'work/*');
-    stateful.quotas.grantReadWriteData(apiProposals);
-    // An operator's presigned PUT is signed with this function's role: it may write proposals, nothing else.
-    stateful.uploads.grantPut(apiUploads, 'proposals/*');
-    apiUploads.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [stateful.uploadGrants.tableArn] }));
-    stateful.uploadGrants.grantReadData(registerUpload);
-    stateful.participants.grantReadWriteData(recordParticipants);
-    stateful.participants.grantReadData(apiProposals);
-    stateful.quotas.grantReadWriteData(validateProposal);
-    stateful.quotas.grantReadWriteData(resolveApprovalTimeout);
-    stateful.quotas.grantReadWriteData(apiApprovals);
-    stateful.quotas.grantReadWriteData(recordParticipants);
-    for (const f of [requestApproval, notify]) mailIdentity.grantSendEmail(f);
-    for (const f of [requestApproval, apiApprovals, validateProposal]) {
-      f.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [stateMachineArn] }));
-    }
-    apiProposals.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }));
+    const apiUploads = fn('ApiUploadsFunction', 'functions/handlers/api-uploads.ts', 'Presigned uploads for signed-in operators')
+      // An operator's presigned PUT is signed with this function's role: it may write proposals, nothing else.
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: [PROPOSALS_PREFIX] })
+      .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' });
+    const apiApprovals = proposalStore(
+      fn('ApiApprovalsFunction', 'functions/handlers/api-approvals.ts', 'The approval page behind the link in the mail', {
+        environment: { API_URL: api.apiEndpoint },
+      }),
+    )
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
+      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'completeTasks' });
 
     const workflow = new EnrollmentWorkflow(this, 'Enrollment', {
       stateMachineName,
@@ -216,7 +191,8 @@ export class StatelessStack extends Stack {
       approvals: new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [keyof typeof API_ROUTES, (typeof API_ROUTES)[keyof typeof API_ROUTES]][]) {
-      for (const [method, path] of routes.public) api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer: new HttpNoneAuthorizer() });
+      for (const [method, path] of routes.public)
+        api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer: new HttpNoneAuthorizer() });
       for (const [method, path] of routes.signedIn) api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer });
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
@@ -251,15 +227,19 @@ export class StatelessStack extends Stack {
       for (const [method, path] of routes.public) {
         const route = api.node.tryFindChild(`${method}${path}`);
         if (route)
-          NagSuppressions.addResourceSuppressions(route, [
-            {
-              id: 'AwsSolutions-APIG4',
-              reason:
-                name === 'approvals'
-                  ? 'The approval page is authorised by the unguessable code in the link mailed to the approver (checked in constant time); it shows counts, never workers’ data.'
-                  : 'Reached before signing in: health, the sign-in page and its POST (checked by Cognito), and the console shell and script, which carry no data.',
-            },
-          ], true);
+          NagSuppressions.addResourceSuppressions(
+            route,
+            [
+              {
+                id: 'AwsSolutions-APIG4',
+                reason:
+                  name === 'approvals'
+                    ? 'The approval page is authorised by the unguessable code in the link mailed to the approver (checked in constant time); it shows counts, never workers’ data.'
+                    : 'Reached before signing in: health, the sign-in page and its POST (checked by Cognito), and the console shell and script, which carry no data.',
+              },
+            ],
+            true,
+          );
       }
     }
   }

@@ -213,8 +213,9 @@ describe('grants', () => {
   it('the audit trail is append-only: functions may add events and read them, never change or delete one', () => {
     for (const entry of functions.values()) {
       const writes = onAudit(entry).filter((p) => !auditReads.has(p.action));
-      // Sign-in and the console shell touch no record, so they do not even append.
-      expect(writes, entry).toEqual(entry === handler('api-session') ? [] : [{ action: 'dynamodb:PutItem', resource: audit }]);
+      // Sign-in, the console shell and presigning an upload touch no proposal, so they do not even append.
+      const touchesNoProposal = [handler('api-session'), handler('api-uploads')].includes(entry);
+      expect(writes, entry).toEqual(touchesNoProposal ? [] : [{ action: 'dynamodb:PutItem', resource: audit }]);
     }
   });
 
@@ -254,6 +255,55 @@ describe('grants', () => {
         .map((p) => p.resource);
       expect(resources, entry).toEqual([`arn:aws:ses:region:123456789012:identity/\${${identityId}}`]);
     }
+  });
+
+  it("each function's settings name exactly the resources it is granted, so neither can drift from the other", () => {
+    const stored = {
+      proposals: app.stateful.proposals,
+      audit: app.stateful.audit,
+      quotas: app.stateful.quotas,
+      participants: app.stateful.participants,
+      uploadGrants: app.stateful.uploadGrants,
+      uploads: app.stateful.uploads,
+    };
+    const stateMachineArn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;
+    const [identityId] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
+    const mailIdentity = `arn:aws:ses:region:123456789012:identity/\${${identityId}}`;
+    // A setting's value as the resource it names; a grant's resource (an ARN, or keys and indexes under it) likewise.
+    const byName = new Map(Object.entries(stored).map(([name, c]) => [JSON.stringify({ 'Fn::ImportValue': importOf(c) }), name]));
+    const byArn = Object.entries(stored).map(([name, c]) => [`\${Import:${importOf(c, 'Arn')}}`, name] as const);
+    const named = (value: unknown) => byName.get(JSON.stringify(value)) ?? (tokensToText(value) === stateMachineArn ? 'stateMachine' : undefined);
+    const grantedOn = (resource: string) =>
+      resource === stateMachineArn
+        ? 'stateMachine'
+        : resource === mailIdentity
+          ? 'mail'
+          : byArn.find(([arn]) => resource === arn || resource.startsWith(`${arn}/`))?.[1];
+
+    const unnamed: string[] = [];
+    for (const [id, entry] of functions) {
+      const settings = Object.entries<unknown>(props(resource(id)).Environment.Variables);
+      const fromSettings = settings.flatMap(([key, value]) => (key === 'MAIL_FROM' ? ['mail'] : named(value) ? [named(value)!] : []));
+      const fromGrants = permissionsOf(entry).flatMap((p) => grantedOn(p.resource) ?? []);
+      expect([...new Set(fromSettings)].sort(), entry).toEqual([...new Set(fromGrants)].sort());
+      // Each resource under one setting, and every grant on something a setting names (X-Ray has no resource).
+      expect(fromSettings.length, entry).toBe(new Set(fromSettings).size);
+      unnamed.push(
+        ...permissionsOf(entry)
+          .filter((p) => !grantedOn(p.resource) && !p.action.startsWith('xray:'))
+          .map((p) => `${entry}: ${p.action} ${p.resource}`),
+      );
+    }
+    expect(unnamed).toEqual([]);
+  });
+
+  it('only sign-in knows the app client, and needs no IAM grant for it (Cognito checks the password)', () => {
+    const client = JSON.stringify({ 'Fn::ImportValue': importOf(app.stateful.webClient) });
+    const holders = [...functions].filter(([id]) =>
+      Object.values<unknown>(props(resource(id)).Environment.Variables).some((v) => JSON.stringify(v) === client),
+    );
+    expect(holders.map(([, entry]) => entry)).toEqual([handler('api-session')]);
+    expect(permissionsOf(handler('api-session')).filter((p) => !p.action.startsWith('xray:'))).toEqual([]);
   });
 
   it('no function holds a wildcard action', () => {
@@ -314,7 +364,13 @@ describe('functions', () => {
 describe('HTTP API', () => {
   const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => props(r));
 
-  const all = Object.entries(API_ROUTES).flatMap(([name, r]) => [...r.public, ...r.signedIn].map(([method, path]) => ({ name, key: `${method} ${path}`, isPublic: (r.public as readonly (readonly [string, string])[]).some(([m, p]) => `${m} ${p}` === `${method} ${path}`) })));
+  const all = Object.entries(API_ROUTES).flatMap(([name, r]) =>
+    [...r.public, ...r.signedIn].map(([method, path]) => ({
+      name,
+      key: `${method} ${path}`,
+      isPublic: (r.public as readonly (readonly [string, string])[]).some(([m, p]) => `${m} ${p}` === `${method} ${path}`),
+    })),
+  );
 
   it('serves exactly the routes the local stack serves', () => {
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(all.map((r) => r.key).sort());
@@ -333,8 +389,23 @@ describe('HTTP API', () => {
       else expect({ key, type: route.AuthorizationType, authorizer: route.AuthorizerId?.Ref }).toEqual({ key, type: 'JWT', authorizer: authorizerId });
     }
     // What anybody may reach without signing in: the approval link, sign-in, the console shell and health.
-    expect(all.filter((r) => r.isPublic).map((r) => r.key).sort()).toEqual(
-      ['GET /', 'GET /app', 'GET /app.js', 'GET /app/{path+}', 'GET /approvals/{id}', 'GET /health', 'GET /masuk', 'POST /approvals/{id}', 'POST /session'].sort(),
+    expect(
+      all
+        .filter((r) => r.isPublic)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual(
+      [
+        'GET /',
+        'GET /app',
+        'GET /app.js',
+        'GET /app/{path+}',
+        'GET /approvals/{id}',
+        'GET /health',
+        'GET /masuk',
+        'POST /approvals/{id}',
+        'POST /session',
+      ].sort(),
     );
   });
 
