@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ObjectCreatedEvent } from '../core/proposals/source-event';
 
-/** What the enrollment workflow passes each task (workflows/enrollment-workflow.ts builds these). */
+/** What the enrollment workflow passes each task (workflows/enrollment/state-machine.ts builds these). */
 export const RegisterInput = z.object({ event: ObjectCreatedEvent, executionArn: z.string().optional() });
 export const StageInput = z.object({ proposalId: z.string(), executionArn: z.string().optional() });
 export const ApprovalWaitInput = StageInput.extend({ taskToken: z.string() });

@@ -1,16 +1,15 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
-import { EnrollmentWorkflow, stateMachineArnFor } from '../../workflows/enrollment-workflow';
+import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
+import { bindProposalStore } from '../constructs/bindings';
 import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
 import type { StatefulStack } from './stateful-stack';
 
@@ -63,8 +62,8 @@ export const API_ROUTES = {
 } as const satisfies Record<string, { public: readonly (readonly [HttpMethod, string])[]; signedIn: readonly (readonly [HttpMethod, string])[] }>;
 
 /**
- * Everything that can be redeployed freely: the functions, the enrollment workflow, the event
- * rule that starts it, the HTTP API and mail.
+ * Everything that can be redeployed freely: the workflows (each with its functions and what starts
+ * it), the HTTP API with its functions, and mail.
  */
 export class StatelessStack extends Stack {
   readonly stateMachineArn: string;
@@ -73,115 +72,56 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { stateful: StatefulStack; config: DeploymentConfig }) {
     super(scope, id, props);
     const { stateful, config } = props;
-    const stateMachineName = `jaring-${config.stage}-enrollment`;
-    const stateMachineArn = stateMachineArnFor(this, stateMachineName);
     const mailIdentity = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(config.mailDomain) });
+    const mail = { identity: mailIdentity, from: `Jaring Dinas Sosial <jaring@${config.mailDomain}>` };
 
     const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: sign-in, console, proposals, reports and approval links' });
 
     const { proposals, audit, uploads, quotas, participants, uploadGrants } = stateful;
-    const mail = { identity: mailIdentity, from: `Jaring Dinas Sosial <jaring@${config.mailDomain}>`, envVarName: 'MAIL_FROM' };
-    const fn = (id: string, entry: string, description: string, extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {}) =>
-      new JaringFunction(this, id, { entry, description, ...extra });
-    // Proposals are created and changed, never deleted; their audit trail is append-only (functions
-    // may add events, never change or delete them). Only the read API reads the trail back (history).
-    const proposalStore = (f: JaringFunction, trail: 'append' | 'readAppend' = 'append') =>
-      f
-        .bindTable({ table: proposals, envVarName: 'PROPOSALS_TABLE', access: 'readUpdate' })
-        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: trail });
+    const workflow = new EnrollmentWorkflow(this, 'Enrollment', {
+      stateMachineName: `jaring-${config.stage}-enrollment`,
+      tables: { proposals, audit, quotas, participants, uploadGrants },
+      uploads,
+      mail,
+      apiUrl: api.apiEndpoint,
+      opsEmail: config.opsEmail,
+      bpjsUrl: config.bpjsUrl,
+    });
 
-    // Least privilege, per function: each binds what it touches, the setting with the grant.
-    const registerUpload = proposalStore(
-      fn('RegisterUploadFunction', 'functions/handlers/register-upload.ts', 'Records an uploaded proposal (idempotent per object version)'),
-    )
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
-      .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'read' });
-    const validateProposal = proposalStore(
-      fn('ValidateProposalFunction', 'functions/handlers/validate-proposal.ts', 'Validates every row and writes the report', {
-        timeout: Duration.minutes(10),
-        memorySize: 512,
-        // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
-        nodeOptions: '--max-old-space-size=300',
-      }),
-    )
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' })
-      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
-      // Validation completes the approval wait of an older upload it supersedes.
-      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'completeTasks' });
-    const requestApproval = proposalStore(
-      fn('RequestApprovalFunction', 'functions/handlers/request-approval.ts', 'Mails the approval link and parks the task token', {
-        environment: { API_URL: api.apiEndpoint },
-      }),
-    )
-      .bindMailIdentity(mail)
-      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'completeTasks' });
-    const resolveApprovalTimeout = proposalStore(
-      fn('ResolveApprovalTimeoutFunction', 'functions/handlers/resolve-approval-timeout.ts', 'Expires a proposal nobody decided'),
-    )
-      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' });
-    const submitToBpjs = proposalStore(
-      fn('SubmitToBpjsFunction', 'functions/handlers/submit-to-bpjs.ts', 'Registers approved workers with BPJS Ketenagakerjaan', {
-        environment: { BPJS_URL: config.bpjsUrl },
-        timeout: Duration.minutes(10),
-      }),
-    ).bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' });
-    const recordParticipants = proposalStore(
-      fn('RecordParticipantsFunction', 'functions/handlers/record-participants.ts', 'Records registered workers as participants', {
-        timeout: Duration.minutes(10),
-      }),
-    )
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
-      .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'readWrite' })
-      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' });
-    const notify = proposalStore(
-      fn('NotifyFunction', 'functions/handlers/notify.ts', 'Tells the village how its proposal ended', {
-        environment: { API_URL: api.apiEndpoint, OPS_EMAIL: config.opsEmail },
-      }),
-    ).bindMailIdentity(mail);
-    const markFailed = proposalStore(fn('MarkFailedFunction', 'functions/handlers/mark-failed.ts', 'Records a failed stage so the proposal can be re-driven'));
-    const apiProposals = proposalStore(
-      fn('ApiProposalsFunction', 'functions/handlers/api-proposals.ts', 'Proposals for signed-in people: status, reports, history, re-drive, cancel', {
-        environment: { API_URL: api.apiEndpoint },
-      }),
-      'readAppend',
-    )
-      // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read', keyPrefixes: ['reports/', 'work/'] })
-      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
-      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'start' });
-    const apiSession = fn('ApiSessionFunction', 'functions/handlers/api-session.ts', 'Sign-in, the console shell and health').bindUserPoolClient({
+    // The API's functions, each binding what it touches: the setting with the grant.
+    const fn = (id: string, name: string, description: string, extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {}) =>
+      new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra });
+    const apiProposals = workflow.bind(
+      bindProposalStore(
+        fn('ApiProposalsFunction', 'api-proposals', 'Proposals for signed-in people: status, reports, history, re-drive, cancel', {
+          environment: { API_URL: api.apiEndpoint },
+        }),
+        { proposals, audit },
+        // The proposal history is the audit trail read back.
+        'readAppend',
+      )
+        // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
+        .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read', keyPrefixes: ['reports/', 'work/'] })
+        .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' }),
+      'start',
+    );
+    const apiSession = fn('ApiSessionFunction', 'api-session', 'Sign-in, the console shell and health').bindUserPoolClient({
       client: stateful.webClient,
       envVarName: 'USER_POOL_CLIENT_ID',
     });
-    const apiUploads = fn('ApiUploadsFunction', 'functions/handlers/api-uploads.ts', 'Presigned uploads for signed-in operators')
+    const apiUploads = fn('ApiUploadsFunction', 'api-uploads', 'Presigned uploads for signed-in operators')
       // An operator's presigned PUT is signed with this function's role: it may write proposals, nothing else.
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: [PROPOSALS_PREFIX] })
       .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' });
-    const apiApprovals = proposalStore(
-      fn('ApiApprovalsFunction', 'functions/handlers/api-approvals.ts', 'The approval page behind the link in the mail', {
-        environment: { API_URL: api.apiEndpoint },
-      }),
-    )
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
-      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
-      .bindStateMachine({ stateMachineArn, envVarName: 'STATE_MACHINE_ARN', access: 'completeTasks' });
-
-    const workflow = new EnrollmentWorkflow(this, 'Enrollment', {
-      stateMachineName,
-      functions: { registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed },
-    });
-
-    // S3 -> EventBridge -> the workflow, for proposals only: reports and work files live under other prefixes.
-    new Rule(this, 'ProposalUploadedRule', {
-      description: 'Starts enrollment when a proposal spreadsheet is uploaded',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [stateful.uploads.bucketName] }, object: { key: [{ prefix: PROPOSALS_PREFIX }] } },
-      },
-      targets: [new SfnStateMachine(workflow.stateMachine)],
-    });
+    const apiApprovals = workflow.bind(
+      bindProposalStore(
+        fn('ApiApprovalsFunction', 'api-approvals', 'The approval page behind the link in the mail', { environment: { API_URL: api.apiEndpoint } }),
+        { proposals, audit },
+      )
+        .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
+        .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' }),
+      'completeTasks',
+    );
 
     const authorizer = new HttpUserPoolAuthorizer('SignedIn', stateful.users, { userPoolClients: [stateful.webClient] });
     const integrations = {

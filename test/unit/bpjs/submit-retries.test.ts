@@ -1,9 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_SIZE } from '../../../functions/core/bpjs/contract';
-import { EnrollmentWorkflow, type EnrollmentFunctions } from '../../../workflows/enrollment-workflow';
+import { enrollmentStateMachine, type EnrollmentFunctions } from '../../../workflows/enrollment/state-machine';
 
 /** The SubmitToBpjs state as the construct writes it (no app, no bundling: just the definition). */
 function submitState() {
@@ -19,7 +20,7 @@ function submitState() {
     'notify',
     'markFailed',
   ];
-  new EnrollmentWorkflow(stack, 'Enrollment', {
+  enrollmentStateMachine(new Construct(stack, 'Enrollment'), {
     stateMachineName: 'enrollment',
     functions: Object.fromEntries(names.map((n) => [n, fn(n)])) as EnrollmentFunctions,
   });
