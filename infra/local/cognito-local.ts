@@ -20,6 +20,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
+import { NotAuthorizedError } from 'cognito-local/lib/errors.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
 import { createServer } from 'cognito-local/lib/server/server.js';
 import { DefaultConfig } from 'cognito-local/lib/server/config.js';
@@ -64,7 +65,7 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server = (await createServer(Router(services as never), logger as never, config.ServerConfig, services as never).start()) as Server;
+  const server = (await createServer(withIssuedSessions(Router(services as never) as unknown as (target: string) => Route) as never, logger as never, config.ServerConfig, services as never).start()) as Server;
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
@@ -76,6 +77,40 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+type Route = (ctx: unknown, request: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/**
+ * cognito-local answers a challenge (NEW_PASSWORD_REQUIRED) without checking its Session, so
+ * anyone could set any user's password. Cognito only accepts a session it issued for that user;
+ * the local stack keeps that rule by remembering the sessions sign-ins hand out.
+ */
+function withIssuedSessions(router: (target: string) => Route) {
+  const issued = new Map<string, string>();
+  return (target: string): Route => {
+    const route = router(target);
+    if (target === 'InitiateAuth' || target === 'AdminInitiateAuth') {
+      return async (ctx, request) => {
+        const out = await route(ctx, request);
+        const username = (request.AuthParameters as Record<string, string> | undefined)?.USERNAME;
+        if (typeof out.Session === 'string' && username) issued.set(out.Session, username.toLowerCase());
+        return out;
+      };
+    }
+    if (target === 'RespondToAuthChallenge' || target === 'AdminRespondToAuthChallenge') {
+      return async (ctx, request) => {
+        const session = String(request.Session ?? '');
+        const username = String((request.ChallengeResponses as Record<string, string> | undefined)?.USERNAME ?? '').toLowerCase();
+        if (issued.get(session) !== username) {
+          throw new NotAuthorizedError();
+        }
+        issued.delete(session);
+        return route(ctx, request);
+      };
+    }
+    return route;
   };
 }
 

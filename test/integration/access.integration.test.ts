@@ -39,6 +39,37 @@ describe('a stranger without a token', () => {
     }
   });
 
+  it('cannot set a user’s password with a session that sign-in never issued', async () => {
+    const res = await api(stack, '/session', {
+      as: 'anonymous',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: stack.info.users.admin!.username, password: 'x', newPassword: 'Diambil-alih-2026!', session: 'made-up' }),
+    });
+    expect(res.status).toBe(401);
+    // The admin still signs in with their own password.
+    const own = await api(stack, '/session', {
+      as: 'anonymous',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: stack.info.users.admin!.username, password: stack.info.users.admin!.password }),
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('cannot be signed in by another site’s form, nor with credentials in the URL', async () => {
+    const user = stack.info.users.operator!;
+    const form = await api(stack, '/session', { as: 'anonymous', method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ username: user.username, password: user.password }) });
+    expect(form.status).toBe(415);
+    const inUrl = await api(stack, `/session?username=${user.username}&password=${encodeURIComponent(user.password)}`, {
+      as: 'anonymous',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(inUrl.status).toBe(400);
+  });
+
   it('reaches sign-in, the console shell and health, which carry no data', async () => {
     for (const path of ['/health', '/masuk', '/app.js', '/app/proposals/x']) expect((await api(stack, path, { as: 'anonymous' })).status, path).toBe(200);
     expect((await api(stack, '/session', { as: 'anonymous', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"x","password":"y"}' })).status).toBe(401);
@@ -202,7 +233,7 @@ describe('personal data', () => {
     const download = await api(stack, `/proposals/${own.id}/report?format=xlsx`, { as: 'operator' });
     expect(download.status).toBe(302);
     // The signed link is short-lived (minutes).
-    expect(Number(new URL(download.headers.get('location')!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);
+    expect(Number(new URL(download.headers.get('location')!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(60);
     const events = (await api(stack, `/proposals/${own.id}/history`, { as: 'auditor' })).body.events as { action: string; actor: string; details: any }[];
     expect(events.length).toBe(before + 1);
     expect(events.filter((e) => e.action === 'REPORT_DOWNLOADED').at(-1)).toMatchObject({

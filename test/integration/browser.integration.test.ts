@@ -64,6 +64,23 @@ describe('the operator in a browser', () => {
     const other = await waitForProposal(stack, otherKey, ['AWAITING_APPROVAL']);
     await page.goto(`${stack.info.api}/app/proposals/${other.id}`);
     await expect.poll(() => page.textContent('#main')).toContain('Usulan tidak ditemukan');
+
+    // A crafted console address never carries the token to another site.
+    const leaked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).origin !== new URL(stack.info.api).origin && r.headers().authorization) leaked.push(r.url());
+    });
+    const elsewhere = new URL(stack.info.s3.endpoint).host;
+    for (const crafted of [`/app//${elsewhere}/x`, `/app/%2F${elsewhere}/x`, `/app/\\${elsewhere}/x`]) {
+      await page.goto(`${stack.info.api}${crafted}`);
+      await expect.poll(() => page.textContent('#main')).not.toContain('Memuat');
+    }
+    await page.goto(`${stack.info.api}/masuk?next=${encodeURIComponent(`/app//${elsewhere}/x`)}`);
+    await page.fill('#username', operator.username);
+    await page.fill('#password', operator.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/app\/uploads\/new$/);
+    expect(leaked).toEqual([]);
     await page.close();
   });
 });

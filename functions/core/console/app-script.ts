@@ -11,8 +11,16 @@ export const APP_SCRIPT = String.raw`'use strict';
   var $ = function (sel, root) { return (root || document).querySelector(sel); };
   var show = function (el, text, isError) { if (!el) return; el.textContent = text; el.className = isError ? 'msg error' : 'msg'; };
   var toSignIn = function () { location.href = '/masuk?next=' + encodeURIComponent(location.pathname + location.search); };
+  // Only this site's own addresses ever get the token: '//host' or '/\host' would be another site.
+  var ownPath = function (path) {
+    if (typeof path !== 'string' || /^\/[\/\\]/.test(path) || /[\\\s]/.test(path)) return null;
+    var url = new URL(path, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search : null;
+  };
 
   function api(path, init) {
+    path = ownPath(path);
+    if (!path) return Promise.reject(new Error('Alamat tidak dikenal.'));
     init = init || {};
     init.headers = Object.assign({ authorization: 'Bearer ' + token() }, init.headers || {});
     return fetch(path, init).then(function (res) {
@@ -47,8 +55,8 @@ export const APP_SCRIPT = String.raw`'use strict';
             return;
           }
           sessionStorage.setItem(KEY, body.idToken);
-          var next = new URLSearchParams(location.search).get('next');
-          location.href = next && next.indexOf('/app/') === 0 ? next : '/app/uploads/new';
+          var next = ownPath(new URLSearchParams(location.search).get('next'));
+          location.href = next && next.indexOf('/app/') === 0 && ownPath(next.slice(4)) ? next : '/app/uploads/new';
         })
         .catch(function (e) { show(out, e.message, true); });
     });
@@ -58,7 +66,8 @@ export const APP_SCRIPT = String.raw`'use strict';
   // Every other page is /app/<path>: the API's page at /<path>, fetched with the token.
   if (location.pathname.indexOf('/app/') !== 0) return;
   if (!token()) return toSignIn();
-  var target = location.pathname.slice(4) + location.search;
+  var target = ownPath(location.pathname.slice(4) + location.search);
+  if (!target) { show($('#main'), 'Alamat tidak dikenal.', true); return; }
   api(target, { headers: { accept: 'text/html' } })
     .then(function (res) { return res.text(); })
     .then(function (text) {

@@ -37,8 +37,8 @@ export function maskNumbers(text: string): string {
 }
 
 /** Fields that hold sentences built from a row (issue messages, error causes). */
-const MESSAGES = new Set(['message', 'example', 'cause', 'errorMessage']);
-const DROP = new Set(['name', 'nama', 'birthDate', 'tanggalLahir', 'phone', 'account', 'accountNumber']);
+const MESSAGES = new Set(['message', 'example', 'cause', 'errorMessage', 'note', 'reason']);
+const DROP = new Set(['name', 'nama', 'birthDate', 'tanggalLahir', 'phone', 'account', 'accountNumber', 'email']);
 
 /**
  * A copy of structured details (audit events) safe to show outside the report: `nik` fields and

@@ -25,7 +25,7 @@ function summaryRows(p: Proposal, programme: Programme | undefined): [string, st
   return [
     ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
     ['Desa/Kelurahan', villageLabel(p.villageCode)],
-    ['Berkas', p.fileName],
+    ['Berkas', redactText(p.fileName)],
     ['Status', STATUS_TEXT[p.status]],
     ['Baris', String(c?.rows ?? 0)],
     ['Valid', String(c?.valid ?? 0)],
@@ -71,7 +71,7 @@ export function proposalPage(p: Proposal, programme: Programme | undefined, link
   const rows = summaryRows(p, programme);
   rows.push(['Terdaftar di BPJS', String(p.enrolled)], ['Ditolak BPJS', String(p.rejectedByBpjs)], ['Diunggah', p.createdAt.replace('T', ' ').slice(0, 16)]);
   if (p.reason) rows.push(['Alasan', redactText(p.reason.message)]);
-  if (p.approval?.note) rows.push(['Catatan Kepala Dinas', p.approval.note]);
+  if (p.approval?.note) rows.push(['Catatan Kepala Dinas', redactText(p.approval.note)]);
   const downloads = [
     links.reportXlsx ? `<a href="${esc(links.reportXlsx)}" data-download>Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>` : '',
     links.reportJson ? `<a href="${esc(links.reportJson)}" data-download>Laporan (JSON)</a>` : '',
@@ -87,5 +87,5 @@ export function proposalPage(p: Proposal, programme: Programme | undefined, link
         .map((r) => `<tr><td>${r.row}</td><td>${esc(r.nik)}</td><td>${esc(r.message)}</td></tr>`)
         .join('')}</table>${p.rejectedByBpjs > p.bpjsRejections.length ? `<p>Daftar lengkap ada di laporan validasi.</p>` : ''}`
     : '';
-  return page(`Usulan ${p.fileName}`, `${table(rows)}${refused}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}${actions}`);
+  return page(`Usulan ${redactText(p.fileName)}`, `${table(rows)}${refused}${issuesList(p)}${downloads.length ? `<p>${downloads.join('<br>')}</p>` : ''}${actions}`);
 }

@@ -34,7 +34,7 @@ export function consoleLink(apiLink: string): string {
 
 /** A file name as it may appear in a subject or sentence: no control characters, not endless. */
 export function fileLabel(name: string): string {
-  const clean = name.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim();
+  const clean = redactText(name.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ')).trim();
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean || '(tanpa nama)';
 }
 
@@ -100,7 +100,7 @@ export function outcomeMail(
       return render(
         [...to, ...cc],
         `[Jaring] Usulan ${fileLabel(p.fileName)} ditolak Kepala Dinas Sosial`,
-        [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${p.approval.note}` : '', detail].filter(Boolean),
+        [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${redactText(p.approval.note)}` : '', detail].filter(Boolean),
       );
     case 'EXPIRED':
       return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] Usulan ${fileLabel(p.fileName)} kedaluwarsa`, [

@@ -1,4 +1,4 @@
-import { redactText } from '../privacy/mask';
+import { maskNumbers, redactText } from '../privacy/mask';
 import type { Proposal, ProposalStatus } from './proposal';
 
 /** What each status means, for the operator reading the proposal page. */
@@ -30,8 +30,8 @@ export function proposalView(p: Proposal, links: { self: string }) {
     statusText: STATUS_TEXT[p.status],
     programmeId: p.programmeId,
     villageCode: p.villageCode,
-    fileName: p.fileName,
-    uploadKey: p.uploadKey,
+    fileName: redactText(p.fileName),
+    uploadKey: maskNumbers(p.uploadKey),
     uploadVersionId: p.upload.versionId,
     // Who uploaded, by username (never their mail address: lists go to whole villages).
     uploadedBy: p.uploadedBy && (p.uploadedBy.kind === 'user' ? { kind: 'user', username: p.uploadedBy.username } : p.uploadedBy),
@@ -58,7 +58,7 @@ export function proposalView(p: Proposal, links: { self: string }) {
           expiresAt: p.approval.expiresAt,
           decision: p.approval.decision,
           decidedAt: p.approval.decidedAt,
-          note: p.approval.note,
+          note: p.approval.note && redactText(p.approval.note),
         }
       : undefined,
     supersedes: p.supersedes,

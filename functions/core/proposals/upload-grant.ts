@@ -69,6 +69,8 @@ export function safeFileName(name: string): string {
     .replace(/[^\p{L}\p{N} ._()-]/gu, '_')
     .replace(/\s+/g, ' ')
     .replace(/^[ .]+|[ .]+$/g, '')
+    // A NIK typed into a file name would travel into mails and lists: keep its region and serial only.
+    .replace(/\d{12,}/g, (digits) => `${digits.slice(0, 4)}x${digits.slice(-4)}`)
     .slice(-150);
   return cleaned || 'usulan';
 }

@@ -158,14 +158,26 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
     refuse(
       w.row,
       'invalid',
-      issue('NIK_ALREADY_ENROLLED', {
-        status: status === 'ENROLLED' || status === 'PARTIALLY_ENROLLED' ? 'active' : 'pending',
-        villageCode: holder.villageCode,
-        villageName: findVillage(holder.villageCode)?.name,
-        fileName: holder.fileName,
-        row: holder.row,
-        fundingSource: deps.findProgramme(holder.programmeId)?.fundingSource.replace('_', ' '),
-      }),
+      // The operator reads this report: where a person is proposed in their own village helps them
+      // fix the file; where another village proposed them is that village's data (UU 27/2022), so
+      // only the funding source is said, and Dinas Sosial sees the rest in the ledger.
+      issue(
+        'NIK_ALREADY_ENROLLED',
+        holder.villageCode === p.villageCode
+          ? {
+              status: status === 'ENROLLED' || status === 'PARTIALLY_ENROLLED' ? 'active' : 'pending',
+              villageCode: holder.villageCode,
+              villageName: findVillage(holder.villageCode)?.name,
+              fileName: holder.fileName,
+              row: holder.row,
+              fundingSource: deps.findProgramme(holder.programmeId)?.fundingSource.replace('_', ' '),
+            }
+          : {
+              status: status === 'ENROLLED' || status === 'PARTIALLY_ENROLLED' ? 'active' : 'pending',
+              villageName: 'lain (hubungi Dinas Sosial untuk rinciannya)',
+              fundingSource: deps.findProgramme(holder.programmeId)?.fundingSource.replace('_', ' '),
+            },
+      ),
     );
   }
   workers = workers.filter((w) => !claimed.refused.has(w.nik));

@@ -111,3 +111,14 @@ describe('reading the signed-in user from token claims', () => {
     expect(() => principalFromClaims({ ...claims, 'cognito:groups': '[operator]', 'custom:villages': '62.03.01.2011 ../../x' })).toThrow(NotSignedInError);
   });
 });
+
+describe('file names an operator gives', () => {
+  it('cannot leave the village, and carry no whole NIK', async () => {
+    const { safeFileName } = await import('../../../functions/core/proposals/upload-grant');
+    expect(safeFileName('../../62.03.02.2006/usulan.csv')).toBe('usulan.csv');
+    expect(safeFileName('..\\\\..\\\\x.csv')).toBe('x.csv');
+    expect(safeFileName('6203011205850001 Budi.csv')).toBe('6203x0001 Budi.csv');
+    expect(safeFileName('usulan\r\nBcc.csv')).toBe('usulan__Bcc.csv');
+    expect(safeFileName('...')).toBe('usulan');
+  });
+});

@@ -24,6 +24,13 @@ describe('masking personal data', () => {
     });
   });
 
+  it('masks an approver’s note and drops e-mail addresses from history details', () => {
+    expect(redactDeep({ note: 'NIK 6203011205850001 "Budi Santoso" lahir 12-05-1985', uploadedBy: { kind: 'user', username: 'sari', email: 'sari@desa.example' } })).toEqual({
+      note: 'NIK 6203********0001 "…" lahir **-**-****',
+      uploadedBy: { kind: 'user', username: 'sari' },
+    });
+  });
+
   it('masks nik fields and drops names and birth dates in structured details', () => {
     const details = {
       rejected: [{ row: 3, nik: '6203011506880001', name: 'Siti', birthDate: '1988-06-15', reason: { code: 'X', message: 'NIK 6203011506880001 "Siti"' } }],

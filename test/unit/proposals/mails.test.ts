@@ -169,3 +169,16 @@ describe('personal data in mail', () => {
     expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });
+
+describe('file names and notes that carry personal data', () => {
+  it('keeps a NIK typed into a file name or a note out of the mail', () => {
+    const nikA = '6203011205850001';
+    const p = proposal({ status: 'REJECTED', fileName: `${nikA} Budi.csv`, approval: { ...proposal().approval!, decision: 'REJECTED', note: `NIK ${nikA} lahir 12-05-1985 bukan warga desa` } });
+    const mail = outcomeMail(p, { operator: 'op@desa.example', ops: 'ops@dinsos.example' }, links)!;
+    for (const body of [mail.subject, mail.text, mail.html]) {
+      expect(body).not.toContain(nikA);
+      expect(body).not.toContain('12-05-1985');
+    }
+    expect(mail.text).toContain('bukan warga desa');
+  });
+});
