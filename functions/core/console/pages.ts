@@ -57,6 +57,8 @@ export function uploadPage(principal: Principal, programmes: Programme[], villag
   if (!villages.length || !programmes.length) {
     return `<h1>Unggah usulan</h1><p>Akun Anda (${esc(principal.username)}) tidak terdaftar sebagai operator desa/kelurahan mana pun, sehingga tidak dapat mengunggah usulan. Hubungi admin Dinas Sosial bila ini keliru.</p>`;
   }
+  // The current budget year first: an operator proposes for the programme running now.
+  programmes = [...programmes].sort((a, b) => b.coverage.start.localeCompare(a.coverage.start) || a.id.localeCompare(b.id));
   const options = (items: [string, string][]) => items.map(([v, label]) => `<option value="${esc(v)}">${esc(label)}</option>`).join('');
   return `<h1>Unggah usulan</h1>
 <form data-upload>
