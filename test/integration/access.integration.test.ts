@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/stacks/stateless-stack';
-import { api, nik, proposalCsv, startTestStack, upload, uploadAsOperator, waitForProposal, type Caller, type TestStack } from '../support/local-stack';
+import { api, approvalLink, nik, proposalCsv, startTestStack, upload, uploadAsOperator, waitForProposal, type Caller, type TestStack } from '../support/local-stack';
 
 // Sign-in and roles through the local stack, as people and strangers would try them.
 const mine = '62.03.01.2011'; // the demo operator's village (Pulau Telo)
@@ -183,6 +183,27 @@ describe('the access table, role by role', () => {
   it('tells the signed-in user who they are, with their role and villages', async () => {
     const me = await api(stack, '/me', { as: 'operator' });
     expect(me.body).toMatchObject({ username: stack.info.users.operator!.username, roles: ['operator'], regency: '62.03', villages: expect.arrayContaining([mine]) });
+  });
+});
+
+describe('odd requests', () => {
+  it('answers a 3,000-character id with 404 and a broken %-escape with 400, never a system error', async () => {
+    expect((await api(stack, `/proposals/prp-${'a'.repeat(3000)}`)).status).toBe(404);
+    expect((await api(stack, '/proposals/%E0%A4%A')).status).toBe(400);
+  });
+
+  it('answers a browser’s bad approval form with an Indonesian page, not JSON', async () => {
+    const { code } = await approvalLink(stack, other.id);
+    const html = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+    const noNote = await api(stack, `/approvals/${other.id}`, { as: 'anonymous', method: 'POST', headers: html, body: new URLSearchParams({ code, decision: 'REJECTED' }).toString() });
+    expect(noNote.status).toBe(400);
+    expect(noNote.headers.get('content-type')).toContain('text/html');
+    expect(noNote.body).toContain('alasan penolakan');
+    const nonsense = await api(stack, `/approvals/${other.id}`, { as: 'anonymous', method: 'POST', headers: html, body: new URLSearchParams({ code, decision: 'mungkin' }).toString() });
+    expect(nonsense.status).toBe(400);
+    expect(nonsense.headers.get('content-type')).toContain('text/html');
+    expect(nonsense.body).toContain('Keputusan tidak dikenali');
+    expect(nonsense.body).not.toMatch(/Invalid|expected/);
   });
 });
 

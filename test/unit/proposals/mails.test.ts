@@ -182,3 +182,12 @@ describe('file names and notes that carry personal data', () => {
     expect(mail.text).toContain('bukan warga desa');
   });
 });
+
+describe('a file refused whole', () => {
+  it('links no row-by-row report, which does not exist for it', () => {
+    const refused = proposal({ status: 'INVALID', counts: undefined, report: { json: 'reports/prp-0123456789abcdef0123/report.json' }, reason: { code: 'HEADER_NOT_FOUND', message: 'Kolom NIK tidak ditemukan.' } });
+    const mail = outcomeMail(refused, { ops: 'ops@dinsos.example' }, links)!;
+    expect(mail.text).not.toContain('Laporan per baris');
+    expect(mail.text).toContain('Kolom NIK tidak ditemukan.');
+  });
+});
