@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { config } from '../config';
 import { decideApproval, proposalUrl, sameSecret } from '../core/proposals/approval';
 import { approvalPage, decisionPage } from '../core/proposals/approval-page';
 import { consoleLink } from '../core/proposals/mails';
 import { findProgramme } from '../core/programmes/catalogue';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
-import { ledger, now, proposals, uploads, workflow } from './wiring';
+import { proposalStore } from '../wiring/proposal-store';
+import { quotaLedger } from '../wiring/quota-ledger';
+import { now, once, setting } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
+import { workflowCallbacks } from '../wiring/workflow';
 
 const DECISION_WORDS: Record<string, string> = {
   approve: 'APPROVED',
@@ -33,23 +36,34 @@ const REFUSALS = {
   EXPIRED: [409, 'Batas waktu persetujuan sudah lewat, sehingga keputusan tidak dapat dicatat. Desa perlu mengunggah ulang usulan.'],
 } as const;
 
+const wiring = once(() => ({
+  proposals: proposalStore(),
+  workflow: workflowCallbacks(),
+  ledger: quotaLedger(),
+  objects: uploadsStore(),
+  findProgramme,
+  now,
+  apiUrl: setting('API_URL'),
+}));
+
 /** The approval link: GET shows the proposal and the two buttons, POST records the decision. */
 export const handler = httpHandler(async (event) => {
+  const deps = wiring();
   const id = event.pathParameters?.id ?? '';
   if (event.requestContext.http.method === 'GET') {
-    const p = await proposals().get(id);
+    const p = await deps.proposals.get(id);
     const code = event.queryStringParameters?.code ?? '';
     if (!p || !p.approval || !sameSecret(p.approval.code, code)) {
       return html(p ? 403 : 404, decisionPage('Tautan tidak berlaku', p ? REFUSALS.BAD_CODE[1] : REFUSALS.NOT_FOUND[1]));
     }
-    const self = `${config().API_URL.replace(/\/$/, '')}/approvals/${p.id}`;
+    const self = `${deps.apiUrl.replace(/\/$/, '')}/approvals/${p.id}`;
     return html(
       200,
       approvalPage(
         p,
         findProgramme(p.programmeId),
         // The report carries every row whole: the approver opens it signed in, from the console.
-        { action: self, report: p.report?.xlsx ? consoleLink(proposalUrl(config().API_URL, p.id)) : undefined },
+        { action: self, report: p.report?.xlsx ? consoleLink(proposalUrl(deps.apiUrl, p.id)) : undefined },
         code,
       ),
     );
@@ -64,10 +78,7 @@ export const handler = httpHandler(async (event) => {
   if (form.decision === 'REJECTED' && !form.note?.trim()) {
     throw new HttpError(400, 'NOTE_REQUIRED', 'Mohon tuliskan alasan penolakan agar desa dapat memperbaikinya.');
   }
-  const result = await decideApproval(
-    { proposals: proposals(), workflow: workflow(), ledger: ledger(), objects: uploads(), findProgramme, now },
-    { proposalId: id, ...form },
-  );
+  const result = await decideApproval(deps, { proposalId: id, ...form });
   if (!result.ok) {
     const [status, message] = REFUSALS[result.reason];
     return wantsHtml(event)

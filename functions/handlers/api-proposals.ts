@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { config } from '../config';
 import { authorize, type Action, type Resource } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { redactDeep } from '../core/privacy/mask';
@@ -12,10 +11,24 @@ import { splitUploadKey } from '../core/proposals/upload-key';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
 import { html, HttpError, httpHandler, json, principalOf, readFields, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
-import { ledger, presigner, proposals, uploads, workflow } from './wiring';
+import { presigner } from '../wiring/presigner';
+import { proposalStore } from '../wiring/proposal-store';
+import { quotaLedger } from '../wiring/quota-ledger';
+import { once, setting } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
+import { workflowCallbacks } from '../wiring/workflow';
 
 /** A signed report link is for now: it carries every row whole, so it must not outlive the visit. */
 export const REPORT_URL_SECONDS = 300;
+
+const wiring = once(() => ({
+  proposals: proposalStore(),
+  presigner: presigner(),
+  ledger: quotaLedger(),
+  objects: uploadsStore(),
+  workflow: workflowCallbacks(),
+  apiUrl: setting('API_URL'),
+}));
 
 const PROPOSAL_ID = /^prp-[0-9a-f]{20}$/;
 const VILLAGE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
@@ -25,7 +38,7 @@ const forbidden = () => new HttpError(403, 'FORBIDDEN', 'Anda tidak berwenang me
 /** The proposal in the path, if the user may know it exists; `action` decides the rest (403). */
 async function proposalFor(event: HttpEvent, principal: Principal, action: Action): Promise<Proposal> {
   const id = event.pathParameters?.id ?? '';
-  const p = PROPOSAL_ID.test(id) ? await proposals().get(id) : undefined;
+  const p = PROPOSAL_ID.test(id) ? await wiring().proposals.get(id) : undefined;
   if (!p) throw notFound();
   const decision = authorize(principal, action, resourceOf(p));
   if (decision === 'hide') throw notFound();
@@ -50,13 +63,14 @@ const CANCEL_REFUSALS = {
   ALREADY_APPROVED: [409, 'Usulan ini gagal setelah disetujui; BPJS mungkin sudah mendaftarkan pekerjanya. Jalankan ulang, jangan dibatalkan.'],
 } as const;
 
-const view = (p: Proposal) => proposalView(p, { self: proposalUrl(config().API_URL, p.id) });
+const view = (p: Proposal) => proposalView(p, { self: proposalUrl(wiring().apiUrl, p.id) });
 
 /**
  * Proposals for signed-in people: each route asks the access policy (functions/core/access) first.
  * Personal data leaves only through the report, and each report opened is an audit event.
  */
 export const handler = httpHandler(async (event) => {
+  const { proposals, presigner, ledger, objects, workflow } = wiring();
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /proposals': {
@@ -65,7 +79,7 @@ export const handler = httpHandler(async (event) => {
         // The proposal of an upload is the newest one for its key; all of them, newest first, come
         // along as `proposals`. A village the user may not see has no proposals as far as they know.
         const village = splitUploadKey(uploadKey).villageCode ?? '';
-        const visible = (await proposals().findByUploadKey(uploadKey)).filter((p) => authorize(principal, 'proposal:read', resourceOf(p)) === 'allow');
+        const visible = (await proposals.findByUploadKey(uploadKey)).filter((p) => authorize(principal, 'proposal:read', resourceOf(p)) === 'allow');
         if (!visible.length || (VILLAGE.test(village) && authorize(principal, 'proposal:read', { villageCode: village }) !== 'allow')) {
           throw new HttpError(404, 'NOT_FOUND', 'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.');
         }
@@ -77,7 +91,7 @@ export const handler = httpHandler(async (event) => {
       }
       // Asking for a village by name: out of scope is a plain 403, the village itself is no secret.
       if (authorize(principal, 'proposal:read', { villageCode }) !== 'allow') throw forbidden();
-      const found = await proposals().findByProgrammeVillage(programmeId, villageCode);
+      const found = await proposals.findByProgrammeVillage(programmeId, villageCode);
       return json(200, { proposals: found.map(view) });
     }
     case 'GET /proposals/{id}': {
@@ -103,19 +117,19 @@ export const handler = httpHandler(async (event) => {
       const key = format === 'json' ? p.report?.json : p.report?.xlsx;
       if (!key) throw new HttpError(404, 'NO_REPORT', 'Laporan validasi untuk usulan ini belum tersedia.');
       // Recorded before the link is handed out: a download nobody can account for must not exist.
-      await proposals().record(p.id, {
+      await proposals.record(p.id, {
         action: 'REPORT_DOWNLOADED',
         actor: actorOf(principal),
         details: { format, userId: principal.id, ...requestOrigin(event), linkSeconds: REPORT_URL_SECONDS },
       });
-      const url = await presigner().downloadUrl(key, REPORT_URL_SECONDS, `laporan-${p.fileName.replace(/\.[^.]+$/, '')}.${format}`);
+      const url = await presigner.downloadUrl(key, REPORT_URL_SECONDS, `laporan-${p.fileName.replace(/\.[^.]+$/, '')}.${format}`);
       // Pages fetch the link as JSON (a browser cannot read a cross-origin redirect); scripts follow the 302.
       if ((event.headers.accept ?? '').includes('application/json')) return json(200, { url, expiresInSeconds: REPORT_URL_SECONDS });
       return redirect(url);
     }
     case 'GET /proposals/{id}/history': {
       const p = await proposalFor(event, principal, 'proposal:history');
-      const events = (await proposals().history(p.id)).map((e) => redactDeep(e));
+      const events = (await proposals.history(p.id)).map((e) => redactDeep(e));
       return json(200, { proposalId: p.id, events });
     }
     case 'POST /proposals/{id}/redrive': {
@@ -123,7 +137,7 @@ export const handler = httpHandler(async (event) => {
       if (p.status !== 'FAILED') {
         throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
       }
-      const result = await redrive({ proposals: proposals(), workflow: workflow() }, { proposalId: p.id, actor: actorOf(principal) });
+      const result = await redrive({ proposals, workflow }, { proposalId: p.id, actor: actorOf(principal) });
       if (!result.ok && result.reason === 'NOT_FOUND') throw notFound();
       if (!result.ok) throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
       return json(202, { executionArn: result.executionArn, message: 'Usulan dijalankan ulang dari tahap terakhirnya.' });
@@ -131,10 +145,7 @@ export const handler = httpHandler(async (event) => {
     case 'POST /proposals/{id}/cancel': {
       const p = await proposalFor(event, principal, 'proposal:cancel');
       const { note } = CancelForm.parse(readFields(event));
-      const result = await cancelProposal(
-        { proposals: proposals(), ledger: ledger(), objects: uploads(), findProgramme },
-        { proposalId: p.id, actor: actorOf(principal), note: note ?? '' },
-      );
+      const result = await cancelProposal({ proposals, ledger, objects, findProgramme }, { proposalId: p.id, actor: actorOf(principal), note: note ?? '' });
       if (!result.ok) {
         const [status, message] = CANCEL_REFUSALS[result.reason];
         throw new HttpError(status, result.reason, message);

@@ -3,7 +3,8 @@ import { APP_SCRIPT } from '../core/console/app-script';
 import { consoleCsp, shellPage, signInPage } from '../core/console/pages';
 import { WeakPasswordError } from '../ports/authenticator';
 import { HttpError, httpHandler, json, principalOf, readFields, redirect, type HttpResult } from './http';
-import { authenticator, uploadOrigins } from './wiring';
+import { authenticator, uploadOrigins } from '../wiring/authenticator';
+import { once } from '../wiring/settings';
 
 const SignIn = z.object({
   username: z.string().trim().min(1).max(128),
@@ -12,11 +13,13 @@ const SignIn = z.object({
   session: z.string().max(4096).optional(),
 });
 
+const wiring = once(() => ({ authenticator: authenticator(), uploadOrigins: uploadOrigins() }));
+
 const REFUSED = new HttpError(401, 'SIGN_IN_REFUSED', 'Nama pengguna atau kata sandi salah, atau akun tidak aktif.');
 
 const page = (body: string): HttpResult => ({
   statusCode: 200,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': consoleCsp(uploadOrigins()), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': consoleCsp(wiring().uploadOrigins), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
   body,
 });
 
@@ -25,6 +28,7 @@ const page = (body: string): HttpResult => ({
  * script (which hold no data), and health. `GET /me` is the one signed-in route here.
  */
 export const handler = httpHandler(async (event) => {
+  const { authenticator } = wiring();
   switch (event.routeKey) {
     case 'GET /health':
       return json(200, { ok: true });
@@ -45,7 +49,7 @@ export const handler = httpHandler(async (event) => {
       const form = SignIn.parse(readFields(event));
       const result =
         form.newPassword && form.session
-          ? await authenticator()
+          ? await authenticator
               .setNewPassword(form.username, form.session, form.newPassword)
               .catch((error: unknown) => {
                 if (error instanceof WeakPasswordError) {
@@ -53,7 +57,7 @@ export const handler = httpHandler(async (event) => {
                 }
                 throw error;
               })
-          : await authenticator().signIn(form.username, form.password);
+          : await authenticator.signIn(form.username, form.password);
       if (result.kind === 'refused') throw REFUSED;
       if (result.kind === 'new-password-required') {
         return json(200, { challenge: 'NEW_PASSWORD_REQUIRED', session: result.session, message: 'Ini masuk pertama Anda: buat kata sandi baru, lalu tekan Masuk.' });

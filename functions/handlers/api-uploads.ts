@@ -1,13 +1,18 @@
 import { authorize } from '../core/access/policy';
 import { uploadPage } from '../core/console/pages';
-import { allProgrammes } from '../core/programmes/catalogue';
+import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { requestUpload, UploadRequest } from '../core/proposals/upload-grant';
 import { findVillage } from '../core/regions/villages';
 import { html, HttpError, httpHandler, json, principalOf, readFields } from './http';
-import { findProgramme, now, presigner, uploadGrants } from './wiring';
+import { presigner } from '../wiring/presigner';
+import { now, once } from '../wiring/settings';
+import { uploadGrants } from '../wiring/upload-grants';
+
+const wiring = once(() => ({ grants: uploadGrants(), presigner: presigner(), findProgramme, findVillage, now }));
 
 /** Uploads by signed-in operators: the form, and a presigned PUT for one of their own villages. */
 export const handler = httpHandler(async (event) => {
+  const deps = wiring();
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /uploads/new': {
@@ -20,7 +25,7 @@ export const handler = httpHandler(async (event) => {
     }
     case 'POST /uploads': {
       const request = UploadRequest.parse(readFields(event));
-      const result = await requestUpload({ grants: uploadGrants(), presigner: presigner(), findProgramme, findVillage, now }, principal, request);
+      const result = await requestUpload(deps, principal, request);
       if (!result.ok) throw new HttpError(result.status, result.reason.code, result.reason.message);
       return json(201, result);
     }

@@ -1,6 +1,9 @@
 import { markFailed } from '../core/proposals/outcome';
+import { once } from '../wiring/settings';
+import { proposalStore } from '../wiring/proposal-store';
 import { taskHandler } from './task-handler';
-import { proposals } from './wiring';
 import { FailureInput } from './workflow-inputs';
 
-export const handler = taskHandler(FailureInput, ({ failure, executionArn }) => markFailed({ proposals: proposals() }, { ...failure, executionArn }));
+const wiring = once(() => ({ proposals: proposalStore() }));
+
+export const handler = taskHandler(FailureInput, ({ failure, executionArn }) => markFailed(wiring(), { ...failure, executionArn }));

@@ -1,9 +1,11 @@
-import { config } from '../config';
+import { findProgramme } from '../core/programmes/catalogue';
 import { notifyOutcome } from '../core/proposals/outcome';
+import { mailer } from '../wiring/mailer';
+import { proposalStore } from '../wiring/proposal-store';
+import { once, setting } from '../wiring/settings';
 import { taskHandler } from './task-handler';
-import { findProgramme, mailer, proposals } from './wiring';
 import { StageInput } from './workflow-inputs';
 
-export const handler = taskHandler(StageInput, (input) =>
-  notifyOutcome({ proposals: proposals(), mailer: mailer(), findProgramme, apiUrl: config().API_URL, opsEmail: config().OPS_EMAIL }, input),
-);
+const wiring = once(() => ({ proposals: proposalStore(), mailer: mailer(), findProgramme, apiUrl: setting('API_URL'), opsEmail: setting('OPS_EMAIL') }));
+
+export const handler = taskHandler(StageInput, (input) => notifyOutcome(wiring(), input));

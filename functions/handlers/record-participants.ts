@@ -1,8 +1,20 @@
+import { findProgramme } from '../core/programmes/catalogue';
 import { recordParticipants } from '../core/proposals/enroll';
+import { participantStore } from '../wiring/participant-store';
+import { proposalStore } from '../wiring/proposal-store';
+import { quotaLedger } from '../wiring/quota-ledger';
+import { now, once } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
-import { findProgramme, ledger, now, participants, proposals, uploads } from './wiring';
 import { StageInput } from './workflow-inputs';
 
-export const handler = taskHandler(StageInput, (input) =>
-  recordParticipants({ proposals: proposals(), objects: uploads(), participants: participants(), ledger: ledger(), findProgramme, now }, input),
-);
+const wiring = once(() => ({
+  proposals: proposalStore(),
+  objects: uploadsStore(),
+  participants: participantStore(),
+  ledger: quotaLedger(),
+  findProgramme,
+  now,
+}));
+
+export const handler = taskHandler(StageInput, (input) => recordParticipants(wiring(), input));

@@ -1,9 +1,12 @@
-import { config } from '../config';
+import { findProgramme } from '../core/programmes/catalogue';
 import { requestApproval } from '../core/proposals/approval';
+import { mailer } from '../wiring/mailer';
+import { proposalStore } from '../wiring/proposal-store';
+import { now, once, setting } from '../wiring/settings';
+import { workflowCallbacks } from '../wiring/workflow';
 import { taskHandler } from './task-handler';
-import { findProgramme, mailer, now, proposals, workflow } from './wiring';
 import { ApprovalWaitInput } from './workflow-inputs';
 
-export const handler = taskHandler(ApprovalWaitInput, (input) =>
-  requestApproval({ proposals: proposals(), mailer: mailer(), workflow: workflow(), findProgramme, apiUrl: config().API_URL, now }, input),
-);
+const wiring = once(() => ({ proposals: proposalStore(), mailer: mailer(), workflow: workflowCallbacks(), findProgramme, apiUrl: setting('API_URL'), now }));
+
+export const handler = taskHandler(ApprovalWaitInput, (input) => requestApproval(wiring(), input));

@@ -1,8 +1,12 @@
+import { findProgramme } from '../core/programmes/catalogue';
 import { resolveApprovalTimeout } from '../core/proposals/approval';
+import { proposalStore } from '../wiring/proposal-store';
+import { quotaLedger } from '../wiring/quota-ledger';
+import { once } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
-import { findProgramme, ledger, proposals, uploads } from './wiring';
 import { StageInput } from './workflow-inputs';
 
-export const handler = taskHandler(StageInput, (input) =>
-  resolveApprovalTimeout({ proposals: proposals(), ledger: ledger(), objects: uploads(), findProgramme }, input),
-);
+const wiring = once(() => ({ proposals: proposalStore(), ledger: quotaLedger(), objects: uploadsStore(), findProgramme }));
+
+export const handler = taskHandler(StageInput, (input) => resolveApprovalTimeout(wiring(), input));

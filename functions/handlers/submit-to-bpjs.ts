@@ -1,11 +1,17 @@
+import { findProgramme } from '../core/programmes/catalogue';
 import { submitToBpjs } from '../core/proposals/enroll';
+import { bpjsGateway } from '../wiring/bpjs';
+import { proposalStore } from '../wiring/proposal-store';
+import { once } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
-import { bpjs, findProgramme, proposals, uploads } from './wiring';
 import { StageInput } from './workflow-inputs';
+
+const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), bpjs: bpjsGateway(), findProgramme }));
 
 // The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed mid-batch.
 export const handler = taskHandler(StageInput, (input, context) =>
-  submitToBpjs({ proposals: proposals(), objects: uploads(), bpjs: bpjs(), findProgramme }, input, {
+  submitToBpjs(wiring(), input, {
     deadline: Date.now() + context.getRemainingTimeInMillis(),
   }),
 );

@@ -4,7 +4,6 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resetConfig } from '../../functions/config';
 import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
 import { SfnWorkflow } from '../../functions/adapters/sfn-workflow';
 import { resumeUnfinished } from '../../functions/core/proposals/outcome';
@@ -144,7 +143,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     stoppers.push(['stepfunctions', () => sfn.stop()]);
 
     // Functions get the environment the template gives them (now resolved to local names), and the
-    // local stand-ins where AWS would differ: SMTP instead of SES, the BPJS sandbox.
+    // local stand-ins where AWS would differ: SMTP instead of SES, the BPJS sandbox. Each handler reads
+    // its settings on its first event (functions/wiring/settings.ts), so none is read before this.
     const lambdaEnv = lambdas.sharedEnvironment();
     Object.assign(process.env, lambdaEnv, {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -155,7 +155,6 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       SMTP_URL: mail.smtpUrl,
       BPJS_URL: bpjs.url,
     });
-    resetConfig();
     const sfnClient = new SFNClient({ endpoint: sfnEndpoint, region });
     router = new LocalEventRouter(resources, sfnClient, log);
 

@@ -1,0 +1,11 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoAuthenticator } from '../adapters/cognito-authenticator';
+import { setting } from './settings';
+
+export const authenticator = () => new CognitoAuthenticator(new CognitoIdentityProviderClient({}), setting('USER_POOL_CLIENT_ID'));
+
+/** Where the console's script may send uploads: the S3 endpoint the presigned URLs point at. */
+export const uploadOrigins = () => {
+  const local = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  return local ? [new URL(local).origin] : ['https://*.amazonaws.com'];
+};
