@@ -36,7 +36,7 @@ const REFUSALS = {
   EXPIRED: [409, 'Batas waktu persetujuan sudah lewat, sehingga keputusan tidak dapat dicatat. Desa perlu mengunggah ulang usulan.'],
 } as const;
 
-const wiring = once(() => ({
+export const wiring = once(() => ({
   proposals: proposalStore(),
   workflow: workflowCallbacks(),
   ledger: quotaLedger(),

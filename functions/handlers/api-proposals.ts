@@ -21,7 +21,7 @@ import { workflowCallbacks } from '../wiring/workflow';
 /** A signed report link is for now: it carries every row whole, so it must not outlive the visit. */
 export const REPORT_URL_SECONDS = 300;
 
-const wiring = once(() => ({
+export const wiring = once(() => ({
   proposals: proposalStore(),
   presigner: presigner(),
   ledger: quotaLedger(),

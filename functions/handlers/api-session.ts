@@ -13,7 +13,7 @@ const SignIn = z.object({
   session: z.string().max(4096).optional(),
 });
 
-const wiring = once(() => ({ authenticator: authenticator(), uploadOrigins: uploadOrigins() }));
+export const wiring = once(() => ({ authenticator: authenticator(), uploadOrigins: uploadOrigins() }));
 
 const REFUSED = new HttpError(401, 'SIGN_IN_REFUSED', 'Nama pengguna atau kata sandi salah, atau akun tidak aktif.');
 

@@ -8,7 +8,7 @@ import { presigner } from '../wiring/presigner';
 import { now, once } from '../wiring/settings';
 import { uploadGrants } from '../wiring/upload-grants';
 
-const wiring = once(() => ({ grants: uploadGrants(), presigner: presigner(), findProgramme, findVillage, now }));
+export const wiring = once(() => ({ grants: uploadGrants(), presigner: presigner(), findProgramme, findVillage, now }));
 
 /** Uploads by signed-in operators: the form, and a presigned PUT for one of their own villages. */
 export const handler = httpHandler(async (event) => {

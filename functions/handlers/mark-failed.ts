@@ -4,6 +4,6 @@ import { proposalStore } from '../wiring/proposal-store';
 import { taskHandler } from './task-handler';
 import { FailureInput } from './workflow-inputs';
 
-const wiring = once(() => ({ proposals: proposalStore() }));
+export const wiring = once(() => ({ proposals: proposalStore() }));
 
 export const handler = taskHandler(FailureInput, ({ failure, executionArn }) => markFailed(wiring(), { ...failure, executionArn }));

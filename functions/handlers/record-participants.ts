@@ -8,7 +8,7 @@ import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-const wiring = once(() => ({
+export const wiring = once(() => ({
   proposals: proposalStore(),
   objects: uploadsStore(),
   participants: participantStore(),

@@ -7,7 +7,7 @@ import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), bpjs: bpjsGateway(), findProgramme }));
+export const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), bpjs: bpjsGateway(), findProgramme }));
 
 // The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed mid-batch.
 export const handler = taskHandler(StageInput, (input, context) =>

@@ -8,6 +8,6 @@ import { workflowCallbacks } from '../wiring/workflow';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), ledger: quotaLedger(), workflow: workflowCallbacks(), findProgramme, now }));
+export const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), ledger: quotaLedger(), workflow: workflowCallbacks(), findProgramme, now }));
 
 export const handler = taskHandler(StageInput, (input) => validateProposal(wiring(), input));
