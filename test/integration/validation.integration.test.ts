@@ -129,8 +129,11 @@ describe('validation through the local stack', () => {
     const refused = report.rows.find((r) => r.row === 2)!;
     expect(refused.status).toBe('invalid');
     const error = refused.errors.find((e) => e.code === 'NIK_ALREADY_ENROLLED')!;
-    expect(error.message).toContain('usulan-a.csv');
     expect(error.message).toContain('diusulkan');
+    // Another village's proposal is that village's business: the operator is told to ask Dinas Sosial.
+    expect(error.message).not.toContain('usulan-a.csv');
+    expect(error.message).not.toContain('62.03.03.2001');
+    expect(error.message).toContain('hubungi Dinas Sosial');
     expect(report.rows.find((r) => r.row === 3)!.status).toBe('valid');
   });
 
