@@ -18,8 +18,11 @@ import { once, setting } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { workflowCallbacks } from '../wiring/workflow';
 
-/** A signed report link is for now: it carries every row whole, so it must not outlive the visit. */
-export const REPORT_URL_SECONDS = 300;
+/**
+ * A signed report link is for now: it carries every row whole, and whoever holds it can use it
+ * until it expires, so it lives a minute. Each link handed out is the audited event.
+ */
+export const REPORT_URL_SECONDS = 60;
 
 export const wiring = once(() => ({
   proposals: proposalStore(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { APP_SCRIPT } from '../core/console/app-script';
 import { consoleCsp, shellPage, signInPage } from '../core/console/pages';
 import { WeakPasswordError } from '../ports/authenticator';
-import { HttpError, httpHandler, json, principalOf, readFields, redirect, type HttpResult } from './http';
+import { HttpError, httpHandler, json, principalOf, readBody, redirect, type HttpResult } from './http';
 import { authenticator, uploadOrigins } from '../wiring/authenticator';
 import { once } from '../wiring/settings';
 
@@ -46,7 +46,12 @@ export const handler = httpHandler(async (event) => {
         body: APP_SCRIPT,
       };
     case 'POST /session': {
-      const form = SignIn.parse(readFields(event));
+      // JSON only, from the body only: a form post from another site (text/plain, urlencoded) or
+      // credentials in a URL (and so in access logs) are refused.
+      if (!(event.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new HttpError(415, 'JSON_REQUIRED', 'Kirim nama pengguna dan kata sandi sebagai JSON.');
+      }
+      const form = SignIn.parse(JSON.parse(readBody(event) || '{}'));
       const result =
         form.newPassword && form.session
           ? await authenticator

@@ -7,5 +7,7 @@ export const authenticator = () => new CognitoAuthenticator(new CognitoIdentityP
 /** Where the console's script may send uploads: the S3 endpoint the presigned URLs point at. */
 export const uploadOrigins = () => {
   const local = process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-  return local ? [new URL(local).origin] : ['https://*.amazonaws.com'];
+  // In AWS, presigned URLs address the bucket virtual-hosted style: exactly that origin (the stack
+  // sets it from the bucket's regional domain name), no other bucket.
+  return local ? [new URL(local).origin] : [setting('UPLOAD_ORIGIN')];
 };

@@ -105,7 +105,11 @@ export class StatelessStack extends Stack {
         .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' }),
       'start',
     );
-    const apiSession = fn('ApiSessionFunction', 'api-session', 'Sign-in, the console shell and health').bindUserPoolClient({
+    const apiSession = fn('ApiSessionFunction', 'api-session', 'Sign-in, the console shell and health', {
+      // Only to let the console's script reach the bucket its presigned uploads go to (a CSP origin);
+      // the function itself never touches the bucket, so it gets no grant.
+      environment: { UPLOAD_ORIGIN: `https://${uploads.bucketRegionalDomainName}` },
+    }).bindUserPoolClient({
       client: stateful.webClient,
       envVarName: 'USER_POOL_CLIENT_ID',
     });
