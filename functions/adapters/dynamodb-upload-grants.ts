@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { UploadGrant } from '../core/proposals/upload-grant';
+import { UploadGrant } from '../core/proposals/upload-grant-record';
 import type { UploadGrants } from '../ports/upload-grants';
 
 /** Grants are kept 400 days (DynamoDB TTL): long past any upload, short of keeping them forever. */

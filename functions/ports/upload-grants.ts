@@ -1,4 +1,4 @@
-import type { UploadGrant } from '../core/proposals/upload-grant';
+import type { UploadGrant } from '../core/proposals/upload-grant-record';
 
 /** Who was allowed to upload which key, kept so the arriving upload can name its uploader. */
 export interface UploadGrants {

@@ -6,6 +6,7 @@ import { authorize } from '../access/policy';
 import { actorOf, type Principal } from '../access/principal';
 import type { Issue } from '../issues';
 import type { Programme } from '../programmes/programme';
+import type { UploadGrant } from './upload-grant-record';
 import { checkUploadKey, PROPOSALS_PREFIX, type VillageInfo } from './upload-key';
 
 /** S3 object metadata that ties an upload to the grant the API issued for it. */
@@ -14,22 +15,6 @@ export const UPLOAD_GRANT_METADATA = 'upload-grant';
 export const PRESIGNED_UPLOAD_HEADERS = [`x-amz-meta-${UPLOAD_GRANT_METADATA}`] as const;
 /** A presigned upload is for now, not for later: long enough for a slow village connection to start. */
 export const UPLOAD_URL_SECONDS = 600;
-
-export const UploadGrant = z.object({
-  uploadKey: z.string(),
-  grantId: z.string(),
-  programmeId: z.string(),
-  villageCode: z.string(),
-  fileName: z.string(),
-  /** The signed-in user (Cognito sub), their username and mail address. */
-  userId: z.string(),
-  username: z.string(),
-  email: z.string().email().optional(),
-  actor: z.string(),
-  grantedAt: z.string(),
-  expiresAt: z.string(),
-});
-export type UploadGrant = z.infer<typeof UploadGrant>;
 
 /** Who an upload came from: a signed-in person (through a grant) or an AWS principal writing to the bucket. */
 export const Uploader = z.discriminatedUnion('kind', [
