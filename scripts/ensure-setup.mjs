@@ -5,6 +5,8 @@
 //  - Java 17 for DynamoDB Local, from Debian's packages, when there is no `java`;
 //  - for the tests only (`--for-tests`): Debian's Chromium, which the browser tests drive headless
 //    through playwright-core (Playwright's own browser download cannot run here).
+// With `--deps-only` (before the unit and infrastructure tests, which start no local stack) it
+// installs the npm dependencies and nothing else.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +21,8 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   console.log('jaring: installing dependencies from package-lock.json (npm ci) ...');
   run('npm ci --no-audit --no-fund');
 }
+
+if (process.argv.includes('--deps-only')) process.exit(0);
 
 const isRoot = process.getuid?.() === 0;
 const hasApt = () => spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
