@@ -48,8 +48,15 @@ Jaring is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Da
   S3                 ${info.s3.endpoint}
   DynamoDB           ${info.dynamodb.endpoint}
   Step Functions     ${info.stepfunctions.endpoint}
-  HTTP API           ${info.api}   (try ${info.api}/programmes)
+  HTTP API           ${info.api}   (every route but sign-in and the approval link needs a token)
+  Cognito            ${info.cognito.endpoint}
   Mail inbox         ${info.mail.web}
   BPJS sandbox       ${info.bpjs}
   Everything above   ${join(info.home, 'stack.json')}
+
+Sign in at ${info.api}/masuk as one of the demo users (password ${Object.values(info.users)[0]?.password ?? '-'}):
+${Object.entries(info.users)
+  .map(([role, u]) => `  ${role.padEnd(9)} ${u.username}${u.villages ? `  (villages ${u.villages.join(', ')})` : ''}`)
+  .join('\n')}
+or send a user's token from stack.json: curl -H "authorization: Bearer $(node -p "require('${join(info.home, 'stack.json')}').users.operator.token")" ${info.api}/me
 Press Ctrl-C to stop.`);
