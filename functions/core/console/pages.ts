@@ -13,7 +13,8 @@ const STYLE = `body{font-family:system-ui,sans-serif;max-width:46em;margin:0 aut
 header{display:flex;gap:1em;align-items:center;justify-content:space-between;border-bottom:1px solid #ddd;padding:.6em 0;margin-bottom:1em}
 header a,header button{color:#0b57d0;background:none;border:0;font:inherit;cursor:pointer;padding:0}
 label{display:block;margin:.8em 0 .2em}input,select,button{font-size:1em;padding:.45em;max-width:100%}
-button[type=submit]{background:#0b57d0;color:#fff;border:0;padding:.55em 1.3em;margin-top:1em;cursor:pointer}
+input:not([type=file]),select{display:block;width:100%;box-sizing:border-box}
+button[type=submit]{display:block;background:#0b57d0;color:#fff;border:0;padding:.55em 1.3em;margin-top:1em;cursor:pointer}
 table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
 .msg{margin-top:1em}.error{color:#b3261e}`;
 
