@@ -1,7 +1,8 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AuditEvent, participantEntity, proposalEntity } from '../core/audit/audit-event';
+import { participantEntity, proposalEntity } from '../core/audit/audit-event';
 import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
+import { DynamoDbAuditLog } from './dynamodb-audit-log';
 import { queryAll } from './dynamodb-pages';
 import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
 import { PARTICIPANT_INDEXES } from './table-design';
@@ -14,10 +15,14 @@ const PARTICIPANTS_PER_TRANSACTION = 25;
  * table itself enforces (a conditional put), so a person enrolled twice cannot be paid twice.
  */
 export class DynamoDbParticipantStore implements ParticipantStore {
+  private readonly audit: DynamoDbAuditLog;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: { participants: string; audit: string },
-  ) {}
+  ) {
+    this.audit = new DynamoDbAuditLog(db, tables.audit);
+  }
 
   async enroll(participants: Participant[], context: { execution?: string }) {
     for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION) {
@@ -55,25 +60,23 @@ export class DynamoDbParticipantStore implements ParticipantStore {
         new GetCommand({ TableName: this.tables.participants, Key: { nik: p.nik, programmeId: p.programmeId }, ConsistentRead: true }),
       );
       if (Item?.proposalId === p.proposalId) return;
-      const at = new Date().toISOString();
-      const event = AuditEvent.parse({
-        entity: proposalEntity(p.proposalId),
-        action: 'DUPLICATE_ENROLLMENT_PREVENTED',
-        actor: 'system:record-participants',
-        at,
-        execution: context.execution,
-        details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
-      });
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [{ Put: { TableName: this.tables.audit, Item: { ...event, seq: `${at}#dup#${p.nik}`, day: at.slice(0, 10) } } }],
-        }),
+      // Keyed by NIK: the same person turned away twice in one instant is one event.
+      await this.audit.append(
+        {
+          entity: proposalEntity(p.proposalId),
+          action: 'DUPLICATE_ENROLLMENT_PREVENTED',
+          actor: 'system:record-participants',
+          at: new Date().toISOString(),
+          execution: context.execution,
+          details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
+        },
+        { once: `dup#${p.nik}` },
       );
     }
   }
 
   private items(p: Participant, context: { execution?: string }) {
-    const event = AuditEvent.parse({
+    const event = {
       entity: participantEntity(p.nik, p.programmeId),
       action: 'PARTICIPANT_ENROLLED',
       actor: 'system:record-participants',
@@ -81,17 +84,11 @@ export class DynamoDbParticipantStore implements ParticipantStore {
       execution: context.execution,
       to: p.status,
       details: { proposalId: p.proposalId, kpj: p.kpj, villageCode: p.villageCode },
-    });
+    };
     return [
       { Put: { TableName: this.tables.participants, Item: Participant.parse(p), ConditionExpression: 'attribute_not_exists(nik)' } },
-      {
-        Put: {
-          TableName: this.tables.audit,
-          // Deterministic sort key: a re-run of the same enrollment cannot append a second event.
-          Item: { ...event, seq: `${p.enrolledAt}#enrolled#${p.proposalId}`, day: p.enrolledAt.slice(0, 10) },
-          ConditionExpression: 'attribute_not_exists(entity)',
-        },
-      },
+      // Keyed by the proposal: a re-run of the same enrollment cannot append a second event.
+      this.audit.auditItem(event, { once: `enrolled#${p.proposalId}` }),
     ];
   }
 }

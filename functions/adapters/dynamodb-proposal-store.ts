@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { randomBytes } from 'node:crypto';
-import { AuditEvent, proposalEntity } from '../core/audit/audit-event';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { proposalEntity, type AuditEvent } from '../core/audit/audit-event';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
 import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../ports/proposal-store';
+import { DynamoDbAuditLog } from './dynamodb-audit-log';
 import { isConditionFailure, withTransientRetries } from './dynamodb-transactions';
 import { queryAll, scanAll } from './dynamodb-pages';
 import { PROPOSAL_INDEXES } from './table-design';
@@ -11,14 +11,19 @@ type Tables = { proposals: string; audit: string };
 type AuditInput = Omit<AuditEvent, 'entity' | 'at'>;
 
 /**
- * Proposals and their audit trail in DynamoDB. Every change goes in one transaction with its audit
- * event, so the history can never miss a state the proposal was in.
+ * Proposals in DynamoDB, with their audit trail kept by the audit log (one key design for every
+ * entity, see DynamoDbAuditLog). Every change goes in one transaction with its audit event, so the
+ * history can never miss a state the proposal was in.
  */
 export class DynamoDbProposalStore implements ProposalStore {
+  private readonly audit: DynamoDbAuditLog;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: Tables,
-  ) {}
+  ) {
+    this.audit = new DynamoDbAuditLog(db, tables.audit);
+  }
 
   async get(id: string) {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.proposals, Key: { id }, ConsistentRead: true }));
@@ -60,7 +65,7 @@ export class DynamoDbProposalStore implements ProposalStore {
                   ConditionExpression: 'attribute_not_exists(id)',
                 },
               },
-              { Put: this.auditPut(proposal.id, audit, proposal.createdAt) },
+              this.auditItem(proposal.id, audit, proposal.createdAt),
             ],
           }),
         ),
@@ -120,7 +125,7 @@ export class DynamoDbProposalStore implements ProposalStore {
                   ExpressionAttributeValues: values,
                 },
               },
-              { Put: this.auditPut(id, change.audit, now) },
+              this.auditItem(id, change.audit, now),
             ],
           }),
         ),
@@ -142,7 +147,7 @@ export class DynamoDbProposalStore implements ProposalStore {
   }
 
   async record(id: string, audit: AuditInput) {
-    await this.db.send(new PutCommand(this.auditPut(id, audit, new Date().toISOString())));
+    await this.audit.append({ ...audit, entity: proposalEntity(id), at: new Date().toISOString() });
   }
 
   async listUnfinished() {
@@ -156,23 +161,12 @@ export class DynamoDbProposalStore implements ProposalStore {
     return items.map(fromItem);
   }
 
-  async history(id: string) {
-    const items = await queryAll(this.db, {
-      TableName: this.tables.audit,
-      KeyConditionExpression: 'entity = :e',
-      ExpressionAttributeValues: { ':e': proposalEntity(id) },
-    });
-    return items.map((i) => AuditEvent.parse(i));
+  history(id: string) {
+    return this.audit.byEntity(proposalEntity(id));
   }
 
-  private auditPut(proposalId: string, audit: AuditInput, at: string) {
-    const event = AuditEvent.parse({ ...audit, entity: proposalEntity(proposalId), at });
-    return {
-      TableName: this.tables.audit,
-      // The random suffix keeps two events in the same millisecond apart; the time prefix keeps order.
-      Item: { ...event, seq: `${at}#${randomBytes(4).toString('hex')}`, day: at.slice(0, 10) },
-      ConditionExpression: 'attribute_not_exists(entity)',
-    };
+  private auditItem(proposalId: string, audit: AuditInput, at: string) {
+    return this.audit.auditItem({ ...audit, entity: proposalEntity(proposalId), at });
   }
 }
 
