@@ -18,6 +18,12 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
  */
 export const ENTRY_METADATA = 'jaring:entry';
 
+/**
+ * Marks a workflow's recovery function: the local stack, whose engine keeps no executions across a
+ * restart, invokes each one at start (with `{}`; it answers `{ redriven: [{ id, from, outcome }] }`).
+ */
+export const RECOVERY_METADATA = 'jaring:recovers-after-restart';
+
 export type JaringFunctionProps = {
   /** Handler module, relative to the project root (e.g. functions/handlers/notify.ts). */
   entry: string;
@@ -76,6 +82,12 @@ export class JaringFunction extends NodejsFunction {
       },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, relative(PROJECT_ROOT, resolve(PROJECT_ROOT, props.entry)));
+  }
+
+  /** Declares this function the one that carries on with its workflow's unfinished work after a restart. */
+  recoversAfterRestart(): this {
+    (this.node.defaultChild as CfnFunction).addMetadata(RECOVERY_METADATA, true);
+    return this;
   }
 
   /*

@@ -1,5 +1,8 @@
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { LocalResources } from './resources';
 import type { S3ObjectCreated } from './s3-local';
 
@@ -14,12 +17,19 @@ type Rule = { name: string; pattern: Record<string, unknown>; targets: { arn: st
 export class LocalEventRouter {
   private readonly rules: Rule[] = [];
   private readonly eventBridgeBuckets = new Set<string>();
+  /** Objects whose event reached a rule (bucket, key, ETag), kept in `journal` across restarts. */
+  private readonly delivered = new Set<string>();
 
   constructor(
     private readonly resources: LocalResources,
     private readonly sfn: SFNClient,
     private readonly log: (line: string) => void,
+    /** A file (JSON lines) recording which objects' events were delivered, so start-up can find those that were not. */
+    private readonly journal?: string,
   ) {
+    if (journal && existsSync(journal)) {
+      for (const line of readFileSync(journal, 'utf8').split('\n')) if (line) this.delivered.add(line);
+    }
     for (const { stack, logicalId, resource } of resources.resourcesOfType('AWS::Events::Rule')) {
       const props = resources.resolve(stack, resource.Properties ?? {});
       if (props.State === 'DISABLED' || !props.EventPattern) continue;
@@ -65,13 +75,60 @@ export class LocalEventRouter {
 
   async onObjectCreated(e: S3ObjectCreated) {
     if (!this.eventBridgeBuckets.has(e.bucket)) return;
-    await this.publish(this.objectCreatedEvent(e));
+    if ((await this.publish(this.objectCreatedEvent(e))) > 0) this.record(e);
   }
 
-  /** Delivers an event to every matching rule's targets (PutEvents, in AWS terms). */
-  async publish(event: Record<string, unknown>) {
+  /**
+   * Objects in the EventBridge-enabled buckets whose event some rule matches but that were never
+   * delivered (they reached S3 while the router was not listening); an ETag not delivered yet counts.
+   * With no journal yet (a data directory from before there was one), what is there now is taken as
+   * delivered, so nothing is delivered twice.
+   */
+  async undelivered(s3: S3Client): Promise<S3ObjectCreated[]> {
+    const seeding = !!this.journal && !existsSync(this.journal);
+    if (this.journal) mkdirSync(dirname(this.journal), { recursive: true });
+    if (seeding) appendFileSync(this.journal!, '');
+    const missed: S3ObjectCreated[] = [];
+    for (const bucket of this.eventBridgeBuckets) {
+      for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket })) {
+        for (const o of page.Contents ?? []) {
+          const at = (o.LastModified ?? new Date()).getTime();
+          const e: S3ObjectCreated = {
+            bucket,
+            key: o.Key!,
+            size: o.Size,
+            etag: unquote(o.ETag),
+            sequencer: `${at.toString(16).toUpperCase()}000000`,
+            eventName: 'ObjectCreated:Put',
+          };
+          if (this.delivered.has(journalLine(e))) continue;
+          const event = this.objectCreatedEvent(e);
+          if (!this.rules.some((rule) => matches(rule.pattern, event))) continue;
+          if (seeding) this.record(e);
+          else missed.push(e);
+        }
+      }
+    }
+    if (seeding) this.log(`event journal started: ${this.delivered.size} object(s) already in S3 taken as delivered`);
+    return missed;
+  }
+
+  private record(e: S3ObjectCreated) {
+    const line = journalLine(e);
+    if (this.delivered.has(line)) return;
+    this.delivered.add(line);
+    if (this.journal) {
+      mkdirSync(dirname(this.journal), { recursive: true });
+      appendFileSync(this.journal, `${line}\n`);
+    }
+  }
+
+  /** Delivers an event to every matching rule's targets (PutEvents, in AWS terms); answers how many rules matched. */
+  async publish(event: Record<string, unknown>): Promise<number> {
+    let matched = 0;
     for (const rule of this.rules) {
       if (!matches(rule.pattern, event)) continue;
+      matched++;
       for (const target of rule.targets) {
         if (!target.arn.includes(':states:')) continue;
         const input = target.input ?? JSON.stringify(target.inputPath ? pick(event, target.inputPath) : event);
@@ -79,8 +136,12 @@ export class LocalEventRouter {
         this.log(`rule ${rule.name} started ${out.executionArn}`);
       }
     }
+    return matched;
   }
 }
+
+const unquote = (etag?: string) => etag?.replace(/"/g, '');
+const journalLine = (e: S3ObjectCreated) => JSON.stringify([e.bucket, e.key, unquote(e.etag)]);
 
 /** EventBridge pattern matching for the forms our rules use: exact values, prefix, suffix, exists, anything-but. */
 export function matches(pattern: Record<string, unknown>, event: unknown): boolean {

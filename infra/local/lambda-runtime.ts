@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ENTRY_METADATA, PROJECT_ROOT } from '../constructs/jaring-function';
+import { ENTRY_METADATA, PROJECT_ROOT, RECOVERY_METADATA } from '../constructs/jaring-function';
 import type { LocalResources } from './resources';
 
 export type LocalFunction = {
@@ -12,6 +12,8 @@ export type LocalFunction = {
   exportName: string;
   timeoutSeconds: number;
   memorySize: number;
+  /** A workflow's recovery function (its `jaring:recovers-after-restart` metadata): invoked at start. */
+  recoversAfterRestart: boolean;
   /** Resolved when asked for: some values (the HTTP API's URL) are known only once the local services listen. */
   environment: () => Record<string, string>;
 };
@@ -58,6 +60,7 @@ export class LambdaRuntime {
           .pop()!,
         timeoutSeconds: Number(props.Timeout ?? 3),
         memorySize: Number(props.MemorySize ?? 128),
+        recoversAfterRestart: resource.Metadata?.[RECOVERY_METADATA] === true,
         environment: () => resources.resolve(stack, resource.Properties?.Environment?.Variables ?? {}),
       };
       this.functions.set(logicalId, fn);

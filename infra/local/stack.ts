@@ -1,13 +1,8 @@
-import { paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
-import { SfnWorkflow } from '../../functions/adapters/sfn-workflow';
-import { resumeUnfinished } from '../../functions/core/proposals/outcome';
-import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { PROJECT_ROOT } from '../constructs/jaring-function';
 import { startBpjsSandbox } from './bpjs-sandbox';
 import { createUserPoolsFromTemplates, ensureUser, signIn, startCognitoLocal } from './cognito-local';
@@ -56,8 +51,8 @@ const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 /**
  * Starts the whole pipeline on loopback from the synthesized templates. Returns the endpoints and
- * a `stop()`; writes them to `<home>/stack.json`. Proposals left mid-workflow by an earlier run
- * are re-driven once everything is up.
+ * a `stop()`; writes them to `<home>/stack.json`. Once everything is up, each workflow's recovery
+ * function re-drives what an earlier run left mid-way.
  */
 export async function startLocalStack(options: LocalStackOptions = {}) {
   const log = options.log ?? (() => undefined);
@@ -156,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       BPJS_URL: bpjs.url,
     });
     const sfnClient = new SFNClient({ endpoint: sfnEndpoint, region });
-    router = new LocalEventRouter(resources, sfnClient, log);
+    router = new LocalEventRouter(resources, sfnClient, log, join(home, 'events', 'delivered.jsonl'));
 
     const stateMachines: Record<string, string> = {};
     for (const [name, arn] of Object.entries(outputs('StateMachineArn'))) stateMachines[name] = arn;
@@ -195,54 +190,32 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       users,
     };
 
-    // Carry on with proposals an earlier run left mid-way (AWS would have kept their executions).
-    const store = new DynamoDbProposalStore(DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), {
-      proposals: tables.proposals!,
-      audit: tables.audit!,
-    });
-    const workflow = new SfnWorkflow(sfnClient, stateMachines.enrollment!);
-    const unfinished = await store.listUnfinished();
-    for (const p of unfinished) {
-      const result = await resumeUnfinished({ proposals: store, workflow }, { proposalId: p.id, actor: 'system:local-stack-restart' });
-      log(`re-drove ${p.id} (${p.status}): ${result.ok ? result.executionArn : result.reason}`);
+    // Carry on with what an earlier run left mid-way (AWS would have kept the executions): each
+    // workflow's recovery function, as its template marks it, re-drives its own from DynamoDB.
+    const redriven: string[] = [];
+    for (const fn of lambdas.functions.values()) {
+      if (!fn.recoversAfterRestart) continue;
+      const result = (await lambdas.invoke(fn.arn, {})) as { redriven?: { id: string; from: string; outcome: string }[] } | null;
+      for (const r of result?.redriven ?? []) {
+        log(`re-drove ${r.id} (${r.from}): ${r.outcome}`);
+        redriven.push(r.id);
+      }
     }
 
-    // Uploads made while the stack was down (AWS would have delivered their events) are delivered now.
+    // Uploads made while the stack was down (AWS would have delivered their events) are delivered now:
+    // objects a rule's pattern matches that the router has no record of delivering.
     // (An upload that came in during start-up is in `early` already, and must not go twice: a second
-    // event with another sequencer would make a second proposal.)
+    // event with another sequencer would start the workflow twice.)
     const waiting = early.splice(0);
-    const missed = (await missedUploads(info, store)).filter((m) => !waiting.some((e) => e.key === m.key && e.etag === m.etag));
+    const s3Client = new S3Client({ endpoint: s3.endpoint, region, forcePathStyle: true });
+    const missed = (await router.undelivered(s3Client)).filter((m) => !waiting.some((e) => e.key === m.key && e.etag === m.etag));
     for (const e of [...waiting, ...missed]) await router.onObjectCreated(e);
     if (missed.length) log(`delivered ${missed.length} upload(s) made while the stack was down`);
 
     writeFileSync(join(home, 'stack.json'), JSON.stringify(info, null, 2));
-    return { info, stop, stepFunctions: sfn, router, mail, redriven: unfinished.map((p) => p.id) };
+    return { info, stop, stepFunctions: sfn, router, mail, redriven };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/** Objects under proposals/ that no proposal was made from (compared by ETag, so a re-upload counts). */
-async function missedUploads(info: StackInfo, store: DynamoDbProposalStore): Promise<S3ObjectCreated[]> {
-  const bucket = info.s3.buckets.uploads!;
-  const s3 = new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true });
-  const missed: S3ObjectCreated[] = [];
-  const unquote = (etag?: string) => etag?.replace(/"/g, '');
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: PROPOSALS_PREFIX })) {
-    for (const o of page.Contents ?? []) {
-      const known = await store.findByUploadKey(o.Key!);
-      if (known.some((p) => unquote(p.upload.etag) === unquote(o.ETag))) continue;
-      const at = (o.LastModified ?? new Date()).getTime();
-      missed.push({
-        bucket,
-        key: o.Key!,
-        size: o.Size,
-        etag: unquote(o.ETag),
-        sequencer: `${at.toString(16).toUpperCase()}000000`,
-        eventName: 'ObjectCreated:Put',
-      });
-    }
-  }
-  return missed;
 }

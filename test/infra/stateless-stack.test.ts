@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bpjsResultsKey } from '../../functions/core/proposals/enroll';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { reportKeys, workersKey } from '../../functions/core/proposals/validate-proposal';
-import { ENTRY_METADATA, PROJECT_ROOT } from '../../infra/constructs/jaring-function';
+import { ENTRY_METADATA, PROJECT_ROOT, RECOVERY_METADATA } from '../../infra/constructs/jaring-function';
 import { matches } from '../../infra/local/event-router';
 import { API_ROUTES } from '../../infra/stacks/stateless-stack';
 import { resourceIn, resourcesOfType, synthesizeApp, tokensToText, type CfnResource } from './synthesized-app';
@@ -238,11 +238,18 @@ describe('grants', () => {
     }
   });
 
-  it('only the re-drive of the read API starts executions, of the enrollment state machine', () => {
-    expect(entriesAllowed('states:StartExecution')).toEqual([handler('api-proposals')]);
-    expect(permissionsOf(handler('api-proposals')).find((p) => p.action === 'states:StartExecution')?.resource).toBe(
-      `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`,
-    );
+  it('only the re-drive of the read API and the recovery after a restart start executions, of the enrollment state machine', () => {
+    expect(entriesAllowed('states:StartExecution')).toEqual([handler('api-proposals'), handler('resume-unfinished')]);
+    for (const entry of entriesAllowed('states:StartExecution')) {
+      expect(permissionsOf(entry).find((p) => p.action === 'states:StartExecution')?.resource, entry).toBe(
+        `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`,
+      );
+    }
+  });
+
+  it('the workflow declares its recovery function in the template, for the local stack to invoke at start', () => {
+    const marked = resourcesOfType(template, 'AWS::Lambda::Function').filter(([, fn]) => fn.Metadata?.[RECOVERY_METADATA] === true);
+    expect(marked.map(([id]) => functions.get(id))).toEqual([handler('resume-unfinished')]);
   });
 
   it('only the approval request and the outcome notice send mail, from the SES identity of the stack', () => {

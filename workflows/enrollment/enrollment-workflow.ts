@@ -76,6 +76,13 @@ export class EnrollmentWorkflow extends Construct {
       mail,
     );
     const markFailed = fn('MarkFailedFunction', 'mark-failed', 'Records a failed stage so the proposal can be re-driven');
+    // Not part of the state machine: the local stack invokes it at start to carry on with unfinished proposals.
+    this.bind(
+      fn('ResumeUnfinishedFunction', 'resume-unfinished', 'Re-drives proposals left mid-workflow (local stack restart)', {
+        timeout: Duration.minutes(5),
+      }),
+      'start',
+    ).recoversAfterRestart();
 
     this.stateMachine = enrollmentStateMachine(this, {
       stateMachineName: props.stateMachineName,
