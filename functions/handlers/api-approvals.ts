@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { decideApproval, proposalUrl, sameSecret } from '../core/proposals/approval';
+import { consoleUrl, decideApproval, sameSecret } from '../core/proposals/approval';
 import { approvalPage, decisionPage } from '../core/proposals/approval-page';
-import { consoleLink } from '../core/proposals/mails';
 import { findProgramme } from '../core/programmes/catalogue';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
 import { proposalStore } from '../wiring/proposal-store';
@@ -63,7 +62,7 @@ export const handler = httpHandler(async (event) => {
         p,
         findProgramme(p.programmeId),
         // The report carries every row whole: the approver opens it signed in, from the console.
-        { action: self, report: p.report?.xlsx ? consoleLink(proposalUrl(deps.apiUrl, p.id)) : undefined },
+        { action: self, report: p.report?.xlsx ? consoleUrl(deps.apiUrl, p.id) : undefined },
         code,
       ),
     );

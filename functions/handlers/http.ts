@@ -1,3 +1,4 @@
+import { escapeHtml } from '../core/html/escape';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { maskNumbers } from '../core/privacy/mask';
@@ -96,7 +97,6 @@ export function httpHandler(route: (event: HttpEvent, context: Context) => Promi
   });
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A refusal as a small Indonesian page, for a person in a browser. */
 export const messagePage = (message: string) =>

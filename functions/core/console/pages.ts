@@ -1,3 +1,4 @@
+import { escapeHtml as esc } from '../html/escape';
 import type { Principal } from '../access/principal';
 import type { Programme } from '../programmes/programme';
 import type { VillageInfo } from '../proposals/upload-key';
@@ -7,7 +8,6 @@ import type { VillageInfo } from '../proposals/upload-key';
  * holds no data: its script fetches the real page from the API with the user's token.
  */
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:0 1em 2em;color:#222;line-height:1.4}
 header{display:flex;gap:1em;align-items:center;justify-content:space-between;border-bottom:1px solid #ddd;padding:.6em 0;margin-bottom:1em}

@@ -1,3 +1,4 @@
+import { escapeHtml as esc } from '../html/escape';
 import { redactText } from '../privacy/mask';
 import type { Programme } from '../programmes/programme';
 import { monthlyContributionPerPerson } from '../programmes/programme';
@@ -7,7 +8,6 @@ import { STATUS_TEXT } from './proposal-view';
 
 /** The approval page the mailed link opens. Deciding takes a deliberate POST: mail scanners that follow links decide nothing. */
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

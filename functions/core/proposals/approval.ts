@@ -28,6 +28,11 @@ export const deadlinePassed = (p: Proposal, now: Date) => !!p.approval && Date.p
 
 export const approvalUrl = (apiUrl: string, p: Proposal) => `${apiUrl.replace(/\/$/, '')}/approvals/${p.id}?code=${p.approval?.code ?? ''}`;
 export const proposalUrl = (apiUrl: string, id: string) => `${apiUrl.replace(/\/$/, '')}/proposals/${id}`;
+/**
+ * What a person opens from a mail: the console page of the proposal, which asks them to sign in and,
+ * if entitled, offers the report. A bare API address would only answer 401 in a browser.
+ */
+export const consoleUrl = (apiUrl: string, id: string) => `${apiUrl.replace(/\/$/, '')}/app/proposals/${id}`;
 
 export type RequestApprovalDeps = {
   proposals: ProposalStore;
@@ -88,7 +93,7 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
     waiting,
     programme,
     approvalUrl(deps.apiUrl, waiting),
-    waiting.report ? `${proposalUrl(deps.apiUrl, p.id)}/report` : undefined,
+    waiting.report ? consoleUrl(deps.apiUrl, p.id) : undefined,
   );
   const { messageId } = await deps.mailer.send(mail);
   await deps.proposals.change(p.id, {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html/escape';
 import type { Mail } from '../../ports/mailer';
 import { redactText } from '../privacy/mask';
 import { monthlyContributionPerPerson, type Programme } from '../programmes/programme';
@@ -9,7 +10,6 @@ import type { Proposal } from './proposal';
  * simple HTML. Builders are pure so the wording is tested without a mail server.
  */
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
 
@@ -22,14 +22,6 @@ function render(to: string[], subject: string, paragraphs: string[], link?: { hr
     '<p style="color:#666">-- Jaring, Dinas Sosial</p></body></html>',
   ].join('\n');
   return { to: [...new Set(to)], subject, text, html };
-}
-
-/**
- * Mail links open the console page of the proposal, where a signed-in person sees it and, if
- * entitled, downloads the report; a bare API address would only answer 401 in a browser.
- */
-export function consoleLink(apiLink: string): string {
-  return apiLink.replace(/\/proposals\/(prp-[0-9a-f]+)(?:\/report)?(?:\?.*)?$/, '/app/proposals/$1');
 }
 
 /** A file name as it may appear in a subject or sentence: no control characters, not endless. */
@@ -65,7 +57,7 @@ export function approvalRequestMail(p: Proposal, programme: Programme, approvalU
       `Ada ${describe(p)} yang menunggu persetujuan Bapak/Ibu.`,
       countsLine(p),
       c ? `Iuran JKK+JKM yang ditanggung untuk pekerja valid: ${rupiah(monthly)} per bulan.` : '',
-      reportUrl ? `Rincian dan laporan validasi (perlu masuk): ${consoleLink(reportUrl)}` : '',
+      reportUrl ? `Rincian dan laporan validasi (perlu masuk): ${reportUrl}` : '',
       `Tautan ini berlaku sampai ${p.approval?.expiresAt?.slice(0, 10) ?? '-'}. Setelah itu usulan kedaluwarsa dan desa perlu mengunggah ulang.`,
     ].filter(Boolean),
     { href: approvalUrl, label: 'Buka halaman persetujuan (setujui atau tolak)' },
@@ -80,7 +72,7 @@ export function outcomeMail(
 ): Mail | undefined {
   const to = [recipients.operator ?? recipients.ops];
   const cc = recipients.operator ? [recipients.ops] : [];
-  const detail = `Rincian: ${consoleLink(links.proposal)}`;
+  const detail = `Rincian: ${links.proposal}`;
   switch (p.status) {
     case 'INVALID':
       return render(
@@ -91,7 +83,7 @@ export function outcomeMail(
           `Alasan: ${p.reason ? redactText(p.reason.message) : 'tidak ada baris yang valid.'}`,
           countsLine(p),
           // A file refused whole has no rows to report; the proposal page says why.
-          links.report && p.report?.xlsx ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${consoleLink(links.report)}` : '',
+          links.report && p.report?.xlsx ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}` : '',
           'Berkas asli tetap tersimpan. Setelah diperbaiki, unggah ulang ke folder yang sama; unggahan baru menggantikan usulan ini.',
           detail,
         ].filter(Boolean),

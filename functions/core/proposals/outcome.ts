@@ -4,7 +4,7 @@ import { ProposalStatusConflictError, type ProposalStore } from '../../ports/pro
 import type { QuotaLedger } from '../../ports/quota-ledger';
 import type { WorkflowCallbacks } from '../../ports/workflow';
 import type { Programme } from '../programmes/programme';
-import { mustGet, proposalUrl } from './approval';
+import { consoleUrl, mustGet } from './approval';
 import { outcomeMail } from './mails';
 import { isFinal, type Proposal, type ProposalStatus } from './proposal';
 import { releaseReservations } from './reservations';
@@ -25,7 +25,7 @@ export async function notifyOutcome(deps: NotifyDeps, input: { proposalId: strin
   const mail = outcomeMail(
     p,
     { operator: p.operatorEmail, ops: deps.opsEmail, approver: deps.findProgramme(p.programmeId)?.approverEmail },
-    { proposal: proposalUrl(deps.apiUrl, p.id), report: p.report ? `${proposalUrl(deps.apiUrl, p.id)}/report` : undefined },
+    { proposal: consoleUrl(deps.apiUrl, p.id), report: p.report ? consoleUrl(deps.apiUrl, p.id) : undefined },
   );
   if (!mail) return { proposalId: p.id, notified: false };
   const { messageId } = await deps.mailer.send(mail);

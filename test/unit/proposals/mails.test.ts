@@ -7,9 +7,10 @@ import { proposal } from './proposal-fixture';
 const programme = findProgramme('kapuas-2026-apbd')!;
 const approvalUrl = 'https://api.example/proposals/prp-0123456789abcdef0123/approval?code=secret-approval-code-42&x=1';
 const recipients = { operator: 'operator@desa.example', ops: 'dinsos@kapuaskab.go.id', approver: 'kepala.dinsos@kapuaskab.go.id' };
+// What the callers hand the builders: the console page of the proposal (consoleUrl), for the proposal and its report.
 const links = {
-  proposal: 'https://api.example/proposals/prp-0123456789abcdef0123',
-  report: 'https://api.example/proposals/prp-0123456789abcdef0123/report?format=xlsx',
+  proposal: 'https://api.example/app/proposals/prp-0123456789abcdef0123',
+  report: 'https://api.example/app/proposals/prp-0123456789abcdef0123',
 };
 
 describe('approvalRequestMail', () => {
