@@ -70,11 +70,10 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
     // Gives back exactly what was asked: a concurrent change of the share (another release) makes
     // the condition fail, and the release is judged again on the share as it now is. A conflict or
     // throttle is retried; neither is ever taken for "already released".
-    const left = count;
     for (let attempt = 0; attempt < 20; attempt++) {
       const mine = await this.share(quota, proposalId);
-      if (!mine || left === 0) return;
-      const giveBack = Math.min(mine, left ?? mine);
+      if (!mine || count === 0) return;
+      const giveBack = Math.min(mine, count ?? mine);
       try {
         await withTransientRetries(() =>
           this.db.send(

@@ -7,7 +7,7 @@ import { proposalPage } from '../core/proposals/approval-page';
 import { cancelProposal, redrive } from '../core/proposals/outcome';
 import type { Proposal } from '../core/proposals/proposal';
 import { proposalView } from '../core/proposals/proposal-view';
-import { splitUploadKey } from '../core/proposals/upload-key';
+import { VILLAGE_CODE } from '../core/proposals/upload-key';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
 import { html, HttpError, httpHandler, json, principalOf, readFields, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
@@ -34,7 +34,6 @@ export const wiring = once(() => ({
 }));
 
 const PROPOSAL_ID = /^prp-[0-9a-f]{20}$/;
-const VILLAGE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Usulan tidak ditemukan.');
 const forbidden = () => new HttpError(403, 'FORBIDDEN', 'Anda tidak berwenang melakukan ini pada usulan tersebut.');
 
@@ -54,7 +53,7 @@ async function proposalFor(event: HttpEvent, principal: Principal, action: Actio
  * the regency of its programme (regency-wide roles see those, operators cannot).
  */
 function resourceOf(p: Proposal): Resource {
-  if (VILLAGE.test(p.villageCode)) return { villageCode: p.villageCode };
+  if (VILLAGE_CODE.test(p.villageCode)) return { villageCode: p.villageCode };
   return { regency: findProgramme(p.programmeId)?.regency.code ?? 'unknown' };
 }
 
@@ -81,9 +80,9 @@ export const handler = httpHandler(async (event) => {
       if (uploadKey) {
         // The proposal of an upload is the newest one for its key; all of them, newest first, come
         // along as `proposals`. A village the user may not see has no proposals as far as they know.
-        const village = splitUploadKey(uploadKey).villageCode ?? '';
         const visible = (await proposals.findByUploadKey(uploadKey)).filter((p) => authorize(principal, 'proposal:read', resourceOf(p)) === 'allow');
-        if (!visible.length || (VILLAGE.test(village) && authorize(principal, 'proposal:read', { villageCode: village }) !== 'allow')) {
+        // Every proposal of a key is of the key's village, so what the user may read of them decides.
+        if (!visible.length) {
           throw new HttpError(404, 'NOT_FOUND', 'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.');
         }
         const views = visible.map(view);

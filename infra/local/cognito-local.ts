@@ -18,7 +18,6 @@ import {
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import pino from 'pino';
 import { NotAuthorizedError } from 'cognito-local/lib/errors.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
@@ -50,12 +49,21 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
   const logger = pino({ level: 'silent' });
   const ctx = { logger };
   const issuerDomain = `https://cognito-idp.${options.region}.amazonaws.com`;
-  const config = { ...DefaultConfig, TokenConfig: { IssuerDomain: issuerDomain }, ServerConfig: { port: options.port, hostname: '127.0.0.1', development: false, https: false } };
+  const config = {
+    ...DefaultConfig,
+    TokenConfig: { IssuerDomain: issuerDomain },
+    ServerConfig: { port: options.port, hostname: '127.0.0.1', development: false, https: false },
+  };
   const clock = new DateClock();
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, {});
   // No Lambda triggers are configured; the service still wants a client it will never call.
-  const triggers = new TriggersService(clock, cognito, new LambdaService({}, { invoke: () => Promise.reject(new Error('no triggers locally')) } as never), new CryptoService(config.KMSConfig));
+  const triggers = new TriggersService(
+    clock,
+    cognito,
+    new LambdaService({}, { invoke: () => Promise.reject(new Error('no triggers locally')) } as never),
+    new CryptoService(config.KMSConfig),
+  );
   const services = {
     clock,
     cognito,
@@ -65,7 +73,12 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server = (await createServer(withIssuedSessions(Router(services as never) as unknown as (target: string) => Route) as never, logger as never, config.ServerConfig, services as never).start()) as Server;
+  const server = (await createServer(
+    withIssuedSessions(Router(services as never) as unknown as (target: string) => Route) as never,
+    logger as never,
+    config.ServerConfig,
+    services as never,
+  ).start()) as Server;
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     endpoint,
@@ -213,5 +226,3 @@ export async function signIn(client: CognitoIdentityProviderClient, clientId: st
   if (!out.AuthenticationResult?.IdToken) throw new Error(`Sign-in of ${username} did not return a token (${out.ChallengeName ?? 'no challenge'})`);
   return out.AuthenticationResult.IdToken;
 }
-
-export const joinHome = (home: string) => join(home, 'cognito');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VILLAGE_CODE } from '../proposals/upload-key';
 
 /**
  * Who is asking, as the sign-in (Cognito) vouches for it. Roles are the user pool's groups; the
@@ -13,7 +14,7 @@ export const USER_ATTRIBUTES = { regency: 'regency', villages: 'villages' } as c
 export const claimOf = (attribute: keyof typeof USER_ATTRIBUTES) => `custom:${USER_ATTRIBUTES[attribute]}`;
 
 const regencyCode = z.string().regex(/^\d{2}\.\d{2}$/);
-const villageCode = z.string().regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/);
+const villageCode = z.string().regex(VILLAGE_CODE);
 
 export const Principal = z.object({
   /** The stable Cognito id (`sub`): what the audit trail names. */

@@ -16,7 +16,8 @@ export type UploadKeyCheck =
   { ok: true; parts: UploadKeyParts; programme: Programme; village: VillageInfo } | { ok: false; parts: Partial<UploadKeyParts>; reason: Issue };
 
 const SPREADSHEET_EXTENSIONS = ['.xlsx', '.csv'];
-const VILLAGE_CODE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
+/** A Kemendagri village code with dots: 62.03.01.2011. */
+export const VILLAGE_CODE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 
 const layoutHint = 'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx.';
 
