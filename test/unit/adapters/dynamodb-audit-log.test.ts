@@ -1,29 +1,11 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog } from '../../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbParticipantStore } from '../../../functions/adapters/dynamodb-participant-store';
 import { DynamoDbProposalStore } from '../../../functions/adapters/dynamodb-proposal-store';
 import { AuditEvent, proposalEntity } from '../../../functions/core/audit/audit-event';
-import type { Participant } from '../../../functions/core/participants/participant';
 import { AUDIT_INDEXES } from '../../../functions/adapters/table-design';
+import { participant, scripted } from './scripted-client';
 
-/**
- * A document client that answers from a script: each command name gets its answers in order. It
- * is one by prototype, because the SDK's paginators refuse any other client.
- */
-function scripted(answers: Record<string, ((input: any) => unknown)[]>) {
-  const sent: { name: string; input: any }[] = [];
-  const client = Object.assign(Object.create(DynamoDBDocumentClient.prototype), {
-    send: async (command: { constructor: { name: string }; input: unknown }) => {
-      const name = command.constructor.name;
-      sent.push({ name, input: command.input });
-      const next = answers[name]?.shift();
-      if (!next) throw new Error(`unexpected ${name}`);
-      return next(command.input);
-    },
-  });
-  return { client: client as DynamoDBDocumentClient, sent };
-}
 const conditionFailed = () => {
   throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 };
@@ -124,25 +106,11 @@ describe('stores writing their audit events through the audit log', () => {
     expect(audit.Put.Item.seq.startsWith(`${audit.Put.Item.at}#`)).toBe(true);
   });
 
-  const participant = {
-    nik: '6203011205850001',
-    name: 'Budi Santoso',
-    birthDate: '1985-05-12',
-    sex: 'L',
-    occupation: 'petani',
-    programmeId: 'kapuas-2026-apbd',
-    proposalId: 'prp-1',
-    villageCode: '62.03.01.2011',
-    kpj: 'KPJ0001',
-    status: 'ACTIVE',
-    coverageStart: '2026-01-01',
-    coverageEnd: '2026-12-31',
-    enrolledAt: '2026-02-01T00:00:00.000Z',
-  } as Participant;
+  const one = participant();
 
   it('enrolls a participant with its event keyed by the proposal: a re-run writes the same key, which the condition refuses', async () => {
     const { client, sent } = scripted({ TransactWriteCommand: [() => ({})] });
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([participant], { execution: 'exec-1' });
+    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([one], { execution: 'exec-1' });
     const audit = sent[0]!.input.TransactItems[1];
     expect(audit.Put).toMatchObject({
       TableName: 'audit',
@@ -171,13 +139,13 @@ describe('stores writing their audit events through the audit log', () => {
       GetCommand: [() => ({ Item: { proposalId: 'prp-0' } })],
       PutCommand: [conditionFailed],
     });
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([participant], {});
+    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([one], {});
     const put = sent.find((s) => s.name === 'PutCommand')!.input;
     expect(put).toMatchObject({
       TableName: 'audit',
       ConditionExpression: 'attribute_not_exists(entity)',
-      Item: { entity: 'proposal#prp-1', action: 'DUPLICATE_ENROLLMENT_PREVENTED', details: { nik: participant.nik, enrolledBy: 'prp-0' } },
+      Item: { entity: 'proposal#prp-1', action: 'DUPLICATE_ENROLLMENT_PREVENTED', details: { nik: one.nik, enrolledBy: 'prp-0' } },
     });
-    expect(put.Item.seq).toBe(`${put.Item.at}#dup#${participant.nik}`);
+    expect(put.Item.seq).toBe(`${put.Item.at}#dup#${one.nik}`);
   });
 });

@@ -1,13 +1,8 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbParticipantStore } from '../../../functions/adapters/dynamodb-participant-store';
 import { DynamoDbQuotaLedger } from '../../../functions/adapters/dynamodb-quota-ledger';
 import { readWriteFailure, withTransientRetries } from '../../../functions/adapters/dynamodb-transactions';
-import type { Participant } from '../../../functions/core/participants/participant';
-
-/** A cancelled transaction as DynamoDB reports it: one reason per item, in order. */
-const cancelled = (...codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+import { cancelled, fail, participant, scripted } from './scripted-client';
 
 describe('reading why a write failed', () => {
   it('tells a failed condition, with the items it failed on, from everything else', () => {
@@ -34,7 +29,9 @@ describe('reading why a write failed', () => {
     await expect(withTransientRetries(async () => (++calls < 3 ? Promise.reject(cancelled('TransactionConflict')) : 'ok'), 6, noSleep)).resolves.toBe('ok');
     expect(calls).toBe(3);
     calls = 0;
-    await expect(withTransientRetries(async () => Promise.reject(cancelled('ThrottlingError', 'None')).finally(() => calls++), 4, noSleep)).rejects.toMatchObject({
+    await expect(
+      withTransientRetries(async () => Promise.reject(cancelled('ThrottlingError', 'None')).finally(() => calls++), 4, noSleep),
+    ).rejects.toMatchObject({
       name: 'TransactionCanceledException',
     });
     expect(calls).toBe(4);
@@ -43,24 +40,6 @@ describe('reading why a write failed', () => {
     expect(calls).toBe(1);
   });
 });
-
-/** A document client that answers from a script: each command name gets its answers in order. */
-function scripted(answers: Record<string, ((input: any) => unknown)[]>) {
-  const sent: { name: string; input: any }[] = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: unknown }) => {
-      const name = command.constructor.name;
-      sent.push({ name, input: command.input });
-      const next = answers[name]?.shift();
-      if (!next) throw new Error(`unexpected ${name}`);
-      return next(command.input);
-    },
-  };
-  return { client: client as unknown as DynamoDBDocumentClient, sent };
-}
-const fail = (error: Error) => () => {
-  throw error;
-};
 
 describe('a quota release that meets a conflict', () => {
   const quota = { key: 'quota#kapuas-2026-apbd', limit: 5000, scope: 'programme' as const };
@@ -87,37 +66,23 @@ describe('a quota release that meets a conflict', () => {
   });
 
   it('stops when the share is gone: someone released all of it', async () => {
-    const { client, sent } = scripted({ GetCommand: [() => ({ Item: { count: 7 } }), () => ({})], TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None'))] });
+    const { client, sent } = scripted({
+      GetCommand: [() => ({ Item: { count: 7 } }), () => ({})],
+      TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None'))],
+    });
     await new DynamoDbQuotaLedger(client, 'quotas').release(quota, 'prp-1');
     expect(sent.filter((s) => s.name === 'TransactWriteCommand')).toHaveLength(1);
   });
 });
 
 describe('recording participants when DynamoDB throttles', () => {
-  const participant = (nik: string): Participant =>
-    ({
-      nik,
-      name: 'Budi Santoso',
-      birthDate: '1985-05-12',
-      sex: 'L',
-      occupation: 'petani',
-      programmeId: 'kapuas-2026-apbd',
-      proposalId: 'prp-1',
-      villageCode: '62.03.01.2011',
-      kpj: `KPJ${nik.slice(-4)}`,
-      status: 'ACTIVE',
-      coverageStart: '2026-01-01',
-      coverageEnd: '2026-12-31',
-      enrolledAt: '2026-02-01T00:00:00.000Z',
-    }) as Participant;
-
   it('throws when a throttle outlasts the retries, so nobody unwritten is counted as enrolled', async () => {
     const throttled = () => {
       throw cancelled('ThrottlingError', 'None');
     };
     const { client, sent } = scripted({ TransactWriteCommand: Array.from({ length: 6 }, () => throttled) });
     const store = new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' });
-    await expect(store.enroll([participant('6203011205850001')], {})).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await expect(store.enroll([participant()], {})).rejects.toMatchObject({ name: 'TransactionCanceledException' });
     // No duplicate was "prevented" and no one-by-one fallback pretended the person was there.
     expect(sent.every((s) => s.name === 'TransactWriteCommand')).toBe(true);
   });
@@ -127,7 +92,7 @@ describe('recording participants when DynamoDB throttles', () => {
       TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None')), fail(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'))],
       GetCommand: [() => ({ Item: { proposalId: 'prp-1' } })],
     });
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([participant('6203011205850001')], {});
+    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([participant()], {});
     expect(sent.map((s) => s.name)).toEqual(['TransactWriteCommand', 'TransactWriteCommand', 'GetCommand']);
   });
 });
