@@ -19,6 +19,11 @@ describe('the local stack across a restart', () => {
     await upload(stack, uploadKey, proposalCsv([[nik('09-09-1970', 'P', 31), 'Maria Ulfa', '09-09-1970', 'P', 'pedagang pasar']]));
     const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
     const { code } = await approvalLink(stack, waiting.id);
+    // The mail reaches the inbox a moment before the proposal records it as sent; a stop in between
+    // would rightly mail again after the restart (at least once), so wait for the record.
+    await expect
+      .poll(async () => (await api(stack!, `/proposals/${waiting.id}/history`)).body.events.map((e: { action: string }) => e.action), { timeout: 15_000 })
+      .toContain('APPROVAL_MAIL_SENT');
     const ports = portsOf(stack.info);
     await stack.stop();
 
