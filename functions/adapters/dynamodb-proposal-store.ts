@@ -11,9 +11,9 @@ type Tables = { proposals: string; audit: string };
 type AuditInput = Omit<AuditEvent, 'entity' | 'at'>;
 
 /**
- * Proposals in DynamoDB, with their audit trail kept by the audit log (one key design for every
- * entity, see DynamoDbAuditLog). Every change goes in one transaction with its audit event, so the
- * history can never miss a state the proposal was in.
+ * Proposals in DynamoDB. Every change goes in one transaction with its audit event, written as the
+ * audit log writes every event (one key design for every entity, see DynamoDbAuditLog), so the
+ * history can never miss a state the proposal was in. The trail is read through the AuditLog.
  */
 export class DynamoDbProposalStore implements ProposalStore {
   private readonly audit: DynamoDbAuditLog;
@@ -146,10 +146,6 @@ export class DynamoDbProposalStore implements ProposalStore {
     return updated;
   }
 
-  async record(id: string, audit: AuditInput) {
-    await this.audit.append({ ...audit, entity: proposalEntity(id), at: new Date().toISOString() });
-  }
-
   async listUnfinished() {
     const values = Object.fromEntries(FINAL_STATUSES.map((s, i) => [`:s${i}`, s]));
     const items = await scanAll(this.db, {
@@ -159,10 +155,6 @@ export class DynamoDbProposalStore implements ProposalStore {
       ExpressionAttributeValues: values,
     });
     return items.map(fromItem);
-  }
-
-  history(id: string) {
-    return this.audit.byEntity(proposalEntity(id));
   }
 
   private auditItem(proposalId: string, audit: AuditInput, at: string) {

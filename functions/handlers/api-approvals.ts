@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { consoleUrl, decideApproval, sameSecret } from '../core/proposals/approval';
-import { approvalPage, decisionPage } from '../core/proposals/approval-page';
+import { sameSecret } from '../core/proposals/approval-code';
+import { approvalActionUrl, consoleUrl } from '../core/proposals/links';
+import { decideApproval } from '../core/proposals/use-cases/decide-approval';
+import { approvalPage, decisionPage } from '../pages/proposal-pages';
 import { findProgramme } from '../core/programmes/catalogue';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
+import { auditLog } from '../wiring/audit-log';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
 import { now, once, setting } from '../wiring/settings';
@@ -37,6 +40,7 @@ const REFUSALS = {
 
 export const wiring = once(() => ({
   proposals: proposalStore(),
+  audit: auditLog(),
   workflow: workflowCallbacks(),
   ledger: quotaLedger(),
   objects: uploadsStore(),
@@ -55,7 +59,7 @@ export const handler = httpHandler(async (event) => {
     if (!p || !p.approval || !sameSecret(p.approval.code, code)) {
       return html(p ? 403 : 404, decisionPage('Tautan tidak berlaku', p ? REFUSALS.BAD_CODE[1] : REFUSALS.NOT_FOUND[1]));
     }
-    const self = `${deps.apiUrl.replace(/\/$/, '')}/approvals/${p.id}`;
+    const self = approvalActionUrl(deps.apiUrl, p.id);
     return html(
       200,
       approvalPage(

@@ -2,15 +2,18 @@ import { z } from 'zod';
 import { authorize, type Action, type Resource } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { redactDeep } from '../core/privacy/mask';
-import { proposalUrl } from '../core/proposals/approval';
-import { proposalPage } from '../core/proposals/approval-page';
-import { cancelProposal, redrive } from '../core/proposals/outcome';
+import { proposalUrl } from '../core/proposals/links';
+import { proposalHistory, recordProposalEvent } from '../core/proposals/proposal-trail';
+import { cancelProposal } from '../core/proposals/use-cases/cancel-proposal';
+import { redrive } from '../core/proposals/use-cases/redrive';
 import type { Proposal } from '../core/proposals/proposal';
 import { proposalView } from '../core/proposals/proposal-view';
 import { VILLAGE_CODE } from '../core/proposals/upload-key';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
+import { proposalPage } from '../pages/proposal-pages';
 import { html, HttpError, httpHandler, json, principalOf, readFields, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
+import { auditLog } from '../wiring/audit-log';
 import { presigner } from '../wiring/presigner';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
@@ -26,6 +29,7 @@ export const REPORT_URL_SECONDS = 60;
 
 export const wiring = once(() => ({
   proposals: proposalStore(),
+  audit: auditLog(),
   presigner: presigner(),
   ledger: quotaLedger(),
   objects: uploadsStore(),
@@ -72,7 +76,7 @@ const view = (p: Proposal) => proposalView(p, { self: proposalUrl(wiring().apiUr
  * Personal data leaves only through the report, and each report opened is an audit event.
  */
 export const handler = httpHandler(async (event) => {
-  const { proposals, presigner, ledger, objects, workflow } = wiring();
+  const { proposals, audit, presigner, ledger, objects, workflow } = wiring();
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /proposals': {
@@ -119,7 +123,7 @@ export const handler = httpHandler(async (event) => {
       const key = format === 'json' ? p.report?.json : p.report?.xlsx;
       if (!key) throw new HttpError(404, 'NO_REPORT', 'Laporan validasi untuk usulan ini belum tersedia.');
       // Recorded before the link is handed out: a download nobody can account for must not exist.
-      await proposals.record(p.id, {
+      await recordProposalEvent(audit, p.id, {
         action: 'REPORT_DOWNLOADED',
         actor: actorOf(principal),
         details: { format, userId: principal.id, ...requestOrigin(event), linkSeconds: REPORT_URL_SECONDS },
@@ -131,7 +135,7 @@ export const handler = httpHandler(async (event) => {
     }
     case 'GET /proposals/{id}/history': {
       const p = await proposalFor(event, principal, 'proposal:history');
-      const events = (await proposals.history(p.id)).map((e) => redactDeep(e));
+      const events = (await proposalHistory(audit, p.id)).map((e) => redactDeep(e));
       return json(200, { proposalId: p.id, events });
     }
     case 'POST /proposals/{id}/redrive': {
@@ -147,7 +151,7 @@ export const handler = httpHandler(async (event) => {
     case 'POST /proposals/{id}/cancel': {
       const p = await proposalFor(event, principal, 'proposal:cancel');
       const { note } = CancelForm.parse(readFields(event));
-      const result = await cancelProposal({ proposals, ledger, objects, findProgramme }, { proposalId: p.id, actor: actorOf(principal), note: note ?? '' });
+      const result = await cancelProposal({ proposals, audit, ledger, objects, findProgramme }, { proposalId: p.id, actor: actorOf(principal), note: note ?? '' });
       if (!result.ok) {
         const [status, message] = CANCEL_REFUSALS[result.reason];
         throw new HttpError(status, result.reason, message);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { APP_SCRIPT } from '../core/console/app-script';
-import { consoleCsp, shellPage, signInPage } from '../core/console/pages';
+import { APP_SCRIPT } from '../pages/app-script';
+import { consoleCsp, shellPage, signInPage } from '../pages/console-pages';
 import { WeakPasswordError } from '../ports/authenticator';
 import { HttpError, httpHandler, json, principalOf, readBody, redirect, type HttpResult } from './http';
 import { authenticator, uploadOrigins } from '../wiring/authenticator';

@@ -1,5 +1,5 @@
 import { authorize } from '../core/access/policy';
-import { uploadPage } from '../core/console/pages';
+import { uploadPage } from '../pages/console-pages';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { requestUpload, UploadRequest } from '../core/proposals/upload-grant';
 import { findVillage } from '../core/regions/villages';

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../core/html/escape';
+import { messagePage } from '../pages/html';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { maskNumbers } from '../core/privacy/mask';
@@ -97,10 +97,6 @@ export function httpHandler(route: (event: HttpEvent, context: Context) => Promi
   });
 }
 
-
-/** A refusal as a small Indonesian page, for a person in a browser. */
-export const messagePage = (message: string) =>
-  `<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Jaring</title></head><body style="font-family:system-ui,sans-serif;max-width:42em;margin:2em auto;padding:0 1em"><p>${escapeHtml(message)}</p></body></html>`;
 
 /** Which fields a request got wrong, by name only (the values may be personal data). */
 function fieldsOf(error: unknown): string[] | undefined {

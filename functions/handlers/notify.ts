@@ -1,5 +1,5 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { notifyOutcome } from '../core/proposals/outcome';
+import { notifyOutcome } from '../core/proposals/use-cases/notify-outcome';
 import { mailer } from '../wiring/mailer';
 import { proposalStore } from '../wiring/proposal-store';
 import { once, setting } from '../wiring/settings';

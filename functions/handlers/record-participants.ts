@@ -1,5 +1,5 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { recordParticipants } from '../core/proposals/enroll';
+import { recordParticipants } from '../core/proposals/use-cases/record-participants';
 import { participantStore } from '../wiring/participant-store';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';

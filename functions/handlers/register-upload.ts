@@ -1,5 +1,5 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { registerUpload } from '../core/proposals/register-upload';
+import { registerUpload } from '../core/proposals/use-cases/register-upload';
 import { findVillage } from '../core/regions/villages';
 import { proposalStore } from '../wiring/proposal-store';
 import { now, once } from '../wiring/settings';

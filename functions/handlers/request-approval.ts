@@ -1,5 +1,5 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { requestApproval } from '../core/proposals/approval';
+import { requestApproval } from '../core/proposals/use-cases/request-approval';
 import { mailer } from '../wiring/mailer';
 import { proposalStore } from '../wiring/proposal-store';
 import { now, once, setting } from '../wiring/settings';

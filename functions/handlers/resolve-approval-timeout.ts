@@ -1,5 +1,5 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { resolveApprovalTimeout } from '../core/proposals/approval';
+import { resolveApprovalTimeout } from '../core/proposals/use-cases/resolve-approval-timeout';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
 import { once } from '../wiring/settings';

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { resumeUnfinished } from '../core/proposals/outcome';
+import { resumeUnfinished } from '../core/proposals/use-cases/resume-unfinished';
 import { once } from '../wiring/settings';
 import { proposalStore } from '../wiring/proposal-store';
 import { workflowCallbacks } from '../wiring/workflow';

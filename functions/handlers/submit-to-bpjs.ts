@@ -1,5 +1,6 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { submitToBpjs } from '../core/proposals/enroll';
+import { submitToBpjs } from '../core/proposals/use-cases/submit-to-bpjs';
+import { auditLog } from '../wiring/audit-log';
 import { bpjsGateway } from '../wiring/bpjs';
 import { proposalStore } from '../wiring/proposal-store';
 import { once } from '../wiring/settings';
@@ -7,7 +8,7 @@ import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), bpjs: bpjsGateway(), findProgramme }));
+export const wiring = once(() => ({ proposals: proposalStore(), audit: auditLog(), objects: uploadsStore(), bpjs: bpjsGateway(), findProgramme }));
 
 // The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed mid-batch.
 export const handler = taskHandler(StageInput, (input, context) =>

@@ -1,5 +1,5 @@
 import { findProgramme } from '../core/programmes/catalogue';
-import { validateProposal } from '../core/proposals/validate-proposal';
+import { validateProposal } from '../core/proposals/use-cases/validate-proposal';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
 import { now, once } from '../wiring/settings';

@@ -25,6 +25,10 @@ export class ProposalStatusConflictError extends Error {
   override name = 'ProposalStatusConflictError';
 }
 
+/**
+ * Proposals, each change written together with the audit event that records it. Events that change
+ * no state are appended to the AuditLog itself, and the trail is read there (ports/audit-log.ts).
+ */
 export interface ProposalStore {
   get(id: string): Promise<Proposal | undefined>;
   /** Proposals of one upload key, newest upload first (S3's order, see compareUploads). */
@@ -35,9 +39,6 @@ export interface ProposalStore {
   create(proposal: Proposal, audit: Omit<AuditEvent, 'entity' | 'at'>): Promise<'created' | 'exists'>;
   /** Applies a change atomically with its audit event; throws ProposalStatusConflictError when a condition does not hold. */
   change(id: string, change: ProposalChange): Promise<Proposal>;
-  /** Appends an audit event that changes no state (a mail sent, a re-drive requested). */
-  record(id: string, audit: Omit<AuditEvent, 'entity' | 'at'>): Promise<void>;
   /** Proposals the workflow has not finished, for re-driving after an interruption. */
   listUnfinished(): Promise<Proposal[]>;
-  history(id: string): Promise<AuditEvent[]>;
 }

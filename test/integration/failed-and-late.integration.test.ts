@@ -3,11 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
 import { DynamoDbQuotaLedger } from '../../functions/adapters/dynamodb-quota-ledger';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
-import { cancelProposal, markFailed } from '../../functions/core/proposals/outcome';
+import { cancelProposal } from '../../functions/core/proposals/use-cases/cancel-proposal';
+import { markFailed } from '../../functions/core/proposals/use-cases/mark-failed';
 import { quotaOf } from '../../functions/core/proposals/reservations';
 import { ProposalStatusConflictError } from '../../functions/ports/proposal-store';
 import { api, approvalLink, decide, nik, proposalCsv, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
@@ -16,6 +18,7 @@ let stack: TestStack;
 let sfn: SFNClient;
 let db: DynamoDBDocumentClient;
 let store: DynamoDbProposalStore;
+let audit: DynamoDbAuditLog;
 let ledger: DynamoDbQuotaLedger;
 let objects: S3ObjectStore;
 
@@ -25,6 +28,7 @@ beforeAll(async () => {
   sfn = new SFNClient({ endpoint: info.stepfunctions.endpoint, region: info.region, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodb.endpoint, region: info.region }));
   store = new DynamoDbProposalStore(db, { proposals: info.dynamodb.tables.proposals!, audit: info.dynamodb.tables.audit! });
+  audit = new DynamoDbAuditLog(db, info.dynamodb.tables.audit!);
   ledger = new DynamoDbQuotaLedger(db, info.dynamodb.tables.quotas!);
   objects = new S3ObjectStore(new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true }), info.s3.buckets.uploads!);
 });
@@ -39,7 +43,7 @@ const people = (count: number, from: number) =>
 
 /** What the workflow's Catch does when the approval stage fails after its retries. */
 async function failAtApproval(proposalId: string) {
-  await markFailed({ proposals: store }, { proposalId, stage: 'approval', error: { Error: 'States.TaskFailed', Cause: 'mail server down' } });
+  await markFailed({ proposals: store, audit }, { proposalId, stage: 'approval', error: { Error: 'States.TaskFailed', Cause: 'mail server down' } });
   expect((await store.get(proposalId))!.status).toBe('FAILED');
 }
 
@@ -88,7 +92,7 @@ describe('a FAILED proposal does not keep its people and quota', () => {
     await failAtApproval(failed.id);
 
     const result = await cancelProposal(
-      { proposals: store, ledger, objects, findProgramme },
+      { proposals: store, audit, ledger, objects, findProgramme },
       { proposalId: failed.id, actor: 'operator:dinsos@kapuaskab.go.id', note: 'Diganti usulan susulan' },
     );
     expect(result).toMatchObject({ ok: true, proposal: { status: 'CANCELLED' } });

@@ -2,7 +2,7 @@ import { escapeHtml } from '../html/escape';
 import type { Mail } from '../../ports/mailer';
 import { redactText } from '../privacy/mask';
 import { monthlyContributionPerPerson, type Programme } from '../programmes/programme';
-import { findVillage } from '../regions/villages';
+import { villageLabel } from '../regions/village-label';
 import type { Proposal } from './proposal';
 
 /**
@@ -31,12 +31,6 @@ export function fileLabel(name: string): string {
 }
 
 const describe = (p: Proposal) => `usulan ${fileLabel(p.fileName)} dari ${villageLabel(p.villageCode)} untuk program ${p.programmeId}`;
-
-/** "Desa Sei Tatas (62.03.01.2011)": people know their village by name, the code makes it exact. */
-export function villageLabel(code: string): string {
-  const v = findVillage(code);
-  return v ? `${v.kind === 'desa' ? 'Desa' : 'Kelurahan'} ${v.name} (${code})` : `desa/kelurahan ${code}`;
-}
 
 function countsLine(p: Proposal): string {
   const c = p.counts;

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import type { AuditEvent } from '../../../functions/core/audit/audit-event';
 import type { RegistrationRequest, RegistrationResponse, RegistrationResult } from '../../../functions/core/bpjs/contract';
 import type { Proposal } from '../../../functions/core/proposals/proposal';
 import type { Worker } from '../../../functions/core/workers/worker';
 import type { ObjectStore } from '../../../functions/ports/object-store';
 import type { ProposalChange, ProposalStore } from '../../../functions/ports/proposal-store';
 import { ProposalStatusConflictError } from '../../../functions/ports/proposal-store';
+import { MemoryAuditLog } from '../proposals/fakes';
 import { proposal } from '../proposals/proposal-fixture';
 
 /** S3 in a Map: enough for the submission's work files. */
@@ -34,19 +34,20 @@ export class MemoryObjects implements ObjectStore {
 
 /** One proposal and its audit trail, with the store's status check. */
 export class MemoryProposals implements Partial<ProposalStore> {
-  readonly audit: Omit<AuditEvent, 'entity' | 'at'>[] = [];
+  readonly trail = new MemoryAuditLog();
   constructor(public current: Proposal) {}
+  /** The proposal's events, in the order they were written. */
+  get audit() {
+    return this.trail.events;
+  }
   async get(id: string) {
     return id === this.current.id ? this.current : undefined;
   }
   async change(id: string, change: ProposalChange) {
     if (change.from && !change.from.includes(this.current.status)) throw new ProposalStatusConflictError(`${id} is ${this.current.status}`);
     this.current = { ...this.current, ...change.set } as Proposal;
-    this.audit.push(change.audit);
+    this.trail.events.push({ ...change.audit, entity: `proposal#${id}`, at: new Date().toISOString() });
     return this.current;
-  }
-  async record(_id: string, audit: Omit<AuditEvent, 'entity' | 'at'>) {
-    this.audit.push(audit);
   }
 }
 

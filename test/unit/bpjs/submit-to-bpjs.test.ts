@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RegistrationResult } from '../../../functions/core/bpjs/contract';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
-import { bpjsBatchKey, bpjsResultsKey, SUBMISSION_RESERVE_MS, submitToBpjs } from '../../../functions/core/proposals/enroll';
+import { SUBMISSION_RESERVE_MS, submitToBpjs } from '../../../functions/core/proposals/use-cases/submit-to-bpjs';
+import { bpjsBatchKey, bpjsResultsKey } from '../../../functions/core/proposals/work-keys';
 import { readJsonLines } from '../../../functions/core/proposals/jsonl';
 import { BpjsRequestRejectedError, BpjsUnavailableError } from '../../../functions/ports/bpjs';
 import type { ProposalStore } from '../../../functions/ports/proposal-store';
@@ -13,7 +14,7 @@ function setup(count: number) {
   const bpjs = new FakeBpjs(clock);
   const p = approvedProposal(objects, workers(count));
   const proposals = new MemoryProposals(p);
-  const deps = { proposals: proposals as unknown as ProposalStore, objects, bpjs, findProgramme, clock };
+  const deps = { proposals: proposals as unknown as ProposalStore, audit: proposals.trail, objects, bpjs, findProgramme, clock };
   const run = (deadline?: number) => submitToBpjs(deps, { proposalId: p.id }, { deadline });
   const results = async () => {
     const out: RegistrationResult[] = [];

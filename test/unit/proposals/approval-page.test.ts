@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
-import { approvalPage, decisionPage } from '../../../functions/core/proposals/approval-page';
+import { approvalPage, decisionPage } from '../../../functions/pages/proposal-pages';
 import { ProposalStatus } from '../../../functions/core/proposals/proposal';
 import { STATUS_TEXT } from '../../../functions/core/proposals/proposal-view';
 import { proposal } from './proposal-fixture';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideApproval, requestApproval } from '../../../functions/core/proposals/approval';
-import { cancelProposal, markFailed, redrive, resumeUnfinished } from '../../../functions/core/proposals/outcome';
-import { validateProposal } from '../../../functions/core/proposals/validate-proposal';
+import { cancelProposal } from '../../../functions/core/proposals/use-cases/cancel-proposal';
+import { decideApproval } from '../../../functions/core/proposals/use-cases/decide-approval';
+import { markFailed } from '../../../functions/core/proposals/use-cases/mark-failed';
+import { redrive } from '../../../functions/core/proposals/use-cases/redrive';
+import { requestApproval } from '../../../functions/core/proposals/use-cases/request-approval';
+import { resumeUnfinished } from '../../../functions/core/proposals/use-cases/resume-unfinished';
+import { validateProposal } from '../../../functions/core/proposals/use-cases/validate-proposal';
 import { nik, person, world, type World } from './world';
 
 const actor = 'operator:dinsos@kapuaskab.go.id';

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { approvalWaitSeconds, decideApproval, requestApproval, resolveApprovalTimeout } from '../../../functions/core/proposals/approval';
-import { resumeUnfinished } from '../../../functions/core/proposals/outcome';
-import { validateProposal } from '../../../functions/core/proposals/validate-proposal';
+import { approvalWaitSeconds } from '../../../functions/core/proposals/approval-deadline';
+import { decideApproval } from '../../../functions/core/proposals/use-cases/decide-approval';
+import { requestApproval } from '../../../functions/core/proposals/use-cases/request-approval';
+import { resolveApprovalTimeout } from '../../../functions/core/proposals/use-cases/resolve-approval-timeout';
+import { resumeUnfinished } from '../../../functions/core/proposals/use-cases/resume-unfinished';
+import { validateProposal } from '../../../functions/core/proposals/use-cases/validate-proposal';
 import { person, programme, world, type World } from './world';
 
 const DAY = 86_400_000;

@@ -1,10 +1,42 @@
 import { Readable } from 'node:stream';
-import type { AuditEvent } from '../../../functions/core/audit/audit-event';
+import { proposalEntity, type AuditEvent } from '../../../functions/core/audit/audit-event';
+import type { AuditLog } from '../../../functions/ports/audit-log';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../../../functions/core/proposals/proposal';
 import type { ObjectStore } from '../../../functions/ports/object-store';
 import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../../../functions/ports/proposal-store';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../../../functions/ports/quota-ledger';
 import { StaleTaskTokenError, type WorkflowCallbacks } from '../../../functions/ports/workflow';
+
+/**
+ * The audit trail in memory, with the DynamoDB log's rules: append only, an event keyed `once` lands
+ * once, read per entity and per UTC day in time order. `beforeAppend` runs before each append, so a
+ * test can make the trail fail (a throttle outlasting the retries) at the moment it chooses.
+ */
+export class MemoryAuditLog implements AuditLog {
+  readonly events: AuditEvent[] = [];
+  private readonly keys = new Set<string>();
+  beforeAppend?: (event: AuditEvent) => Promise<void> | void;
+
+  async append(event: AuditEvent, options: { once?: string } = {}) {
+    const hook = this.beforeAppend;
+    if (hook) await hook(event);
+    if (options.once !== undefined) {
+      const key = `${event.entity}|${event.at}|${options.once}`;
+      if (this.keys.has(key)) return;
+      this.keys.add(key);
+    }
+    this.events.push(structuredClone(event));
+  }
+  async byEntity(entity: string) {
+    return this.inOrder(this.events.filter((e) => e.entity === entity));
+  }
+  async byDay(day: string) {
+    return this.inOrder(this.events.filter((e) => e.at.startsWith(day)));
+  }
+  private inOrder(events: AuditEvent[]) {
+    return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i).map(({ e }) => structuredClone(e));
+  }
+}
 
 type Audit = Omit<AuditEvent, 'entity' | 'at'> & { proposalId: string };
 
@@ -15,10 +47,19 @@ type Audit = Omit<AuditEvent, 'entity' | 'at'> & { proposalId: string };
  */
 export class MemoryProposalStore implements ProposalStore {
   readonly items = new Map<string, Proposal>();
-  readonly audit: Audit[] = [];
   beforeChange?: (id: string, change: ProposalChange) => Promise<void> | void;
   /** Runs just after a change is applied, before its caller sees the result. */
   afterChange?: (id: string, change: ProposalChange) => Promise<void> | void;
+
+  /** Changes write their events to `trail` as the DynamoDB store does: in the same write. */
+  constructor(readonly trail = new MemoryAuditLog()) {}
+
+  /** Every proposal's events, oldest first, with the proposal they belong to. */
+  get audit(): Audit[] {
+    return this.trail.events
+      .filter((e) => e.entity.startsWith('proposal#'))
+      .map(({ entity, at: _at, ...e }) => ({ ...e, proposalId: entity.slice('proposal#'.length) }));
+  }
 
   put(p: Proposal) {
     this.items.set(p.id, structuredClone(p));
@@ -42,7 +83,7 @@ export class MemoryProposalStore implements ProposalStore {
   async create(p: Proposal, audit: Omit<AuditEvent, 'entity' | 'at'>) {
     if (this.items.has(p.id)) return 'exists' as const;
     this.put(p);
-    this.audit.push({ ...audit, proposalId: p.id });
+    this.trail.events.push({ ...audit, entity: proposalEntity(p.id), at: new Date().toISOString() });
     return 'created' as const;
   }
   async change(id: string, change: ProposalChange) {
@@ -55,20 +96,14 @@ export class MemoryProposalStore implements ProposalStore {
     const next: Record<string, unknown> = { ...p, ...Object.fromEntries(Object.entries(change.set).filter(([, v]) => v !== undefined)) };
     for (const k of change.remove ?? []) delete next[k];
     this.items.set(id, Proposal.parse(next));
-    this.audit.push({ ...change.audit, proposalId: id });
+    this.trail.events.push({ ...change.audit, entity: proposalEntity(id), at: new Date().toISOString() });
     const result = structuredClone(this.items.get(id)!);
     const after = this.afterChange;
     if (after) await after(id, change);
     return result;
   }
-  async record(id: string, audit: Omit<AuditEvent, 'entity' | 'at'>) {
-    this.audit.push({ ...audit, proposalId: id });
-  }
   async listUnfinished() {
     return [...this.items.values()].filter((p) => !FINAL_STATUSES.includes(p.status));
-  }
-  async history(id: string) {
-    return this.audit.filter((a) => a.proposalId === id).map(({ proposalId: _, ...a }) => ({ ...a, entity: `proposal#${id}`, at: '' }));
   }
   actions(id: string) {
     return this.audit.filter((a) => a.proposalId === id).map((a) => a.action);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideApproval, requestApproval, resolveApprovalTimeout } from '../../../functions/core/proposals/approval';
-import { cancelProposal, markFailed } from '../../../functions/core/proposals/outcome';
+import { cancelProposal } from '../../../functions/core/proposals/use-cases/cancel-proposal';
+import { decideApproval } from '../../../functions/core/proposals/use-cases/decide-approval';
+import { markFailed } from '../../../functions/core/proposals/use-cases/mark-failed';
+import { requestApproval } from '../../../functions/core/proposals/use-cases/request-approval';
+import { resolveApprovalTimeout } from '../../../functions/core/proposals/use-cases/resolve-approval-timeout';
+import { validateProposal } from '../../../functions/core/proposals/use-cases/validate-proposal';
 import { compareUploads } from '../../../functions/core/proposals/proposal';
-import { validateProposal } from '../../../functions/core/proposals/validate-proposal';
 import { nik, person, world, type World } from './world';
 
 const T0 = '2026-03-02T01:00:00Z';

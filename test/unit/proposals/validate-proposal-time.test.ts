@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import type { Proposal } from '../../../functions/core/proposals/proposal';
-import { validateProposal, type ValidateDeps } from '../../../functions/core/proposals/validate-proposal';
+import { validateProposal, type ValidateDeps } from '../../../functions/core/proposals/use-cases/validate-proposal';
 import type { ObjectStore } from '../../../functions/ports/object-store';
 import { ProposalStatusConflictError, type ProposalStore } from '../../../functions/ports/proposal-store';
 import type { QuotaLedger } from '../../../functions/ports/quota-ledger';
@@ -33,9 +33,7 @@ function fakes(upload: Buffer) {
       stored = { ...stored, ...change.set } as Proposal;
       return stored;
     },
-    record: async () => {},
     listUnfinished: async () => [],
-    history: async () => [],
   };
   const store: ObjectStore = {
     get: async ({ key }) => ({ body: Readable.from([objects.get(key)!]), metadata: {} }),

@@ -2,7 +2,7 @@ import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import type { Proposal } from '../../../functions/core/proposals/proposal';
 import { periodOf, quotaOf } from '../../../functions/core/proposals/reservations';
 import type { Mail } from '../../../functions/ports/mailer';
-import { MemoryLedger, MemoryObjects, MemoryProposalStore, MemoryWorkflow } from './fakes';
+import { MemoryAuditLog, MemoryLedger, MemoryObjects, MemoryProposalStore, MemoryWorkflow } from './fakes';
 import { proposal } from './proposal-fixture';
 
 /** APBDes: a quota of its own per desa, so a test's reservations are all in one place. */
@@ -19,7 +19,8 @@ export const csv = (rows: string[][]) => ['NIK;Nama Lengkap;Tgl Lahir;L/P;Pekerj
 
 /** Every port in memory, a clock the test moves, and uploads made the way S3 and registration make them. */
 export function world(start = '2026-03-02T01:00:00.000Z') {
-  const proposals = new MemoryProposalStore();
+  const audit = new MemoryAuditLog();
+  const proposals = new MemoryProposalStore(audit);
   const ledger = new MemoryLedger();
   const objects = new MemoryObjects();
   const workflow = new MemoryWorkflow();
@@ -28,6 +29,7 @@ export function world(start = '2026-03-02T01:00:00.000Z') {
   const now = () => new Date(clock);
   const deps = {
     proposals,
+    audit,
     ledger,
     objects,
     workflow,

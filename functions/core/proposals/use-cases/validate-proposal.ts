@@ -1,35 +1,32 @@
 import { PassThrough, Readable } from 'node:stream';
-import type { ObjectStore } from '../../ports/object-store';
-import type { NikHolder, QuotaLedger } from '../../ports/quota-ledger';
-import { findVillage } from '../regions/villages';
-import { issue, type RowIssue } from '../validation/messages';
-import { ProposalStatusConflictError, type ProposalStore } from '../../ports/proposal-store';
-import type { Programme } from '../programmes/programme';
-import { DEFAULT_LIMITS, openProposalSheet, SheetError } from '../spreadsheet/read-proposal-sheet';
-import { validateRows } from '../validation/rules';
-import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../validation/report';
-import type { Worker } from '../workers/worker';
-import { approvalWaitSeconds, mustGet } from './approval';
-import { toJsonLines } from './jsonl';
-import { villageLabel } from './mails';
-import { claimsKey, periodOf, quotaOf, releaseReservations, RELEASED_STATUSES } from './reservations';
-import type { WorkflowCallbacks } from '../../ports/workflow';
-import { StaleTaskTokenError } from '../../ports/workflow';
-import { compareUploads, ProposalStatus, type Proposal } from './proposal';
+import type { NikHolder } from '../../../ports/quota-ledger';
+import { ProposalStatusConflictError } from '../../../ports/proposal-store';
+import type { Programme } from '../../programmes/programme';
+import { findVillage } from '../../regions/villages';
+import { villageLabel } from '../../regions/village-label';
+import { DEFAULT_LIMITS, openProposalSheet, SheetError } from '../../spreadsheet/read-proposal-sheet';
+import { issue, type RowIssue } from '../../validation/messages';
+import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../../validation/report';
+import { validateRows } from '../../validation/rules';
+import type { Worker } from '../../workers/worker';
+import { approvalWaitSeconds } from '../approval-deadline';
+import { toJsonLines } from '../jsonl';
+import { mustGet } from '../must-get';
+import { compareUploads, ProposalStatus, type Proposal } from '../proposal';
+import { claimsKey, periodOf, quotaOf, RELEASED_STATUSES } from '../reservations';
+import { reportKeys, workersKey } from '../work-keys';
+import {
+  isProposalUpload,
+  sameVillage,
+  settleSupersession,
+  supersede,
+  supersedeSelf,
+  withdrawn,
+  type SupersedeDeps,
+  type Validated,
+} from './supersede';
 
-export const reportKeys = (proposalId: string) => ({ json: `reports/${proposalId}/report.json`, xlsx: `reports/${proposalId}/report.xlsx` });
-export const workersKey = (proposalId: string) => `work/${proposalId}/workers.jsonl`;
-
-export type ValidateDeps = {
-  proposals: ProposalStore;
-  objects: ObjectStore;
-  ledger: QuotaLedger;
-  workflow: WorkflowCallbacks;
-  findProgramme: (id: string) => Programme | undefined;
-  now: () => Date;
-};
-
-export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
+export type ValidateDeps = SupersedeDeps & { findProgramme: (id: string) => Programme | undefined };
 
 /**
  * How long reading and checking the upload may take (wall-clock ms). The validating Lambda has 10
@@ -76,15 +73,6 @@ export async function validateProposal(
     if (!WITHDRAWN.includes(now.status)) throw error;
     return withdrawn(deps, now, programme);
   }
-}
-
-/**
- * A superseded (or cancelled) proposal's validation stops here. Its people and quota go back once
- * more: whoever superseded it released what it held then, but it may have claimed more since.
- */
-async function withdrawn(deps: ValidateDeps, p: Proposal, programme: Programme): Promise<Validated> {
-  await releaseReservations(deps, p, programme);
-  return { proposalId: p.id, status: p.status, valid: 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
 }
 
 async function validate(deps: ValidateDeps, proposal: Proposal, programme: Programme, execution: string | undefined, readMs: number): Promise<Validated> {
@@ -261,115 +249,6 @@ function lazyStream(open: () => Promise<Readable>): Readable {
     })(),
     { objectMode: false },
   );
-}
-
-/** Statuses before anyone decided on a proposal: a re-upload may still replace it. */
-const UNDECIDED: readonly Proposal['status'][] = ['RECEIVED', 'VALIDATING', 'VALIDATED', 'AWAITING_APPROVAL'];
-
-/**
- * An upload refused at registration (wrong place, not a spreadsheet: a cover letter beside the
- * sheet) is not a version of the village's proposal; every other upload is, readable or not.
- */
-const isProposalUpload = (o: Proposal) => !(o.status === 'INVALID' && o.counts === undefined);
-
-const sameVillage = (a: Proposal, b: Proposal) => a.programmeId === b.programmeId && a.villageCode === b.villageCode;
-
-/**
- * How a newer upload replaces an earlier proposal: an undecided one (FAILED included, unless it
- * failed after approval: BPJS may hold its people) becomes SUPERSEDED and gives its people and
- * quota back; an INVALID one held nothing and keeps its verdict, marked as replaced. A decided one
- * (approved, rejected, expired, enrolled) stays as it is.
- */
-function replacement(o: Proposal): 'supersede' | 'mark' | undefined {
-  if (o.approval?.decision) return undefined;
-  if (UNDECIDED.includes(o.status)) return 'supersede';
-  if (o.status === 'FAILED' && UNDECIDED.includes(o.failure?.previousStatus as Proposal['status'])) return 'supersede';
-  if (o.status === 'INVALID' && isProposalUpload(o) && !o.supersededBy) return 'mark';
-  return undefined;
-}
-
-/**
- * Puts `p` in its place among its village's uploads: returns the newest upload if there is one
- * newer than `p` (then `p` must supersede itself), else supersedes every earlier one.
- */
-async function settleSupersession(deps: ValidateDeps, p: Proposal, programme: Programme, execution?: string): Promise<Proposal | undefined> {
-  const others = (await deps.proposals.findByProgrammeVillage(p.programmeId, p.villageCode)).filter((o) => o.id !== p.id && isProposalUpload(o));
-  const newer = others.filter((o) => compareUploads(o, p) > 0).sort((a, b) => compareUploads(b, a));
-  if (newer.length) return newer[0];
-  const replaced: string[] = [];
-  for (const old of others.sort((a, b) => compareUploads(b, a))) {
-    if (await supersede(deps, old, p, programme, execution)) replaced.push(old.id);
-  }
-  if (replaced.length && !p.supersedes) {
-    await deps.proposals.change(p.id, {
-      from: ['VALIDATING'],
-      set: { supersedes: replaced[0] },
-      audit: { action: 'SUPERSEDES', actor: 'system:validate-proposal', execution, details: { superseded: replaced } },
-    });
-    p.supersedes = replaced[0];
-  }
-  return undefined;
-}
-
-/**
- * Replaces the earlier proposal `old` by `by`. Conditional on the status it was read in, and read
- * again when that moved on (validation finished, the approval wait began, a re-drive), so a
- * proposal changing under our feet is superseded in its new status or, if decided, left alone.
- * Returns whether it replaced `old`.
- */
-async function supersede(deps: ValidateDeps, old: Proposal, by: Proposal, programme: Programme, execution?: string): Promise<boolean> {
-  let current: Proposal | undefined = old;
-  for (let attempt = 0; current && attempt < 5; attempt++) {
-    const how = replacement(current);
-    if (!how) return false;
-    try {
-      const replaced = await deps.proposals.change(current.id, {
-        from: [current.status],
-        set: { supersededBy: by.id, ...(how === 'supersede' ? { status: 'SUPERSEDED' as const } : {}) },
-        audit: {
-          action: 'PROPOSAL_SUPERSEDED',
-          actor: 'system:validate-proposal',
-          execution,
-          from: current.status,
-          to: how === 'supersede' ? 'SUPERSEDED' : current.status,
-          details: { by: by.id, fileName: by.fileName },
-        },
-      });
-      if (how === 'supersede') await letGo(deps, replaced, programme);
-      return true;
-    } catch (error) {
-      if (!(error instanceof ProposalStatusConflictError)) throw error;
-      current = await deps.proposals.get(old.id);
-    }
-  }
-  return false;
-}
-
-/** A proposal that was just superseded gives its people and quota back, and its approval wait (if any) ends. */
-async function letGo(deps: ValidateDeps, p: Proposal, programme: Programme) {
-  await releaseReservations(deps, p, programme);
-  if (p.approval?.taskToken) {
-    await deps.workflow.succeed(p.approval.taskToken, { proposalId: p.id, decision: 'SUPERSEDED' }).catch((error: Error) => {
-      if (!(error instanceof StaleTaskTokenError)) throw error;
-    });
-  }
-}
-
-/** `p` turned out older than another upload for its village: it supersedes itself in favour of the newest. */
-async function supersedeSelf(deps: ValidateDeps, p: Proposal, newest: Proposal, programme: Programme, execution?: string): Promise<Validated> {
-  const superseded = await deps.proposals.change(p.id, {
-    from: ['VALIDATING'],
-    set: { status: 'SUPERSEDED', supersededBy: newest.id },
-    audit: {
-      action: 'PROPOSAL_SUPERSEDED',
-      actor: 'system:validate-proposal',
-      execution,
-      from: 'VALIDATING',
-      to: 'SUPERSEDED',
-      details: { by: newest.id, fileName: newest.fileName, newerUpload: true },
-    },
-  });
-  return withdrawn(deps, superseded, programme);
 }
 
 type Held = { holder: NikHolder; status?: Proposal['status'] };

@@ -1,22 +1,21 @@
-import { escapeHtml as esc } from '../html/escape';
-import type { Principal } from '../access/principal';
-import type { Programme } from '../programmes/programme';
-import type { VillageInfo } from '../proposals/upload-key';
+import type { Principal } from '../core/access/principal';
+import type { Programme } from '../core/programmes/programme';
+import type { VillageInfo } from '../core/proposals/upload-key';
+import { html, page, trusted, type SafeHtml } from './html';
 
 /**
  * The console's pages, in Bahasa Indonesia. The shell is the same for every /app/ address and
  * holds no data: its script fetches the real page from the API with the user's token.
  */
 
-
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:0 1em 2em;color:#222;line-height:1.4}
+const STYLE = trusted(`body{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:0 1em 2em;color:#222;line-height:1.4}
 header{display:flex;gap:1em;align-items:center;justify-content:space-between;border-bottom:1px solid #ddd;padding:.6em 0;margin-bottom:1em}
 header a,header button{color:#0b57d0;background:none;border:0;font:inherit;cursor:pointer;padding:0}
 label{display:block;margin:.8em 0 .2em}input,select,button{font-size:1em;padding:.45em;max-width:100%}
 input:not([type=file]),select{display:block;width:100%;box-sizing:border-box}
 button[type=submit]{display:block;background:#0b57d0;color:#fff;border:0;padding:.55em 1.3em;margin-top:1em;cursor:pointer}
 table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
-.msg{margin-top:1em}.error{color:#b3261e}`;
+.msg{margin-top:1em}.error{color:#b3261e}`);
 
 /** The security policy of every console page: its own script only, calls to the API and to S3 for uploads. */
 export const consoleCsp = (uploadOrigins: string[]) =>
@@ -30,18 +29,18 @@ export const consoleCsp = (uploadOrigins: string[]) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-const frame = (title: string, body: string, nav = true) => `<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} - Jaring</title><style>${STYLE}</style><script src="/app.js" defer></script></head>
-<body>${nav ? '<header><strong>Jaring</strong><nav><a href="/app/uploads/new">Unggah usulan</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>' : ''}
-${body}</body></html>`;
+const NAV = html`<header><strong>Jaring</strong><nav><a href="/app/uploads/new">Unggah usulan</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
 
-export const shellPage = () => frame('Memuat', '<main id="main"><p class="msg">Memuat ...</p></main>');
+const frame = (title: string, body: SafeHtml, nav = true) =>
+  page({ title, style: STYLE, script: '/app.js', body: html`${nav ? NAV : undefined}
+${body}` });
+
+export const shellPage = () => frame('Memuat', html`<main id="main"><p class="msg">Memuat ...</p></main>`);
 
 export const signInPage = () =>
   frame(
     'Masuk',
-    `<main><h1>Masuk ke Jaring</h1>
+    html`<main><h1>Masuk ke Jaring</h1>
 <form data-signin>
 <label for="username">Nama pengguna</label><input id="username" name="username" autocomplete="username" required>
 <label for="password">Kata sandi</label><input id="password" name="password" type="password" autocomplete="current-password" required>
@@ -53,23 +52,30 @@ export const signInPage = () =>
     false,
   );
 
-/** The upload form for an operator: only their own villages and their regency's programmes to pick from. */
+/**
+ * The upload form for an operator: only their own villages and their regency's programmes to pick from.
+ * A fragment: the console's shell puts it in its page.
+ */
 export function uploadPage(principal: Principal, programmes: Programme[], villages: VillageInfo[]): string {
   if (!villages.length || !programmes.length) {
-    return `<h1>Unggah usulan</h1><p>Akun Anda (${esc(principal.username)}) tidak terdaftar sebagai operator desa/kelurahan mana pun, sehingga tidak dapat mengunggah usulan. Hubungi admin Dinas Sosial bila ini keliru.</p>`;
+    return html`<h1>Unggah usulan</h1><p>Akun Anda (${principal.username}) tidak terdaftar sebagai operator desa/kelurahan mana pun, sehingga tidak dapat mengunggah usulan. Hubungi admin Dinas Sosial bila ini keliru.</p>`
+      .value;
   }
   // The current budget year first: an operator proposes for the programme running now.
   programmes = [...programmes].sort((a, b) => b.coverage.start.localeCompare(a.coverage.start) || a.id.localeCompare(b.id));
-  const options = (items: [string, string][]) => items.map(([v, label]) => `<option value="${esc(v)}">${esc(label)}</option>`).join('');
-  return `<h1>Unggah usulan</h1>
+  const options = (items: [string, string][]) => items.map(([v, label]) => html`<option value="${v}">${label}</option>`);
+  const villageName = (v: VillageInfo) =>
+    `${v.kind === 'desa' ? 'Desa' : 'Kelurahan'} ${v.name}${v.districtName ? `, Kec. ${v.districtName}` : ''} (${v.code})`;
+  const templates = programmes.map(
+    (p, i) => html`${i ? html` &middot; ` : undefined}<a href="/programmes/${p.id}/template" data-download-file="templat-usulan-${p.id}.xlsx">Templat ${p.id}</a>`,
+  );
+  return html`<h1>Unggah usulan</h1>
 <form data-upload>
 <label for="programmeId">Program</label><select id="programmeId" name="programmeId">${options(programmes.map((p) => [p.id, `${p.name} (${p.id})`]))}</select>
-<label for="villageCode">Desa/Kelurahan</label><select id="villageCode" name="villageCode">${options(
-    villages.map((v) => [v.code, `${v.kind === 'desa' ? 'Desa' : 'Kelurahan'} ${v.name}${v.districtName ? `, Kec. ${v.districtName}` : ''} (${v.code})`]),
-  )}</select>
+<label for="villageCode">Desa/Kelurahan</label><select id="villageCode" name="villageCode">${options(villages.map((v) => [v.code, villageName(v)]))}</select>
 <label for="file">Berkas usulan (Excel .xlsx atau CSV)</label><input id="file" name="file" type="file" accept=".xlsx,.csv" required>
 <button type="submit">Unggah</button><p class="msg" role="status"></p>
 </form>
-<p>Belum punya templat? ${programmes.map((p) => `<a href="/programmes/${esc(p.id)}/template" data-download-file="templat-usulan-${esc(p.id)}.xlsx">Templat ${esc(p.id)}</a>`).join(' &middot; ')}</p>
-<p>Unggahan baru untuk desa dan program yang sama menggantikan usulan sebelumnya yang belum diputuskan.</p>`;
+<p>Belum punya templat? ${templates}</p>
+<p>Unggahan baru untuk desa dan program yang sama menggantikan usulan sebelumnya yang belum diputuskan.</p>`.value;
 }

@@ -1,12 +1,12 @@
-import type { Programme } from '../programmes/programme';
-import type { ObjectStore } from '../../ports/object-store';
-import type { ProposalStore } from '../../ports/proposal-store';
-import type { UploadGrants } from '../../ports/upload-grants';
-import { maskNumbers } from '../privacy/mask';
-import type { Proposal } from './proposal';
-import { proposalIdFor, uploadOf, type ObjectCreatedEvent } from './source-event';
-import { uploaderOf } from './upload-grant';
-import { checkUploadKey, splitUploadKey, type VillageInfo } from './upload-key';
+import type { Programme } from '../../programmes/programme';
+import type { ObjectStore } from '../../../ports/object-store';
+import type { ProposalStore } from '../../../ports/proposal-store';
+import type { UploadGrants } from '../../../ports/upload-grants';
+import { maskNumbers } from '../../privacy/mask';
+import type { Proposal } from '../proposal';
+import { proposalIdFor, uploadOf, type ObjectCreatedEvent } from '../source-event';
+import { uploaderOf } from '../upload-grant';
+import { checkUploadKey, splitUploadKey, type VillageInfo } from '../upload-key';
 
 export type RegisterUploadDeps = {
   proposals: ProposalStore;

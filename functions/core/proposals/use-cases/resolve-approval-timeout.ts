@@ -1,0 +1,39 @@
+import type { ObjectStore } from '../../../ports/object-store';
+import { ProposalStatusConflictError, type ProposalStore } from '../../../ports/proposal-store';
+import type { QuotaLedger } from '../../../ports/quota-ledger';
+import type { Programme } from '../../programmes/programme';
+import { settledOutcome, type ApprovalOutcome } from '../approval-deadline';
+import { mustGet } from '../must-get';
+import { releaseReservations } from '../reservations';
+
+export type TimeoutDeps = { proposals: ProposalStore; ledger: QuotaLedger; objects: ObjectStore; findProgramme: (id: string) => Programme | undefined };
+
+/**
+ * The approval wait timed out. A decision recorded just before the timeout still counts;
+ * otherwise the proposal expires.
+ */
+export async function resolveApprovalTimeout(deps: TimeoutDeps, input: { proposalId: string; executionArn?: string }): Promise<ApprovalOutcome> {
+  const p = await mustGet(deps.proposals, input.proposalId);
+  const settled = settledOutcome(p);
+  if (settled) return settled;
+  try {
+    await deps.proposals.change(p.id, {
+      // VALIDATED too: a wait armed with a passed deadline can time out before it was even recorded.
+      from: ['AWAITING_APPROVAL', 'VALIDATED'],
+      set: {
+        status: 'EXPIRED',
+        reason: { code: 'APPROVAL_EXPIRED', message: 'Usulan tidak diputuskan sampai batas waktu persetujuan. Unggah ulang berkas untuk mengajukan kembali.' },
+      },
+      audit: { action: 'PROPOSAL_EXPIRED', actor: 'system:approval-timeout', execution: input.executionArn, from: p.status, to: 'EXPIRED' },
+    });
+    const programme = deps.findProgramme(p.programmeId);
+    if (programme) await releaseReservations(deps, p, programme);
+  } catch (error) {
+    if (!(error instanceof ProposalStatusConflictError)) throw error;
+    // A decision or a superseding upload got there first; that is how the wait ended.
+    const settledMeanwhile = settledOutcome(await mustGet(deps.proposals, p.id));
+    if (settledMeanwhile) return settledMeanwhile;
+    throw error;
+  }
+  return { proposalId: p.id, decision: 'EXPIRED' };
+}
