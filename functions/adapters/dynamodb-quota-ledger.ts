@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../ports/quota-ledger';
 import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
 
@@ -6,7 +7,11 @@ const COUNTER = 'counter';
 const reservation = (proposalId: string) => `proposal#${proposalId}`;
 const claimKey = (period: string, nik: string) => ({ pk: `nik#${period}#${nik}`, sk: 'claim' });
 
-/** How many claims go to DynamoDB at once; enough to keep a 10,000-row file quick, few enough to stay under throttling. */
+/**
+ * How many claims go to DynamoDB at once; enough to keep a 10,000-row file quick, few enough to stay
+ * under throttling. The pool is p-map's (bounded, and it starts no more after the first failure)
+ * rather than one written by hand for each method.
+ */
 const CLAIM_CONCURRENCY = 16;
 
 const isConditionFailure = (error: unknown) => readWriteFailure(error).kind === 'condition';
@@ -117,10 +122,9 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
 
   async claim(period: string, holder: Omit<NikHolder, 'row'>, niks: NikClaim[]): Promise<Map<string, NikHolder>> {
     const taken = new Map<string, NikHolder>();
-    let next = 0;
-    const worker = async () => {
-      while (next < niks.length) {
-        const { nik, row } = niks[next++]!;
+    await pMap(
+      niks,
+      async ({ nik, row }) => {
         try {
           await withTransientRetries(() =>
             this.db.send(
@@ -144,17 +148,16 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
               row: Item.row,
             });
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CLAIM_CONCURRENCY, niks.length) }, worker));
+      },
+      { concurrency: CLAIM_CONCURRENCY },
+    );
     return taken;
   }
 
   async unclaim(period: string, proposalId: string, niks: string[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < niks.length) {
-        const nik = niks[next++]!;
+    await pMap(
+      niks,
+      async (nik) => {
         try {
           await withTransientRetries(() =>
             this.db.send(
@@ -169,9 +172,9 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CLAIM_CONCURRENCY, niks.length) }, worker));
+      },
+      { concurrency: CLAIM_CONCURRENCY },
+    );
   }
 
   private async share(quota: QuotaScope, proposalId: string): Promise<number | undefined> {
