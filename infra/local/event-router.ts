@@ -6,13 +6,17 @@ import { dirname } from 'node:path';
 import type { LocalResources } from './resources';
 import type { S3ObjectCreated } from './s3-local';
 
-type Rule = { name: string; pattern: Record<string, unknown>; targets: { arn: string; input?: string; inputPath?: string }[] };
+type Rule = { name: string; bus: string; pattern: Record<string, unknown>; targets: { arn: string; input?: string; inputPath?: string }[] };
+
+/** The bus a name or ARN names (`arn:aws:events:<region>:<account>:event-bus/<name>`); no name is the default bus. */
+export const busName = (nameOrArn?: string) => (nameOrArn?.startsWith('arn:') ? nameOrArn.split('/').pop()! : (nameOrArn ?? 'default'));
 
 /**
  * Stands in for EventBridge: turns the local S3's object-created notices into the "Object Created"
- * events S3 sends to EventBridge (only for buckets whose template enables EventBridge), matches
- * them against the rules in the template, and starts the target state machines through the
- * Step Functions API, as the rule's target would.
+ * events S3 sends to EventBridge (only for buckets whose template enables EventBridge), takes the
+ * events the functions put themselves (PutEvents, eventbridge-local.ts), matches them against the
+ * rules the template puts on that bus, and starts the target state machines through the Step
+ * Functions API, as the rule's target would.
  */
 export class LocalEventRouter {
   private readonly rules: Rule[] = [];
@@ -35,6 +39,7 @@ export class LocalEventRouter {
       if (props.State === 'DISABLED' || !props.EventPattern) continue;
       this.rules.push({
         name: logicalId,
+        bus: busName(props.EventBusName),
         pattern: props.EventPattern,
         targets: (props.Targets ?? []).map((t: any) => ({ arn: t.Arn, input: t.Input, inputPath: t.InputPath })),
       });
@@ -48,6 +53,14 @@ export class LocalEventRouter {
       const props = resources.resolve(stack, resource.Properties ?? {});
       if (props.NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled) this.eventBridgeBuckets.add(props.BucketName);
     }
+  }
+
+  get account() {
+    return this.resources.account;
+  }
+
+  get region() {
+    return this.resources.region;
   }
 
   /** Builds the event S3 would put on the default bus for a new object. */
@@ -103,7 +116,7 @@ export class LocalEventRouter {
           };
           if (this.delivered.has(journalLine(e))) continue;
           const event = this.objectCreatedEvent(e);
-          if (!this.rules.some((rule) => matches(rule.pattern, event))) continue;
+          if (!this.rules.some((rule) => rule.bus === 'default' && matches(rule.pattern, event))) continue;
           if (seeding) this.record(e);
           else missed.push(e);
         }
@@ -123,11 +136,18 @@ export class LocalEventRouter {
     }
   }
 
-  /** Delivers an event to every matching rule's targets (PutEvents, in AWS terms); answers how many rules matched. */
-  async publish(event: Record<string, unknown>): Promise<number> {
+  /** The buses events can be put on: the default one and those the templates declare. */
+  buses(): Set<string> {
+    const names = new Set(['default']);
+    for (const { logicalId } of this.resources.resourcesOfType('AWS::Events::EventBus')) names.add(this.resources.ref(logicalId));
+    return names;
+  }
+
+  /** Delivers an event on a bus to every matching rule's targets; answers how many rules matched. */
+  async publish(event: Record<string, unknown>, bus = 'default'): Promise<number> {
     let matched = 0;
     for (const rule of this.rules) {
-      if (!matches(rule.pattern, event)) continue;
+      if (rule.bus !== bus || !matches(rule.pattern, event)) continue;
       matched++;
       for (const target of rule.targets) {
         if (!target.arn.includes(':states:')) continue;

@@ -59,6 +59,11 @@ export class LocalResources {
         return this.stateMachineArn(logicalId);
       case 'AWS::Lambda::Function':
         return logicalId;
+      // Named by their Name; CloudFormation makes one up when the template gives none.
+      case 'AWS::Scheduler::Schedule':
+      case 'AWS::Scheduler::ScheduleGroup':
+      case 'AWS::Events::EventBus':
+        return (resource.Properties?.Name as string | undefined) ?? logicalId;
       default:
         return logicalId;
     }
@@ -82,6 +87,11 @@ export class LocalResources {
       if (type === 'AWS::IAM::Role') return `arn:aws:iam::${this.account}:role/${logicalId}`;
       if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${this.region}:${this.account}:log-group:${logicalId}`;
       if (type === 'AWS::StepFunctions::StateMachine') return this.stateMachineArn(logicalId);
+      if (type === 'AWS::Events::EventBus') return `arn:aws:events:${this.region}:${this.account}:event-bus/${this.ref(logicalId)}`;
+      if (type === 'AWS::Scheduler::Schedule') {
+        const group = (this.resolve(found.stack, found.resource.Properties?.GroupName) as string | undefined) ?? 'default';
+        return `arn:aws:scheduler:${this.region}:${this.account}:schedule/${group}/${this.ref(logicalId)}`;
+      }
       return `arn:aws:local:${this.region}:${this.account}:${logicalId}`;
     }
     return `${logicalId}.${attribute}`;

@@ -9,12 +9,14 @@ import { createUserPoolsFromTemplates, ensureUser, signIn, startCognitoLocal } f
 import { DEMO_OPERATOR_VILLAGES, DEMO_USERS } from './demo-users';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local';
 import { LocalEventRouter } from './event-router';
+import { LocalEventBridge } from './eventbridge-local';
 import { LocalHttpApi } from './http-api';
 import { LambdaRuntime } from './lambda-runtime';
 import { startMailInbox } from './mail-inbox';
 import { freePort } from './ports';
 import { LocalResources } from './resources';
 import { bucketsFromTemplates, startS3Local, type S3ObjectCreated } from './s3-local';
+import { LocalScheduler } from './scheduler';
 import { LocalStepFunctions } from './stepfunctions-local';
 import { synthesizeTemplates } from './template';
 
@@ -22,12 +24,23 @@ export type LocalStackOptions = {
   /** Where data lives across restarts (default `.jaring/` in the project, or JARING_HOME). */
   home?: string;
   /** 0 picks a free port. */
-  ports?: Partial<Record<'s3' | 'dynamodb' | 'stepfunctions' | 'api' | 'smtp' | 'mail' | 'bpjs' | 'cognito', number>>;
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   region?: string;
   log?: (line: string) => void;
 };
 
-export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepfunctions: 8083, api: 3000, smtp: 1025, mail: 1080, bpjs: 4010, cognito: 9229 };
+export const DEFAULT_PORTS = {
+  s3: 4569,
+  dynamodb: 8000,
+  stepfunctions: 8083,
+  api: 3000,
+  smtp: 1025,
+  mail: 1080,
+  bpjs: 4010,
+  cognito: 9229,
+  scheduler: 8090,
+  events: 8091,
+};
 
 /** A demo user as `stack.json` lists it: sign in with the username and password, or send the token. */
 export type StackUser = { username: string; password: string; email: string; token: string; villages?: string[] };
@@ -38,7 +51,12 @@ export type StackInfo = {
   home: string;
   s3: { endpoint: string; buckets: Record<string, string> };
   dynamodb: { endpoint: string; tables: Record<string, string> };
+  /** State machines by their name less the app and stage (`jaring-dev-enrollment` is `enrollment`). */
   stepfunctions: { endpoint: string; stateMachines: Record<string, string> };
+  /** Lists the schedules (GET /schedules) and fires one as if at a chosen time (POST /schedules/<name>/fire). */
+  scheduler: { endpoint: string };
+  /** EventBridge PutEvents (AWS JSON 1.1), for events the functions put on a bus. */
+  events: { endpoint: string };
   api: string;
   mail: { web: string; messages: string; smtp: string };
   bpjs: string;
@@ -48,6 +66,16 @@ export type StackInfo = {
 };
 
 const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * A state machine's key in stack.json: its name less what every name of the app starts with (the
+ * part up to the stage), in camelCase, or its logical id less CDK's hash when the template names none.
+ */
+export function stateMachineKey(name: string | undefined, logicalId: string, stage: string): string {
+  if (!name) return camel(logicalId.replace(/[A-F0-9]{8}$/, ''));
+  const short = name.includes(`-${stage}-`) ? name.slice(name.indexOf(`-${stage}-`) + stage.length + 2) : name;
+  return short.replace(/[-_]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
 
 /**
  * Starts the whole pipeline on loopback from the synthesized templates. Returns the endpoints and
@@ -136,6 +164,16 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const sfn = new LocalStepFunctions(resources, lambdas, join(home, 'stepfunctions'), log);
     const sfnEndpoint = await sfn.listen(port('stepfunctions'));
     stoppers.push(['stepfunctions', () => sfn.stop()]);
+    const sfnClient = new SFNClient({ endpoint: sfnEndpoint, region });
+
+    // Events the functions put themselves, and schedules: both start what the template says they start.
+    const eventRouter = new LocalEventRouter(resources, sfnClient, log, join(home, 'events', 'delivered.jsonl'));
+    const eventBridge = new LocalEventBridge(eventRouter, log);
+    const eventsEndpoint = await eventBridge.listen(port('events'));
+    stoppers.push(['events', () => eventBridge.stop()]);
+    const scheduler = new LocalScheduler(resources, sfnClient, lambdas, log);
+    const schedulerEndpoint = await scheduler.listen(port('scheduler'));
+    stoppers.push(['scheduler', () => scheduler.stop()]);
 
     // Functions get the environment the template gives them (now resolved to local names), and the
     // local stand-ins where AWS would differ: SMTP instead of SES, the BPJS sandbox. Each handler reads
@@ -145,16 +183,19 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventsEndpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: mail.smtpUrl,
       BPJS_URL: bpjs.url,
     });
-    const sfnClient = new SFNClient({ endpoint: sfnEndpoint, region });
-    router = new LocalEventRouter(resources, sfnClient, log, join(home, 'events', 'delivered.jsonl'));
+    router = eventRouter;
 
     const stateMachines: Record<string, string> = {};
-    for (const [name, arn] of Object.entries(outputs('StateMachineArn'))) stateMachines[name] = arn;
+    for (const { logicalId, resource } of resources.resourcesOfType('AWS::StepFunctions::StateMachine')) {
+      const name = resource.Properties?.StateMachineName as string | undefined;
+      stateMachines[stateMachineKey(name, logicalId, templates.config.stage)] = resources.stateMachineArn(logicalId);
+    }
 
     // One demo user per role, created as an admin would, and signed in through the app client.
     const pool = [...userPools.pools.values()][0];
@@ -179,6 +220,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       s3: { endpoint: s3.endpoint, buckets },
       dynamodb: { endpoint: dynamo.endpoint, tables },
       stepfunctions: { endpoint: sfnEndpoint, stateMachines },
+      scheduler: { endpoint: schedulerEndpoint },
+      events: { endpoint: eventsEndpoint },
       api: apiUrl,
       mail: { web: mail.web, messages: mail.messagesUrl, smtp: mail.smtpUrl },
       bpjs: bpjs.url,
@@ -212,8 +255,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     for (const e of [...waiting, ...missed]) await router.onObjectCreated(e);
     if (missed.length) log(`delivered ${missed.length} upload(s) made while the stack was down`);
 
+    // Schedules fire from now on: like AWS Scheduler, times that passed while the stack was down are not made up.
+    scheduler.start();
+    if (scheduler.schedules.length) log(`${scheduler.schedules.length} schedule(s) armed`);
+
     writeFileSync(join(home, 'stack.json'), JSON.stringify(info, null, 2));
-    return { info, stop, stepFunctions: sfn, router, mail, redriven };
+    return { info, stop, stepFunctions: sfn, router, scheduler, mail, redriven };
   } catch (error) {
     await stop();
     throw error;

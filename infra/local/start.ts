@@ -48,6 +48,8 @@ Jaring is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Da
   S3                 ${info.s3.endpoint}
   DynamoDB           ${info.dynamodb.endpoint}
   Step Functions     ${info.stepfunctions.endpoint}
+  Scheduler          ${info.scheduler.endpoint}/schedules   (POST /schedules/<name>/fire {"time": "..."} fires one)
+  EventBridge        ${info.events.endpoint}   (PutEvents)
   HTTP API           ${info.api}   (every route but sign-in and the approval link needs a token)
   Cognito            ${info.cognito.endpoint}
   Mail inbox         ${info.mail.web}

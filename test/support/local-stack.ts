@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { startLocalStack, type LocalStackOptions } from '../../infra/local/stack';
 
 /** Every port 0: the suite runs beside a stack that is already up. */
-export const FREE_PORTS = { s3: 0, dynamodb: 0, stepfunctions: 0, api: 0, smtp: 0, mail: 0, bpjs: 0, cognito: 0 };
+export const FREE_PORTS = { s3: 0, dynamodb: 0, stepfunctions: 0, api: 0, smtp: 0, mail: 0, bpjs: 0, cognito: 0, scheduler: 0, events: 0 };
 
 /** The ports a running stack got, to start it again on the same ones (clients in this process keep their endpoints). */
 export function portsOf(info: TestStack['info']) {
@@ -20,6 +20,8 @@ export function portsOf(info: TestStack['info']) {
     mail: port(info.mail.web),
     bpjs: port(info.bpjs),
     cognito: port(info.cognito.endpoint),
+    scheduler: port(info.scheduler.endpoint),
+    events: port(info.events.endpoint),
   };
 }
 
