@@ -6,6 +6,14 @@ import type { ObjectStore } from '../../../functions/ports/object-store';
 import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../../../functions/ports/proposal-store';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../../../functions/ports/quota-ledger';
 import { StaleTaskTokenError, type WorkflowCallbacks } from '../../../functions/ports/workflow';
+import { withTransientRetries } from '../../../functions/adapters/dynamodb-transactions';
+
+/** DynamoDB's answer to a transaction it throttled: nothing written, nothing decided, worth trying again. */
+export const throttled = () =>
+  Object.assign(new Error('Throughput exceeds the current capacity for one or more items'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: [{ Code: 'ThrottlingError' }, { Code: 'None' }],
+  });
 
 /**
  * The audit trail in memory, with the DynamoDB log's rules: append only, an event keyed `once` lands
@@ -51,6 +59,9 @@ export class MemoryProposalStore implements ProposalStore {
   /** Runs just after a change is applied, before its caller sees the result. */
   afterChange?: (id: string, change: ProposalChange) => Promise<void> | void;
 
+  /** How many of the next write attempts DynamoDB throttles (each retried as the DynamoDB store retries). */
+  throttleNext = 0;
+
   /** Changes write their events to `trail` as the DynamoDB store does: in the same write. */
   constructor(readonly trail = new MemoryAuditLog()) {}
 
@@ -87,6 +98,14 @@ export class MemoryProposalStore implements ProposalStore {
     return 'created' as const;
   }
   async change(id: string, change: ProposalChange) {
+    // As the DynamoDB store: a throttle is tried again (here without waiting), anything else is thrown.
+    return withTransientRetries(() => this.apply(id, change), 6, async () => {});
+  }
+  private async apply(id: string, change: ProposalChange) {
+    if (this.throttleNext > 0) {
+      this.throttleNext -= 1;
+      throw throttled();
+    }
     const hook = this.beforeChange;
     if (hook) await hook(id, change);
     const p = this.items.get(id);
