@@ -27,6 +27,21 @@ module.exports = {
       },
     },
     {
+      name: 'pages-only-present',
+      comment:
+        'functions/pages renders HTML from what the core hands it: no storage, SDK or HTTP of its own, so a page ' +
+        'cannot fetch or write anything.',
+      severity: 'error',
+      from: { path: '^functions/pages/' },
+      to: {
+        path: [
+          '^functions/(adapters|handlers|wiring|ports)/',
+          '(^|/)node_modules/(@aws-sdk|@smithy|@aws-lambda-powertools|@middy)/',
+          '^(node:)?(http|https|http2)$',
+        ],
+      },
+    },
+    {
       name: 'no-circular',
       comment: 'An import cycle: modules that need each other load in an order that depends on who came first.',
       severity: 'error',
