@@ -6,10 +6,21 @@ import { dirname } from 'node:path';
 import type { LocalResources } from './resources';
 import type { S3ObjectCreated } from './s3-local';
 
-type Rule = { name: string; bus: string; pattern: Record<string, unknown>; targets: { arn: string; input?: string; inputPath?: string }[] };
+type Rule = {
+  name: string;
+  bus: string;
+  pattern: Record<string, unknown>;
+  targets: { arn: string; input?: string; inputPath?: string }[];
+};
+
+type S3RulePattern = {
+  'detail-type'?: unknown[];
+  detail?: { bucket?: { name?: unknown[] }; object?: { key?: unknown[] } };
+};
 
 /** The bus a name or ARN names (`arn:aws:events:<region>:<account>:event-bus/<name>`); no name is the default bus. */
-export const busName = (nameOrArn?: string) => (nameOrArn?.startsWith('arn:') ? nameOrArn.split('/').pop()! : (nameOrArn ?? 'default'));
+export const busName = (nameOrArn?: string) =>
+  nameOrArn?.startsWith('arn:') ? nameOrArn.split('/').pop()! : (nameOrArn ?? 'default');
 
 /**
  * Stands in for EventBridge: turns the local S3's object-created notices into the "Object Created"
@@ -136,10 +147,25 @@ export class LocalEventRouter {
     }
   }
 
+  /** Where an upload starts a workflow: the bucket and key prefix of each rule on S3's Object Created events. */
+  uploadTriggers(): { bucket: string; prefix: string; stateMachineArns: string[] }[] {
+    return this.rules.flatMap((rule) => {
+      const pattern = rule.pattern as S3RulePattern;
+      if (rule.bus !== 'default' || !pattern['detail-type']?.includes('Object Created')) return [];
+      const prefixes = (pattern.detail?.object?.key ?? [{}]).map((k) => (k as { prefix?: string }).prefix ?? '');
+      const stateMachineArns = rule.targets.map((t) => t.arn).filter((arn) => arn.includes(':states:'));
+      return (pattern.detail?.bucket?.name ?? [])
+        .filter((bucket): bucket is string => typeof bucket === 'string')
+        .flatMap((bucket) => prefixes.map((prefix) => ({ bucket, prefix, stateMachineArns })));
+    });
+  }
+
   /** The buses events can be put on: the default one and those the templates declare. */
   buses(): Set<string> {
     const names = new Set(['default']);
-    for (const { logicalId } of this.resources.resourcesOfType('AWS::Events::EventBus')) names.add(this.resources.ref(logicalId));
+    for (const { logicalId } of this.resources.resourcesOfType('AWS::Events::EventBus')) {
+      names.add(this.resources.ref(logicalId));
+    }
     return names;
   }
 

@@ -87,9 +87,11 @@ export class LocalResources {
       if (type === 'AWS::IAM::Role') return `arn:aws:iam::${this.account}:role/${logicalId}`;
       if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${this.region}:${this.account}:log-group:${logicalId}`;
       if (type === 'AWS::StepFunctions::StateMachine') return this.stateMachineArn(logicalId);
-      if (type === 'AWS::Events::EventBus') return `arn:aws:events:${this.region}:${this.account}:event-bus/${this.ref(logicalId)}`;
+      if (type === 'AWS::Events::EventBus') {
+        return `arn:aws:events:${this.region}:${this.account}:event-bus/${this.ref(logicalId)}`;
+      }
       if (type === 'AWS::Scheduler::Schedule') {
-        const group = (this.resolve(found.stack, found.resource.Properties?.GroupName) as string | undefined) ?? 'default';
+        const group = this.resolve(found.stack, found.resource.Properties?.GroupName ?? 'default') as string;
         return `arn:aws:scheduler:${this.region}:${this.account}:schedule/${group}/${this.ref(logicalId)}`;
       }
       return `arn:aws:local:${this.region}:${this.account}:${logicalId}`;

@@ -30,18 +30,29 @@ export function scheduleTimes(
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    throw new ScheduleExpressionError(`Unknown ScheduleExpressionTimezone ${timezone} (an IANA name such as Asia/Jakarta)`);
+    throw new ScheduleExpressionError(
+      `Unknown ScheduleExpressionTimezone ${timezone} (an IANA name such as Asia/Jakarta)`,
+    );
   }
   const within = (d: Date | undefined) =>
     d && (!options.startDate || d >= options.startDate) && (!options.endDate || d <= options.endDate) ? d : undefined;
   // A start date in the future: nothing fires before it.
-  const from = (after: Date) => (options.startDate && options.startDate > after ? new Date(options.startDate.getTime() - 1) : after);
+  const from = (after: Date) =>
+    options.startDate && options.startDate > after ? new Date(options.startDate.getTime() - 1) : after;
 
   const [, kind, body] = /^(cron|rate|at)\((.*)\)$/.exec(expression.trim()) ?? [];
   if (kind === 'cron') {
     const fields = body!.trim().split(/\s+/);
-    if (fields.length !== 6) throw new ScheduleExpressionError(`${expression}: AWS cron has six fields (minutes hours day-of-month month day-of-week year)`);
-    const pattern = ['0', ...fields.map((f, i) => f.replace(/(^|,)(\d+)\/(\d+)/g, (_, sep, start, step) => `${sep}${start}-${FIELD_MAX[i]}/${step}`))];
+    if (fields.length !== 6)
+      throw new ScheduleExpressionError(
+        `${expression}: AWS cron has six fields (minutes hours day-of-month month day-of-week year)`,
+      );
+    const pattern = [
+      '0',
+      ...fields.map((f, i) =>
+        f.replace(/(^|,)(\d+)\/(\d+)/g, (_, sep, start, step) => `${sep}${start}-${FIELD_MAX[i]}/${step}`),
+      ),
+    ];
     let cron: Cron;
     try {
       cron = new Cron(pattern.join(' '), { timezone, mode: '7-part', alternativeWeekdays: true, paused: true });
@@ -52,7 +63,8 @@ export function scheduleTimes(
   }
   if (kind === 'rate') {
     const [, value, unit] = /^\s*(\d+)\s+(minute|hour|day)s?\s*$/.exec(body!) ?? [];
-    if (!value || Number(value) < 1) throw new ScheduleExpressionError(`${expression}: a rate is rate(<n> minute|minutes|hour|hours|day|days)`);
+    if (!value || Number(value) < 1)
+      throw new ScheduleExpressionError(`${expression}: a rate is rate(<n> minute|minutes|hour|hours|day|days)`);
     const period = Number(value) * RATE_UNITS[unit!]!;
     const anchor = (options.startDate ?? options.rateAnchor).getTime();
     return {
@@ -65,7 +77,8 @@ export function scheduleTimes(
     };
   }
   if (kind === 'at') {
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(body!.trim())) throw new ScheduleExpressionError(`${expression}: at() takes yyyy-mm-ddThh:mm:ss`);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(body!.trim()))
+      throw new ScheduleExpressionError(`${expression}: at() takes yyyy-mm-ddThh:mm:ss`);
     const at = localTime(body!.trim(), timezone);
     return { expression, timezone, nextAfter: (after) => within(at > after ? at : undefined) };
   }

@@ -101,7 +101,9 @@ export class LocalScheduler {
 
   /** When a schedule fires next: undefined when disabled or done. */
   nextFireTime(schedule: LocalSchedule, after = new Date()): Date | undefined {
-    return schedule.state === 'ENABLED' ? (this.upcoming.get(schedule.arn) ?? schedule.times.nextAfter(after)) : undefined;
+    return schedule.state === 'ENABLED'
+      ? (this.upcoming.get(schedule.arn) ?? schedule.times.nextAfter(after))
+      : undefined;
   }
 
   /** Starts the schedule's target as Scheduler would at `scheduledTime`. */
@@ -122,11 +124,15 @@ export class LocalScheduler {
       executionArn = await this.startExecution(request.StateMachineArn, request.Input ?? '{}', request.Name);
     } else if (arn.startsWith('arn:aws:lambda:') && this.lambdas) {
       // Scheduler invokes Lambda asynchronously: the fire does not wait for the function.
-      this.lambdas.invoke(arn, JSON.parse(input ?? '{}')).catch((e: Error) => this.log(`schedule ${schedule.name}: ${e.message}`));
+      this.lambdas
+        .invoke(arn, JSON.parse(input ?? '{}'))
+        .catch((e: Error) => this.log(`schedule ${schedule.name}: ${e.message}`));
     } else {
       throw new HttpError(501, `The local stack cannot start schedule ${schedule.name}'s target ${arn}`);
     }
-    this.log(`schedule ${schedule.name} fired for ${context.scheduledTime}${executionArn ? `: started ${executionArn}` : ''}`);
+    this.log(
+      `schedule ${schedule.name} fired for ${context.scheduledTime}${executionArn ? `: started ${executionArn}` : ''}`,
+    );
     return { ...context, ...(executionArn ? { executionArn } : {}) };
   }
 
@@ -169,7 +175,8 @@ export class LocalScheduler {
       });
     }
     const fire = /^\/schedules\/([^/]+)\/fire$/.exec(path);
-    if (!fire) throw new HttpError(404, `No such route: ${req.method} ${path} (GET /schedules, POST /schedules/<name>/fire)`);
+    if (!fire)
+      throw new HttpError(404, `No such route: ${req.method} ${path} (GET /schedules, POST /schedules/<name>/fire)`);
     if (req.method !== 'POST') throw new HttpError(405, 'Fire a schedule with POST');
     const name = decodeURIComponent(fire[1]!);
     const schedule = this.find(name);
@@ -183,7 +190,8 @@ export class LocalScheduler {
       throw new HttpError(400, 'The body must be JSON, e.g. { "time": "2026-12-01T00:00:00+07:00" }');
     }
     const parsed = FireRequest.safeParse(body);
-    if (!parsed.success) throw new HttpError(400, 'The body takes one field, "time", e.g. { "time": "2026-12-01T00:00:00+07:00" }');
+    if (!parsed.success)
+      throw new HttpError(400, 'The body takes one field, "time", e.g. { "time": "2026-12-01T00:00:00+07:00" }');
     const { time } = parsed.data;
     const at = time === undefined ? new Date() : instantIn(time, schedule.times.timezone);
     if (!at) {

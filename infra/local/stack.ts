@@ -51,7 +51,7 @@ export type StackInfo = {
   home: string;
   s3: { endpoint: string; buckets: Record<string, string> };
   dynamodb: { endpoint: string; tables: Record<string, string> };
-  /** State machines by their name less the app and stage (`jaring-dev-enrollment` is `enrollment`). */
+  /** State machines by their name less the app and stage (`jaring-dev-<workflow>` is `<workflow>`). */
   stepfunctions: { endpoint: string; stateMachines: Record<string, string> };
   /** Lists the schedules (GET /schedules) and fires one as if at a chosen time (POST /schedules/<name>/fire). */
   scheduler: { endpoint: string };

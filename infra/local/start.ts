@@ -42,10 +42,22 @@ const started = Date.now();
 console.log('Jaring: starting the local stack ...');
 stack = await startLocalStack({ ports, log: (line) => (verbose || !line.startsWith('lambda ') ? console.log(`  ${line}`) : undefined) });
 const { info } = stack;
+// What starts each workflow, as the templates declare it: uploads (rules on S3's events) and schedules.
+const workflowOf = (arn: string) =>
+  Object.entries(info.stepfunctions.stateMachines).find(([, machine]) => machine === arn)?.[0] ?? arn;
+const starts = [
+  ...stack.router.uploadTriggers().map(({ bucket, prefix, stateMachineArns }) => {
+    return `  Upload to          s3://${bucket}/${prefix}... starts ${stateMachineArns.map(workflowOf).join(', ')}`;
+  }),
+  ...stack.scheduler.schedules.map((s) => {
+    const next = stack!.scheduler.nextFireTime(s)?.toISOString() ?? 'never';
+    const when = `${s.times.expression} ${s.times.timezone}`;
+    return `  Schedule           ${s.name}: ${when}, next ${next}, starts ${workflowOf(s.target.arn)}`;
+  }),
+];
 console.log(`
 Jaring is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Data: ${info.home}
-  Upload proposals   s3://${info.s3.buckets.uploads}/proposals/<programme>/<village code>/<file>.xlsx
-  S3                 ${info.s3.endpoint}
+${starts.map((line) => `${line}\n`).join('')}  S3                 ${info.s3.endpoint}
   DynamoDB           ${info.dynamodb.endpoint}
   Step Functions     ${info.stepfunctions.endpoint}
   Scheduler          ${info.scheduler.endpoint}/schedules   (POST /schedules/<name>/fire {"time": "..."} fires one)

@@ -30,9 +30,12 @@ describe('local stack: scheduler and events endpoints', () => {
     );
     const res = await fetch(`${stack.info.scheduler.endpoint}/schedules`);
     expect(res.status).toBe(200);
-    const { schedules } = (await res.json()) as { schedules: { name: string; state: string; nextFireTime: string | null }[] };
+    const { schedules } = (await res.json()) as {
+      schedules: { name: string; state: string; nextFireTime: string | null }[];
+    };
     expect(schedules).toHaveLength(declared.length);
-    for (const s of schedules) if (s.state === 'ENABLED') expect(Date.parse(s.nextFireTime!)).toBeGreaterThan(Date.now());
+    for (const s of schedules)
+      if (s.state === 'ENABLED') expect(Date.parse(s.nextFireTime!)).toBeGreaterThan(Date.now());
   });
 
   it('answers 404 for a schedule nobody declared', async () => {
@@ -57,7 +60,10 @@ describe('local stack: scheduler and events endpoints', () => {
       }),
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { FailedEntryCount: number; Entries: { EventId?: string; ErrorCode?: string }[] };
+    const body = (await res.json()) as {
+      FailedEntryCount: number;
+      Entries: { EventId?: string; ErrorCode?: string }[];
+    };
     expect(body.FailedEntryCount).toBe(1);
     expect(body.Entries[0]!.EventId).toBeTruthy();
     expect(body.Entries[1]!.ErrorCode).toBe('NotFoundException');

@@ -3,13 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { startLocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import { DEFAULT_PORTS, startLocalStack, type LocalStackOptions } from '../../infra/local/stack';
+
+type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
 
 /** Every port 0: the suite runs beside a stack that is already up. */
-export const FREE_PORTS = { s3: 0, dynamodb: 0, stepfunctions: 0, api: 0, smtp: 0, mail: 0, bpjs: 0, cognito: 0, scheduler: 0, events: 0 };
+export const FREE_PORTS = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [name, 0])) as Ports;
 
 /** The ports a running stack got, to start it again on the same ones (clients in this process keep their endpoints). */
-export function portsOf(info: TestStack['info']) {
+export function portsOf(info: TestStack['info']): Ports {
   const port = (url: string) => Number(new URL(url.replace(/^smtp:/, 'http:')).port);
   return {
     s3: port(info.s3.endpoint),

@@ -14,21 +14,55 @@ const template: CfnTemplate = {
       Type: 'AWS::Events::Rule',
       Properties: {
         EventBusName: { Ref: 'ClaimsBus' },
-        EventPattern: { source: ['jaring.claims'], 'detail-type': ['Claim Approved'], detail: { amount: [{ exists: true }] } },
+        EventPattern: {
+          source: ['jaring.claims'],
+          'detail-type': ['Claim Approved'],
+          detail: { amount: [{ exists: true }] },
+        },
+        Targets: [{ Arn: { Ref: 'Payouts' }, Id: 'Target0' }],
+      },
+    },
+    ProposalUploadedRule: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        EventPattern: {
+          source: ['aws.s3'],
+          'detail-type': ['Object Created'],
+          detail: { bucket: { name: ['uploads'] }, object: { key: [{ prefix: 'claims/' }] } },
+        },
         Targets: [{ Arn: { Ref: 'Payouts' }, Id: 'Target0' }],
       },
     },
     DefaultBusRule: {
       Type: 'AWS::Events::Rule',
-      Properties: { EventPattern: { source: ['jaring.claims'] }, Targets: [{ Arn: { Ref: 'Payouts' }, Id: 'Target0' }] },
+      Properties: {
+        EventPattern: { source: ['jaring.claims'] },
+        Targets: [{ Arn: { Ref: 'Payouts' }, Id: 'Target0' }],
+      },
     },
   },
 };
 
+describe('LocalEventRouter.uploadTriggers', () => {
+  it("names each bucket and key prefix whose uploads start a workflow, from the rules' S3 patterns only", () => {
+    const resources = new LocalResources([{ stackName: 'claims', template }], 'ap-southeast-3');
+    const router = new LocalEventRouter(resources, {} as SFNClient, () => undefined);
+    expect(router.uploadTriggers()).toEqual([
+      {
+        bucket: 'uploads',
+        prefix: 'claims/',
+        stateMachineArns: ['arn:aws:states:ap-southeast-3:000000000000:stateMachine:jaring-dev-payouts'],
+      },
+    ]);
+  });
+});
+
 describe('LocalEventBridge PutEvents', () => {
   const started: { stateMachineArn?: string; input?: string }[] = [];
   // Records what the router starts, as the Step Functions endpoint would receive it.
-  const sfn = { send: async (command: StartExecutionCommand) => (started.push(command.input), { executionArn: 'arn:x' }) } as unknown as SFNClient;
+  const sfn = {
+    send: async (command: StartExecutionCommand) => (started.push(command.input), { executionArn: 'arn:x' }),
+  } as unknown as SFNClient;
   let endpoint: string;
   let events: LocalEventBridge;
 
@@ -45,7 +79,10 @@ describe('LocalEventBridge PutEvents', () => {
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
       body: JSON.stringify({ Entries: entries }),
     });
-    return { status: res.status, body: (await res.json()) as { FailedEntryCount: number; Entries: Record<string, string>[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { FailedEntryCount: number; Entries: Record<string, string>[] },
+    };
   };
   const settle = () => new Promise((r) => setTimeout(r, 50));
 
@@ -68,7 +105,12 @@ describe('LocalEventBridge PutEvents', () => {
       stateMachineArn: 'arn:aws:states:ap-southeast-3:000000000000:stateMachine:jaring-dev-payouts',
     });
     const event = JSON.parse(started[0]!.input!);
-    expect(event).toMatchObject({ source: 'jaring.claims', 'detail-type': 'Claim Approved', detail: { claimId: 'c-1' }, account: '000000000000' });
+    expect(event).toMatchObject({
+      source: 'jaring.claims',
+      'detail-type': 'Claim Approved',
+      detail: { claimId: 'c-1' },
+      account: '000000000000',
+    });
   });
 
   it('puts an event with no bus on the default bus, where its own rules match it', async () => {
@@ -83,7 +125,12 @@ describe('LocalEventBridge PutEvents', () => {
     const { status, body } = await putEvents([
       { EventBusName: 'jaring-dev-billing', Source: 'jaring.claims', DetailType: 'Claim Approved', Detail: '{}' },
       { EventBusName: 'jaring-dev-claims', Source: 'jaring.claims', DetailType: 'Claim Approved', Detail: 'not json' },
-      { EventBusName: 'jaring-dev-claims', Source: 'jaring.claims', DetailType: 'Claim Approved', Detail: '{"amount":2}' },
+      {
+        EventBusName: 'jaring-dev-claims',
+        Source: 'jaring.claims',
+        DetailType: 'Claim Approved',
+        Detail: '{"amount":2}',
+      },
     ]);
     expect(status).toBe(200);
     expect(body.FailedEntryCount).toBe(2);

@@ -27,7 +27,9 @@ describe('scheduleTimes', () => {
     expect(next('cron(0 1 1 * ? 2025)', '2026-11-25T00:00:00Z')).toBeUndefined();
     const startDate = new Date('2027-03-01T00:00:00Z');
     expect(next('cron(0 1 1 * ? *)', '2026-11-25T00:00:00Z', { startDate })).toBe('2027-03-01T01:00:00.000Z');
-    expect(next('cron(0 1 1 * ? *)', '2026-11-25T00:00:00Z', { endDate: new Date('2026-11-30T00:00:00Z') })).toBeUndefined();
+    expect(
+      next('cron(0 1 1 * ? *)', '2026-11-25T00:00:00Z', { endDate: new Date('2026-11-30T00:00:00Z') }),
+    ).toBeUndefined();
   });
 
   it('counts a rate from the start date, or from when the stack started', () => {

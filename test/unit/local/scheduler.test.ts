@@ -14,7 +14,7 @@ import { stateMachineKey } from '../../../infra/local/stack';
 import { LocalStepFunctions } from '../../../infra/local/stepfunctions-local';
 import type { CfnTemplate } from '../../../infra/local/template';
 
-/** A monthly workflow as the next one will declare it: a state machine and a schedule in Asia/Jakarta that starts it. */
+/** A monthly workflow as the next one will declare it: a state machine, and a schedule in Asia/Jakarta starting it. */
 function monthlyTemplate(): CfnTemplate {
   const app = new App();
   const stack = new Stack(app, 'Monthly', { env: { account: '000000000000', region: 'ap-southeast-3' } });
@@ -49,7 +49,11 @@ describe('LocalScheduler', () => {
     const resources = new LocalResources([{ stackName: 'Monthly', template }], 'ap-southeast-3');
     const lambdas = new LambdaRuntime(resources, () => undefined);
     sfn = new LocalStepFunctions(resources, lambdas, mkdtempSync(join(tmpdir(), 'jaring-scheduler-')), () => undefined);
-    client = new SFNClient({ endpoint: await sfn.listen(0), region: 'ap-southeast-3', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    client = new SFNClient({
+      endpoint: await sfn.listen(0),
+      region: 'ap-southeast-3',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
     scheduler = new LocalScheduler(resources, client, lambdas, (line) => lines.push(line));
     endpoint = await scheduler.listen(0);
     scheduler.start(new Date('2026-11-25T00:00:00Z'));
@@ -65,12 +69,17 @@ describe('LocalScheduler', () => {
   it('reads the schedule, its time zone and its target from the synthesized template', () => {
     expect(scheduler.schedules).toHaveLength(1);
     const [schedule] = scheduler.schedules;
-    expect(schedule).toMatchObject({ name: 'jaring-dev-monthly-contributions', arn: scheduleArn, state: 'ENABLED', target: { arn: machineArn } });
+    expect(schedule).toMatchObject({
+      name: 'jaring-dev-monthly-contributions',
+      arn: scheduleArn,
+      state: 'ENABLED',
+      target: { arn: machineArn },
+    });
     expect(schedule!.times).toMatchObject({ expression: 'cron(0 1 1 * ? *)', timezone: 'Asia/Jakarta' });
     expect(scheduler.nextFireTime(schedule!)?.toISOString()).toBe('2026-11-30T18:00:00.000Z');
   });
 
-  it('fires on demand as if at the chosen time: starts the state machine with the context attributes filled in', async () => {
+  it('fires on demand as if at the chosen time, the context attributes filled in', async () => {
     const res = await fetch(`${endpoint}/schedules/jaring-dev-monthly-contributions/fire`, {
       method: 'POST',
       body: JSON.stringify({ time: '2026-12-01T01:00:00+07:00' }),
@@ -78,13 +87,21 @@ describe('LocalScheduler', () => {
     expect(res.status).toBe(202);
     const fired = (await res.json()) as { executionArn: string; scheduledTime: string; executionId: string };
     expect(fired.scheduledTime).toBe('2026-11-30T18:00:00Z');
-    expect(fired.executionArn).toMatch(/^arn:aws:states:ap-southeast-3:000000000000:execution:jaring-dev-monthly-contributions:/);
+    expect(fired.executionArn).toMatch(
+      /^arn:aws:states:ap-southeast-3:000000000000:execution:jaring-dev-monthly-contributions:/,
+    );
     await sfn.settled(fired.executionArn);
     const execution = await client.send(new DescribeExecutionCommand({ executionArn: fired.executionArn }));
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.input!)).toEqual({ month: '2026-11-30T18:00:00Z', schedule: scheduleArn, run: fired.executionId });
+    expect(JSON.parse(execution.input!)).toEqual({
+      month: '2026-11-30T18:00:00Z',
+      schedule: scheduleArn,
+      run: fired.executionId,
+    });
     expect(fired.executionId).toMatch(/^[0-9a-f]{16}$/);
-    expect(lines).toContain(`schedule jaring-dev-monthly-contributions fired for 2026-11-30T18:00:00Z: started ${fired.executionArn}`);
+    expect(lines).toContain(
+      `schedule jaring-dev-monthly-contributions fired for 2026-11-30T18:00:00Z: started ${fired.executionArn}`,
+    );
   });
 
   it('reads a time without an offset in the schedule time zone', async () => {
@@ -139,10 +156,19 @@ describe('LocalScheduler', () => {
         Name: 'soon',
         ScheduleExpression: `at(${local})`,
         FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: { Arn: machineArn, RoleArn: 'arn:aws:iam::000000000000:role/scheduler', Input: '{"at":"<aws.scheduler.scheduled-time>"}' },
+        Target: {
+          Arn: machineArn,
+          RoleArn: 'arn:aws:iam::000000000000:role/scheduler',
+          Input: '{"at":"<aws.scheduler.scheduled-time>"}',
+        },
       },
     };
-    const soon = new LocalScheduler(new LocalResources([{ stackName: 'Monthly', template: withSoon }], 'ap-southeast-3'), client, undefined, () => undefined);
+    const soon = new LocalScheduler(
+      new LocalResources([{ stackName: 'Monthly', template: withSoon }], 'ap-southeast-3'),
+      client,
+      undefined,
+      () => undefined,
+    );
     soon.start();
     try {
       const deadline = Date.now() + 10_000;
@@ -165,9 +191,17 @@ describe('LocalScheduler', () => {
 
 describe('withContextAttributes', () => {
   it('replaces every keyword Scheduler documents, wherever it stands, and leaves no input as none', () => {
-    const context = { scheduleArn: 'arn:s', scheduledTime: '2026-11-30T18:00:00Z', executionId: 'abc', attemptNumber: 1 };
+    const context = {
+      scheduleArn: 'arn:s',
+      scheduledTime: '2026-11-30T18:00:00Z',
+      executionId: 'abc',
+      attemptNumber: 1,
+    };
     expect(
-      withContextAttributes('{"a":"<aws.scheduler.scheduled-time>","b":"<aws.scheduler.scheduled-time>/<aws.scheduler.attempt-number>"}', context),
+      withContextAttributes(
+        '{"a":"<aws.scheduler.scheduled-time>","b":"<aws.scheduler.scheduled-time>/<aws.scheduler.attempt-number>"}',
+        context,
+      ),
     ).toBe('{"a":"2026-11-30T18:00:00Z","b":"2026-11-30T18:00:00Z/1"}');
     expect(withContextAttributes(undefined, context)).toBeUndefined();
   });
