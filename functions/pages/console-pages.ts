@@ -1,14 +1,15 @@
 import type { Principal } from '../core/access/principal';
 import type { Programme } from '../core/programmes/programme';
 import type { VillageInfo } from '../core/proposals/upload-key';
-import { html, page, trusted, type SafeHtml } from './html';
+import { markup, page, trusted, type SafeHtml } from './html';
 
 /**
  * The console's pages, in Bahasa Indonesia. The shell is the same for every /app/ address and
  * holds no data: its script fetches the real page from the API with the user's token.
  */
 
-const STYLE = trusted(`body{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:0 1em 2em;color:#222;line-height:1.4}
+const STYLE =
+  trusted(`body{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:0 1em 2em;color:#222;line-height:1.4}
 header{display:flex;gap:1em;align-items:center;justify-content:space-between;border-bottom:1px solid #ddd;padding:.6em 0;margin-bottom:1em}
 header a,header button{color:#0b57d0;background:none;border:0;font:inherit;cursor:pointer;padding:0}
 label{display:block;margin:.8em 0 .2em}input,select,button{font-size:1em;padding:.45em;max-width:100%}
@@ -29,18 +30,23 @@ export const consoleCsp = (uploadOrigins: string[]) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-const NAV = html`<header><strong>Jaring</strong><nav><a href="/app/uploads/new">Unggah usulan</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
+const NAV = markup`<header><strong>Jaring</strong><nav><a href="/app/uploads/new">Unggah usulan</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
 
 const frame = (title: string, body: SafeHtml, nav = true) =>
-  page({ title, style: STYLE, script: '/app.js', body: html`${nav ? NAV : undefined}
-${body}` });
+  page({
+    title,
+    style: STYLE,
+    script: '/app.js',
+    body: markup`${nav ? NAV : undefined}
+${body}`,
+  });
 
-export const shellPage = () => frame('Memuat', html`<main id="main"><p class="msg">Memuat ...</p></main>`);
+export const shellPage = () => frame('Memuat', markup`<main id="main"><p class="msg">Memuat ...</p></main>`);
 
 export const signInPage = () =>
   frame(
     'Masuk',
-    html`<main><h1>Masuk ke Jaring</h1>
+    markup`<main><h1>Masuk ke Jaring</h1>
 <form data-signin>
 <label for="username">Nama pengguna</label><input id="username" name="username" autocomplete="username" required>
 <label for="password">Kata sandi</label><input id="password" name="password" type="password" autocomplete="current-password" required>
@@ -58,18 +64,22 @@ export const signInPage = () =>
  */
 export function uploadPage(principal: Principal, programmes: Programme[], villages: VillageInfo[]): string {
   if (!villages.length || !programmes.length) {
-    return html`<h1>Unggah usulan</h1><p>Akun Anda (${principal.username}) tidak terdaftar sebagai operator desa/kelurahan mana pun, sehingga tidak dapat mengunggah usulan. Hubungi admin Dinas Sosial bila ini keliru.</p>`
+    return markup`<h1>Unggah usulan</h1><p>Akun Anda (${principal.username}) tidak terdaftar sebagai operator desa/kelurahan mana pun, sehingga tidak dapat mengunggah usulan. Hubungi admin Dinas Sosial bila ini keliru.</p>`
       .value;
   }
   // The current budget year first: an operator proposes for the programme running now.
-  programmes = [...programmes].sort((a, b) => b.coverage.start.localeCompare(a.coverage.start) || a.id.localeCompare(b.id));
-  const options = (items: [string, string][]) => items.map(([v, label]) => html`<option value="${v}">${label}</option>`);
+  programmes = [...programmes].sort(
+    (a, b) => b.coverage.start.localeCompare(a.coverage.start) || a.id.localeCompare(b.id),
+  );
+  const options = (items: [string, string][]) =>
+    items.map(([v, label]) => markup`<option value="${v}">${label}</option>`);
   const villageName = (v: VillageInfo) =>
     `${v.kind === 'desa' ? 'Desa' : 'Kelurahan'} ${v.name}${v.districtName ? `, Kec. ${v.districtName}` : ''} (${v.code})`;
   const templates = programmes.map(
-    (p, i) => html`${i ? html` &middot; ` : undefined}<a href="/programmes/${p.id}/template" data-download-file="templat-usulan-${p.id}.xlsx">Templat ${p.id}</a>`,
+    (p, i) =>
+      markup`${i ? markup` &middot; ` : undefined}<a href="/programmes/${p.id}/template" data-download-file="templat-usulan-${p.id}.xlsx">Templat ${p.id}</a>`,
   );
-  return html`<h1>Unggah usulan</h1>
+  return markup`<h1>Unggah usulan</h1>
 <form data-upload>
 <label for="programmeId">Program</label><select id="programmeId" name="programmeId">${options(programmes.map((p) => [p.id, `${p.name} (${p.id})`]))}</select>
 <label for="villageCode">Desa/Kelurahan</label><select id="villageCode" name="villageCode">${options(villages.map((v) => [v.code, villageName(v)]))}</select>

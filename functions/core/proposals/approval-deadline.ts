@@ -17,7 +17,8 @@ export function approvalWaitSeconds(p: Proposal, programme: Programme, now: Date
 }
 
 /** The approval deadline has passed at `now`. */
-export const deadlinePassed = (p: Proposal, now: Date) => !!p.approval && Date.parse(p.approval.expiresAt) <= now.getTime();
+export const deadlinePassed = (p: Proposal, now: Date) =>
+  !!p.approval && Date.parse(p.approval.expiresAt) <= now.getTime();
 
 /** How a proposal's approval wait already ended, if it did. */
 export function settledOutcome(p: Proposal): ApprovalOutcome | undefined {

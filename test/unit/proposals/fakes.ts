@@ -3,7 +3,12 @@ import { proposalEntity, type AuditEvent } from '../../../functions/core/audit/a
 import type { AuditLog } from '../../../functions/ports/audit-log';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../../../functions/core/proposals/proposal';
 import type { ObjectStore } from '../../../functions/ports/object-store';
-import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../../../functions/ports/proposal-store';
+import {
+  ProposalNotFoundError,
+  ProposalStatusConflictError,
+  type ProposalChange,
+  type ProposalStore,
+} from '../../../functions/ports/proposal-store';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../../../functions/ports/quota-ledger';
 import { StaleTaskTokenError, type WorkflowCallbacks } from '../../../functions/ports/workflow';
 import { withTransientRetries } from '../../../functions/adapters/dynamodb-transactions';
@@ -42,7 +47,10 @@ export class MemoryAuditLog implements AuditLog {
     return this.inOrder(this.events.filter((e) => e.at.startsWith(day)));
   }
   private inOrder(events: AuditEvent[]) {
-    return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i).map(({ e }) => structuredClone(e));
+    return events
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i)
+      .map(({ e }) => structuredClone(e));
   }
 }
 
@@ -99,7 +107,11 @@ export class MemoryProposalStore implements ProposalStore {
   }
   async change(id: string, change: ProposalChange) {
     // As the DynamoDB store: a throttle is tried again (here without waiting), anything else is thrown.
-    return withTransientRetries(() => this.apply(id, change), 6, async () => {});
+    return withTransientRetries(
+      () => this.apply(id, change),
+      6,
+      async () => {},
+    );
   }
   private async apply(id: string, change: ProposalChange) {
     if (this.throttleNext > 0) {
@@ -111,8 +123,12 @@ export class MemoryProposalStore implements ProposalStore {
     const p = this.items.get(id);
     if (!p) throw new ProposalNotFoundError(id);
     if (change.from && !change.from.includes(p.status)) throw new ProposalStatusConflictError(`${id} is ${p.status}`);
-    if (change.notExpiredAt && !(p.approval && p.approval.expiresAt > change.notExpiredAt)) throw new ProposalStatusConflictError(`${id} deadline passed`);
-    const next: Record<string, unknown> = { ...p, ...Object.fromEntries(Object.entries(change.set).filter(([, v]) => v !== undefined)) };
+    if (change.notExpiredAt && !(p.approval && p.approval.expiresAt > change.notExpiredAt))
+      throw new ProposalStatusConflictError(`${id} deadline passed`);
+    const next: Record<string, unknown> = {
+      ...p,
+      ...Object.fromEntries(Object.entries(change.set).filter(([, v]) => v !== undefined)),
+    };
     for (const k of change.remove ?? []) delete next[k];
     this.items.set(id, Proposal.parse(next));
     this.trail.events.push({ ...change.audit, entity: proposalEntity(id), at: new Date().toISOString() });
@@ -171,7 +187,8 @@ export class MemoryLedger implements QuotaLedger {
     return taken;
   }
   async unclaim(period: string, proposalId: string, niks: string[]) {
-    for (const nik of niks) if (this.claims.get(`${period}#${nik}`)?.proposalId === proposalId) this.claims.delete(`${period}#${nik}`);
+    for (const nik of niks)
+      if (this.claims.get(`${period}#${nik}`)?.proposalId === proposalId) this.claims.delete(`${period}#${nik}`);
   }
   holderOf(nik: string) {
     return [...this.claims.entries()].find(([key]) => key.endsWith(`#${nik}`))?.[1].proposalId;
@@ -184,7 +201,8 @@ export class MemoryLedger implements QuotaLedger {
 /** Objects by key (and version, where one is given: one key uploaded three times is three objects). */
 export class MemoryObjects implements ObjectStore {
   readonly objects = new Map<string, Buffer>();
-  private static id = (ref: { key: string; versionId?: string }) => (ref.versionId ? `${ref.key}?versionId=${ref.versionId}` : ref.key);
+  private static id = (ref: { key: string; versionId?: string }) =>
+    ref.versionId ? `${ref.key}?versionId=${ref.versionId}` : ref.key;
   async get(ref: { key: string; versionId?: string }) {
     const body = this.objects.get(MemoryObjects.id(ref));
     if (!body) throw Object.assign(new Error(`NoSuchKey ${ref.key}`), { name: 'NoSuchKey' });

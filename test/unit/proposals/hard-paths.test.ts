@@ -37,7 +37,10 @@ describe('a stale task token', () => {
     const { id, code } = await awaiting(w);
     w.workflow.waiting.delete('token-1'); // the execution was interrupted: nobody waits on token-1 any more
 
-    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({ ok: true, proposal: { status: 'APPROVED' } });
+    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({
+      ok: true,
+      proposal: { status: 'APPROVED' },
+    });
     expect(w.proposals.actions(id)).toEqual(expect.arrayContaining(['PROPOSAL_APPROVED', 'APPROVAL_CALLBACK_STALE']));
     expect(w.workflow.succeeded).toEqual([]);
 
@@ -91,7 +94,9 @@ describe('a failed notice', () => {
     await validateProposal(w.deps, { proposalId: p.id });
     w.workflow.waiting.add('token-1');
 
-    await expect(requestApproval({ ...w.deps, mailer: mailServerDown }, { proposalId: p.id, taskToken: 'token-1' })).rejects.toThrow('421');
+    await expect(
+      requestApproval({ ...w.deps, mailer: mailServerDown }, { proposalId: p.id, taskToken: 'token-1' }),
+    ).rejects.toThrow('421');
     const waiting = (await w.proposals.get(p.id))!;
     expect(waiting.status).toBe('AWAITING_APPROVAL');
     expect(waiting.approval!.mailedAt).toBeUndefined();
@@ -113,9 +118,16 @@ describe('a failed notice', () => {
     await expect(notifyOutcome({ ...notify, mailer: mailServerDown }, { proposalId: id })).rejects.toThrow('421');
     expect((await w.proposals.get(id))!.notified).toEqual([]);
     // What the workflow's Catch does after the notify stage's retries.
-    const failed = await markFailed(w.deps, { proposalId: id, stage: 'notify', error: { Error: 'MailUnavailable', Cause: '{"errorMessage":"421"}' } });
+    const failed = await markFailed(w.deps, {
+      proposalId: id,
+      stage: 'notify',
+      error: { Error: 'MailUnavailable', Cause: '{"errorMessage":"421"}' },
+    });
     expect(failed).toEqual({ proposalId: id, status: 'REJECTED' });
-    expect(w.audit.events.find((e) => e.action === 'OUTCOME_MAIL_FAILED')).toMatchObject({ entity: `proposal#${id}`, details: { cause: '421' } });
+    expect(w.audit.events.find((e) => e.action === 'OUTCOME_MAIL_FAILED')).toMatchObject({
+      entity: `proposal#${id}`,
+      details: { cause: '421' },
+    });
 
     expect(await notifyOutcome(notify, { proposalId: id })).toEqual({ proposalId: id, notified: true });
     expect(await notifyOutcome(notify, { proposalId: id })).toEqual({ proposalId: id, notified: false });
@@ -152,7 +164,12 @@ describe('a throttled write', () => {
     w.audit.beforeAppend = (event) => {
       if (event.action === 'RESERVATIONS_RELEASED') throw throttled();
     };
-    const error = await decideApproval(w.deps, { proposalId: id, code, decision: 'REJECTED', note: 'bukan warga' }).catch((e: unknown) => e);
+    const error = await decideApproval(w.deps, {
+      proposalId: id,
+      code,
+      decision: 'REJECTED',
+      note: 'bukan warga',
+    }).catch((e: unknown) => e);
     expect(readWriteFailure(error)).toMatchObject({ kind: 'transient' });
     expect((await w.proposals.get(id))!.status).toBe('REJECTED');
     expect(await w.ledger.reserved(w.quota)).toBe(0);

@@ -16,7 +16,8 @@ export type CancelDeps = {
 };
 
 export type CancelResult =
-  { ok: true; proposal: Proposal } | { ok: false; reason: 'NOT_FOUND' | 'NOTE_REQUIRED' | 'NOT_FAILED' | 'ALREADY_APPROVED'; proposal?: Proposal };
+  | { ok: true; proposal: Proposal }
+  | { ok: false; reason: 'NOT_FOUND' | 'NOTE_REQUIRED' | 'NOT_FAILED' | 'ALREADY_APPROVED'; proposal?: Proposal };
 
 /**
  * The Dinas Sosial withdraws a FAILED proposal instead of re-driving it: it becomes CANCELLED (a
@@ -28,7 +29,10 @@ export type CancelResult =
  * And not one that failed after approval: BPJS may already have registered its workers, so
  * releasing them would let the same people be proposed and paid twice; re-drive that one instead.
  */
-export async function cancelProposal(deps: CancelDeps, input: { proposalId: string; actor: string; note: string }): Promise<CancelResult> {
+export async function cancelProposal(
+  deps: CancelDeps,
+  input: { proposalId: string; actor: string; note: string },
+): Promise<CancelResult> {
   const p = await deps.proposals.get(input.proposalId);
   if (!p) return { ok: false, reason: 'NOT_FOUND' };
   const note = input.note.trim();
@@ -41,8 +45,17 @@ export async function cancelProposal(deps: CancelDeps, input: { proposalId: stri
   try {
     cancelled = await deps.proposals.change(p.id, {
       from: ['FAILED'],
-      set: { status: 'CANCELLED', reason: { code: 'PROPOSAL_CANCELLED', message: `Usulan dibatalkan oleh Dinas Sosial. Alasan: ${note}` } },
-      audit: { action: 'PROPOSAL_CANCELLED', actor: input.actor, from: 'FAILED', to: 'CANCELLED', details: { note, failure: p.failure } },
+      set: {
+        status: 'CANCELLED',
+        reason: { code: 'PROPOSAL_CANCELLED', message: `Usulan dibatalkan oleh Dinas Sosial. Alasan: ${note}` },
+      },
+      audit: {
+        action: 'PROPOSAL_CANCELLED',
+        actor: input.actor,
+        from: 'FAILED',
+        to: 'CANCELLED',
+        details: { note, failure: p.failure },
+      },
     });
   } catch (error) {
     // A re-drive or a superseding upload got there first.
@@ -52,7 +65,11 @@ export async function cancelProposal(deps: CancelDeps, input: { proposalId: stri
   const programme = deps.findProgramme(p.programmeId);
   if (programme) {
     const released = await releaseReservations(deps, cancelled, programme);
-    await recordProposalEvent(deps.audit, p.id, { action: 'RESERVATIONS_RELEASED', actor: input.actor, details: { people: released } });
+    await recordProposalEvent(deps.audit, p.id, {
+      action: 'RESERVATIONS_RELEASED',
+      actor: input.actor,
+      details: { people: released },
+    });
   }
   return { ok: true, proposal: cancelled };
 }

@@ -21,7 +21,12 @@ export type DecideDeps = {
 };
 
 export type DecisionResult =
-  { ok: true; proposal: Proposal } | { ok: false; reason: 'NOT_FOUND' | 'BAD_CODE' | 'ALREADY_DECIDED' | 'NOT_AWAITING' | 'EXPIRED'; proposal?: Proposal };
+  | { ok: true; proposal: Proposal }
+  | {
+      ok: false;
+      reason: 'NOT_FOUND' | 'BAD_CODE' | 'ALREADY_DECIDED' | 'NOT_AWAITING' | 'EXPIRED';
+      proposal?: Proposal;
+    };
 
 /**
  * The approver's answer from the approval page. The link's code proves its holder received the
@@ -39,7 +44,8 @@ export async function decideApproval(
   if (!p.approval || !sameSecret(p.approval.code, input.code)) return { ok: false, reason: 'BAD_CODE' };
   if (p.approval.decision) return { ok: false, reason: 'ALREADY_DECIDED', proposal: p };
   const now = deps.now();
-  if (p.status === 'EXPIRED' || (p.status === 'AWAITING_APPROVAL' && deadlinePassed(p, now))) return { ok: false, reason: 'EXPIRED', proposal: p };
+  if (p.status === 'EXPIRED' || (p.status === 'AWAITING_APPROVAL' && deadlinePassed(p, now)))
+    return { ok: false, reason: 'EXPIRED', proposal: p };
   if (p.status !== 'AWAITING_APPROVAL') return { ok: false, reason: 'NOT_AWAITING', proposal: p };
   let decided: Proposal;
   try {
@@ -48,7 +54,13 @@ export async function decideApproval(
       notExpiredAt: now.toISOString(),
       set: {
         status: input.decision,
-        approval: { ...p.approval, decision: input.decision, decidedAt: now.toISOString(), decidedBy: approver, note: input.note || undefined },
+        approval: {
+          ...p.approval,
+          decision: input.decision,
+          decidedAt: now.toISOString(),
+          decidedBy: approver,
+          note: input.note || undefined,
+        },
       },
       audit: {
         action: input.decision === 'APPROVED' ? 'PROPOSAL_APPROVED' : 'PROPOSAL_REJECTED',
@@ -63,22 +75,34 @@ export async function decideApproval(
     // Someone moved first: another decision, the timeout, a superseding upload; or the deadline passed.
     const current = await deps.proposals.get(p.id);
     if (current?.approval?.decision) return { ok: false, reason: 'ALREADY_DECIDED', proposal: current };
-    if (current && (current.status === 'EXPIRED' || deadlinePassed(current, now))) return { ok: false, reason: 'EXPIRED', proposal: current };
+    if (current && (current.status === 'EXPIRED' || deadlinePassed(current, now)))
+      return { ok: false, reason: 'EXPIRED', proposal: current };
     return { ok: false, reason: 'NOT_AWAITING', proposal: current };
   }
   const programme = deps.findProgramme(p.programmeId);
   if (input.decision === 'REJECTED' && programme) {
     // A rejected proposal gives its quota and its people back for other proposals.
     const released = await releaseReservations(deps, decided, programme);
-    await recordProposalEvent(deps.audit, p.id, { action: 'RESERVATIONS_RELEASED', actor: 'system:approvals', details: { people: released } });
+    await recordProposalEvent(deps.audit, p.id, {
+      action: 'RESERVATIONS_RELEASED',
+      actor: 'system:approvals',
+      details: { people: released },
+    });
   }
   if (p.approval.taskToken) {
     try {
-      await deps.workflow.succeed(p.approval.taskToken, { proposalId: p.id, decision: input.decision } satisfies ApprovalOutcome);
+      await deps.workflow.succeed(p.approval.taskToken, {
+        proposalId: p.id,
+        decision: input.decision,
+      } satisfies ApprovalOutcome);
     } catch (error) {
       if (!(error instanceof StaleTaskTokenError)) throw error;
       // The wait ended (interrupted or timed out); the decision is recorded, and a re-drive picks it up.
-      await recordProposalEvent(deps.audit, p.id, { action: 'APPROVAL_CALLBACK_STALE', actor: 'system:approvals', details: { error: error.message } });
+      await recordProposalEvent(deps.audit, p.id, {
+        action: 'APPROVAL_CALLBACK_STALE',
+        actor: 'system:approvals',
+        details: { error: error.message },
+      });
     }
   }
   return { ok: true, proposal: decided };

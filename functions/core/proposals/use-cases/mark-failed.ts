@@ -49,7 +49,11 @@ export async function markFailed(
     try {
       await deps.proposals.change(proposalId, {
         from: [current.status],
-        set: { status: 'FAILED', reason, failure: { stage: input.stage, previousStatus: current.status, error: input.error.Error, cause: errorText } },
+        set: {
+          status: 'FAILED',
+          reason,
+          failure: { stage: input.stage, previousStatus: current.status, error: input.error.Error, cause: errorText },
+        },
         audit: {
           action: 'PROPOSAL_FAILED',
           actor: 'system:workflow',
@@ -65,7 +69,9 @@ export async function markFailed(
       current = await deps.proposals.get(proposalId);
     }
   }
-  throw new Error(`Proposal ${proposalId} kept changing while it was being marked FAILED at ${input.stage}: ${errorText}`);
+  throw new Error(
+    `Proposal ${proposalId} kept changing while it was being marked FAILED at ${input.stage}: ${errorText}`,
+  );
 }
 
 function proposalIdForEvent(event: unknown): string {

@@ -27,12 +27,14 @@ export type RecordDeps = {
 /** Records every worker BPJS registered as a participant, and closes the proposal. */
 export async function recordParticipants(deps: RecordDeps, input: { proposalId: string; executionArn?: string }) {
   const p = await mustGet(deps.proposals, input.proposalId);
-  if (p.status === 'ENROLLED' || p.status === 'PARTIALLY_ENROLLED') return { proposalId: p.id, status: p.status, enrolled: p.enrolled };
+  if (p.status === 'ENROLLED' || p.status === 'PARTIALLY_ENROLLED')
+    return { proposalId: p.id, status: p.status, enrolled: p.enrolled };
   const programme = deps.findProgramme(p.programmeId);
   if (!programme || !p.workersKey) throw new Error(`Proposal ${p.id} cannot be recorded: programme or workers missing`);
 
   const outcomes = new Map<string, RegistrationResult>();
-  for await (const r of readJsonLines((await deps.objects.get({ key: bpjsResultsKey(p.id) })).body, RegistrationResult)) outcomes.set(r.nik, r);
+  for await (const r of readJsonLines((await deps.objects.get({ key: bpjsResultsKey(p.id) })).body, RegistrationResult))
+    outcomes.set(r.nik, r);
 
   const enrolledAt = deps.now().toISOString();
   const participants: Participant[] = [];
@@ -56,7 +58,10 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
       rejections.push({
         row: w.row,
         nik: w.nik,
-        reason: outcome?.status === 'REJECTED' ? outcome.reason : { code: 'BPJS_NO_ANSWER', message: 'BPJS tidak memberi jawaban untuk pekerja ini.' },
+        reason:
+          outcome?.status === 'REJECTED'
+            ? outcome.reason
+            : { code: 'BPJS_NO_ANSWER', message: 'BPJS tidak memberi jawaban untuk pekerja ini.' },
       });
     }
   }
@@ -79,7 +84,9 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
       rejectedByBpjs: rejections.length,
       // Who BPJS refused and why, for the page and the JSON the notice points to: the row and a
       // masked NIK find the person in the operator's own sheet; the whole row stays in the report.
-      bpjsRejections: rejections.slice(0, MAX_LISTED_REJECTIONS).map((r) => ({ row: r.row, nik: maskNik(r.nik), code: r.reason.code, message: redactText(r.reason.message) })),
+      bpjsRejections: rejections
+        .slice(0, MAX_LISTED_REJECTIONS)
+        .map((r) => ({ row: r.row, nik: maskNik(r.nik), code: r.reason.code, message: redactText(r.reason.message) })),
     },
     audit: {
       action: 'PARTICIPANTS_RECORDED',

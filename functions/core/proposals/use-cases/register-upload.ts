@@ -33,18 +33,32 @@ export const OPERATOR_EMAIL_METADATA = 'operator-email';
  * the wrong place or not a spreadsheet (then INVALID, with the reason), so nothing disappears.
  * Idempotent: a second delivery of the same event finds the proposal the first one made.
  */
-export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCreatedEvent, executionArn?: string): Promise<Registered> {
+export async function registerUpload(
+  deps: RegisterUploadDeps,
+  event: ObjectCreatedEvent,
+  executionArn?: string,
+): Promise<Registered> {
   const upload = uploadOf(event);
   const id = proposalIdFor(upload);
   const existing = await deps.proposals.get(id);
   if (existing) {
     // A re-drive names the execution it starts; any other execution for this upload is a repeated delivery.
-    const duplicate = existing.activeExecution !== undefined && existing.activeExecution !== executionName(executionArn);
-    return { proposalId: id, accepted: !duplicate && existing.status !== 'INVALID', duplicate, status: existing.status };
+    const duplicate =
+      existing.activeExecution !== undefined && existing.activeExecution !== executionName(executionArn);
+    return {
+      proposalId: id,
+      accepted: !duplicate && existing.status !== 'INVALID',
+      duplicate,
+      status: existing.status,
+    };
   }
 
   const head = await findUpload(deps.uploads, upload);
-  const { uploader, grant } = await uploaderOf(deps.grants, { key: upload.key, metadata: head?.metadata, requester: event.detail.requester });
+  const { uploader, grant } = await uploaderOf(deps.grants, {
+    key: upload.key,
+    metadata: head?.metadata,
+    requester: event.detail.requester,
+  });
   const claimedEmail = head?.metadata[OPERATOR_EMAIL_METADATA];
   const check = checkUploadKey(upload.key, deps);
   const now = deps.now().toISOString();
@@ -78,7 +92,9 @@ export async function registerUpload(deps: RegisterUploadDeps, event: ObjectCrea
     details: {
       upload,
       uploadedBy: uploader,
-      ...(claimedEmail && claimedEmail !== grant?.email ? { unverifiedOperatorEmail: maskNumbers(claimedEmail.slice(0, 200)) } : {}),
+      ...(claimedEmail && claimedEmail !== grant?.email
+        ? { unverifiedOperatorEmail: maskNumbers(claimedEmail.slice(0, 200)) }
+        : {}),
       ...(check.ok ? {} : { reason: check.reason }),
       missing: head === undefined || undefined,
     },

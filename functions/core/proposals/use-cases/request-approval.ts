@@ -23,10 +23,16 @@ export type RequestApprovalDeps = {
  * a link to the approval page. Safe to run again (retry, re-drive): a recorded decision is handed
  * straight back, and the mail goes out once.
  */
-export async function requestApproval(deps: RequestApprovalDeps, input: { proposalId: string; taskToken: string; executionArn?: string }) {
+export async function requestApproval(
+  deps: RequestApprovalDeps,
+  input: { proposalId: string; taskToken: string; executionArn?: string },
+) {
   const p = await mustGet(deps.proposals, input.proposalId);
   if (p.approval?.decision) {
-    await deps.workflow.succeed(input.taskToken, { proposalId: p.id, decision: p.approval.decision } satisfies ApprovalOutcome);
+    await deps.workflow.succeed(input.taskToken, {
+      proposalId: p.id,
+      decision: p.approval.decision,
+    } satisfies ApprovalOutcome);
     return;
   }
   if (await endedWithoutDecision(deps, p, input.taskToken)) return;
@@ -45,7 +51,11 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
   try {
     waiting = await deps.proposals.change(p.id, {
       from: ['VALIDATED', 'AWAITING_APPROVAL'],
-      set: { status: 'AWAITING_APPROVAL', approval: { ...approval, taskToken: input.taskToken }, executionArn: input.executionArn },
+      set: {
+        status: 'AWAITING_APPROVAL',
+        approval: { ...approval, taskToken: input.taskToken },
+        executionArn: input.executionArn,
+      },
       audit: {
         action: p.approval ? 'APPROVAL_WAIT_RESUMED' : 'APPROVAL_REQUESTED',
         actor: 'system:request-approval',
@@ -57,7 +67,11 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
     });
   } catch (error) {
     // Superseded between validation and this wait: the newer upload is the one put to the approver.
-    if (error instanceof ProposalStatusConflictError && (await endedWithoutDecision(deps, await mustGet(deps.proposals, p.id), input.taskToken))) return;
+    if (
+      error instanceof ProposalStatusConflictError &&
+      (await endedWithoutDecision(deps, await mustGet(deps.proposals, p.id), input.taskToken))
+    )
+      return;
     throw error;
   }
   if (waiting.approval?.mailedAt) return;
@@ -74,12 +88,21 @@ export async function requestApproval(deps: RequestApprovalDeps, input: { propos
   await deps.proposals.change(p.id, {
     from: ['AWAITING_APPROVAL'],
     set: { approval: { ...waiting.approval!, mailedAt: now.toISOString() } },
-    audit: { action: 'APPROVAL_MAIL_SENT', actor: 'system:request-approval', execution: input.executionArn, details: { to: mail.to, messageId } },
+    audit: {
+      action: 'APPROVAL_MAIL_SENT',
+      actor: 'system:request-approval',
+      execution: input.executionArn,
+      details: { to: mail.to, messageId },
+    },
   });
 }
 
 /** A proposal superseded or expired before its wait began ends the wait at once, with that outcome. */
-async function endedWithoutDecision(deps: { workflow: WorkflowCallbacks }, p: Proposal, taskToken: string): Promise<boolean> {
+async function endedWithoutDecision(
+  deps: { workflow: WorkflowCallbacks },
+  p: Proposal,
+  taskToken: string,
+): Promise<boolean> {
   if (p.status !== 'SUPERSEDED' && p.status !== 'EXPIRED') return false;
   await deps.workflow.succeed(taskToken, { proposalId: p.id, decision: p.status } satisfies ApprovalOutcome);
   return true;

@@ -6,13 +6,21 @@ import { settledOutcome, type ApprovalOutcome } from '../approval-deadline';
 import { mustGet } from '../must-get';
 import { releaseReservations } from '../reservations';
 
-export type TimeoutDeps = { proposals: ProposalStore; ledger: QuotaLedger; objects: ObjectStore; findProgramme: (id: string) => Programme | undefined };
+export type TimeoutDeps = {
+  proposals: ProposalStore;
+  ledger: QuotaLedger;
+  objects: ObjectStore;
+  findProgramme: (id: string) => Programme | undefined;
+};
 
 /**
  * The approval wait timed out. A decision recorded just before the timeout still counts;
  * otherwise the proposal expires.
  */
-export async function resolveApprovalTimeout(deps: TimeoutDeps, input: { proposalId: string; executionArn?: string }): Promise<ApprovalOutcome> {
+export async function resolveApprovalTimeout(
+  deps: TimeoutDeps,
+  input: { proposalId: string; executionArn?: string },
+): Promise<ApprovalOutcome> {
   const p = await mustGet(deps.proposals, input.proposalId);
   const settled = settledOutcome(p);
   if (settled) return settled;
@@ -22,9 +30,19 @@ export async function resolveApprovalTimeout(deps: TimeoutDeps, input: { proposa
       from: ['AWAITING_APPROVAL', 'VALIDATED'],
       set: {
         status: 'EXPIRED',
-        reason: { code: 'APPROVAL_EXPIRED', message: 'Usulan tidak diputuskan sampai batas waktu persetujuan. Unggah ulang berkas untuk mengajukan kembali.' },
+        reason: {
+          code: 'APPROVAL_EXPIRED',
+          message:
+            'Usulan tidak diputuskan sampai batas waktu persetujuan. Unggah ulang berkas untuk mengajukan kembali.',
+        },
       },
-      audit: { action: 'PROPOSAL_EXPIRED', actor: 'system:approval-timeout', execution: input.executionArn, from: p.status, to: 'EXPIRED' },
+      audit: {
+        action: 'PROPOSAL_EXPIRED',
+        actor: 'system:approval-timeout',
+        execution: input.executionArn,
+        from: p.status,
+        to: 'EXPIRED',
+      },
     });
     const programme = deps.findProgramme(p.programmeId);
     if (programme) await releaseReservations(deps, p, programme);

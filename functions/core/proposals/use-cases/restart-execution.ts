@@ -10,7 +10,12 @@ export type Restarted = { ok: true; executionArn: string };
  * conditional on the status `p` was read in, so two restarts (or a restart and a cancellation)
  * cannot both win. Every stage is idempotent, so the new execution skips what is done.
  */
-export async function restartExecution(deps: RestartDeps, p: Proposal, resumeAt: ProposalStatus, actor: string): Promise<Restarted> {
+export async function restartExecution(
+  deps: RestartDeps,
+  p: Proposal,
+  resumeAt: ProposalStatus,
+  actor: string,
+): Promise<Restarted> {
   const redrives = p.redrives + 1;
   const name = `${p.id}-redrive-${redrives}`;
   await deps.proposals.change(p.id, {

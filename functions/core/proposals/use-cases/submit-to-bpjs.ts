@@ -58,7 +58,13 @@ export async function submitToBpjs(
     await deps.proposals.change(p.id, {
       from: ['APPROVED'],
       set: { status: 'SUBMITTING' },
-      audit: { action: 'BPJS_SUBMISSION_STARTED', actor: 'system:submit-to-bpjs', execution: input.executionArn, from: 'APPROVED', to: 'SUBMITTING' },
+      audit: {
+        action: 'BPJS_SUBMISSION_STARTED',
+        actor: 'system:submit-to-bpjs',
+        execution: input.executionArn,
+        from: 'APPROVED',
+        to: 'SUBMITTING',
+      },
     });
   } else if (p.status !== 'SUBMITTING') {
     throw new Error(`Proposal ${p.id} is ${p.status}; only an approved proposal is submitted`);
@@ -66,7 +72,8 @@ export async function submitToBpjs(
 
   // Read at once: a stream held open through minutes of Retry-After would be dropped by S3.
   const workers: Worker[] = [];
-  for await (const worker of readJsonLines((await deps.objects.get({ key: p.workersKey })).body, Worker)) workers.push(worker);
+  for await (const worker of readJsonLines((await deps.objects.get({ key: p.workersKey })).body, Worker))
+    workers.push(worker);
 
   const caller = new BpjsCaller(deps.bpjs.limits, deps.clock ?? systemClock, {
     deadline: options.deadline ?? Number.POSITIVE_INFINITY,
@@ -86,7 +93,9 @@ export async function submitToBpjs(
       if (kept) {
         // The reference is BPJS's idempotency key: reusing it for other workers would get their answer wrong.
         if (kept.reference !== reference || kept.niks.join() !== niks.join()) {
-          throw new Error(`Proposal ${p.id}: the kept answer to batch ${batchNo} is for other workers than the batch; not resuming over it`);
+          throw new Error(
+            `Proposal ${p.id}: the kept answer to batch ${batchNo} is for other workers than the batch; not resuming over it`,
+          );
         }
         results.push(...kept.results);
         continue;
@@ -99,7 +108,13 @@ export async function submitToBpjs(
           coverageStart: programme.coverage.start,
           coverageEnd: programme.coverage.end,
           benefits: programme.benefits,
-          workers: batch.map(({ nik, name, birthDate, sex, occupation }) => ({ nik, name, birthDate, sex, occupation })),
+          workers: batch.map(({ nik, name, birthDate, sex, occupation }) => ({
+            nik,
+            name,
+            birthDate,
+            sex,
+            occupation,
+          })),
         }),
       );
       const { answers, unanswered, unexpected } = matchAnswers(niks, response.results);
@@ -108,7 +123,12 @@ export async function submitToBpjs(
         const found = await caller.call(() => deps.bpjs.findParticipant(programme.id, nik));
         answers.set(nik, fromRegister(nik, reference, found));
       }
-      const record: BatchRecord = { reference, registrationId: response.registrationId, niks, results: niks.map((nik) => answers.get(nik)!) };
+      const record: BatchRecord = {
+        reference,
+        registrationId: response.registrationId,
+        niks,
+        results: niks.map((nik) => answers.get(nik)!),
+      };
       const registered = record.results.filter((r) => r.status === 'REGISTERED').length;
       // Audit first: if saving the answer fails, the retry replays the batch (same answer) and audits it again, never silently.
       await recordProposalEvent(deps.audit, p.id, {
@@ -182,10 +202,19 @@ function matchAnswers(niks: readonly string[], results: readonly RegistrationRes
 
 function fromRegister(nik: string, reference: string, found: RegisteredParticipant | undefined): RegistrationResult {
   if (found?.reference === reference) return { nik, status: 'REGISTERED', kpj: found.kpj };
-  if (found) return { nik, status: 'REJECTED', reason: { code: 'ALREADY_REGISTERED', message: `NIK sudah terdaftar sebagai peserta (KPJ ${found.kpj}).` } };
+  if (found)
+    return {
+      nik,
+      status: 'REJECTED',
+      reason: { code: 'ALREADY_REGISTERED', message: `NIK sudah terdaftar sebagai peserta (KPJ ${found.kpj}).` },
+    };
   return {
     nik,
     status: 'REJECTED',
-    reason: { code: 'BPJS_NO_ANSWER', message: 'BPJS tidak memberi jawaban untuk pekerja ini dan tidak mendaftarkannya; pekerja dapat diusulkan kembali.' },
+    reason: {
+      code: 'BPJS_NO_ANSWER',
+      message:
+        'BPJS tidak memberi jawaban untuk pekerja ini dan tidak mendaftarkannya; pekerja dapat diusulkan kembali.',
+    },
   };
 }

@@ -20,7 +20,12 @@ export type SupersedeDeps = {
 };
 
 /** What validation answers the workflow, also for a proposal withdrawn while it validated. */
-export type Validated = { proposalId: string; status: Proposal['status']; valid: number; approvalTimeoutSeconds: number };
+export type Validated = {
+  proposalId: string;
+  status: Proposal['status'];
+  valid: number;
+  approvalTimeoutSeconds: number;
+};
 
 /**
  * A superseded (or cancelled) proposal's validation stops here. Its people and quota go back once
@@ -28,9 +33,13 @@ export type Validated = { proposalId: string; status: Proposal['status']; valid:
  */
 export async function withdrawn(deps: SupersedeDeps, p: Proposal, programme: Programme): Promise<Validated> {
   await releaseReservations(deps, p, programme);
-  return { proposalId: p.id, status: p.status, valid: 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
+  return {
+    proposalId: p.id,
+    status: p.status,
+    valid: 0,
+    approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()),
+  };
 }
-
 
 /** Statuses before anyone decided on a proposal: a re-upload may still replace it. */
 const UNDECIDED: readonly Proposal['status'][] = ['RECEIVED', 'VALIDATING', 'VALIDATED', 'AWAITING_APPROVAL'];
@@ -41,7 +50,8 @@ const UNDECIDED: readonly Proposal['status'][] = ['RECEIVED', 'VALIDATING', 'VAL
  */
 export const isProposalUpload = (o: Proposal) => !(o.status === 'INVALID' && o.counts === undefined);
 
-export const sameVillage = (a: Proposal, b: Proposal) => a.programmeId === b.programmeId && a.villageCode === b.villageCode;
+export const sameVillage = (a: Proposal, b: Proposal) =>
+  a.programmeId === b.programmeId && a.villageCode === b.villageCode;
 
 /**
  * How a newer upload replaces an earlier proposal: an undecided one (FAILED included, unless it
@@ -61,8 +71,15 @@ function replacement(o: Proposal): 'supersede' | 'mark' | undefined {
  * Puts `p` in its place among its village's uploads: returns the newest upload if there is one
  * newer than `p` (then `p` must supersede itself), else supersedes every earlier one.
  */
-export async function settleSupersession(deps: SupersedeDeps, p: Proposal, programme: Programme, execution?: string): Promise<Proposal | undefined> {
-  const others = (await deps.proposals.findByProgrammeVillage(p.programmeId, p.villageCode)).filter((o) => o.id !== p.id && isProposalUpload(o));
+export async function settleSupersession(
+  deps: SupersedeDeps,
+  p: Proposal,
+  programme: Programme,
+  execution?: string,
+): Promise<Proposal | undefined> {
+  const others = (await deps.proposals.findByProgrammeVillage(p.programmeId, p.villageCode)).filter(
+    (o) => o.id !== p.id && isProposalUpload(o),
+  );
   const newer = others.filter((o) => compareUploads(o, p) > 0).sort((a, b) => compareUploads(b, a));
   if (newer.length) return newer[0];
   const replaced: string[] = [];
@@ -86,7 +103,13 @@ export async function settleSupersession(deps: SupersedeDeps, p: Proposal, progr
  * proposal changing under our feet is superseded in its new status or, if decided, left alone.
  * Returns whether it replaced `old`.
  */
-export async function supersede(deps: SupersedeDeps, old: Proposal, by: Proposal, programme: Programme, execution?: string): Promise<boolean> {
+export async function supersede(
+  deps: SupersedeDeps,
+  old: Proposal,
+  by: Proposal,
+  programme: Programme,
+  execution?: string,
+): Promise<boolean> {
   let current: Proposal | undefined = old;
   for (let attempt = 0; current && attempt < 5; attempt++) {
     const how = replacement(current);
@@ -118,14 +141,22 @@ export async function supersede(deps: SupersedeDeps, old: Proposal, by: Proposal
 async function letGo(deps: SupersedeDeps, p: Proposal, programme: Programme) {
   await releaseReservations(deps, p, programme);
   if (p.approval?.taskToken) {
-    await deps.workflow.succeed(p.approval.taskToken, { proposalId: p.id, decision: 'SUPERSEDED' }).catch((error: Error) => {
-      if (!(error instanceof StaleTaskTokenError)) throw error;
-    });
+    await deps.workflow
+      .succeed(p.approval.taskToken, { proposalId: p.id, decision: 'SUPERSEDED' })
+      .catch((error: Error) => {
+        if (!(error instanceof StaleTaskTokenError)) throw error;
+      });
   }
 }
 
 /** `p` turned out older than another upload for its village: it supersedes itself in favour of the newest. */
-export async function supersedeSelf(deps: SupersedeDeps, p: Proposal, newest: Proposal, programme: Programme, execution?: string): Promise<Validated> {
+export async function supersedeSelf(
+  deps: SupersedeDeps,
+  p: Proposal,
+  newest: Proposal,
+  programme: Programme,
+  execution?: string,
+): Promise<Validated> {
   const superseded = await deps.proposals.change(p.id, {
     from: ['VALIDATING'],
     set: { status: 'SUPERSEDED', supersededBy: newest.id },

@@ -38,7 +38,9 @@ export type ValidateDeps = SupersedeDeps & { findProgramme: (id: string) => Prog
 export const READ_BUDGET_MS = 200_000;
 
 /** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
-const VALIDATED_ALREADY = ProposalStatus.options.filter((s) => !['RECEIVED', 'VALIDATING', 'FAILED', 'SUPERSEDED', 'CANCELLED'].includes(s));
+const VALIDATED_ALREADY = ProposalStatus.options.filter(
+  (s) => !['RECEIVED', 'VALIDATING', 'FAILED', 'SUPERSEDED', 'CANCELLED'].includes(s),
+);
 
 /** Statuses of a proposal taken out of the running while (or before) it validated. */
 const WITHDRAWN: readonly Proposal['status'][] = ['SUPERSEDED', 'CANCELLED'];
@@ -61,7 +63,12 @@ export async function validateProposal(
   if (!programme) throw new Error(`Programme ${p.programmeId} is not configured`);
   if (WITHDRAWN.includes(p.status)) return withdrawn(deps, p, programme);
   if (VALIDATED_ALREADY.includes(p.status)) {
-    return { proposalId: p.id, status: p.status, valid: p.counts?.valid ?? 0, approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()) };
+    return {
+      proposalId: p.id,
+      status: p.status,
+      valid: p.counts?.valid ?? 0,
+      approvalTimeoutSeconds: approvalWaitSeconds(p, programme, deps.now()),
+    };
   }
   try {
     return await validate(deps, p, programme, input.executionArn, budget.readMs ?? READ_BUDGET_MS);
@@ -75,14 +82,26 @@ export async function validateProposal(
   }
 }
 
-async function validate(deps: ValidateDeps, proposal: Proposal, programme: Programme, execution: string | undefined, readMs: number): Promise<Validated> {
+async function validate(
+  deps: ValidateDeps,
+  proposal: Proposal,
+  programme: Programme,
+  execution: string | undefined,
+  readMs: number,
+): Promise<Validated> {
   let p = proposal;
   const timeout = approvalWaitSeconds(p, programme, deps.now());
   if (p.status === 'RECEIVED') {
     p = await deps.proposals.change(p.id, {
       from: ['RECEIVED'],
       set: { status: 'VALIDATING' },
-      audit: { action: 'VALIDATION_STARTED', actor: 'system:validate-proposal', execution, from: 'RECEIVED', to: 'VALIDATING' },
+      audit: {
+        action: 'VALIDATION_STARTED',
+        actor: 'system:validate-proposal',
+        execution,
+        from: 'RECEIVED',
+        to: 'VALIDATING',
+      },
     });
   }
 
@@ -93,7 +112,8 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
 
   const source = {
     fileName: p.fileName,
-    body: () => lazyStream(async () => (await deps.objects.get({ key: p.upload.key, versionId: p.upload.versionId })).body),
+    body: () =>
+      lazyStream(async () => (await deps.objects.get({ key: p.upload.key, versionId: p.upload.versionId })).body),
   };
   const keys = reportKeys(p.id);
   const generatedAt = deps.now().toISOString();
@@ -103,7 +123,10 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
   const refuseFile = async (error: SheetError): Promise<Validated> => {
     const reason = { code: error.code, message: error.message };
     const counts = { rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 };
-    const report = { ...ValidationReport.parse({ ...reportHeader(p, generatedAt), counts, rows: [] }), fileError: reason };
+    const report = {
+      ...ValidationReport.parse({ ...reportHeader(p, generatedAt), counts, rows: [] }),
+      fileError: reason,
+    };
     await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
     await finish(deps, p, execution, { status: 'INVALID', reason, counts, report: { json: keys.json } });
     return { proposalId: p.id, status: 'INVALID', valid: 0, approvalTimeoutSeconds: timeout };
@@ -173,7 +196,8 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
   // Superseded while claiming? Then reserve nothing: the conditional write below would fail anyway,
   // and places taken meanwhile would be missing from the newer upload's quota until released.
   const current = await mustGet(deps.proposals, p.id);
-  if (current.status !== 'VALIDATING') throw new ProposalStatusConflictError(`Proposal ${p.id} is ${current.status} while validating`);
+  if (current.status !== 'VALIDATING')
+    throw new ProposalStatusConflictError(`Proposal ${p.id} is ${current.status} while validating`);
 
   // The quota, reserved with one conditional write: rows past what is left stay in the report as over quota.
   const quota = quotaOf(programme, p.villageCode);
@@ -217,7 +241,10 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
     reason:
       valid > 0
         ? undefined
-        : { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris sesuai keterangan pada laporan, lalu unggah ulang.' },
+        : {
+            code: 'NO_VALID_ROWS',
+            message: 'Tidak ada baris yang valid. Perbaiki baris sesuai keterangan pada laporan, lalu unggah ulang.',
+          },
     counts,
     topIssues: topIssues(verdicts.values()),
     report: keys,
@@ -226,7 +253,12 @@ async function validate(deps: ValidateDeps, proposal: Proposal, programme: Progr
   return { proposalId: p.id, status: valid > 0 ? 'VALIDATED' : 'INVALID', valid, approvalTimeoutSeconds: timeout };
 }
 
-async function finish(deps: ValidateDeps, p: Proposal, execution: string | undefined, set: Partial<Proposal> & { status: Proposal['status'] }) {
+async function finish(
+  deps: ValidateDeps,
+  p: Proposal,
+  execution: string | undefined,
+  set: Partial<Proposal> & { status: Proposal['status'] },
+) {
   await deps.proposals.change(p.id, {
     from: ['VALIDATING'],
     set,
@@ -276,7 +308,8 @@ async function claimPeople(
     const holders = await deps.ledger.claim(period, me, pending);
     const rowOf = new Map(pending.map((c) => [c.nik, c.row]));
     const byHolder = new Map<string, [string, NikHolder][]>();
-    for (const [nik, holder] of holders) byHolder.set(holder.proposalId, [...(byHolder.get(holder.proposalId) ?? []), [nik, holder]]);
+    for (const [nik, holder] of holders)
+      byHolder.set(holder.proposalId, [...(byHolder.get(holder.proposalId) ?? []), [nik, holder]]);
     pending = [];
     for (const [holderId, held] of byHolder) {
       let h = await deps.proposals.get(holderId);
