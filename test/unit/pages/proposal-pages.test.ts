@@ -3,7 +3,7 @@ import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import { approvalPage, decisionPage } from '../../../functions/pages/proposal-pages';
 import { ProposalStatus } from '../../../functions/core/proposals/proposal';
 import { STATUS_TEXT } from '../../../functions/core/proposals/proposal-view';
-import { proposal } from './proposal-fixture';
+import { proposal } from '../proposals/proposal-fixture';
 
 const programme = findProgramme('kapuas-2026-apbd')!;
 const links = { action: '/proposals/prp-0123456789abcdef0123/approval', report: '/proposals/prp-0123456789abcdef0123/report?format=xlsx&inline=1' };
