@@ -3,12 +3,6 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import type { ObjectStore } from '../ports/object-store';
 
-/**
- * The uploads bucket. The endpoint comes from the SDK's own AWS_ENDPOINT_URL_S3 setting; for the
- * local stack's loopback IP the SDK addresses buckets path-style by itself.
- */
-export const s3Client = new S3Client({});
-
 export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly s3: S3Client,

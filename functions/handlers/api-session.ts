@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { APP_SCRIPT } from '../pages/app-script';
 import { consoleCsp, shellPage, signInPage } from '../pages/console-pages';
 import { WeakPasswordError } from '../ports/authenticator';
-import { HttpError, httpHandler, json, principalOf, readBody, redirect, type HttpResult } from './http';
+import { bodyFields, HttpError, httpHandler, json, principalOf, redirect, type HttpResult } from './http';
 import { authenticator, uploadOrigins } from '../wiring/authenticator';
 import { once } from '../wiring/settings';
 
@@ -51,7 +51,7 @@ export const handler = httpHandler(async (event) => {
       if (!(event.headers['content-type'] ?? '').startsWith('application/json')) {
         throw new HttpError(415, 'JSON_REQUIRED', 'Kirim nama pengguna dan kata sandi sebagai JSON.');
       }
-      const form = SignIn.parse(JSON.parse(readBody(event) || '{}'));
+      const form = SignIn.parse(bodyFields(event));
       const result =
         form.newPassword && form.session
           ? await authenticator

@@ -5,6 +5,7 @@ import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
 import { now, once } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
+import { count } from '../wiring/observability';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
@@ -17,4 +18,10 @@ export const wiring = once(() => ({
   now,
 }));
 
-export const handler = taskHandler(StageInput, (input) => recordParticipants(wiring(), input));
+export const handler = taskHandler(StageInput, async (input) => {
+  const result = await recordParticipants(wiring(), input);
+  // The use case does not name the programme; the proposal does.
+  const programme = (await wiring().proposals.get(result.proposalId))?.programmeId;
+  count({ WorkersEnrolled: result.enrolled ?? 0 }, { programme });
+  return result;
+});

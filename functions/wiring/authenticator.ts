@@ -1,8 +1,10 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoAuthenticator } from '../adapters/cognito-authenticator';
+import { traced } from './observability';
 import { setting } from './settings';
 
-export const authenticator = () => new CognitoAuthenticator(new CognitoIdentityProviderClient({}), setting('USER_POOL_CLIENT_ID'));
+export const authenticator = () =>
+  new CognitoAuthenticator(traced(new CognitoIdentityProviderClient({})), setting('USER_POOL_CLIENT_ID'));
 
 /** Where the console's script may send uploads: the S3 endpoint the presigned URLs point at. */
 export const uploadOrigins = () => {

@@ -24,6 +24,14 @@ export const ENTRY_METADATA = 'jaring:entry';
  */
 export const RECOVERY_METADATA = 'jaring:recovers-after-restart';
 
+/**
+ * What Powertools (functions/wiring/observability.ts) reads: the service every log line and metric
+ * names, the metrics namespace alarms watch (infra/constructs/workflow-alarms.ts). One service for
+ * every function: the function's own name is on each log line already (the Lambda context), and the
+ * local stack runs all functions in one process with one environment.
+ */
+export const OBSERVABILITY = { serviceName: 'jaring', metricsNamespace: 'Jaring' } as const;
+
 export type JaringFunctionProps = {
   /** Handler module, relative to the project root (e.g. functions/handlers/notify.ts). */
   entry: string;
@@ -52,7 +60,8 @@ export type StateMachineAccess = 'start' | 'completeTasks';
 
 /**
  * Every Jaring Lambda with the same defaults: Node.js 22 (what the local stack runs), arm64,
- * X-Ray tracing, logs kept for a year, one bundled ESM file with the SDK pinned by our lockfile.
+ * X-Ray tracing, logs kept for a year, Powertools' settings, one bundled ESM file with the SDK
+ * pinned by our lockfile.
  */
 export class JaringFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: JaringFunctionProps) {
@@ -67,7 +76,15 @@ export class JaringFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 512,
       logGroup,
-      environment: { NODE_OPTIONS: ['--enable-source-maps', props.nodeOptions].filter(Boolean).join(' '), ...props.environment },
+      environment: {
+        NODE_OPTIONS: ['--enable-source-maps', props.nodeOptions].filter(Boolean).join(' '),
+        POWERTOOLS_SERVICE_NAME: OBSERVABILITY.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: OBSERVABILITY.metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // An error's message and stack may quote a row (a NIK, a name); logs carry it masked, traces not at all.
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+        ...props.environment,
+      },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: resolve(PROJECT_ROOT, 'package-lock.json'),
       bundling: {

@@ -11,6 +11,7 @@ import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workfl
 import type { DeploymentConfig } from '../config';
 import { bindProposalStore } from '../constructs/bindings';
 import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
+import { AlarmTopic, FunctionAlarms } from '../constructs/workflow-alarms';
 import type { StatefulStack } from './stateful-stack';
 
 /**
@@ -77,6 +78,9 @@ export class StatelessStack extends Stack {
 
     const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: sign-in, console, proposals, reports and approval links' });
 
+    // Alarms from every workflow and the API go to the Dinas Sosial team's address.
+    const alarms = new AlarmTopic(this, 'Alarms', { email: config.opsEmail });
+
     const { proposals, audit, uploads, quotas, participants, uploadGrants } = stateful;
     const workflow = new EnrollmentWorkflow(this, 'Enrollment', {
       stateMachineName: `jaring-${config.stage}-enrollment`,
@@ -86,6 +90,7 @@ export class StatelessStack extends Stack {
       apiUrl: api.apiEndpoint,
       opsEmail: config.opsEmail,
       bpjsUrl: config.bpjsUrl,
+      alarmTopic: alarms.topic,
     });
 
     // The API's functions, each binding what it touches: the setting with the grant.
@@ -126,6 +131,11 @@ export class StatelessStack extends Stack {
         .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' }),
       'completeTasks',
     );
+
+    new FunctionAlarms(this, 'ApiAlarms', {
+      functions: [apiProposals, apiSession, apiUploads, apiApprovals],
+      topic: alarms.topic,
+    });
 
     const authorizer = new HttpUserPoolAuthorizer('SignedIn', stateful.users, { userPoolClients: [stateful.webClient] });
     const integrations = {

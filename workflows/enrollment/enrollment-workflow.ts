@@ -3,11 +3,13 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { bindMailer, bindProposalStore, type MailSender } from '../../infra/constructs/bindings';
 import { JaringFunction, type JaringFunctionProps, type StateMachineAccess } from '../../infra/constructs/jaring-function';
+import { deadLetterQueue, executionsFailedMetric, WorkflowAlarms } from '../../infra/constructs/workflow-alarms';
 import { enrollmentStateMachine, stateMachineArnFor } from './state-machine';
 
 export type EnrollmentWorkflowProps = {
@@ -21,6 +23,8 @@ export type EnrollmentWorkflowProps = {
   /** Where notices with no known operator go. */
   opsEmail: string;
   bpjsUrl: string;
+  /** Where its alarms go (infra/constructs/workflow-alarms.ts). */
+  alarmTopic: ITopic;
 };
 
 /**
@@ -77,7 +81,7 @@ export class EnrollmentWorkflow extends Construct {
     );
     const markFailed = fn('MarkFailedFunction', 'mark-failed', 'Records a failed stage so the proposal can be re-driven');
     // Not part of the state machine: the local stack invokes it at start to carry on with unfinished proposals.
-    this.bind(
+    const resumeUnfinished = this.bind(
       fn('ResumeUnfinishedFunction', 'resume-unfinished', 'Re-drives proposals left mid-workflow (local stack restart)', {
         timeout: Duration.minutes(5),
       }),
@@ -89,6 +93,8 @@ export class EnrollmentWorkflow extends Construct {
       functions: { registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed },
     });
 
+    // What EventBridge could not hand the workflow after its retries waits here, and raises an alarm.
+    const undelivered = deadLetterQueue(this, 'ProposalUploadedDeadLetters');
     // S3 -> EventBridge -> the workflow, for proposals only: reports and work files live under other prefixes.
     new Rule(this, 'ProposalUploadedRule', {
       description: 'Starts enrollment when a proposal spreadsheet is uploaded',
@@ -97,12 +103,30 @@ export class EnrollmentWorkflow extends Construct {
         detailType: ['Object Created'],
         detail: { bucket: { name: [uploads.bucketName] }, object: { key: [{ prefix: PROPOSALS_PREFIX }] } },
       },
-      targets: [new SfnStateMachine(this.stateMachine)],
+      targets: [
+        new SfnStateMachine(this.stateMachine, {
+          deadLetterQueue: undelivered,
+          retryAttempts: 8,
+          // An upload nobody started within a day is better re-driven by hand than started late.
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    new WorkflowAlarms(this, 'Alarms', {
+      stateMachine: this.stateMachine,
+      functions: [
+        ...[registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs],
+        ...[recordParticipants, notify, markFailed, resumeUnfinished],
+      ],
+      deadLetterQueue: undelivered,
+      failures: executionsFailedMetric(),
+      topic: props.alarmTopic,
     });
   }
 
   /** Lets a function outside the workflow start it or answer its task tokens (the API's re-drive and approval page). */
   bind(fn: JaringFunction, access: StateMachineAccess): JaringFunction {
-    return fn.bindStateMachine({ stateMachineArn: this.arnByName, envVarName: 'STATE_MACHINE_ARN', access });
+    return fn.bindStateMachine({ stateMachineArn: this.arnByName, envVarName: 'ENROLLMENT_STATE_MACHINE_ARN', access });
   }
 }
