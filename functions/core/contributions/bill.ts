@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Benefit, FundingSource } from '../programmes/programme';
 import { CalendarDate, CalendarMonth } from './calendar';
-import { isCoveredIn, type Coverage } from './coverage';
+import { isCoveredIn, overlapsMonth, type BillableCoverage, type Coverage } from './coverage';
 import { DueDate, dueDate } from './due-date';
 import type { HolidayCalendar } from './holidays';
 import { MonthlyPrice, priceParticipantMonth } from './pricing';
@@ -71,6 +71,8 @@ export const Bill = z
     paidInFullOn: CalendarDate.optional(),
     /** BPJS's payment code (kode iuran) for this bill, once BPJS issued one. */
     paymentCode: z.string().optional(),
+    /** The object listing who is on the bill (NIK and village, JSON Lines): what its events reach. */
+    participantsKey: z.string().min(1).optional(),
   })
   .refine((b) => b.id === billId(b.programmeId, b.month), 'id is not programmeId#month')
   .refine((b) => b.participants === b.lines.reduce((n, l) => n + l.participants, 0), 'participants != lines')
@@ -102,9 +104,19 @@ export class BillTally {
 
   /** Counts the participant if they are billed this month; says whether they were. */
   add(c: Coverage): boolean {
-    if (c.programmeId !== this.programmeId || !isCoveredIn(c, this.month)) return false;
+    return isCoveredIn(c, this.month) && this.addBillable(c);
+  }
+
+  /** The same for an entry of the store's billable index, whose statuses are all billable. */
+  addBillable(c: BillableCoverage): boolean {
+    if (c.programmeId !== this.programmeId || !overlapsMonth(c, this.month)) return false;
     this.counts.set(c.villageCode, (this.counts.get(c.villageCode) ?? 0) + 1);
     return true;
+  }
+
+  /** Adds counts another tally made, e.g. one per shard of the billable index read in parallel. */
+  addCounts(villages: readonly { villageCode: string; participants: number }[]): void {
+    for (const v of villages) this.counts.set(v.villageCode, (this.counts.get(v.villageCode) ?? 0) + v.participants);
   }
 
   villages(): { villageCode: string; participants: number }[] {
@@ -156,7 +168,9 @@ export function issueBill(input: {
 /** The date the payments first reached the amount, taking payments in the order they were made. */
 function paidInFullOn(amount: number, payments: readonly Payment[]): CalendarDate | undefined {
   let sum = 0;
-  const inOrder = [...payments].sort((a, b) => a.paidOn.localeCompare(b.paidOn) || a.recordedAt.localeCompare(b.recordedAt));
+  const inOrder = [...payments].sort(
+    (a, b) => a.paidOn.localeCompare(b.paidOn) || a.recordedAt.localeCompare(b.recordedAt),
+  );
   for (const p of inOrder) {
     sum += p.amount;
     if (sum >= amount) return p.paidOn;
@@ -185,11 +199,7 @@ export const overpaid = (bill: Bill) => Math.max(0, bill.paid - bill.amount);
  * figures it is refused, since one transfer cannot have two amounts.
  * `completed` is set when this payment is the one that made the bill paid in full.
  */
-export function recordPayment(
-  bill: Bill,
-  payment: Payment,
-  today: CalendarDate,
-): { bill: Bill; completed: boolean } {
+export function recordPayment(bill: Bill, payment: Payment, today: CalendarDate): { bill: Bill; completed: boolean } {
   const p = Payment.parse(payment);
   const same = bill.payments.find((q) => q.bankReference === p.bankReference);
   if (same) {

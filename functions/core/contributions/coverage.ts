@@ -109,12 +109,23 @@ const monthList = (months: CalendarMonth[]) => months.map(monthName).join(', ');
 const FINAL: readonly CoverageStatus[] = ['ENDED', 'DECEASED'];
 export const overdueMonths = (c: Coverage) => c.months.filter((m) => m.state === 'OVERDUE').map((m) => m.month);
 
-/** Billed in a month: coverage overlaps the month and the participant is neither lapsed nor gone. */
-export function isCoveredIn(c: Coverage, month: CalendarMonth): boolean {
-  return (
-    c.start <= lastDayOf(month) && c.end >= firstDayOf(month) && (c.status === 'ACTIVE' || c.status === 'ARREARS')
-  );
+/** Whether the coverage period touches the month (any day of it: no proration). */
+export function overlapsMonth(c: Pick<Coverage, 'start' | 'end'>, month: CalendarMonth): boolean {
+  return c.start <= lastDayOf(month) && c.end >= firstDayOf(month);
 }
+
+export const BILLABLE_STATUSES: readonly CoverageStatus[] = ['ACTIVE', 'ARREARS'];
+
+/** Billed in a month: coverage overlaps the month and the participant is neither lapsed nor gone. */
+export function isCoveredIn(c: Pick<Coverage, 'start' | 'end' | 'status'>, month: CalendarMonth): boolean {
+  return overlapsMonth(c, month) && BILLABLE_STATUSES.includes(c.status);
+}
+
+/**
+ * What the billing read needs of a coverage, as the store's billable index holds it: only coverages
+ * whose status is in BILLABLE_STATUSES are there, so the status itself is not kept (see README.md).
+ */
+export type BillableCoverage = Pick<Coverage, 'programmeId' | 'nik' | 'villageCode' | 'start' | 'end'>;
 
 function change(c: Coverage, at: string, to: CoverageStatus, entry: Omit<CoverageChange, 'at' | 'from' | 'to'>) {
   return { ...c, status: to, history: [...c.history, { at, from: c.status, to, ...entry }], updatedAt: at };

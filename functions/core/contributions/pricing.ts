@@ -106,7 +106,10 @@ export function priceParticipantMonth({ month, benefits, fundingSource, terms }:
       .filter((d) => d.benefits.includes(benefit))
       .reduce((sum, d) => sum + basisPointsOf(full, d.basisPoints, 'down'), 0);
     const discount = Math.min(off, full);
-    const legalBasis = [rate.legalBasis, ...applied.filter((d) => d.benefits.includes(benefit)).map((d) => d.legalBasis)];
+    const legalBasis = [
+      rate.legalBasis,
+      ...applied.filter((d) => d.benefits.includes(benefit)).map((d) => d.legalBasis),
+    ];
     return { benefit, computation, legalBasis: legalBasis.join('; '), gross: full, discount, amount: full - discount };
   });
 

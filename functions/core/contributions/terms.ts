@@ -123,7 +123,10 @@ export function paidByStateBudget(source: FundingSource, terms: ContributionTerm
 export function rateScheduleFor(terms: ContributionTerms, month: CalendarMonth): RateSchedule | undefined {
   return terms.rateSchedules
     .filter((s) => s.effectiveFrom <= month)
-    .reduce<RateSchedule | undefined>((best, s) => (!best || s.effectiveFrom > best.effectiveFrom ? s : best), undefined);
+    .reduce<RateSchedule | undefined>(
+      (best, s) => (!best || s.effectiveFrom > best.effectiveFrom ? s : best),
+      undefined,
+    );
 }
 
 /**

@@ -32,7 +32,10 @@ function bill(month = '2026-02') {
     lapsed,
   ];
   const counted = people.map((c) => tally.add(c));
-  return { bill: issueBill({ programme, tally, terms: terms(), holidays: indonesianHolidays, issuedAt: ISSUED_AT })!, counted };
+  return {
+    bill: issueBill({ programme, tally, terms: terms(), holidays: indonesianHolidays, issuedAt: ISSUED_AT })!,
+    counted,
+  };
 }
 
 const payment = (over: Partial<Payment> = {}): Payment => ({
@@ -77,7 +80,9 @@ describe('issuing the monthly bill', () => {
   it('is not issued for a month nobody is covered in', () => {
     const tally = new BillTally(PROGRAMME, '2025-12');
     tally.add(coverage(1));
-    expect(issueBill({ programme, tally, terms: terms(), holidays: indonesianHolidays, issuedAt: ISSUED_AT })).toBeUndefined();
+    expect(
+      issueBill({ programme, tally, terms: terms(), holidays: indonesianHolidays, issuedAt: ISSUED_AT }),
+    ).toBeUndefined();
   });
 
   it('refuses a bill whose figures do not add up', () => {
@@ -124,7 +129,11 @@ describe('payments against a bill', () => {
 
   it('date the completion by when the money was paid, not the order finance entered it', () => {
     const { bill: b } = bill();
-    const later = recordPayment(b, payment({ bankReference: 'B', amount: 10_000, paidOn: '2026-02-20' }), '2026-02-21').bill;
+    const later = recordPayment(
+      b,
+      payment({ bankReference: 'B', amount: 10_000, paidOn: '2026-02-20' }),
+      '2026-02-21',
+    ).bill;
     const full = recordPayment(later, payment({ bankReference: 'A', amount, paidOn: '2026-02-12' }), '2026-02-21').bill;
     expect(full.paidInFullOn).toBe('2026-02-12');
   });
@@ -141,7 +150,11 @@ describe('payments against a bill', () => {
   it('record a payment sent twice once, and refuse one bank reference with two amounts', () => {
     const { bill: b } = bill();
     const once = recordPayment(b, payment(), '2026-02-10').bill;
-    const twice = recordPayment(once, payment({ recordedBy: 'bpjs', recordedAt: '2026-02-11T00:00:00Z' }), '2026-02-11');
+    const twice = recordPayment(
+      once,
+      payment({ recordedBy: 'bpjs', recordedAt: '2026-02-11T00:00:00Z' }),
+      '2026-02-11',
+    );
     expect(twice.bill).toBe(once);
     expect(twice.completed).toBe(false);
     expect(() => recordPayment(once, payment({ amount: 16_801 }), '2026-02-11')).toThrow(PaymentConflictError);
@@ -157,7 +170,11 @@ describe('payments against a bill', () => {
   it('keep the completion date once paid in full, though a later payment is dated earlier', () => {
     const { bill: b } = bill();
     const full = recordPayment(b, payment({ amount, paidOn: '2026-02-14' }), '2026-02-14').bill;
-    const extra = recordPayment(full, payment({ bankReference: 'X', amount: 5, paidOn: '2026-02-01' }), '2026-02-15').bill;
+    const extra = recordPayment(
+      full,
+      payment({ bankReference: 'X', amount: 5, paidOn: '2026-02-01' }),
+      '2026-02-15',
+    ).bill;
     expect(extra).toMatchObject({ paidInFullOn: '2026-02-14', status: 'OVERPAID', paid: amount + 5 });
   });
 });

@@ -78,7 +78,12 @@ describe('paid, partly paid, unpaid: the done-when scenario', () => {
     expect(halfway.status).toBe('LAPSED'); // March still unpaid
     const restored = apply(halfway, t, on.paid('2026-03', '2026-04-20'));
     expect(restored.status).toBe('ACTIVE');
-    expect(last(restored)).toMatchObject({ from: 'LAPSED', to: 'ACTIVE', reason: 'RESTORED', months: ['2026-02', '2026-03'] });
+    expect(last(restored)).toMatchObject({
+      from: 'LAPSED',
+      to: 'ACTIVE',
+      reason: 'RESTORED',
+      months: ['2026-02', '2026-03'],
+    });
     expect(last(restored).note).toContain('dimulai lagi');
     expect(states(restored)).toEqual(['2026-01 PAID', '2026-02 PAID_LATE', '2026-03 PAID_LATE']);
     expect(restored).toMatchObject({ monthsPaid: 3, continuousPaidMonths: 0 });
@@ -192,14 +197,19 @@ describe('the scholarship clock', () => {
     for (let i = 0; i < 36; i++) {
       const month = addMonths('2026-01', i);
       expect(scholarshipProgress(c, t).reached).toBe(false);
-      c = apply(c, t, { type: 'BILLED', at: `${month}-01T00:00:00Z`, month, billId: billOf(month) }, {
-        type: 'BILL_PAID',
-        at: `${month}-10T00:00:00Z`,
-        month,
-        billId: billOf(month),
-        paidOn: `${month}-10`,
-        dueDate: `${month}-15`,
-      });
+      c = apply(
+        c,
+        t,
+        { type: 'BILLED', at: `${month}-01T00:00:00Z`, month, billId: billOf(month) },
+        {
+          type: 'BILL_PAID',
+          at: `${month}-10T00:00:00Z`,
+          month,
+          billId: billOf(month),
+          paidOn: `${month}-10`,
+          dueDate: `${month}-15`,
+        },
+      );
     }
     expect(scholarshipProgress(c, t)).toEqual({ months: 36, needed: 36, reached: true });
   });

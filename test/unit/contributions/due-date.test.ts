@@ -76,7 +76,10 @@ describe('the due date', () => {
   });
 
   it('says when the year has only a provisional holiday list (the 2027 SKB is not in the data)', () => {
-    expect(dueDate('2027-08', indonesianHolidays, plain)).toMatchObject({ date: '2027-08-16', calendar: 'provisional' });
+    expect(dueDate('2027-08', indonesianHolidays, plain)).toMatchObject({
+      date: '2027-08-16',
+      calendar: 'provisional',
+    });
   });
 
   it('refuses a year with no holiday list rather than assuming it has none', () => {
@@ -89,7 +92,8 @@ describe('the due date', () => {
 });
 
 describe('the holiday data (SKB 3 Menteri)', () => {
-  const count = (year: number, kind: string) => indonesianHolidays.year(year).days.filter((d) => d.kind === kind).length;
+  const count = (year: number, kind: string) =>
+    indonesianHolidays.year(year).days.filter((d) => d.kind === kind).length;
 
   it('has the 2025 and 2026 decrees as published: 17 national holidays each, 10 + 1 and 8 cuti bersama', () => {
     expect(count(2025, 'LIBUR_NASIONAL')).toBe(17);
@@ -97,7 +101,10 @@ describe('the holiday data (SKB 3 Menteri)', () => {
     expect(count(2026, 'LIBUR_NASIONAL')).toBe(17);
     expect(count(2026, 'CUTI_BERSAMA')).toBe(8);
     expect(indonesianHolidays.year(2026).source).toContain('1497/2025');
-    expect(indonesianHolidays.holiday('2026-03-21')).toMatchObject({ kind: 'LIBUR_NASIONAL', name: 'Idulfitri 1447 Hijriah' });
+    expect(indonesianHolidays.holiday('2026-03-21')).toMatchObject({
+      kind: 'LIBUR_NASIONAL',
+      name: 'Idulfitri 1447 Hijriah',
+    });
     expect(indonesianHolidays.holiday('2026-03-25')).toBeUndefined();
   });
 
@@ -105,7 +112,10 @@ describe('the holiday data (SKB 3 Menteri)', () => {
     const day = { date: '2030-01-01', kind: 'LIBUR_NASIONAL', name: 'x' };
     expect(() => new HolidayCalendar([{ year: 2029, status: 'official', source: 's', days: [day] }])).toThrow();
     expect(() => new HolidayCalendar([{ year: 2030, status: 'official', source: 's', days: [day, day] }])).toThrow();
-    expect(() => new HolidayCalendar([{ year: 2030, status: 'official', source: 's', days: [{ ...day, date: '2030-02-30' }] }])).toThrow();
+    expect(
+      () =>
+        new HolidayCalendar([{ year: 2030, status: 'official', source: 's', days: [{ ...day, date: '2030-02-30' }] }]),
+    ).toThrow();
   });
 });
 

@@ -35,7 +35,12 @@ export const DUE: Record<string, string> = {
 
 /** Events for one month, in the words of the workflow that will send them. */
 export const on = {
-  billed: (month: string): CoverageEvent => ({ type: 'BILLED', at: `${month}-01T01:00:00.000Z`, month, billId: billOf(month) }),
+  billed: (month: string): CoverageEvent => ({
+    type: 'BILLED',
+    at: `${month}-01T01:00:00.000Z`,
+    month,
+    billId: billOf(month),
+  }),
   duePassed: (month: string): CoverageEvent => ({ type: 'DUE_DATE_PASSED', at: `${DUE[month]}T17:00:00.000Z`, month }),
   paid: (month: string, paidOn: string): CoverageEvent => ({
     type: 'BILL_PAID',

@@ -7,15 +7,15 @@ import {
   type ContributionTermsInput,
 } from '../../../functions/core/contributions/terms';
 import { allProgrammes, findProgramme } from '../../../functions/core/programmes/catalogue';
-import { monthlyContributionPerPerson, type Benefit, type FundingSource } from '../../../functions/core/programmes/programme';
+import {
+  monthlyContributionPerPerson,
+  type Benefit,
+  type FundingSource,
+} from '../../../functions/core/programmes/programme';
 
 const terms = (input: ContributionTermsInput = {}) => ContributionTerms.parse(input);
-const price = (
-  month: string,
-  fundingSource: FundingSource,
-  t = terms(),
-  benefits: Benefit[] = ['JKK', 'JKM'],
-) => priceParticipantMonth({ month, benefits, fundingSource, terms: t });
+const price = (month: string, fundingSource: FundingSource, t = terms(), benefits: Benefit[] = ['JKK', 'JKM']) =>
+  priceParticipantMonth({ month, benefits, fundingSource, terms: t });
 
 describe('pricing one participant for one month', () => {
   it('is Rp16,800 at the lowest BPU bracket: JKK 1% of Rp1,000,000 and JKM Rp6,800, each with its law', () => {
@@ -47,7 +47,11 @@ describe('pricing one participant for one month', () => {
     const p = price('2026-05', 'APBD');
     expect(p.total).toBe(16_800);
     expect(p.discounts).toEqual([
-      expect.objectContaining({ legalBasis: 'PP 50/2025 Pasal 3-4', applied: false, why: 'tidak berlaku: iuran dibayar APBD' }),
+      expect.objectContaining({
+        legalBasis: 'PP 50/2025 Pasal 3-4',
+        applied: false,
+        why: 'tidak berlaku: iuran dibayar APBD',
+      }),
     ]);
   });
 
@@ -83,7 +87,11 @@ describe('pricing one participant for one month', () => {
   it('adds JHT at 2% of declared income where a programme covers it, never discounted by PP 50/2025', () => {
     expect(price('2026-01', 'APBD', terms(), ['JKK', 'JKM', 'JHT']).total).toBe(36_800);
     const discounted = price('2026-06', 'APBDES', terms({ apbdesCountsAsApbd: false }), ['JKK', 'JKM', 'JHT']);
-    expect(discounted.lines.find((l) => l.benefit === 'JHT')).toMatchObject({ gross: 20_000, discount: 0, amount: 20_000 });
+    expect(discounted.lines.find((l) => l.benefit === 'JHT')).toMatchObject({
+      gross: 20_000,
+      discount: 0,
+      amount: 20_000,
+    });
     expect(discounted.total).toBe(5_000 + 3_400 + 20_000);
   });
 
@@ -91,7 +99,11 @@ describe('pricing one participant for one month', () => {
     const t = terms({
       rateSchedules: [
         BPU_RATES_2015,
-        { ...BPU_RATES_2015, effectiveFrom: '2026-07', rates: { ...BPU_RATES_2015.rates, JKM: { basis: 'FLAT', monthly: 8_000, legalBasis: 'PP baru' } } },
+        {
+          ...BPU_RATES_2015,
+          effectiveFrom: '2026-07',
+          rates: { ...BPU_RATES_2015.rates, JKM: { basis: 'FLAT', monthly: 8_000, legalBasis: 'PP baru' } },
+        },
       ],
     });
     expect(price('2026-06', 'APBD', t)).toMatchObject({ total: 16_800, ratesEffectiveFrom: '2015-07' });
@@ -130,8 +142,18 @@ describe('pricing one participant for one month', () => {
   });
 
   it('rejects terms that would price in fractions (a rate in fractional basis points, a fractional JKM)', () => {
-    expect(() => terms({ rateSchedules: [{ ...BPU_RATES_2015, rates: { JKK: { basis: 'PERCENT_OF_INCOME', basisPoints: 0.5, legalBasis: 'x' } } }] })).toThrow();
-    expect(() => terms({ rateSchedules: [{ ...BPU_RATES_2015, rates: { JKM: { basis: 'FLAT', monthly: 6_800.5, legalBasis: 'x' } } }] })).toThrow();
+    expect(() =>
+      terms({
+        rateSchedules: [
+          { ...BPU_RATES_2015, rates: { JKK: { basis: 'PERCENT_OF_INCOME', basisPoints: 0.5, legalBasis: 'x' } } },
+        ],
+      }),
+    ).toThrow();
+    expect(() =>
+      terms({
+        rateSchedules: [{ ...BPU_RATES_2015, rates: { JKM: { basis: 'FLAT', monthly: 6_800.5, legalBasis: 'x' } } }],
+      }),
+    ).toThrow();
   });
 });
 
@@ -139,16 +161,30 @@ describe('terms from a catalogue programme', () => {
   it('price every shipped programme as monthlyContributionPerPerson does, with the safe defaults', () => {
     for (const programme of allProgrammes()) {
       const t = contributionTermsFor(programme);
-      expect(t).toMatchObject({ apbdesCountsAsApbd: true, lapseAfterUnpaidMonths: 3, continuousMonthsOnRestore: 'reset' });
+      expect(t).toMatchObject({
+        apbdesCountsAsApbd: true,
+        lapseAfterUnpaidMonths: 3,
+        continuousMonthsOnRestore: 'reset',
+      });
       const month = programme.coverage.start.slice(0, 7);
-      const p = priceParticipantMonth({ month, benefits: programme.benefits, fundingSource: programme.fundingSource, terms: t });
+      const p = priceParticipantMonth({
+        month,
+        benefits: programme.benefits,
+        fundingSource: programme.fundingSource,
+        terms: t,
+      });
       expect(p.total).toBe(monthlyContributionPerPerson(programme));
     }
   });
 
   it('take settings the programme overrides', () => {
-    const t = contributionTermsFor(findProgramme('kapuas-2026-apbdes')!, { apbdesCountsAsApbd: false, lapseAfterUnpaidMonths: 4 });
+    const t = contributionTermsFor(findProgramme('kapuas-2026-apbdes')!, {
+      apbdesCountsAsApbd: false,
+      lapseAfterUnpaidMonths: 4,
+    });
     expect(t).toMatchObject({ apbdesCountsAsApbd: false, lapseAfterUnpaidMonths: 4 });
-    expect(priceParticipantMonth({ month: '2026-05', benefits: ['JKK', 'JKM'], fundingSource: 'APBDES', terms: t }).total).toBe(8_400);
+    expect(
+      priceParticipantMonth({ month: '2026-05', benefits: ['JKK', 'JKM'], fundingSource: 'APBDES', terms: t }).total,
+    ).toBe(8_400);
   });
 });
