@@ -77,6 +77,19 @@ describe('issuing the monthly bill', () => {
     expect(billId('kapuas-2026-apbdes', '2026-02')).toBe('kapuas-2026-apbdes#2026-02');
   });
 
+  it('sums the counts of tallies made per shard into one bill', () => {
+    const shard = (villageCode: string, participants: number) => [{ villageCode, participants }];
+    const tally = new BillTally(PROGRAMME, '2026-02');
+    tally.addCounts(shard(PULAU_TELO, 40_000));
+    tally.addCounts([...shard(PULAU_TELO, 10_000), ...shard(MURUNG_KERAMAT, 50_000)]);
+    const b = issueBill({ programme, tally, terms: terms(), holidays: indonesianHolidays, issuedAt: ISSUED_AT })!;
+    expect(b).toMatchObject({ participants: 100_000, amount: 100_000 * 16_800 });
+    expect(b.lines).toEqual([
+      { villageCode: PULAU_TELO, participants: 50_000, amount: 50_000 * 16_800 },
+      { villageCode: MURUNG_KERAMAT, participants: 50_000, amount: 50_000 * 16_800 },
+    ]);
+  });
+
   it('is not issued for a month nobody is covered in', () => {
     const tally = new BillTally(PROGRAMME, '2025-12');
     tally.add(coverage(1));

@@ -177,6 +177,13 @@ describe('terms from a catalogue programme', () => {
     }
   });
 
+  it('refuse a percentage finer than a basis point rather than round it', () => {
+    const apbd = findProgramme('kapuas-2026-apbd')!;
+    expect(() => contributionTermsFor({ ...apbd, rates: { ...apbd.rates, jkkPercentOfIncome: 0.005 } })).toThrow(
+      /finer than a basis point/,
+    );
+  });
+
   it('take settings the programme overrides', () => {
     const t = contributionTermsFor(findProgramme('kapuas-2026-apbdes')!, {
       apbdesCountsAsApbd: false,
