@@ -113,8 +113,8 @@ export function httpHandler(route: (event: HttpEvent, context: Context) => Promi
       }),
     )
     .use(errorAnswers)
-    .use(httpJsonBodyParser({ disableContentTypeError: true }))
-    .use(httpUrlencodeBodyParser({ disableContentTypeError: true }))
+    .use(whenBodySent(httpJsonBodyParser({ disableContentTypeError: true })))
+    .use(whenBodySent(httpUrlencodeBodyParser({ disableContentTypeError: true })))
     .handler(async (event, context) => {
       const proposalId = event.pathParameters?.id;
       if (proposalId) logger.appendKeys({ proposalId });
@@ -149,6 +149,19 @@ const errorAnswers: MiddlewareObj<HttpEvent, HttpResult> = {
     request.response = json(500, { error: 'INTERNAL', message: 'Terjadi gangguan sistem. Silakan coba lagi.' });
   },
 };
+
+/**
+ * A request without a body has no fields, whatever its content type says (scripts send a GET with
+ * the JSON header); the JSON parser would refuse it as malformed.
+ */
+// Typed loosely: the urlencode parser's typings name REST API events only, though it reads just the
+// headers, body and isBase64Encoded that HTTP API events have as well.
+type BodyParser = { before?: (request: Request<never>) => unknown };
+const whenBodySent = (parser: BodyParser): MiddlewareObj<HttpEvent, HttpResult> => ({
+  before: async (request) => {
+    if (request.event.body) await parser.before?.(request as unknown as Request<never>);
+  },
+});
 
 /** A body its parser could not read (the parsers pass other content types through untouched). */
 const isMalformedBody = (error: unknown) =>
