@@ -9,7 +9,7 @@ import type { LocalResources } from './resources';
 import { instantIn, scheduleTimes, type ScheduleTimes } from './schedule-expression';
 
 /** A schedule as the template declares it (AWS::Scheduler::Schedule), resolved to local names. */
-export type LocalSchedule = {
+type LocalSchedule = {
   name: string;
   group: string;
   arn: string;
@@ -20,7 +20,7 @@ export type LocalSchedule = {
 };
 
 /** What a fire started: the execution (Step Functions targets) and the values Scheduler put in the input. */
-export type ScheduleFired = { scheduleArn: string; scheduledTime: string; executionId: string; executionArn?: string };
+type ScheduleFired = { scheduleArn: string; scheduledTime: string; executionId: string; executionArn?: string };
 
 /** `POST /schedules/<name>/fire`'s body: when to fire as if; without an offset, in the schedule's time zone. */
 const FireRequest = z.object({ time: z.string().optional() }).strict();
@@ -106,7 +106,7 @@ export class LocalScheduler {
       : undefined;
   }
 
-  /** Starts the schedule's target as Scheduler would at `scheduledTime`. */
+  /** Starts the schedule's target as Scheduler would at `scheduledTime` (on demand, a disabled one too). */
   async fire(schedule: LocalSchedule, scheduledTime: Date): Promise<ScheduleFired> {
     const executionId = randomBytes(8).toString('hex');
     const context = {
