@@ -67,6 +67,8 @@ describe('readNikCell: spreadsheet damage is reported, never repaired', () => {
   });
 
   it('refuses numbers at or above 2^53, which doubles cannot hold exactly', () => {
+    // The literal loses precision on purpose: it is what a spreadsheet's number cell hands over.
+    // eslint-disable-next-line no-loss-of-precision
     expect(codeOf(num(9_107_011_205_850_001))).toBe('NIK_PRECISION_LOST');
   });
 
