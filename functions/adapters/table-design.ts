@@ -5,3 +5,5 @@
 export const PROPOSAL_INDEXES = { byUploadKey: 'byUploadKey', byProgrammeVillage: 'byProgrammeVillage' } as const;
 export const PARTICIPANT_INDEXES = { byProposal: 'byProposal' } as const;
 export const AUDIT_INDEXES = { byDay: 'byDay' } as const;
+export const COVERAGE_INDEXES = { byProgrammeVillage: 'byProgrammeVillage', billable: 'billable' } as const;
+export const BILL_INDEXES = { open: 'open' } as const;
