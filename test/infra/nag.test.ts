@@ -65,7 +65,7 @@ describe('the stateless stack-wide IAM5 suppression', () => {
       /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|DeleteLogDelivery|DescribeLogGroups|DescribeResourcePolicies|GetLogDelivery|ListLogDeliveries|PutResourcePolicy|UpdateLogDelivery))$/;
     const unexplained: string[] = [];
     for (const [id, policy] of resourcesOfType(app.templates.stateless, 'AWS::IAM::Policy')) {
-      for (const statement of policy.Properties.PolicyDocument.Statement) {
+      for (const statement of policy.Properties?.PolicyDocument.Statement ?? []) {
         const actions = [statement.Action].flat() as string[];
         for (const resource of [statement.Resource].flat().map(tokensToText)) {
           if (!resource.includes('*')) continue;
