@@ -46,7 +46,7 @@ export class CognitoAuthenticator implements Authenticator {
     }
   }
 
-  private result(auth: AuthenticationResultType | undefined, challenge: ChallengeNameType | string | undefined, session?: string): SignInResult {
+  private result(auth: AuthenticationResultType | undefined, challenge: ChallengeNameType | undefined, session?: string): SignInResult {
     if (auth?.IdToken) return { kind: 'signed-in', idToken: auth.IdToken, expiresInSeconds: auth.ExpiresIn ?? 3600 };
     if (challenge === 'NEW_PASSWORD_REQUIRED' && session) return { kind: 'new-password-required', session };
     // MFA and other challenges are not offered by this page yet: refuse rather than half sign in.

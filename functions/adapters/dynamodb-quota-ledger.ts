@@ -139,13 +139,15 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
           const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: claimKey(period, nik), ConsistentRead: true }));
-          if (Item)
+          // The claim item holds its holder's fields beside its key, as written above.
+          const holder = Item as NikHolder | undefined;
+          if (holder)
             taken.set(nik, {
-              proposalId: Item.proposalId,
-              programmeId: Item.programmeId,
-              villageCode: Item.villageCode,
-              fileName: Item.fileName,
-              row: Item.row,
+              proposalId: holder.proposalId,
+              programmeId: holder.programmeId,
+              villageCode: holder.villageCode,
+              fileName: holder.fileName,
+              row: holder.row,
             });
         }
       },

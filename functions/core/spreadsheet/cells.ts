@@ -10,7 +10,7 @@ export type RawCell = {
   formula?: string;
 };
 
-export const EMPTY_CELL: RawCell = Object.freeze({ value: null, text: '' }) as RawCell;
+export const EMPTY_CELL: RawCell = Object.freeze({ value: null, text: '' });
 
 /** Excel's (and LibreOffice's) sheet size: nothing past these exists in a file they wrote. */
 export const SHEET_MAX_ROWS = 1_048_576;

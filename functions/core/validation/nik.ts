@@ -86,7 +86,7 @@ export function readNikCell(cell: RawCell | undefined): NikReading {
   const typed = text.replace(/^'/, '');
   if (SCIENTIFIC.test(typed)) return { ok: false, issue: issue('NIK_SCIENTIFIC', { text: typed }) };
   // Spaces, dots and dashes between digit groups ("6203 0141 ...", "62.03.01...") change nothing.
-  if (!/^[\d\s.\-]+$/.test(typed)) return { ok: false, issue: issue('NIK_FORMAT', { text: typed }) };
+  if (!/^[\d\s.-]+$/.test(typed)) return { ok: false, issue: issue('NIK_FORMAT', { text: typed }) };
   const digits = typed.replace(/\D/g, '');
   if (digits.length !== 16) return { ok: false, issue: issue('NIK_LENGTH', { digits: digits.length, numberCell: false }) };
   const parsed = parseNik(digits);

@@ -137,7 +137,7 @@ export function ageOn(birth: CalendarDate, on: CalendarDate): number {
 const cellText = (cell: RawCell | undefined) => (cell?.text ?? '').trim().replace(/\s+/g, ' ');
 
 /** Letters (any script), spaces and the marks names carry: "Muh. Ali", "Nur'aini", "Siti-Aisyah". */
-const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M} .,'’`\-]*$/u;
+const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M} .,'’`-]*$/u;
 
 /**
  * The longest name accepted, in characters. Permendagri 73/2022 Ps. 4(2)b caps a name recorded
@@ -185,7 +185,7 @@ function checkKk(cell: RawCell | undefined, nik: string | undefined): RowIssue |
   if (text === '') return undefined;
   // The same spreadsheet damage as NIK; the KK is not enrolled, so it is only a warning.
   if (typeof cell?.value === 'number') return issue('KK_FORMAT', { text });
-  const digits = text.replace(/^'/, '').replace(/[\s.\-]/g, '');
+  const digits = text.replace(/^'/, '').replace(/[\s.-]/g, '');
   if (!/^\d{16}$/.test(digits)) return issue('KK_FORMAT', { text });
   if (digits === nik) return issue('KK_SAME_AS_NIK');
   return undefined;
