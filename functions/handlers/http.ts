@@ -128,7 +128,7 @@ export function httpHandler(route: (event: HttpEvent, context: Context) => Promi
  * with JSON carrying a code, and it logs the whole error, whose stack or cause may quote a row.
  */
 const errorAnswers: MiddlewareObj<HttpEvent, HttpResult> = {
-  onError: async (request) => {
+  onError: (request) => {
     const { error, event } = request;
     if (error instanceof HttpError) {
       request.response = wantsHtml(event)
@@ -164,8 +164,10 @@ const whenBodySent = (parser: BodyParser): MiddlewareObj<HttpEvent, HttpResult> 
 });
 
 /** A body its parser could not read (the parsers pass other content types through untouched). */
-const isMalformedBody = (error: unknown) =>
-  String((error as { cause?: { package?: unknown } } | null)?.cause?.package ?? '').startsWith('@middy/http-');
+const isMalformedBody = (error: unknown) => {
+  const source = (error as { cause?: { package?: unknown } } | null)?.cause?.package;
+  return typeof source === 'string' && source.startsWith('@middy/http-');
+};
 
 /**
  * One spelling per header: the security headers come capitalised, Jaring's own in lower case, and a
