@@ -74,10 +74,10 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
     triggers,
   };
   const server = (await createServer(
-    withIssuedSessions(Router(services as never) as unknown as (target: string) => Route) as never,
+    withIssuedSessions(Router(services) as unknown as (target: string) => Route) as never,
     logger as never,
     config.ServerConfig,
-    services as never,
+    services,
   ).start()) as Server;
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -114,7 +114,7 @@ function withIssuedSessions(router: (target: string) => Route) {
     }
     if (target === 'RespondToAuthChallenge' || target === 'AdminRespondToAuthChallenge') {
       return async (ctx, request) => {
-        const session = String(request.Session ?? '');
+        const session = typeof request.Session === 'string' ? request.Session : '';
         const username = String((request.ChallengeResponses as Record<string, string> | undefined)?.USERNAME ?? '').toLowerCase();
         if (issued.get(session) !== username) {
           throw new NotAuthorizedError();

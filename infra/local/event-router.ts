@@ -111,7 +111,7 @@ export class LocalEventRouter {
   async undelivered(s3: S3Client): Promise<S3ObjectCreated[]> {
     const seeding = !!this.journal && !existsSync(this.journal);
     if (this.journal) mkdirSync(dirname(this.journal), { recursive: true });
-    if (seeding) appendFileSync(this.journal!, '');
+    if (seeding) appendFileSync(this.journal, '');
     const missed: S3ObjectCreated[] = [];
     for (const bucket of this.eventBridgeBuckets) {
       for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket })) {

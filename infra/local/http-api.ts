@@ -118,7 +118,7 @@ export class LocalHttpApi {
       const audiences = [payload.aud, payload.client_id].flat().filter((a): a is string => typeof a === 'string');
       if (authorizer.audience.length && !audiences.some((a) => authorizer.audience.includes(a))) return undefined;
       return Object.fromEntries(
-        Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+        Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v)]),
       );
     } catch (error) {
       this.log(`api: token refused: ${(error as Error).message}`);

@@ -35,7 +35,8 @@ export async function startMailInbox(options: { smtpPort: number; webPort: numbe
           const to = session.envelope.rcptTo.map((r) => r.address);
           messages.push({
             id: randomUUID(),
-            from: mail.from?.text ?? session.envelope.mailFrom?.toString() ?? '',
+            // mailFrom is the envelope's sender address (false when none was given).
+            from: mail.from?.text ?? (session.envelope.mailFrom ? session.envelope.mailFrom.address : ''),
             to,
             subject: mail.subject ?? '',
             text: mail.text ?? '',

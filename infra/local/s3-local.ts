@@ -89,7 +89,7 @@ export async function startS3Local(options: S3LocalOptions) {
       }
     },
   );
-  const inner = (await s3rver.run()) as AddressInfo;
+  const inner = await s3rver.run();
 
   const cors = new Map(options.buckets.map((b) => [b.name, b.cors]));
   const proxy: Server = createServer((req, res) => {

@@ -148,8 +148,8 @@ class Sha256 {
   update(data: string | ArrayBuffer | ArrayBufferView) {
     this.hash.update(bytes(data));
   }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
   }
   reset() {
     this.hash = this.fresh();

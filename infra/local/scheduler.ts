@@ -183,7 +183,7 @@ export class LocalScheduler {
     if (!schedule) throw new HttpError(404, `No schedule named ${name}; GET /schedules lists them`);
     if (!this.started) throw new HttpError(503, 'The local stack is still starting; fire again once it is up');
     const raw = (await readBody(req)).toString('utf8').trim();
-    let body: unknown = {};
+    let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : {};
     } catch {

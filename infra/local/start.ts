@@ -34,7 +34,8 @@ const shutdown = async (signal: NodeJS.Signals) => {
   await stack.stop();
   process.exit(0);
 };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+// `void`: a stop that fails rejects unhandled, which ends the process with its error, as Ctrl-C should.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, (s) => void shutdown(s));
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && !stopping && void shutdown('SIGHUP'), 1000).unref();
 
@@ -50,7 +51,7 @@ const starts = [
     return `  Upload to          s3://${bucket}/${prefix}... starts ${stateMachineArns.map(workflowOf).join(', ')}`;
   }),
   ...stack.scheduler.schedules.map((s) => {
-    const next = stack!.scheduler.nextFireTime(s)?.toISOString() ?? 'never';
+    const next = stack.scheduler.nextFireTime(s)?.toISOString() ?? 'never';
     const when = `${s.times.expression} ${s.times.timezone}`;
     return `  Schedule           ${s.name}: ${when}, next ${next}, starts ${workflowOf(s.target.arn)}`;
   }),
