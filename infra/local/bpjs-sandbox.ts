@@ -13,7 +13,7 @@ const rate = z.number().min(0).max(1).default(0);
  * limit, NIKs BPJS refuses), some at random like a real partner's: each request to /v1 draws once
  * from a generator seeded with `seed`, so the same seed and the same requests fail the same way.
  */
-export const SandboxFaults = z
+const SandboxFaults = z
   .object({
     /** Answer 503 to this many requests (or all of them, while `true`). */
     outage: z.union([z.boolean(), z.number().int().nonnegative()]).default(false),

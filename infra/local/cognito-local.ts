@@ -127,8 +127,6 @@ function withIssuedSessions(router: (target: string) => Route) {
   };
 }
 
-export type LocalUserPools = Awaited<ReturnType<typeof createUserPoolsFromTemplates>>;
-
 /**
  * Creates the user pools, app clients and groups the templates declare (found again by name after
  * a restart, so users survive), and tells the resources their local ids, as CloudFormation would.

@@ -2,7 +2,7 @@ import type { Role } from '../../functions/core/access/principal';
 import type { DemoUser } from './cognito-local';
 
 /** The password every local demo user gets: the local stack only, never a deployment. */
-export const DEMO_PASSWORD = 'Jaring-Lokal-2026!';
+const DEMO_PASSWORD = 'Jaring-Lokal-2026!';
 
 /** Real Kapuas villages the demo operator works for (Kecamatan Selat): two desa and a kelurahan. */
 export const DEMO_OPERATOR_VILLAGES = ['62.03.01.2011', '62.03.01.2020', '62.03.01.1006'];

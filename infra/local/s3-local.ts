@@ -7,7 +7,7 @@ import { decodeAwsChunked, mismatchedChecksum } from './aws-chunked';
 import type { LocalResources } from './resources';
 import { corsHeaders, preflight, type CorsConfiguration } from './s3-cors';
 import { verifyPresigned, type S3Refusal } from './s3-presigned';
-import { listObjectsV2 } from './s3-list';
+import { escapeXml, listObjectsV2 } from './s3-list';
 import { KeySafeFilesystemStore } from './s3-store';
 
 export type S3ObjectCreated = { bucket: string; key: string; size?: number; etag?: string; sequencer: string; eventName: string; sourceIp?: string };
@@ -322,5 +322,3 @@ function s3Error(res: ServerResponse, refusal: S3Refusal, headers: Record<string
   res.writeHead(refusal.status, { ...headers, 'content-type': 'application/xml' });
   res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error>${elements}</Error>`);
 }
-
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

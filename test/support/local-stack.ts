@@ -8,7 +8,7 @@ import { DEFAULT_PORTS, startLocalStack, type LocalStackOptions } from '../../in
 type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
 
 /** Every port 0: the suite runs beside a stack that is already up. */
-export const FREE_PORTS = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [name, 0])) as Ports;
+const FREE_PORTS = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [name, 0])) as Ports;
 
 /** The ports a running stack got, to start it again on the same ones (clients in this process keep their endpoints). */
 export function portsOf(info: TestStack['info']): Ports {

@@ -7,7 +7,7 @@ import { proposal } from './proposal-fixture';
 
 /** APBDes: a quota of its own per desa, so a test's reservations are all in one place. */
 export const programme = findProgramme('kapuas-2026-apbdes')!;
-export const village = '62.03.01.2011';
+const village = '62.03.01.2011';
 
 /** A valid Kapuas NIK (62.03.01) for a man born 14-02-1982, with a serial. */
 export const nik = (serial: number) => `620301140282${String(serial).padStart(4, '0')}`;
@@ -15,7 +15,7 @@ export const nik = (serial: number) => `620301140282${String(serial).padStart(4,
 /** A row the rules accept, for the person with this serial. */
 export const person = (serial: number) => [nik(serial), `Pekerja ${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[serial % 26]}`, '14-02-1982', 'L', 'petani'];
 
-export const csv = (rows: string[][]) => ['NIK;Nama Lengkap;Tgl Lahir;L/P;Pekerjaan', ...rows.map((r) => r.join(';'))].join('\n') + '\n';
+const csv = (rows: string[][]) => ['NIK;Nama Lengkap;Tgl Lahir;L/P;Pekerjaan', ...rows.map((r) => r.join(';'))].join('\n') + '\n';
 
 /** Every port in memory, a clock the test moves, and uploads made the way S3 and registration make them. */
 export function world(start = '2026-03-02T01:00:00.000Z') {
