@@ -5,7 +5,7 @@ type Item = Record<string, unknown>;
 type Key = Record<string, string>;
 
 /** DynamoDB's limit per BatchGetItem. */
-export const KEYS_PER_BATCH_GET = 100;
+const KEYS_PER_BATCH_GET = 100;
 
 export class UnprocessedKeysError extends Error {
   constructor(table: string, left: number) {

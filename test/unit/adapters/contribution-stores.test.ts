@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { batchGetAll, UnprocessedKeysError } from '../../../functions/adapters/dynamodb-batch-get';
-import { DynamoDbBillStore } from '../../../functions/adapters/dynamodb-bill-store';
+import { BillUpdateConflictError, DynamoDbBillStore } from '../../../functions/adapters/dynamodb-bill-store';
 import {
   CoverageUpdateConflictError,
   DynamoDbCoverageStore,
 } from '../../../functions/adapters/dynamodb-coverage-store';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../../../functions/adapters/dynamodb-cursor';
-import { BillTally, issueBill } from '../../../functions/core/contributions/bill';
+import { BillTally, issueBill, recordPayment } from '../../../functions/core/contributions/bill';
 import type { Coverage } from '../../../functions/core/contributions/coverage';
 import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
 import { apply, coverage, on, PROGRAMME, PULAU_TELO, terms } from '../contributions/fixtures';
@@ -33,7 +33,7 @@ describe('reading by key in batches', () => {
     };
   };
 
-  it('asks again for the keys DynamoDB left unprocessed, 100 to a request, and answers in the order asked', async () => {
+  it('asks again for unprocessed keys, 100 to a request, and answers in the order asked', async () => {
     const { client, sent } = scripted({
       BatchGetCommand: [(i) => answer(i, 30), (i) => answer(i), (i) => answer(i), (i) => answer(i)],
     });
@@ -96,7 +96,7 @@ describe('coverage updates', () => {
     expect(error.message).not.toContain(c.nik);
   });
 
-  it('writes a change of status in one transaction with its audit event, and leaves the billable index on a lapse', async () => {
+  it('writes a status change with its audit event in one transaction; a lapse leaves the billable index', async () => {
     const t = terms({ lapseAfterUnpaidMonths: 1 });
     const before = billed(c);
     const { client, sent } = scripted({
@@ -139,7 +139,7 @@ describe('coverage updates', () => {
 });
 
 describe('the billable read', () => {
-  it('is a Query of one shard of the billable index for the month, its cursor the next page’s start key', async () => {
+  it('is a Query of one shard of the billable index, its cursor the next page’s start key', async () => {
     const last = { billable: `${PROGRAMME}#3`, billableSort: '2026-01-01#x', nik: 'x', programmeId: PROGRAMME };
     const entry = {
       programmeId: PROGRAMME,
@@ -210,5 +210,37 @@ describe('issuing a bill', () => {
     await expect(new DynamoDbBillStore(client, tables).issue(bill)).rejects.toMatchObject({
       name: 'TransactionCanceledException',
     });
+  });
+
+  const pay = (bankReference: string, amount: number) => (b: typeof bill) =>
+    recordPayment(
+      b,
+      { bankReference, amount, paidOn: '2026-02-10', recordedAt: '2026-02-10T03:00:00.000Z', recordedBy: 'bpjs' },
+      '2026-02-10',
+    ).bill;
+
+  it('re-applies a payment on the bill another payment changed in between, so both count', async () => {
+    const theirs = pay('TRF-1', 100)(bill);
+    const { client, sent } = scripted({
+      GetCommand: [() => ({ Item: { ...bill, version: 1 } }), () => ({ Item: { ...theirs, version: 2 } })],
+      TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None', 'None')), () => ({})],
+    });
+    const result = await new DynamoDbBillStore(client, tables).update(PROGRAMME, '2026-02', pay('TRF-2', 200));
+    expect(result.payments.map((p) => p.bankReference)).toEqual(['TRF-1', 'TRF-2']);
+    expect(result.paid).toBe(300);
+    const last = sent.at(-1)!.input.TransactItems;
+    expect(last[0].Put).toMatchObject({ ExpressionAttributeValues: { ':read': 2 }, Item: { version: 3 } });
+    // The new payment's event only: TRF-1 was recorded with its own change.
+    expect(last.slice(1).map((i: any) => i.Put.Item.action)).toEqual(['BILL_PAYMENT_RECORDED']);
+  });
+
+  it('gives up with an error when the bill keeps changing', async () => {
+    const { client } = scripted({
+      GetCommand: Array(10).fill(() => ({ Item: { ...bill, version: 1 } })),
+      TransactWriteCommand: Array(10).fill(fail(cancelled('ConditionalCheckFailed', 'None', 'None'))),
+    });
+    await expect(
+      new DynamoDbBillStore(client, tables).update(PROGRAMME, '2026-02', pay('TRF-3', 1)),
+    ).rejects.toBeInstanceOf(BillUpdateConflictError);
   });
 });
