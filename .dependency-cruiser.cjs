@@ -62,6 +62,9 @@ module.exports = {
     // swc reads the source as written, so type-only imports count too: a core that names an AWS type is tied
     // to AWS all the same. (tsPreCompilationDeps would ask for the TypeScript compiler API, which 7 lacks.)
     enhancedResolveOptions: {
+      // Subpath exports (Powertools' `@aws-lambda-powertools/logger/middleware`) exist only in package.json's
+      // `exports`, which dependency-cruiser ignores unless told.
+      exportsFields: ['exports'],
       extensions: ['.ts', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
       conditionNames: ['import', 'require', 'node', 'types', 'default'],
       mainFields: ['module', 'main', 'types', 'typings'],
