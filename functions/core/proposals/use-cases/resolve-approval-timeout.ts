@@ -4,6 +4,7 @@ import type { QuotaLedger } from '../../../ports/quota-ledger';
 import type { Programme } from '../../programmes/programme';
 import { settledOutcome, type ApprovalOutcome } from '../approval-deadline';
 import { mustGet } from '../must-get';
+import type { Proposal } from '../proposal';
 import { releaseReservations } from '../reservations';
 
 export type TimeoutDeps = {
@@ -16,6 +17,12 @@ export type TimeoutDeps = {
 /**
  * The approval wait timed out. A decision recorded just before the timeout still counts;
  * otherwise the proposal expires.
+ *
+ * A rejection (or an expiry) already on record is released again before it is passed on: the
+ * release that followed it may have failed (the approver saw an error, the workflow was never told
+ * and waited out the deadline), and nothing after this step would give the quota and the people
+ * back. Releasing twice is safe (releaseReservations: a share is given back once, a claim only
+ * while it is still this proposal's).
  */
 export async function resolveApprovalTimeout(
   deps: TimeoutDeps,
@@ -23,7 +30,7 @@ export async function resolveApprovalTimeout(
 ): Promise<ApprovalOutcome> {
   const p = await mustGet(deps.proposals, input.proposalId);
   const settled = settledOutcome(p);
-  if (settled) return settled;
+  if (settled) return releasedAgain(deps, p, settled);
   try {
     await deps.proposals.change(p.id, {
       // VALIDATED too: a wait armed with a passed deadline can time out before it was even recorded.
@@ -49,9 +56,18 @@ export async function resolveApprovalTimeout(
   } catch (error) {
     if (!(error instanceof ProposalStatusConflictError)) throw error;
     // A decision or a superseding upload got there first; that is how the wait ended.
-    const settledMeanwhile = settledOutcome(await mustGet(deps.proposals, p.id));
-    if (settledMeanwhile) return settledMeanwhile;
+    const meanwhile = await mustGet(deps.proposals, p.id);
+    const settledMeanwhile = settledOutcome(meanwhile);
+    if (settledMeanwhile) return releasedAgain(deps, meanwhile, settledMeanwhile);
     throw error;
   }
   return { proposalId: p.id, decision: 'EXPIRED' };
+}
+
+const RELEASE_AGAIN: readonly ApprovalOutcome['decision'][] = ['REJECTED', 'EXPIRED'];
+
+async function releasedAgain(deps: TimeoutDeps, p: Proposal, outcome: ApprovalOutcome): Promise<ApprovalOutcome> {
+  const programme = deps.findProgramme(p.programmeId);
+  if (programme && RELEASE_AGAIN.includes(outcome.decision)) await releaseReservations(deps, p, programme);
+  return outcome;
 }
