@@ -43,7 +43,8 @@ export function deadLetterQueue(scope: Construct, id: string): IQueue {
     {
       id: 'AwsSolutions-SQS3',
       reason:
-        'It is a dead-letter queue itself, of an EventBridge rule target, which cdk-nag cannot see; its own alarm watches it.',
+        'It is a dead-letter queue itself, of an EventBridge rule target, which cdk-nag cannot see; ' +
+        'its own alarm watches it.',
     },
   ]);
   return queue;

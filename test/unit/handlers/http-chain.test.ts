@@ -72,7 +72,7 @@ describe('the API chain', () => {
     expect(browser.body).toContain('tidak sesuai format');
   });
 
-  it('maps an HttpError to its status and code, and anything else to a 500 logged without the digits it quoted', async () => {
+  it('maps an HttpError to its status and code, and anything else to a 500 logged without quoted digits', async () => {
     const refused = await httpHandler(async () => {
       throw new HttpError(409, 'ALREADY_DECIDED', 'Usulan ini sudah diputuskan sebelumnya.');
     })(request({}), context);
