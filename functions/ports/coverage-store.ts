@@ -38,6 +38,8 @@ export interface CoverageStore {
   billable(programmeId: string, month: CalendarMonth, shard: number, cursor?: string): Promise<Page<BillableCoverage>>;
   /** Records a new coverage; one that exists for the participant and programme is left as it is. */
   create(coverage: Coverage): Promise<'created' | 'exists'>;
+  /** Records many new coverages (an enrolment of thousands); those that exist are left as they are. */
+  createMany(coverages: readonly Coverage[]): Promise<{ created: number; existed: number }>;
   /**
    * Replaces the stored coverage with `next(current)`, on the condition that nobody wrote it in
    * between; on a conflict it reads again and calls `next` again (so `next` must be pure). Returns

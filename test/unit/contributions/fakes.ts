@@ -54,6 +54,11 @@ export class MemoryCoverageStore implements CoverageStore {
     this.items.set(key, Coverage.parse(c));
     return 'created' as const;
   }
+  async createMany(coverages: readonly Coverage[]) {
+    let created = 0;
+    for (const c of coverages) if ((await this.create(c)) === 'created') created += 1;
+    return { created, existed: coverages.length - created };
+  }
   async update(programmeId: string, nik: string, next: (current: Coverage) => Coverage) {
     const key = MemoryCoverageStore.key(programmeId, nik);
     const current = this.items.get(key);
