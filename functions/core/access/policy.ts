@@ -23,6 +23,22 @@ export const ACTIONS = {
   /** Starting a FAILED proposal again, or cancelling it: Dinas Sosial's call. */
   'proposal:redrive': { verifier: 'regency', admin: 'regency' },
   'proposal:cancel': { verifier: 'regency', admin: 'regency' },
+  /**
+   * Participants and their coverage month by month: lists with NIKs masked; one participant's record
+   * whole (their NIK as asked for, KPJ, status, scholarship clock), each opening an audit event.
+   */
+  'participant:read': {
+    operator: 'village',
+    verifier: 'regency',
+    approver: 'regency',
+    finance: 'regency',
+    auditor: 'regency',
+    admin: 'regency',
+  },
+  /** Monthly bills: status, amounts, payments, per-village lines (counts, no personal data). */
+  'bill:read': { verifier: 'regency', approver: 'regency', finance: 'regency', auditor: 'regency', admin: 'regency' },
+  /** Recording a payment against a bill: finance's, who holds the bank's proof. */
+  'bill:pay': { finance: 'regency' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 export type Action = keyof typeof ACTIONS;
 

@@ -18,6 +18,7 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:upload': ['allow', 'hide', 'hide'],
     'proposal:redrive': ['deny', 'hide', 'hide'],
     'proposal:cancel': ['deny', 'hide', 'hide'],
+    'participant:read': ['allow', 'hide', 'hide'],
   },
   verifier: {
     'proposal:read': ['allow', 'allow', 'hide'],
@@ -25,16 +26,19 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:upload': ['deny', 'deny', 'hide'],
     'proposal:redrive': ['allow', 'allow', 'hide'],
     'proposal:cancel': ['allow', 'allow', 'hide'],
+    'participant:read': ['allow', 'allow', 'hide'],
   },
   approver: {
     'proposal:read': ['allow', 'allow', 'hide'],
     'proposal:report': ['allow', 'allow', 'hide'],
     'proposal:redrive': ['deny', 'deny', 'hide'],
     'proposal:upload': ['deny', 'deny', 'hide'],
+    'participant:read': ['allow', 'allow', 'hide'],
   },
   finance: {
     'proposal:read': ['hide', 'hide', 'hide'],
     'proposal:report': ['hide', 'hide', 'hide'],
+    'participant:read': ['allow', 'allow', 'hide'],
   },
   auditor: {
     'proposal:read': ['allow', 'allow', 'hide'],
@@ -43,12 +47,14 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:upload': ['deny', 'deny', 'hide'],
     'proposal:redrive': ['deny', 'deny', 'hide'],
     'proposal:cancel': ['deny', 'deny', 'hide'],
+    'participant:read': ['allow', 'allow', 'hide'],
   },
   admin: {
     'proposal:read': ['allow', 'allow', 'hide'],
     'proposal:report': ['deny', 'deny', 'hide'],
     'proposal:redrive': ['allow', 'allow', 'hide'],
     'proposal:upload': ['deny', 'deny', 'hide'],
+    'participant:read': ['allow', 'allow', 'hide'],
   },
 };
 
@@ -68,6 +74,24 @@ describe('the access policy', () => {
     for (const role of Role.options) {
       expect(authorize(as(role), 'programme:read', { regency: '62.03' })).toBe('allow');
       expect(authorize(as(role), 'programme:read', { regency: '61.12' })).toBe('deny');
+    }
+  });
+
+  it('lets the regency-wide roles but the operator read bills, finance alone record payments, in its own regency', () => {
+    const bills: Record<Role, [string, string]> = {
+      operator: ['deny', 'deny'],
+      verifier: ['allow', 'deny'],
+      approver: ['allow', 'deny'],
+      finance: ['allow', 'allow'],
+      auditor: ['allow', 'deny'],
+      admin: ['allow', 'deny'],
+    };
+    for (const [role, [read, pay]] of Object.entries(bills) as [Role, [string, string]][]) {
+      const p = as(role, role === 'operator' ? [mine] : []);
+      expect(authorize(p, 'bill:read', { regency: '62.03' }), role).toBe(read);
+      expect(authorize(p, 'bill:pay', { regency: '62.03' }), role).toBe(pay);
+      expect(authorize(p, 'bill:read', { regency: '61.12' }), role).toBe('deny');
+      expect(authorize(p, 'bill:pay', { regency: '61.12' }), role).toBe('deny');
     }
   });
 
