@@ -24,7 +24,7 @@ export function coverage(n: number, over: Partial<Parameters<typeof openCoverage
 
 /** The bill id and due date of a month, as bill.ts and due-date.ts make them for 2026. */
 export const billOf = (month: string) => `${PROGRAMME}#${month}`;
-export const DUE: Record<string, string> = {
+const DUE: Record<string, string> = {
   '2026-01': '2026-01-15',
   '2026-02': '2026-02-16',
   '2026-03': '2026-03-16',
