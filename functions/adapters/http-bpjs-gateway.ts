@@ -1,5 +1,12 @@
 import { RegisteredParticipant, RegistrationResponse, type RegistrationRequest } from '../core/bpjs/contract';
-import { BpjsRequestRejectedError, BpjsUnavailableError, type BpjsGateway, type BpjsLimits } from '../ports/bpjs';
+import { PaymentCode, PaymentCodeStatus, type PaymentCodeRequest } from '../core/bpjs/payment-contract';
+import {
+  BpjsRequestRejectedError,
+  BpjsUnavailableError,
+  type BpjsGateway,
+  type BpjsLimits,
+  type BpjsPayments,
+} from '../ports/bpjs';
 
 /**
  * The BPJS contract over HTTPS (the sandbox locally). Every request has a client-side timeout: a
@@ -7,7 +14,7 @@ import { BpjsRequestRejectedError, BpjsUnavailableError, type BpjsGateway, type 
  * What a retry can mend (no answer in time, 408, 429, 5xx, an answer we cannot read) is
  * BpjsUnavailableError, with BPJS's Retry-After when it sent one; any other refusal is final.
  */
-export class HttpBpjsGateway implements BpjsGateway {
+export class HttpBpjsGateway implements BpjsGateway, BpjsPayments {
   readonly limits: BpjsLimits;
 
   constructor(
@@ -33,6 +40,27 @@ export class HttpBpjsGateway implements BpjsGateway {
     if (status === 404) return undefined;
     if (status < 200 || status >= 300) throw new BpjsRequestRejectedError(`BPJS menolak pencarian peserta (${status}): ${text.slice(0, 300)}`);
     return readAnswer(RegisteredParticipant, text);
+  }
+
+  async requestPaymentCode(request: PaymentCodeRequest) {
+    const { status, text } = await this.send('/v1/payment-codes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': request.billReference },
+      body: JSON.stringify(request),
+    });
+    if (status < 200 || status >= 300) {
+      throw new BpjsRequestRejectedError(`BPJS menolak permintaan kode iuran (${status}): ${text.slice(0, 300)}`);
+    }
+    return readAnswer(PaymentCode, text);
+  }
+
+  async getPaymentStatus(paymentCode: string) {
+    const { status, text } = await this.send(`/v1/payment-codes/${encodeURIComponent(paymentCode)}`, { method: 'GET' });
+    if (status === 404) return undefined;
+    if (status < 200 || status >= 300) {
+      throw new BpjsRequestRejectedError(`BPJS menolak pertanyaan status pembayaran (${status}): ${text.slice(0, 300)}`);
+    }
+    return readAnswer(PaymentCodeStatus, text);
   }
 
   private async send(path: string, init: RequestInit): Promise<{ status: number; text: string }> {

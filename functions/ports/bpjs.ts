@@ -1,4 +1,5 @@
 import type { RegisteredParticipant, RegistrationRequest, RegistrationResponse } from '../core/bpjs/contract';
+import type { PaymentCode, PaymentCodeRequest, PaymentCodeStatus } from '../core/bpjs/payment-contract';
 
 /** How hard a BPJS endpoint may be pushed: the adapter knows its partner, the use case keeps to it. */
 export type BpjsLimits = {
@@ -13,6 +14,20 @@ export interface BpjsGateway {
   register(request: RegistrationRequest): Promise<RegistrationResponse>;
   /** Whom BPJS has registered under a programme with this NIK, or undefined when nobody. */
   findParticipant(programmeId: string, nik: string): Promise<RegisteredParticipant | undefined>;
+}
+
+/**
+ * Contributions with BPJS: a payment code (kode iuran) per monthly bill, and what was paid to it.
+ * A port of its own beside BpjsGateway, so enrollment's functions and fakes do not grow methods they
+ * never call; the HTTP adapter serves both. Errors as for registration: BpjsUnavailableError when a
+ * retry can mend it, BpjsRequestRejectedError when it cannot.
+ */
+export interface BpjsPayments {
+  readonly limits: BpjsLimits;
+  /** The code to pay the bill to; asking again for the same bill answers the same code. */
+  requestPaymentCode(request: PaymentCodeRequest): Promise<PaymentCode>;
+  /** What BPJS has received to the code so far; undefined when BPJS does not know the code. */
+  getPaymentStatus(paymentCode: string): Promise<PaymentCodeStatus | undefined>;
 }
 
 /**

@@ -5,6 +5,12 @@ import { readBody } from './read-body';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RegistrationRequest, type RegistrationResponse, type RegistrationResult } from '../../functions/core/bpjs/contract';
+import {
+  PaymentCodeRequest,
+  type PaymentCodeStatus,
+  type ReceivedPayment,
+} from '../../functions/core/bpjs/payment-contract';
+import { jakartaDate } from '../../functions/core/contributions/calendar';
 
 const rate = z.number().min(0).max(1).default(0);
 
@@ -49,7 +55,23 @@ type State = {
   nextKpj: number;
   participants: Record<string, { kpj: string; reference: string; programmeId: string }>;
   registrations: Record<string, RegistrationResponse>;
+  /** Payment codes (kode iuran) by code, with what the bank paid to each; and the code of each bill. */
+  paymentCodes: Record<string, PaymentCodeStatus & { programmeId: string; month: string }>;
+  codesByBill: Record<string, string>;
 };
+
+/**
+ * The sandbox bank's transfer to a payment code: the whole amount still owed, today (Jakarta), under a
+ * made-up bank reference, unless the request says otherwise (a partial payment, a back-dated one).
+ */
+const BankTransfer = z
+  .object({
+    paymentCode: z.string().min(1),
+    amount: z.number().int().positive().optional(),
+    paidOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    reference: z.string().min(1).optional(),
+  })
+  .strict();
 
 /**
  * A stand-in for BPJS Ketenagakerjaan that behaves like a remote service: it issues KPJ numbers,
@@ -64,16 +86,20 @@ type State = {
 export async function startBpjsSandbox(options: { port: number; dataDir: string; log: (line: string) => void }) {
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'state.json');
-  let state: State = { nextKpj: 1, participants: {}, registrations: {} };
+  let state: State = { nextKpj: 1, participants: {}, registrations: {}, paymentCodes: {}, codesByBill: {} };
   try {
-    state = JSON.parse(readFileSync(file, 'utf-8')) as State;
+    // A state file from before payment codes lacks them.
+    state = { paymentCodes: {}, codesByBill: {}, ...(JSON.parse(readFileSync(file, 'utf-8')) as Partial<State>) } as State;
   } catch {
     /* fresh sandbox */
   }
   let faults: SandboxFaults = SandboxFaults.parse({});
   let draw = seededRandom(faults.seed);
   let window = { second: 0, count: 0 };
-  const served = { requests: 0, registered: 0, replayed: 0, errors: 0, timeouts: 0, rateLimited: 0, refused: 0, partial: 0 };
+  const served = {
+    ...{ requests: 0, registered: 0, replayed: 0, errors: 0, timeouts: 0, rateLimited: 0, refused: 0, partial: 0 },
+    ...{ paymentCodes: 0, bankPayments: 0 },
+  };
   const save = () => writeFileSync(file, JSON.stringify(state));
 
   const register = (request: RegistrationRequest): RegistrationResponse => {
@@ -127,9 +153,15 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
         .map(([key, p]) => ({ nik: key.split('#')[1], ...p }));
       return send(res, 200, list);
     }
+    if (url.pathname === '/_sandbox/payments' && req.method === 'POST') return bankTransfer(res, body);
+    if (url.pathname === '/_sandbox/payment-codes') return send(res, 200, Object.values(state.paymentCodes));
     const participant = url.pathname.match(/^\/v1\/participants\/([^/]+)\/(\d{16})$/);
     const registration = url.pathname === '/v1/registrations' && req.method === 'POST';
-    if (!(participant && req.method === 'GET') && !registration) return send(res, 404, { code: 'NOT_FOUND', message: 'Unknown endpoint' });
+    const newPaymentCode = url.pathname === '/v1/payment-codes' && req.method === 'POST';
+    const paymentCode = req.method === 'GET' ? url.pathname.match(/^\/v1\/payment-codes\/([^/]+)$/) : null;
+    if (!(participant && req.method === 'GET') && !registration && !newPaymentCode && !paymentCode) {
+      return send(res, 404, { code: 'NOT_FOUND', message: 'Unknown endpoint' });
+    }
 
     served.requests += 1;
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
@@ -158,6 +190,14 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     const timesOut = roll < faults.errorRate + faults.timeoutRate;
     if (!timesOut && roll < faults.errorRate + faults.timeoutRate + faults.rateLimitRate) return rateLimited(res);
 
+    if (newPaymentCode) return issuePaymentCode(req, res, body, timesOut);
+    if (paymentCode) {
+      if (timesOut) return hang(res);
+      const found = state.paymentCodes[decodeURIComponent(paymentCode[1]!)];
+      if (!found) return send(res, 404, { code: 'NOT_FOUND', message: 'Kode iuran tidak dikenal.' });
+      const { paymentCode: code, billReference, amount, payments } = found;
+      return send(res, 200, { paymentCode: code, billReference, amount, payments });
+    }
     if (participant) {
       if (timesOut) return hang(res);
       const found = state.participants[`${participant[1]}#${participant[2]}`];
@@ -187,6 +227,57 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     save();
     options.log(`bpjs sandbox: ${key} ${answer.results.filter((r) => r.status === 'REGISTERED').length}/${answer.results.length} registered`);
     return timesOut ? hang(res) : send(res, 200, answer);
+  }
+
+  /** A kode iuran per bill: the bill id is the idempotency key, so asking again answers the same code. */
+  function issuePaymentCode(req: IncomingMessage, res: ServerResponse, body: unknown, timesOut: boolean) {
+    const key = String(req.headers['idempotency-key'] ?? '');
+    if (!key) return send(res, 400, { code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'Idempotency-Key header is required' });
+    const parsed = PaymentCodeRequest.safeParse(body);
+    if (!parsed.success) return send(res, 400, { code: 'INVALID_REQUEST', message: parsed.error.message });
+    if (parsed.data.billReference !== key) {
+      return send(res, 400, { code: 'INVALID_REQUEST', message: 'Idempotency-Key must be the bill reference' });
+    }
+    let code = state.codesByBill[key];
+    if (!code) {
+      // 16 digits as a virtual account number has them: a prefix for BPJS iuran and a serial.
+      code = `8890${String(Object.keys(state.paymentCodes).length + 1).padStart(12, '0')}`;
+      const { billReference, amount, programmeId, month } = parsed.data;
+      state.paymentCodes[code] = { paymentCode: code, billReference, amount, programmeId, month, payments: [] };
+      state.codesByBill[key] = code;
+      served.paymentCodes += 1;
+      save();
+      options.log(`bpjs sandbox: kode iuran ${code} for ${key}`);
+    }
+    const { paymentCode, billReference, amount } = state.paymentCodes[code]!;
+    return timesOut ? hang(res) : send(res, 200, { paymentCode, billReference, amount });
+  }
+
+  /**
+   * The bank's side: a transfer to a payment code, as a regency's treasurer would make it. Not part
+   * of BPJS's API (no faults apply); Jaring learns of it by asking BPJS what the code received.
+   */
+  function bankTransfer(res: ServerResponse, body: unknown) {
+    const parsed = BankTransfer.safeParse(body ?? {});
+    if (!parsed.success) return send(res, 400, { code: 'INVALID_REQUEST', message: parsed.error.message });
+    const code = state.paymentCodes[parsed.data.paymentCode];
+    if (!code) return send(res, 404, { code: 'NOT_FOUND', message: 'Kode iuran tidak dikenal.' });
+    const paid = code.payments.reduce((n, p) => n + p.amount, 0);
+    const amount = parsed.data.amount ?? code.amount - paid;
+    if (amount <= 0) return send(res, 400, { code: 'NOTHING_OWED', message: 'Tagihan sudah lunas; sebutkan jumlahnya.' });
+    const payment: ReceivedPayment = {
+      reference: parsed.data.reference ?? `BANK-${code.paymentCode}-${code.payments.length + 1}`,
+      amount,
+      paidOn: parsed.data.paidOn ?? jakartaDate(new Date()),
+    };
+    if (code.payments.some((p) => p.reference === payment.reference)) {
+      return send(res, 409, { code: 'DUPLICATE_REFERENCE', message: 'Referensi bank sudah tercatat.' });
+    }
+    code.payments.push(payment);
+    served.bankPayments += 1;
+    save();
+    options.log(`bpjs sandbox: bank paid Rp${amount} to ${code.paymentCode}`);
+    return send(res, 201, payment);
   }
 
   function rateLimited(res: ServerResponse) {

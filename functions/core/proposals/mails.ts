@@ -13,7 +13,7 @@ import type { Proposal } from './proposal';
 
 const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
 
-function render(to: string[], subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
+export function render(to: string[], subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
   const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '', '-- Jaring, Dinas Sosial'].join('\n\n');
   const html = [
     '<!doctype html><html lang="id"><body style="font-family:sans-serif;max-width:40em">',

@@ -1,0 +1,130 @@
+import type { Mail } from '../../ports/mailer';
+import { render } from '../proposals/mails';
+import { villageLabel } from '../regions/village-label';
+import { outstanding, type Bill } from './bill';
+import { monthName, type familiesAtRisk } from './coverage';
+
+/**
+ * The billing workflow's mail, in plain Bahasa Indonesia, to finance (BPKAD) and Dinas Sosial, and
+ * for an overdue bill the operators too. Counts and money only: no NIK or name goes out by mail.
+ * Pure builders, so the wording is tested without a mail server.
+ */
+
+/** Who hears of a programme's bills. */
+export type BillRecipients = { finance: string; dinasSosial: string[]; operators: string[] };
+
+export const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
+
+const tanggal = (date: string) =>
+  new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+
+function dueLine(bill: Bill): string {
+  const moved = bill.due.movedPast.map((d) => `${tanggal(d.date)} (${d.why})`);
+  return (
+    `Jatuh tempo: ${tanggal(bill.due.date)}.` +
+    (moved.length ? ` Tanggal 15 bukan hari kerja, dilewati: ${moved.join('; ')}.` : '') +
+    (bill.due.calendar === 'provisional' ? ' Kalender libur tahun ini masih sementara.' : '')
+  );
+}
+
+const codeLine = (bill: Bill) =>
+  bill.paymentCode
+    ? `Kode iuran BPJS Ketenagakerjaan: ${bill.paymentCode}.`
+    : 'Kode iuran dari BPJS Ketenagakerjaan belum terbit; Jaring memintanya lagi setiap hari dan mengirimkannya begitu terbit.';
+
+const linesList = (bill: Bill) =>
+  bill.lines.map((l) => `- ${villageLabel(l.villageCode)}: ${l.participants} peserta, ${rupiah(l.amount)}`).join('\n');
+
+const billLink = (bill: Bill, apiUrl: string) => ({
+  href: `${apiUrl}/bills?programmeId=${encodeURIComponent(bill.programmeId)}&month=${bill.month}`,
+  label: 'Lihat tagihan di Jaring',
+});
+
+/** The bill is issued: what to pay, by when, to which code, and where the per-village files are. */
+export function billIssuedMail(bill: Bill, to: BillRecipients, apiUrl: string, documentsPrefix: string): Mail {
+  return render(
+    [to.finance, ...to.dinasSosial],
+    `[Jaring] Tagihan iuran ${monthName(bill.month)}: ${rupiah(bill.amount)} (${bill.programmeId})`,
+    [
+      'Yth. Bagian Keuangan dan Dinas Sosial,',
+      `Tagihan iuran BPJS Ketenagakerjaan program ${bill.programmeId} untuk ${monthName(bill.month)} sudah terbit: ` +
+        `${bill.participants} peserta x ${rupiah(bill.perParticipant.total)} = ${rupiah(bill.amount)}.`,
+      dueLine(bill),
+      codeLine(bill),
+      `Rincian per desa:\n${linesList(bill)}`,
+      `Berkas tagihan (JSON dan XLSX per desa, NIK disamarkan) tersimpan di ${documentsPrefix}.`,
+      'Bila iuran tidak lunas pada jatuh tempo, semua peserta pada tagihan ini menunggak, dan hitungan 3 tahun ' +
+        'iuran tanpa putus untuk beasiswa anak mereka terancam.',
+    ],
+    billLink(bill, apiUrl),
+  );
+}
+
+/** The payment code came after the bill's first mail (BPJS was unavailable then). */
+export function paymentCodeMail(bill: Bill, to: BillRecipients, apiUrl: string): Mail {
+  return render(
+    [to.finance, ...to.dinasSosial],
+    `[Jaring] Kode iuran ${monthName(bill.month)} sudah terbit (${bill.programmeId})`,
+    [
+      'Yth. Bagian Keuangan dan Dinas Sosial,',
+      `Kode iuran untuk tagihan ${monthName(bill.month)} program ${bill.programmeId} (${rupiah(bill.amount)}) sudah terbit.`,
+      codeLine(bill),
+      dueLine(bill),
+    ],
+    billLink(bill, apiUrl),
+  );
+}
+
+/** A few days before the due date, for a bill not yet paid in full. */
+export function dueSoonMail(bill: Bill, to: BillRecipients, apiUrl: string): Mail {
+  return render(
+    [to.finance, ...to.dinasSosial],
+    `[Jaring] Pengingat: iuran ${monthName(bill.month)} jatuh tempo ${tanggal(bill.due.date)} (${bill.programmeId})`,
+    [
+      'Yth. Bagian Keuangan dan Dinas Sosial,',
+      `Tagihan iuran ${monthName(bill.month)} program ${bill.programmeId} belum lunas: ` +
+        `sudah dibayar ${rupiah(bill.paid)} dari ${rupiah(bill.amount)}, kurang ${rupiah(outstanding(bill))}.`,
+      dueLine(bill),
+      codeLine(bill),
+      `Mohon dibayar sebelum jatuh tempo agar ${bill.participants} peserta tidak menunggak.`,
+    ],
+    billLink(bill, apiUrl),
+  );
+}
+
+/**
+ * The due date passed without the bill paid in full: its participants are in arrears (or lapsed), and
+ * how many families would lose their scholarship clock if it goes on.
+ */
+export function overdueMail(
+  bill: Bill,
+  risk: ReturnType<typeof familiesAtRisk>,
+  lapsed: number,
+  to: BillRecipients,
+  apiUrl: string,
+): Mail {
+  const villages = risk.byVillage.map(
+    (v) => `- ${villageLabel(v.villageCode)}: ${v.inArrears} menunggak, ${v.clockWouldReset} terancam hitungan beasiswa`,
+  );
+  return render(
+    [...to.operators, to.finance, ...to.dinasSosial],
+    `[Jaring] Iuran ${monthName(bill.month)} belum lunas: ${risk.inArrears} peserta menunggak (${bill.programmeId})`,
+    [
+      'Yth. Operator Desa, Bagian Keuangan dan Dinas Sosial,',
+      `Tagihan iuran ${monthName(bill.month)} program ${bill.programmeId} belum lunas pada jatuh tempo ` +
+        `${tanggal(bill.due.date)}: dibayar ${rupiah(bill.paid)} dari ${rupiah(bill.amount)}, ` +
+        `kurang ${rupiah(outstanding(bill))}.`,
+      `${risk.inArrears} peserta kini menunggak. ${risk.clockWouldReset} keluarga akan kehilangan hitungan ` +
+        'iuran berturut-turut untuk beasiswa anak bila tunggakan berlanjut sampai kepesertaan nonaktif.',
+      lapsed > 0
+        ? `${lapsed} peserta sudah nonaktif (tunggakan mencapai batas program) dan tidak ditagihkan lagi sampai dilunasi.`
+        : '',
+      villages.length ? `Per desa:\n${villages.join('\n')}` : '',
+      codeLine(bill),
+      'Melunasi tagihan ini mengaktifkan kembali semua pesertanya.',
+    ].filter(Boolean),
+    billLink(bill, apiUrl),
+  );
+}

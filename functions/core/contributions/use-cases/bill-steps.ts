@@ -1,0 +1,117 @@
+import type { AuditLog } from '../../../ports/audit-log';
+import type { BpjsPayments } from '../../../ports/bpjs';
+import type { CoverageStore } from '../../../ports/coverage-store';
+import type { ObjectStore } from '../../../ports/object-store';
+import { PaymentCodeRequest } from '../../bpjs/payment-contract';
+import type { Bill } from '../bill';
+import type { Coverage, CoverageEvent } from '../coverage';
+import type { ContributionTerms } from '../terms';
+import { applyCoverageEvent } from '../coverage';
+import { billParticipants } from './update-coverage';
+
+/**
+ * What the billing workflow did for a bill, once each: its documents written, an event applied to
+ * everyone on it, a notice mailed. Each is an audit event on the bill (`bill#<id>`, the entity the
+ * bill store writes its own events to) keyed by the step, so a step that ran is not run again when
+ * the schedule fires twice or the workflow retries, and auditors see when each notice went out.
+ *
+ * A step is recorded after it is done: a crash in between repeats it, which for the coverage events
+ * changes nothing (they are idempotent) and for a notice means, at worst, the same mail twice.
+ */
+export type BillStep =
+  | 'DOCUMENTS_WRITTEN'
+  | 'BILLED_APPLIED'
+  | 'PAID_APPLIED'
+  | 'OVERDUE_APPLIED'
+  | 'NOTICE_ISSUED'
+  | 'NOTICE_PAYMENT_CODE'
+  | 'NOTICE_DUE_SOON'
+  | 'NOTICE_OVERDUE';
+
+export const billEntityOf = (bill: Pick<Bill, 'id'>) => `bill#${bill.id}`;
+
+export class BillSteps {
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly actor: string,
+  ) {}
+
+  /** The steps done for the bill, each with the details recorded with it. */
+  async done(bill: Bill): Promise<Map<BillStep, Record<string, unknown>>> {
+    const events = await this.audit.byEntity(billEntityOf(bill));
+    return new Map(
+      events.filter((e) => e.action === 'BILL_STEP').map((e) => [e.details?.step as BillStep, e.details ?? {}]),
+    );
+  }
+
+  /** Keyed by the bill's issue time and the step: recording it again writes nothing. */
+  async record(bill: Bill, step: BillStep, details: Record<string, unknown> = {}, execution?: string) {
+    await this.audit.append(
+      {
+        entity: billEntityOf(bill),
+        action: 'BILL_STEP',
+        actor: this.actor,
+        at: bill.issuedAt,
+        ...(execution && { execution }),
+        details: { step, ...details },
+      },
+      { once: step },
+    );
+  }
+}
+
+/** What applying an event to a bill's participants needs of the coverage store: many at once. */
+export type CoverageUpdates = Pick<CoverageStore, 'update'> & {
+  updateMany(
+    programmeId: string,
+    niks: readonly string[],
+    next: (current: Coverage) => Coverage,
+  ): Promise<{ updated: Coverage[]; missing: string[] }>;
+};
+
+/** How many NIKs go to one updateMany: the list is streamed, never held whole. */
+const CHUNK = 1_000;
+
+/**
+ * Applies one event to every participant on the bill, from its stored list, a chunk at a time;
+ * `each` sees every coverage as stored (the due-date check counts families at risk from them).
+ * A NIK on the list with no coverage is reported, not fatal: the bill was counted from coverages.
+ */
+export async function applyToBill(
+  deps: { coverages: CoverageUpdates; objects: ObjectStore },
+  bill: Bill,
+  event: CoverageEvent,
+  terms: ContributionTerms,
+  each: (c: Coverage) => void = () => undefined,
+): Promise<{ updated: number; missing: number }> {
+  let chunk: string[] = [];
+  let updated = 0;
+  let missing = 0;
+  const flush = async () => {
+    if (!chunk.length) return;
+    const r = await deps.coverages.updateMany(bill.programmeId, chunk, (c) => applyCoverageEvent(c, event, terms));
+    r.updated.forEach(each);
+    updated += r.updated.length;
+    missing += r.missing.length;
+    chunk = [];
+  };
+  for await (const p of billParticipants(deps, bill)) {
+    chunk.push(p.nik);
+    if (chunk.length >= CHUNK) await flush();
+  }
+  await flush();
+  return { updated, missing };
+}
+
+/** The payment code request for a bill. */
+export const paymentCodeRequestFor = (bill: Bill): PaymentCodeRequest =>
+  PaymentCodeRequest.parse({
+    billReference: bill.id,
+    programmeId: bill.programmeId,
+    month: bill.month,
+    amount: bill.amount,
+    dueDate: bill.due.date,
+    participants: bill.participants,
+  });
+
+export type PaymentCodeDeps = { bpjs: Pick<BpjsPayments, 'requestPaymentCode'> };

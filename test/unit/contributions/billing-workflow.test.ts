@@ -1,0 +1,231 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { PaymentCodeRequest, PaymentCodeStatus } from '../../../functions/core/bpjs/payment-contract';
+import type { BillRecipients } from '../../../functions/core/contributions/billing-mails';
+import { openCoverage, type Coverage } from '../../../functions/core/contributions/coverage';
+import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
+import { contributionTermsFor } from '../../../functions/core/contributions/terms';
+import { BillSteps } from '../../../functions/core/contributions/use-cases/bill-steps';
+import { checkDueDates, pollPayments } from '../../../functions/core/contributions/use-cases/daily-billing-check';
+import {
+  billingMonth,
+  issueMonthBills,
+  mailIssuedBills,
+  requestPaymentCodes,
+} from '../../../functions/core/contributions/use-cases/monthly-billing';
+import { findProgramme } from '../../../functions/core/programmes/catalogue';
+import { BpjsUnavailableError } from '../../../functions/ports/bpjs';
+import type { Mail } from '../../../functions/ports/mailer';
+import { MemoryAuditLog, MemoryObjects } from '../proposals/fakes';
+import { MemoryBillStore, MemoryCoverageStore } from './fakes';
+import { MURUNG_KERAMAT, nik, PROGRAMME, PULAU_TELO } from './fixtures';
+
+/** The memory store with the adapter's many-at-once update, one by one. */
+class Coverages extends MemoryCoverageStore {
+  async updateMany(programmeId: string, niks: readonly string[], next: (c: Coverage) => Coverage) {
+    const updated: Coverage[] = [];
+    const missing: string[] = [];
+    for (const n of niks) {
+      if (await this.get(programmeId, n)) updated.push(await this.update(programmeId, n, next));
+      else missing.push(n);
+    }
+    return { updated, missing };
+  }
+}
+
+/** BPJS's payment codes as the contract has them; `down` fails every call as an outage would. */
+class FakeBpjsPayments {
+  readonly codes = new Map<string, PaymentCodeStatus>();
+  readonly requests: PaymentCodeRequest[] = [];
+  down = false;
+  async requestPaymentCode(request: PaymentCodeRequest) {
+    if (this.down) throw new BpjsUnavailableError('BPJS menjawab 503');
+    this.requests.push(request);
+    const known = [...this.codes.values()].find((c) => c.billReference === request.billReference);
+    if (known) return known;
+    const code = { paymentCode: `8890${this.codes.size + 1}`, billReference: request.billReference, amount: request.amount, payments: [] };
+    this.codes.set(code.paymentCode, code);
+    return code;
+  }
+  async getPaymentStatus(paymentCode: string) {
+    if (this.down) throw new BpjsUnavailableError('BPJS menjawab 503');
+    return this.codes.get(paymentCode);
+  }
+  /** The bank's transfer to the code of a bill. */
+  pay(billReference: string, amount: number, paidOn: string, reference: string) {
+    [...this.codes.values()].find((c) => c.billReference === billReference)!.payments.push({ reference, amount, paidOn });
+  }
+}
+
+const programme = findProgramme(PROGRAMME)!;
+const terms = contributionTermsFor(programme);
+const recipients: BillRecipients = {
+  finance: 'keuangan@kapuaskab.go.id',
+  dinasSosial: ['kepala.dinsos@kapuaskab.go.id'],
+  operators: ['dinsos@kapuaskab.go.id'],
+};
+
+/** Five participants in two villages of one programme, the workflow's steps over fakes, and a settable clock. */
+async function world() {
+  const coverages = new Coverages();
+  const bills = new MemoryBillStore();
+  const objects = new MemoryObjects();
+  const audit = new MemoryAuditLog();
+  const bpjs = new FakeBpjsPayments();
+  const mails: Mail[] = [];
+  let now = new Date('2025-12-20T03:00:00Z');
+  for (let n = 1; n <= 5; n++) {
+    await coverages.create(
+      openCoverage(
+        {
+          programmeId: PROGRAMME,
+          nik: nik(n),
+          villageCode: n <= 3 ? PULAU_TELO : MURUNG_KERAMAT,
+          start: '2026-01-01',
+          end: '2026-12-31',
+        },
+        now.toISOString(),
+      ),
+    );
+  }
+  const deps = {
+    coverages,
+    bills,
+    objects,
+    holidays: indonesianHolidays,
+    steps: new BillSteps(audit, 'system:test'),
+    programmes: () => [{ programme, terms }],
+    now: () => now,
+    bpjs,
+    call: <T>(send: () => Promise<T>) => send(),
+    mailer: { send: async (m: Mail) => (mails.push(m), { messageId: String(mails.length) }) },
+    recipients: () => recipients,
+    apiUrl: 'https://jaring.example',
+    reminderDays: 3,
+  };
+  /** A monthly run as the workflow makes it, at a Jakarta time; BPJS failing leaves the mail to go without a code. */
+  const monthly = async (jakarta: string) => {
+    now = new Date(`${jakarta}+07:00`);
+    const run = await issueMonthBills(deps, { month: billingMonth(now) });
+    await requestPaymentCodes(deps, run.bills).catch((e: Error) => {
+      if (!(e instanceof BpjsUnavailableError)) throw e;
+    });
+    await mailIssuedBills(deps, run.bills);
+    return run;
+  };
+  const daily = async (jakarta: string) => {
+    now = new Date(`${jakarta}+07:00`);
+    const payments = await pollPayments(deps);
+    return { payments, dueDates: await checkDueDates(deps) };
+  };
+  const statuses = async () => Promise.all([1, 2, 3, 4, 5].map(async (n) => (await coverages.get(PROGRAMME, nik(n)))!.status));
+  return { deps, coverages, bills, objects, bpjs, mails, monthly, daily, statuses };
+}
+
+describe('billing workflow steps', () => {
+  it('bills a month once however often it fires: one bill, its files, BILLED on everyone, one code, one mail', async () => {
+    const w = await world();
+    const first = await w.monthly('2026-02-01T01:00:00');
+    const second = await w.monthly('2026-02-01T01:00:00');
+    expect(first.bills).toEqual([{ programmeId: PROGRAMME, month: '2026-02', outcome: 'ISSUED' }]);
+    expect(second.bills).toEqual([{ programmeId: PROGRAMME, month: '2026-02', outcome: 'ALREADY_ISSUED' }]);
+
+    const bill = (await w.bills.get(PROGRAMME, '2026-02'))!;
+    expect(bill.amount).toBe(5 * 16_800);
+    expect(bill.paymentCode).toBe('88901');
+    expect(w.bpjs.codes.size).toBe(1);
+    const c = (await w.coverages.get(PROGRAMME, nik(1)))!;
+    expect(c.months).toEqual([{ month: '2026-02', billId: bill.id, state: 'BILLED' }]);
+
+    const keys = [...w.objects.objects.keys()];
+    expect(keys).toContain(`bills/${PROGRAMME}/2026-02/bill.json`);
+    expect(keys.filter((k) => k.endsWith('.xlsx')).sort()).toEqual([
+      `bills/${PROGRAMME}/2026-02/desa-${PULAU_TELO}.xlsx`,
+      `bills/${PROGRAMME}/2026-02/desa-${MURUNG_KERAMAT}.xlsx`,
+    ].sort());
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(w.objects.objects.get(`bills/${PROGRAMME}/2026-02/desa-${PULAU_TELO}.xlsx`)! as never);
+    const cells = book.worksheets[0]!.getSheetValues().flat().map(String).join(' ');
+    expect(cells).toContain('Jumlah peserta 3');
+    expect(cells).not.toContain(nik(1));
+    expect(cells).toContain('6203********0001');
+
+    expect(w.mails).toHaveLength(1);
+    expect(w.mails[0]!.to).toEqual(['keuangan@kapuaskab.go.id', 'kepala.dinsos@kapuaskab.go.id']);
+    expect(w.mails[0]!.text).toContain('Rp84.000');
+    expect(w.mails[0]!.text).toContain('Kode iuran BPJS Ketenagakerjaan: 88901');
+  });
+
+  it('mails a bill BPJS could not give a code for at once, and the code when the daily check gets it, once', async () => {
+    const w = await world();
+    w.bpjs.down = true;
+    await w.monthly('2026-02-01T01:00:00');
+    expect(w.mails[0]!.text).toContain('Kode iuran dari BPJS Ketenagakerjaan belum terbit');
+    w.bpjs.down = false;
+    await w.daily('2026-02-02T06:00:00');
+    await w.daily('2026-02-03T06:00:00');
+    expect((await w.bills.get(PROGRAMME, '2026-02'))!.paymentCode).toBe('88901');
+    const codeMails = w.mails.filter((m) => m.subject.includes('Kode iuran'));
+    expect(codeMails).toHaveLength(1);
+    expect(codeMails[0]!.text).toContain('88901');
+  });
+
+  it('records what BPJS received to the code once, and a bill paid in full marks everyone on it paid', async () => {
+    const w = await world();
+    await w.monthly('2026-02-01T01:00:00');
+    w.bpjs.pay(`${PROGRAMME}#2026-02`, 84_000, '2026-02-10', 'BANK-1');
+    const first = await w.daily('2026-02-11T06:00:00');
+    const again = await w.daily('2026-02-12T06:00:00');
+    expect(first.payments).toMatchObject({ paymentsRecorded: 1, billsPaid: 1 });
+    expect(again.payments).toMatchObject({ paymentsRecorded: 0, billsPaid: 0 });
+    const bill = (await w.bills.get(PROGRAMME, '2026-02'))!;
+    expect(bill).toMatchObject({ status: 'PAID', paid: 84_000, paidInFullOn: '2026-02-10' });
+    expect(bill.payments).toMatchObject([{ bankReference: 'BANK-1', recordedBy: 'bpjs' }]);
+    const c = (await w.coverages.get(PROGRAMME, nik(4)))!;
+    expect(c.months[0]).toMatchObject({ state: 'PAID', paidOn: '2026-02-10' });
+    expect(await w.statuses()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+  });
+
+  it('reminds before the due date once, then makes the bill OVERDUE and everyone ARREARS, with one notice', async () => {
+    const w = await world();
+    await w.monthly('2026-01-01T01:00:00');
+    w.bpjs.pay(`${PROGRAMME}#2026-01`, 84_000, '2026-01-14', 'BANK-1');
+    await w.daily('2026-01-14T06:00:00');
+    await w.monthly('2026-02-01T01:00:00');
+    // The February bill is due on the 16th (the 15th is a Sunday): three days before is the 13th.
+    await w.daily('2026-02-12T06:00:00');
+    expect(w.mails.filter((m) => m.subject.startsWith('[Jaring] Pengingat'))).toHaveLength(0);
+    await w.daily('2026-02-13T06:00:00');
+    await w.daily('2026-02-14T06:00:00');
+    expect(w.mails.filter((m) => m.subject.startsWith('[Jaring] Pengingat'))).toHaveLength(1);
+
+    const late = await w.daily('2026-02-17T06:00:00');
+    await w.daily('2026-02-18T06:00:00');
+    expect(late.dueDates).toMatchObject({ overdue: 1, inArrears: 5, clockWouldReset: 5, lapsed: 0 });
+    expect((await w.bills.get(PROGRAMME, '2026-02'))!.status).toBe('OVERDUE');
+    expect(await w.statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
+    const notices = w.mails.filter((m) => m.subject.includes('belum lunas'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.to).toContain('dinsos@kapuaskab.go.id');
+    expect(notices[0]!.text).toContain('5 peserta kini menunggak. 5 keluarga akan kehilangan hitungan');
+  });
+
+  it('lapses everyone after three unpaid months, and paying every arrear restores them', async () => {
+    const w = await world();
+    for (const month of ['2026-01', '2026-02', '2026-03']) {
+      await w.monthly(`${month}-01T01:00:00`);
+      await w.daily(`${month}-20T06:00:00`);
+    }
+    expect(await w.statuses()).toEqual(['LAPSED', 'LAPSED', 'LAPSED', 'LAPSED', 'LAPSED']);
+    const lapse = (await w.coverages.get(PROGRAMME, nik(2)))!.history.at(-1)!;
+    expect(lapse).toMatchObject({ to: 'LAPSED', reason: 'UNPAID_THRESHOLD', months: ['2026-01', '2026-02', '2026-03'] });
+    expect(w.mails.at(-1)!.text).toContain('5 peserta sudah nonaktif');
+    // A lapsed participant is on no later bill.
+    const april = await w.monthly('2026-04-01T01:00:00');
+    expect(april.bills).toEqual([]);
+
+    for (const month of ['2026-01', '2026-02', '2026-03']) w.bpjs.pay(`${PROGRAMME}#${month}`, 84_000, '2026-04-02', `BANK-${month}`);
+    await w.daily('2026-04-03T06:00:00');
+    expect(await w.statuses()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+  });
+});
