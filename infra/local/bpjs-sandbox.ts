@@ -82,6 +82,10 @@ const BankTransfer = z
  * `rejectNiks` list, and a NIK already registered for the same programme under another reference.
  * `GET /_sandbox/state` counts what it did (and which faults it served); `GET /_sandbox/participants`
  * lists its register, to compare with Jaring's.
+ *
+ * It also issues payment codes (kode iuran) per bill and plays the bank: `POST /_sandbox/payments`
+ * `{ paymentCode, amount?, paidOn?, reference? }` is a transfer to a code, which Jaring learns of by
+ * asking `GET /v1/payment-codes/<code>` (its daily check), as it would have to ask the real BPJS.
  */
 export async function startBpjsSandbox(options: { port: number; dataDir: string; log: (line: string) => void }) {
   mkdirSync(options.dataDir, { recursive: true });
