@@ -13,6 +13,8 @@ export const DeploymentConfig = z.object({
   mailDomain: z.string().default('jaring.example.go.id'),
   /** Where notices without a known operator go: the Dinas Sosial team. */
   opsEmail: z.string().email().default('dinsos@jaring.example.go.id'),
+  /** Finance (BPKAD), who pays the monthly contribution bills: told of each bill, reminded before it falls due. */
+  financeEmail: z.string().email().default('keuangan@jaring.example.go.id'),
   /** The BPJS registration endpoint (the sandbox until a partner agreement gives a real one). */
   bpjsUrl: z.string().url().default('https://bpjs-sandbox.jaring.example.go.id'),
 });
@@ -23,6 +25,7 @@ export function readDeploymentConfig(context: (key: string) => unknown): Deploym
     stage: context('stage'),
     mailDomain: context('mailDomain'),
     opsEmail: context('opsEmail'),
+    financeEmail: context('financeEmail'),
     bpjsUrl: context('bpjsUrl'),
   });
 }
