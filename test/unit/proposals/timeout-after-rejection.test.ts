@@ -31,7 +31,9 @@ describe('the approval timeout after a rejection whose release failed', () => {
     w.ledger.release = async () => {
       throw throttled();
     };
-    await expect(decideApproval(w.deps, { proposalId: id, code, decision: 'REJECTED', note: 'bukan warga' })).rejects.toThrow();
+    await expect(
+      decideApproval(w.deps, { proposalId: id, code, decision: 'REJECTED', note: 'bukan warga' }),
+    ).rejects.toThrow();
     w.ledger.release = release;
     expect((await w.proposals.get(id))!.status).toBe('REJECTED');
     expect(await w.ledger.reserved(w.quota)).toBe(2);
@@ -50,9 +52,11 @@ describe('the approval timeout after a rejection whose release failed', () => {
     await decideApproval(w.deps, { proposalId: id, code, decision: 'REJECTED', note: 'bukan warga' });
     expect(await w.ledger.reserved(w.quota)).toBe(0);
     // Someone else proposed the same person after the rejection gave them back.
-    await w.ledger.claim(w.period, { proposalId: 'prp-other', programmeId: programme.id, villageCode: '62.03.01.2011', fileName: 'b.csv' }, [
-      { nik: nik(1), row: 2 },
-    ]);
+    await w.ledger.claim(
+      w.period,
+      { proposalId: 'prp-other', programmeId: programme.id, villageCode: '62.03.01.2011', fileName: 'b.csv' },
+      [{ nik: nik(1), row: 2 }],
+    );
     await w.ledger.reserve(w.quota, 'prp-other', 1);
 
     expect(await resolveApprovalTimeout(w.deps, { proposalId: id })).toEqual({ proposalId: id, decision: 'REJECTED' });
