@@ -82,6 +82,9 @@ export function stateMachineKey(name: string | undefined, logicalId: string, sta
  * a `stop()`; writes them to `<home>/stack.json`. Once everything is up, each workflow's recovery
  * function re-drives what an earlier run left mid-way.
  */
+/** JARING_VERBOSE=1 shows every invocation and what the functions log (README, "The two commands"). */
+const VERBOSE = process.env.JARING_VERBOSE === '1';
+
 export async function startLocalStack(options: LocalStackOptions = {}) {
   const log = options.log ?? (() => undefined);
   const home = resolve(options.home ?? process.env.JARING_HOME ?? join(PROJECT_ROOT, '.jaring'));
@@ -188,6 +191,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: mail.smtpUrl,
       BPJS_URL: bpjs.url,
+      // Powertools writes every log line and EMF metric to stdout, which in Lambda goes to CloudWatch
+      // and here would drown the stack's own output: quiet unless asked (JARING_VERBOSE=1, or a level).
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (VERBOSE ? 'INFO' : 'SILENT'),
+      POWERTOOLS_METRICS_DISABLED: VERBOSE ? 'false' : 'true',
     });
     router = eventRouter;
 
