@@ -1,7 +1,13 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+  TimeWindow,
+} from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -46,8 +52,12 @@ export class BillingWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: BillingWorkflowProps) {
     super(scope, id);
     const { tables, uploads, mail } = props;
-    const fn = (id: string, name: string, description: string, extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {}) =>
-      new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra });
+    const fn = (
+      id: string,
+      name: string,
+      description: string,
+      extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {},
+    ) => new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra });
     // Bills are changed (payments, status, code), never deleted; their trail is appended to, and read
     // back by the functions that record which steps and notices were done (use-cases/bill-steps.ts).
     const withBills = (f: JaringFunction, bills: TableAccess, audit: 'append' | 'readAppend' = 'readAppend') =>
@@ -64,10 +74,15 @@ export class BillingWorkflow extends Construct {
     const issueBills = billFiles(
       withCoverage(
         withBills(
-          fn('IssueBillsFunction', 'billing-issue', "Issues the month's bills, writes their files, bills each participant", {
-            timeout: Duration.minutes(15),
-            memorySize: 1024,
-          }),
+          fn(
+            'IssueBillsFunction',
+            'billing-issue',
+            "Issues the month's bills, writes their files, bills each participant",
+            {
+              timeout: Duration.minutes(15),
+              memorySize: 1024,
+            },
+          ),
           'readUpdate',
         ),
       ),
@@ -83,7 +98,9 @@ export class BillingWorkflow extends Construct {
     );
     const mailIssuedBills = bindMailer(
       withBills(
-        fn('MailIssuedBillsFunction', 'billing-mail-issued', 'Mails finance and Dinas Sosial each new bill', { environment: notices }),
+        fn('MailIssuedBillsFunction', 'billing-mail-issued', 'Mails finance and Dinas Sosial each new bill', {
+          environment: notices,
+        }),
         'read',
       ),
       mail,

@@ -68,7 +68,13 @@ export function billingStateMachine(
     executionArn: JsonPath.executionId,
   };
 
-  const task = (id: string, lambdaFunction: IFunction, payload: Record<string, unknown>, resultPath: string, retries: RetryProps[] = []) => {
+  const task = (
+    id: string,
+    lambdaFunction: IFunction,
+    payload: Record<string, unknown>,
+    resultPath: string,
+    retries: RetryProps[] = [],
+  ) => {
     const t = new LambdaInvoke(scope, id, {
       lambdaFunction,
       payload: TaskInput.fromObject(payload),
@@ -98,7 +104,9 @@ export function billingStateMachine(
   const definition = new Choice(scope, 'Which run?')
     .when(Condition.stringEquals('$.run', 'MONTHLY'), monthly)
     .when(Condition.stringEquals('$.run', 'DAILY'), daily)
-    .otherwise(new Fail(scope, 'UnknownRun', { error: 'UnknownRun', cause: 'The input names no run this workflow has' }));
+    .otherwise(
+      new Fail(scope, 'UnknownRun', { error: 'UnknownRun', cause: 'The input names no run this workflow has' }),
+    );
 
   const logGroup = new LogGroup(scope, 'Logs', { retention: RetentionDays.ONE_YEAR });
   return new StateMachine(scope, 'StateMachine', {

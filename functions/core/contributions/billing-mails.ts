@@ -32,7 +32,8 @@ function dueLine(bill: Bill): string {
 const codeLine = (bill: Bill) =>
   bill.paymentCode
     ? `Kode iuran BPJS Ketenagakerjaan: ${bill.paymentCode}.`
-    : 'Kode iuran dari BPJS Ketenagakerjaan belum terbit; Jaring memintanya lagi setiap hari dan mengirimkannya begitu terbit.';
+    : 'Kode iuran dari BPJS Ketenagakerjaan belum terbit; Jaring memintanya lagi setiap hari dan ' +
+      'mengirimkannya begitu terbit.';
 
 const linesList = (bill: Bill) =>
   bill.lines.map((l) => `- ${villageLabel(l.villageCode)}: ${l.participants} peserta, ${rupiah(l.amount)}`).join('\n');
@@ -69,7 +70,8 @@ export function paymentCodeMail(bill: Bill, to: BillRecipients, apiUrl: string):
     `[Jaring] Kode iuran ${monthName(bill.month)} sudah terbit (${bill.programmeId})`,
     [
       'Yth. Bagian Keuangan dan Dinas Sosial,',
-      `Kode iuran untuk tagihan ${monthName(bill.month)} program ${bill.programmeId} (${rupiah(bill.amount)}) sudah terbit.`,
+      `Kode iuran untuk tagihan ${monthName(bill.month)} program ${bill.programmeId} ` +
+        `(${rupiah(bill.amount)}) sudah terbit.`,
       codeLine(bill),
       dueLine(bill),
     ],
@@ -106,7 +108,8 @@ export function overdueMail(
   apiUrl: string,
 ): Mail {
   const villages = risk.byVillage.map(
-    (v) => `- ${villageLabel(v.villageCode)}: ${v.inArrears} menunggak, ${v.clockWouldReset} terancam hitungan beasiswa`,
+    (v) =>
+      `- ${villageLabel(v.villageCode)}: ${v.inArrears} menunggak, ${v.clockWouldReset} terancam hitungan beasiswa`,
   );
   return render(
     [...to.operators, to.finance, ...to.dinasSosial],
@@ -119,7 +122,8 @@ export function overdueMail(
       `${risk.inArrears} peserta kini menunggak. ${risk.clockWouldReset} keluarga akan kehilangan hitungan ` +
         'iuran berturut-turut untuk beasiswa anak bila tunggakan berlanjut sampai kepesertaan nonaktif.',
       lapsed > 0
-        ? `${lapsed} peserta sudah nonaktif (tunggakan mencapai batas program) dan tidak ditagihkan lagi sampai dilunasi.`
+        ? `${lapsed} peserta sudah nonaktif (tunggakan mencapai batas program) dan tidak ditagihkan lagi ` +
+          'sampai dilunasi.'
         : '',
       villages.length ? `Per desa:\n${villages.join('\n')}` : '',
       codeLine(bill),

@@ -20,10 +20,18 @@ describe('payment codes: the BPJS adapter against the sandbox and its bank', () 
   let sandbox: Awaited<ReturnType<typeof startBpjsSandbox>>;
   let bpjs: HttpBpjsGateway;
   const post = (path: string, body: unknown) =>
-    fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
-    sandbox = await startBpjsSandbox({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'bpjs-sandbox-')), log: () => undefined });
+    sandbox = await startBpjsSandbox({
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'bpjs-sandbox-')),
+      log: () => undefined,
+    });
     bpjs = new HttpBpjsGateway(sandbox.url, { timeoutMs: 1_000 });
   });
   afterAll(() => sandbox.stop());
@@ -43,7 +51,9 @@ describe('payment codes: the BPJS adapter against the sandbox and its bank', () 
     expect((await bpjs.getPaymentStatus(paymentCode))!.payments).toEqual([]);
     expect((await post('/_sandbox/payments', { paymentCode, amount: 50_000, paidOn: '2026-03-10' })).status).toBe(201);
     // Without an amount the bank pays what is still owed.
-    expect((await post('/_sandbox/payments', { paymentCode, paidOn: '2026-03-12', reference: 'TRF-2' })).status).toBe(201);
+    expect((await post('/_sandbox/payments', { paymentCode, paidOn: '2026-03-12', reference: 'TRF-2' })).status).toBe(
+      201,
+    );
     const status = await bpjs.getPaymentStatus(paymentCode);
     expect(status!.payments.map((p) => [p.amount, p.paidOn])).toEqual([
       [50_000, '2026-03-10'],

@@ -6,6 +6,7 @@ import { openCoverage, type Coverage } from '../../../functions/core/contributio
 import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
 import { contributionTermsFor } from '../../../functions/core/contributions/terms';
 import { BillSteps } from '../../../functions/core/contributions/use-cases/bill-steps';
+import { issueMonthlyBill } from '../../../functions/core/contributions/use-cases/issue-monthly-bill';
 import { checkDueDates, pollPayments } from '../../../functions/core/contributions/use-cases/daily-billing-check';
 import {
   billingMonth,
@@ -43,7 +44,12 @@ class FakeBpjsPayments {
     this.requests.push(request);
     const known = [...this.codes.values()].find((c) => c.billReference === request.billReference);
     if (known) return known;
-    const code = { paymentCode: `8890${this.codes.size + 1}`, billReference: request.billReference, amount: request.amount, payments: [] };
+    const code = {
+      paymentCode: `8890${this.codes.size + 1}`,
+      billReference: request.billReference,
+      amount: request.amount,
+      payments: [],
+    };
     this.codes.set(code.paymentCode, code);
     return code;
   }
@@ -53,7 +59,9 @@ class FakeBpjsPayments {
   }
   /** The bank's transfer to the code of a bill. */
   pay(billReference: string, amount: number, paidOn: string, reference: string) {
-    [...this.codes.values()].find((c) => c.billReference === billReference)!.payments.push({ reference, amount, paidOn });
+    [...this.codes.values()]
+      .find((c) => c.billReference === billReference)!
+      .payments.push({ reference, amount, paidOn });
   }
 }
 
@@ -118,8 +126,20 @@ async function world() {
     const payments = await pollPayments(deps);
     return { payments, dueDates: await checkDueDates(deps) };
   };
-  const statuses = async () => Promise.all([1, 2, 3, 4, 5].map(async (n) => (await coverages.get(PROGRAMME, nik(n)))!.status));
-  return { deps, coverages, bills, objects, bpjs, mails, monthly, daily, statuses };
+  const statuses = async () =>
+    Promise.all([1, 2, 3, 4, 5].map(async (n) => (await coverages.get(PROGRAMME, nik(n)))!.status));
+  return {
+    deps,
+    coverages,
+    bills,
+    objects,
+    bpjs,
+    mails,
+    monthly,
+    daily,
+    statuses,
+    at: (t: string) => (now = new Date(`${t}+07:00`)),
+  };
 }
 
 describe('billing workflow steps', () => {
@@ -139,10 +159,12 @@ describe('billing workflow steps', () => {
 
     const keys = [...w.objects.objects.keys()];
     expect(keys).toContain(`bills/${PROGRAMME}/2026-02/bill.json`);
-    expect(keys.filter((k) => k.endsWith('.xlsx')).sort()).toEqual([
-      `bills/${PROGRAMME}/2026-02/desa-${PULAU_TELO}.xlsx`,
-      `bills/${PROGRAMME}/2026-02/desa-${MURUNG_KERAMAT}.xlsx`,
-    ].sort());
+    expect(keys.filter((k) => k.endsWith('.xlsx')).sort()).toEqual(
+      [
+        `bills/${PROGRAMME}/2026-02/desa-${PULAU_TELO}.xlsx`,
+        `bills/${PROGRAMME}/2026-02/desa-${MURUNG_KERAMAT}.xlsx`,
+      ].sort(),
+    );
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(w.objects.objects.get(`bills/${PROGRAMME}/2026-02/desa-${PULAU_TELO}.xlsx`)! as never);
     const cells = book.worksheets[0]!.getSheetValues().flat().map(String).join(' ');
@@ -218,14 +240,31 @@ describe('billing workflow steps', () => {
     }
     expect(await w.statuses()).toEqual(['LAPSED', 'LAPSED', 'LAPSED', 'LAPSED', 'LAPSED']);
     const lapse = (await w.coverages.get(PROGRAMME, nik(2)))!.history.at(-1)!;
-    expect(lapse).toMatchObject({ to: 'LAPSED', reason: 'UNPAID_THRESHOLD', months: ['2026-01', '2026-02', '2026-03'] });
+    expect(lapse).toMatchObject({
+      to: 'LAPSED',
+      reason: 'UNPAID_THRESHOLD',
+      months: ['2026-01', '2026-02', '2026-03'],
+    });
     expect(w.mails.at(-1)!.text).toContain('5 peserta sudah nonaktif');
     // A lapsed participant is on no later bill.
     const april = await w.monthly('2026-04-01T01:00:00');
     expect(april.bills).toEqual([]);
 
-    for (const month of ['2026-01', '2026-02', '2026-03']) w.bpjs.pay(`${PROGRAMME}#${month}`, 84_000, '2026-04-02', `BANK-${month}`);
+    for (const month of ['2026-01', '2026-02', '2026-03'])
+      w.bpjs.pay(`${PROGRAMME}#${month}`, 84_000, '2026-04-02', `BANK-${month}`);
     await w.daily('2026-04-03T06:00:00');
     expect(await w.statuses()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+  });
+
+  it('finishes a bill whose monthly run stopped after issuing it: the daily check bills everyone before the due date reaches them', async () => {
+    const w = await world();
+    // The run that issued January's bill died before BILLED reached anyone.
+    w.at('2026-01-01T01:00:00');
+    await issueMonthlyBill(w.deps, { programme, terms, month: '2026-01' });
+    expect((await w.coverages.get(PROGRAMME, nik(1)))!.months).toEqual([]);
+    await w.daily('2026-01-20T06:00:00');
+    const c = (await w.coverages.get(PROGRAMME, nik(1)))!;
+    expect(c.months).toMatchObject([{ month: '2026-01', state: 'OVERDUE' }]);
+    expect(await w.statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
   });
 });

@@ -103,6 +103,24 @@ export async function applyToBill(
   return { updated, missing };
 }
 
+/**
+ * BILLED on everyone on the bill, unless already recorded as done: the monthly run does it right
+ * after issuing; the daily check finishes a bill whose monthly run stopped before it, so no payment
+ * or due date reaches people not yet billed.
+ */
+export async function ensureBilled(
+  deps: { coverages: CoverageUpdates; objects: ObjectStore; steps: BillSteps; now: () => Date },
+  bill: Bill,
+  terms: ContributionTerms,
+  done: Map<BillStep, unknown>,
+  execution?: string,
+) {
+  if (done.has('BILLED_APPLIED')) return;
+  const event = { type: 'BILLED' as const, at: deps.now().toISOString(), month: bill.month, billId: bill.id };
+  const applied = await applyToBill(deps, bill, event, terms);
+  await deps.steps.record(bill, 'BILLED_APPLIED', applied, execution);
+}
+
 /** The payment code request for a bill. */
 export const paymentCodeRequestFor = (bill: Bill): PaymentCodeRequest =>
   PaymentCodeRequest.parse({

@@ -5,7 +5,7 @@ import type { Bill } from '../bill';
 import { dueSoonMail, overdueMail, paymentCodeMail } from '../billing-mails';
 import { addDays, jakartaDate } from '../calendar';
 import { familiesAtRisk, type Coverage } from '../coverage';
-import { applyToBill, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
+import { applyToBill, ensureBilled, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
 import { markOverdueBills } from './mark-overdue-bills';
 import type { BilledProgramme, NoticeDeps } from './monthly-billing';
 import { recordBillPayment } from './record-bill-payment';
@@ -56,6 +56,7 @@ export async function pollPayments(
   for (const { bill: read, programme } of await allBills(deps)) {
     let bill = read;
     const done = await deps.steps.done(bill);
+    await ensureBilled(deps, bill, programme.terms, done, execution);
     if (!bill.paymentCode && OPEN.includes(bill.status)) {
       const answer = await deps.call(() => deps.bpjs.requestPaymentCode(paymentCodeRequestFor(bill)));
       bill = await deps.bills.update(bill.programmeId, bill.month, (b) =>
@@ -76,7 +77,12 @@ export async function pollPayments(
         const recorded = await recordBillPayment(deps, {
           programmeId: bill.programmeId,
           month: bill.month,
-          payment: { bankReference: received.reference, amount: received.amount, paidOn: received.paidOn, recordedBy: 'bpjs' },
+          payment: {
+            bankReference: received.reference,
+            amount: received.amount,
+            paidOn: received.paidOn,
+            recordedBy: 'bpjs',
+          },
         });
         bill = recorded.bill;
         result.paymentsRecorded += 1;
@@ -108,12 +114,15 @@ export async function checkDueDates(deps: DailyDeps & { reminderDays: number }, 
   await markOverdueBills({ bills: deps.bills, now: deps.now });
   for (const { bill, programme } of await allBills(deps)) {
     const done = await deps.steps.done(bill);
+    await ensureBilled(deps, bill, programme.terms, done, execution);
     if (bill.status === 'OVERDUE' && !done.has('OVERDUE_APPLIED')) {
       // Every OVERDUE bill not yet carried through, not only those that turned today: a run that
       // failed half way is finished by the next one.
       const after: Coverage[] = [];
       const event = { type: 'DUE_DATE_PASSED' as const, at: now.toISOString(), month: bill.month };
-      const applied = await applyToBill(deps, bill, event, programme.terms, (c) => after.push(c));
+      // Kept for the count of families at risk: only what it reads, not each record's whole history.
+      const slim = (c: Coverage) => ({ ...c, months: c.months.filter((m) => m.state === 'OVERDUE'), history: [] });
+      const applied = await applyToBill(deps, bill, event, programme.terms, (c) => after.push(slim(c)));
       const risk = familiesAtRisk(after, programme.terms);
       const lapsed = after.filter((c) => c.status === 'LAPSED').length;
       if (!done.has('NOTICE_OVERDUE')) {

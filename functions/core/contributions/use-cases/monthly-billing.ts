@@ -5,13 +5,19 @@ import type { Mailer } from '../../../ports/mailer';
 import type { ObjectStore } from '../../../ports/object-store';
 import type { Programme } from '../../programmes/programme';
 import type { Bill } from '../bill';
-import { billDocumentsPrefix, billJsonKey, villageWorkbook, villageWorkbookKey, XLSX_CONTENT_TYPE } from '../bill-documents';
+import {
+  billDocumentsPrefix,
+  billJsonKey,
+  villageWorkbook,
+  villageWorkbookKey,
+  XLSX_CONTENT_TYPE,
+} from '../bill-documents';
 import { billIssuedMail, type BillRecipients } from '../billing-mails';
 import { CalendarMonth, jakartaDate, monthOf } from '../calendar';
 import { overlapsMonth } from '../coverage';
 import type { HolidayCalendar } from '../holidays';
 import type { ContributionTerms } from '../terms';
-import { applyToBill, BillSteps, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
+import { BillSteps, ensureBilled, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
 import { issueMonthlyBill } from './issue-monthly-bill';
 import { billParticipants } from './update-coverage';
 
@@ -21,7 +27,9 @@ export type BilledProgramme = { programme: Programme; terms: ContributionTerms }
 /** What the monthly run hands from one state to the next: the month and the bills, by id only. */
 export const MonthlyRun = z.object({
   month: CalendarMonth,
-  bills: z.array(z.object({ programmeId: z.string(), month: CalendarMonth, outcome: z.enum(['ISSUED', 'ALREADY_ISSUED']) })),
+  bills: z.array(
+    z.object({ programmeId: z.string(), month: CalendarMonth, outcome: z.enum(['ISSUED', 'ALREADY_ISSUED']) }),
+  ),
 });
 export type MonthlyRun = z.infer<typeof MonthlyRun>;
 
@@ -54,13 +62,14 @@ export async function issueMonthBills(deps: IssueMonthDeps, input: { month: Cale
     const done = await deps.steps.done(bill);
     if (!done.has('DOCUMENTS_WRITTEN')) {
       await writeBillDocuments(deps, bill);
-      await deps.steps.record(bill, 'DOCUMENTS_WRITTEN', { prefix: billDocumentsPrefix(bill.programmeId, bill.month) }, input.execution);
+      await deps.steps.record(
+        bill,
+        'DOCUMENTS_WRITTEN',
+        { prefix: billDocumentsPrefix(bill.programmeId, bill.month) },
+        input.execution,
+      );
     }
-    if (!done.has('BILLED_APPLIED')) {
-      const event = { type: 'BILLED' as const, at: deps.now().toISOString(), month: bill.month, billId: bill.id };
-      const applied = await applyToBill(deps, bill, event, terms);
-      await deps.steps.record(bill, 'BILLED_APPLIED', applied, input.execution);
-    }
+    await ensureBilled(deps, bill, terms, done, input.execution);
     run.bills.push({ programmeId: bill.programmeId, month: bill.month, outcome: issued.outcome });
   }
   return run;
@@ -74,7 +83,11 @@ async function writeBillDocuments(deps: Pick<IssueMonthDeps, 'objects'>, bill: B
   let niks: string[] = [];
   const flush = async () => {
     if (village === undefined) return;
-    await deps.objects.put(villageWorkbookKey(bill, village), await villageWorkbook(bill, village, niks), XLSX_CONTENT_TYPE);
+    await deps.objects.put(
+      villageWorkbookKey(bill, village),
+      await villageWorkbook(bill, village, niks),
+      XLSX_CONTENT_TYPE,
+    );
   };
   for await (const p of billParticipants(deps, bill)) {
     if (p.villageCode !== village) {
