@@ -1,0 +1,32 @@
+import { BillSteps } from '../core/contributions/use-cases/bill-steps';
+import { checkDueDates } from '../core/contributions/use-cases/daily-billing-check';
+import { auditLog } from '../wiring/audit-log';
+import { billStore } from '../wiring/bill-store';
+import { billedProgrammes, billRecipients } from '../wiring/billing';
+import { coverageStore } from '../wiring/coverage-store';
+import { mailer } from '../wiring/mailer';
+import { logger } from '../wiring/observability';
+import { once, setting } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
+import { BillingRunInput } from './billing-inputs';
+import { taskHandler } from './task-handler';
+
+export const wiring = once(() => ({
+  bills: billStore(),
+  coverages: coverageStore(),
+  objects: uploadsStore(),
+  mailer: mailer(),
+  steps: new BillSteps(auditLog(), 'system:billing-check-due-dates'),
+  recipients: billRecipients(),
+  programmes: billedProgrammes,
+  apiUrl: setting('API_URL'),
+  reminderDays: Number(setting('BILL_REMINDER_DAYS')),
+}));
+
+/** Reminders before the due date; after it, the bill OVERDUE, its participants in ARREARS or LAPSED, and a notice. */
+export const handler = taskHandler(BillingRunInput, async (input) => {
+  const scheduled = new Date(input.scheduledTime);
+  const result = await checkDueDates({ ...wiring(), now: () => scheduled }, input.executionArn);
+  logger.info('Due dates checked', result);
+  return result;
+});

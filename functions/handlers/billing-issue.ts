@@ -1,0 +1,32 @@
+import { indonesianHolidays } from '../core/contributions/holidays';
+import { BillSteps } from '../core/contributions/use-cases/bill-steps';
+import { billingMonth, issueMonthBills } from '../core/contributions/use-cases/monthly-billing';
+import { auditLog } from '../wiring/audit-log';
+import { billStore } from '../wiring/bill-store';
+import { billedProgrammes } from '../wiring/billing';
+import { coverageStore } from '../wiring/coverage-store';
+import { logger } from '../wiring/observability';
+import { once } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
+import { BillingRunInput } from './billing-inputs';
+import { taskHandler } from './task-handler';
+
+export const wiring = once(() => ({
+  coverages: coverageStore(),
+  bills: billStore(),
+  objects: uploadsStore(),
+  holidays: indonesianHolidays,
+  steps: new BillSteps(auditLog(), 'system:billing-issue'),
+  programmes: billedProgrammes,
+}));
+
+/** The month's bills, one per programme, with their files and every participant BILLED. */
+export const handler = taskHandler(BillingRunInput, async (input) => {
+  const scheduled = new Date(input.scheduledTime);
+  const run = await issueMonthBills(
+    { ...wiring(), now: () => scheduled },
+    { month: billingMonth(scheduled), execution: input.executionArn },
+  );
+  logger.info('Bills issued', { month: run.month, bills: run.bills });
+  return run;
+});

@@ -1,0 +1,34 @@
+import { BillSteps } from '../core/contributions/use-cases/bill-steps';
+import { pollPayments } from '../core/contributions/use-cases/daily-billing-check';
+import { auditLog } from '../wiring/audit-log';
+import { billStore } from '../wiring/bill-store';
+import { billedProgrammes, billRecipients, bpjsCall, bpjsPayments } from '../wiring/billing';
+import { coverageStore } from '../wiring/coverage-store';
+import { mailer } from '../wiring/mailer';
+import { logger } from '../wiring/observability';
+import { once, setting } from '../wiring/settings';
+import { uploadsStore } from '../wiring/uploads';
+import { BillingRunInput } from './billing-inputs';
+import { taskHandler } from './task-handler';
+
+export const wiring = once(() => ({
+  bills: billStore(),
+  coverages: coverageStore(),
+  objects: uploadsStore(),
+  mailer: mailer(),
+  bpjs: bpjsPayments(),
+  steps: new BillSteps(auditLog(), 'system:billing-poll-payments'),
+  recipients: billRecipients(),
+  programmes: billedProgrammes,
+  apiUrl: setting('API_URL'),
+}));
+
+/** What BPJS received to each open bill's payment code, recorded; bills paid in full carried to their participants. */
+export const handler = taskHandler(BillingRunInput, async (input, context) => {
+  const deps = wiring();
+  const scheduled = new Date(input.scheduledTime);
+  const call = bpjsCall(deps.bpjs.limits, Date.now() + context.getRemainingTimeInMillis());
+  const result = await pollPayments({ ...deps, call, now: () => scheduled }, input.executionArn);
+  logger.info('Payments polled', result);
+  return result;
+});

@@ -1,0 +1,45 @@
+import { HttpBpjsGateway } from '../adapters/http-bpjs-gateway';
+import { BpjsCaller, GaveUpError, OutOfTimeError, systemClock } from '../core/bpjs/bpjs-caller';
+import type { BillRecipients } from '../core/contributions/billing-mails';
+import { contributionTermsFor } from '../core/contributions/terms';
+import type { BilledProgramme } from '../core/contributions/use-cases/monthly-billing';
+import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
+import { BpjsUnavailableError, type BpjsLimits } from '../ports/bpjs';
+import { setting } from './settings';
+
+/** Every programme of the catalogue with its contribution terms (terms.ts: until Programme carries its own). */
+export const billedProgrammes = (): readonly BilledProgramme[] =>
+  allProgrammes().map((programme) => ({ programme, terms: contributionTermsFor(programme) }));
+
+/**
+ * Who hears of a programme's bills: finance (FINANCE_EMAIL), and Dinas Sosial as the programme's
+ * approver and the team's address (OPS_EMAIL). Village operators are not known to billing yet
+ * (no per-village operator address is stored): the team's address stands in for them.
+ */
+export const billRecipients = () => {
+  const finance = setting('FINANCE_EMAIL');
+  const ops = setting('OPS_EMAIL');
+  return (programmeId: string): BillRecipients => {
+    const approver = findProgramme(programmeId)?.approverEmail;
+    return { finance, dinasSosial: approver ? [approver, ops] : [ops], operators: [ops] };
+  };
+};
+
+export const bpjsPayments = () => new HttpBpjsGateway(setting('BPJS_URL'));
+
+/**
+ * BPJS calls paced and retried as enrollment's are (bpjs-caller.ts), up to the Lambda's deadline.
+ * When it gives up, the workflow's own slower retry takes over: it matches BpjsUnavailableError.
+ */
+export function bpjsCall(limits: BpjsLimits, deadline: number) {
+  const caller = new BpjsCaller(limits, systemClock, { deadline, reserveMs: 5_000 });
+  return async <T>(send: () => Promise<T>): Promise<T> => {
+    try {
+      return await caller.call(send);
+    } catch (error) {
+      if (error instanceof GaveUpError) throw error.last;
+      if (error instanceof OutOfTimeError) throw new BpjsUnavailableError('Waktu habis sebelum BPJS menjawab.');
+      throw error;
+    }
+  };
+}
