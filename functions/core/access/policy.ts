@@ -59,7 +59,7 @@ function reaches(p: Principal, scope: Scope | undefined, r: Resource): boolean {
   return 'villageCode' in r && p.villages.includes(r.villageCode);
 }
 
-export function can(p: Principal, action: Action, r: Resource): boolean {
+function can(p: Principal, action: Action, r: Resource): boolean {
   const rule = ACTIONS[action] as Partial<Record<Role, Scope>>;
   return p.roles.some((role) => reaches(p, rule[role], r));
 }

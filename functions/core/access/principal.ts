@@ -11,7 +11,7 @@ export type Role = z.infer<typeof Role>;
 
 /** Custom attributes on the Cognito user (and so claims in its ID token). */
 export const USER_ATTRIBUTES = { regency: 'regency', villages: 'villages' } as const;
-export const claimOf = (attribute: keyof typeof USER_ATTRIBUTES) => `custom:${USER_ATTRIBUTES[attribute]}`;
+const claimOf = (attribute: keyof typeof USER_ATTRIBUTES) => `custom:${USER_ATTRIBUTES[attribute]}`;
 
 const regencyCode = z.string().regex(/^\d{2}\.\d{2}$/);
 const villageCode = z.string().regex(VILLAGE_CODE);

@@ -15,13 +15,13 @@ export const Benefit = z.enum(['JKK', 'JKM', 'JHT', 'JP']);
 export type Benefit = z.infer<typeof Benefit>;
 
 /** A quota over the whole programme (APBD, DBH Sawit) or a cap for each desa (APBDes). */
-export const Quota = z.discriminatedUnion('scope', [
+const Quota = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('programme'), limit: z.number().int().positive() }),
   z.object({ scope: z.literal('desa'), limitPerDesa: z.number().int().positive() }),
 ]);
 export type Quota = z.infer<typeof Quota>;
 
-export const ContributionRates = z.object({
+const ContributionRates = z.object({
   /** JKK as a percentage of declared monthly income (1% for BPU, PP 44/2015 Lampiran II). */
   jkkPercentOfIncome: z.number().nonnegative(),
   /** JKM flat per month in rupiah (Rp6,800 for BPU). */

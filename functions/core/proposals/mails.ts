@@ -25,7 +25,7 @@ export function render(to: string[], subject: string, paragraphs: string[], link
 }
 
 /** A file name as it may appear in a subject or sentence: no control characters, not endless. */
-export function fileLabel(name: string): string {
+function fileLabel(name: string): string {
   const clean = redactText(name.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ')).trim();
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean || '(tanpa nama)';
 }

@@ -52,7 +52,7 @@ export const UploadRef = z.object({
 });
 export type UploadRef = z.infer<typeof UploadRef>;
 
-export const ProposalCounts = z.object({
+const ProposalCounts = z.object({
   rows: z.number().int().nonnegative(),
   valid: z.number().int().nonnegative(),
   invalid: z.number().int().nonnegative(),
@@ -61,7 +61,7 @@ export const ProposalCounts = z.object({
 });
 export type ProposalCounts = z.infer<typeof ProposalCounts>;
 
-export const Approval = z.object({
+const Approval = z.object({
   /** Secret in the approval link; the task token itself never leaves the backend. */
   code: z.string(),
   taskToken: z.string().optional(),

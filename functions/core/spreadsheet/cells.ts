@@ -42,7 +42,7 @@ export function isDateFormat(numFmt: string | undefined): boolean {
   return /[ymdhMsb]+/.test(numFmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 }
 
-export function formatDate(date: Date): string {
+function formatDate(date: Date): string {
   const dd = String(date.getUTCDate()).padStart(2, '0');
   const mm = String(date.getUTCMonth() + 1).padStart(2, '0');
   return `${dd}-${mm}-${date.getUTCFullYear()}`;

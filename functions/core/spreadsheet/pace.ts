@@ -25,7 +25,7 @@ export class Pace {
   }
 }
 
-export const tooSlow = () =>
+const tooSlow = () =>
   new SheetError(
     'FILE_TOO_SLOW',
     'File ini tidak selesai diperiksa dalam batas waktu pemeriksaan. Biasanya karena ada isi atau format di baris atau kolom yang sangat jauh dari data, atau file terlalu besar. Salin hanya baris data ke template usulan yang baru (atau pecah menjadi beberapa file), lalu unggah ulang.',

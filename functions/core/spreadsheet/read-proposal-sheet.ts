@@ -20,8 +20,8 @@ import { WORKBOOK_PARTS, readCellContext, readWorkbook, sheetRows, type Physical
 
 export { SheetError } from './sheet-error';
 export { DEFAULT_LIMITS, type ReadLimits } from './file-guard';
-export { EMPTY_CELL, CELL_MAX_CHARS, SHEET_MAX_COLUMNS, SHEET_MAX_ROWS, formatDate, type RawCell } from './cells';
-export { PROPOSAL_COLUMNS, REQUIRED_COLUMNS, COLUMN_LABELS, type ProposalColumn } from './proposal-columns';
+export { CELL_MAX_CHARS, SHEET_MAX_COLUMNS, type RawCell } from './cells';
+export { type ProposalColumn } from './proposal-columns';
 
 /**
  * Reads a village's proposal file (XLSX or CSV) row by row. Nothing here holds the whole sheet:
@@ -212,7 +212,7 @@ function decodePrefix(prefix: Buffer, encoding: TextEncoding): string {
  * tab for "Unicode text". The separator is the one that splits most lines into the same number
  * of fields; Excel's own `sep=;` first line wins outright.
  */
-export function sniffDelimiter(text: string): { delimiter: string; skipFirstLine: boolean } {
+function sniffDelimiter(text: string): { delimiter: string; skipFirstLine: boolean } {
   const lines = text
     .replace(/^\uFEFF/, '')
     .split(/\r\n|\n|\r/)

@@ -17,7 +17,7 @@ const asText = 'Format kolom NIK sebagai Teks (klik kanan kolom > Format Sel > T
  * cell can hold 32,767 characters, and one long text repeated down a sheet would otherwise grow
  * every message, the JSON report and the report sheet by that much per row.
  */
-export function quote(text: string, max = 40): string {
+function quote(text: string, max = 40): string {
   if (text.length <= max) return text;
   // Cut by code points, so an emoji or an accented letter is not split in half.
   const head = [...text.slice(0, max * 2)].slice(0, max).join('');

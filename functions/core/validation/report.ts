@@ -11,7 +11,7 @@ import type { RowVerdict } from './rules';
  * operator can fix and re-upload (their own sheet, with Status and Keterangan added).
  */
 
-export const ReportRowStatus = z.enum(['valid', 'invalid', 'over_quota']);
+const ReportRowStatus = z.enum(['valid', 'invalid', 'over_quota']);
 export type ReportRowStatus = z.infer<typeof ReportRowStatus>;
 
 export const ReportRow = z.object({
@@ -61,7 +61,7 @@ export function countRows(rows: Iterable<ReportRow>): ReportCounts {
   return counts;
 }
 
-export const STATUS_LABELS: Record<ReportRowStatus, string> = {
+const STATUS_LABELS: Record<ReportRowStatus, string> = {
   valid: 'VALID',
   invalid: 'TIDAK VALID',
   over_quota: 'MELEBIHI KUOTA',

@@ -146,7 +146,7 @@ const NAME_SHAPE = /^[\p{L}\p{M}][\p{L}\p{M} .,'’`-]*$/u;
  * refuse real people; 100 leaves room for those and still refuses a cell that holds something
  * other than a name (a pasted paragraph, 32,000 characters).
  */
-export const NAME_MAX_CHARS = 100;
+const NAME_MAX_CHARS = 100;
 
 function checkName(text: string): RowIssue | undefined {
   if (text === '') return issue('NAME_MISSING');

@@ -20,13 +20,13 @@ export type RegisterUploadDeps = {
 export type Registered = { proposalId: string; accepted: boolean; duplicate: boolean; status: Proposal['status'] };
 
 /** Execution names are the last part of an execution ARN. */
-export const executionName = (executionArn?: string) => executionArn?.split(':').pop();
+const executionName = (executionArn?: string) => executionArn?.split(':').pop();
 
 /**
  * S3 object metadata older scripts set to say who to answer. Anyone can write it, so it is recorded
  * as a claim and never mailed: answers go to the signed-in uploader, or to Dinas Sosial.
  */
-export const OPERATOR_EMAIL_METADATA = 'operator-email';
+const OPERATOR_EMAIL_METADATA = 'operator-email';
 
 /**
  * The first stage: every upload under proposals/ becomes a recorded proposal, also when it is in

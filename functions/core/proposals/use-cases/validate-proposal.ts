@@ -35,7 +35,7 @@ export type ValidateDeps = SupersedeDeps & { findProgramme: (id: string) => Prog
  * there is time to say so, instead of the Lambda timing out and every retry timing out the same way.
  * A caller with a Lambda context may pass its own (a third of getRemainingTimeInMillis()).
  */
-export const READ_BUDGET_MS = 200_000;
+const READ_BUDGET_MS = 200_000;
 
 /** Statuses after validation: a re-run (retry, re-drive) hands back what was found instead of redoing it. */
 const VALIDATED_ALREADY = ProposalStatus.options.filter(
@@ -331,7 +331,7 @@ async function claimPeople(
 }
 
 /** The five problems found in most rows, each with one of its messages as an example. */
-export function topIssues(rows: Iterable<ReportRow>, limit = 5) {
+function topIssues(rows: Iterable<ReportRow>, limit = 5) {
   const byCode = new Map<string, { code: string; rows: number; example: string }>();
   for (const r of rows) {
     for (const e of new Map(r.errors.map((x) => [x.code, x])).values()) {
