@@ -12,12 +12,20 @@ import { StatelessStack } from './stacks/stateless-stack';
 export function buildApp(props: AppProps = {}) {
   // The CDK CLI passes cdk.json's context (feature flags, stage); tests and the local stack call
   // this directly, so it reads the same file to build exactly what deploys.
-  const cdkJson = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'cdk.json'), 'utf-8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'cdk.json'), 'utf-8')) as {
+    context?: Record<string, unknown>;
+  };
   const app = new App({ ...props, context: { ...cdkJson.context, ...props.context } });
   const config = readDeploymentConfig((key) => app.node.tryGetContext(key));
   const prefix = `Jaring-${config.stage}`;
-  const stateful = new StatefulStack(app, `${prefix}-Stateful`, { description: 'Jaring: uploads bucket and tables (kept across deployments)' });
-  const stateless = new StatelessStack(app, `${prefix}-Stateless`, { stateful, config, description: 'Jaring: functions, enrollment workflow, API, mail' });
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    description: 'Jaring: uploads bucket and tables (kept across deployments)',
+  });
+  const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    stateful,
+    config,
+    description: 'Jaring: functions, enrollment workflow, API, mail',
+  });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   return { app, stateful, stateless, config };
 }

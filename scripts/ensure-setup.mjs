@@ -35,12 +35,23 @@ function aptInstall(pkg, why) {
   return true;
 }
 
-if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0 && !aptInstall('openjdk-17-jre-headless', 'DynamoDB Local')) {
-  console.error('jaring: DynamoDB Local needs Java 17 or newer. Install it (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless) and run again.');
+if (
+  spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0 &&
+  !aptInstall('openjdk-17-jre-headless', 'DynamoDB Local')
+) {
+  console.error(
+    'jaring: DynamoDB Local needs Java 17 or newer. Install it (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless) and run again.',
+  );
   process.exit(1);
 }
 
-if (process.argv.includes('--for-tests') && !existsSync('/usr/bin/chromium') && !aptInstall('chromium', 'the browser tests')) {
-  console.error('jaring: the browser tests need Chromium at /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium).');
+if (
+  process.argv.includes('--for-tests') &&
+  !existsSync('/usr/bin/chromium') &&
+  !aptInstall('chromium', 'the browser tests')
+) {
+  console.error(
+    'jaring: the browser tests need Chromium at /usr/bin/chromium (Debian/Ubuntu: sudo apt-get install chromium).',
+  );
   process.exit(1);
 }

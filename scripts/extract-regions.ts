@@ -17,7 +17,12 @@ import { RegionsData } from '../functions/core/regions/regions-data';
 const dataDir = join(dirname(createRequire(import.meta.url).resolve('idn-area-data/package.json')), 'data');
 
 function readCsv(file: string): Record<string, string>[] {
-  return parse(readFileSync(join(dataDir, file)), { columns: true, skip_empty_lines: true, bom: true, relax_quotes: true });
+  return parse(readFileSync(join(dataDir, file)), {
+    columns: true,
+    skip_empty_lines: true,
+    bom: true,
+    relax_quotes: true,
+  });
 }
 
 export function extractRegions(regencyCodes: readonly string[]): RegionsData {
@@ -30,7 +35,9 @@ export function extractRegions(regencyCodes: readonly string[]): RegionsData {
     regencies: wanted.map((code) => {
       const regency = regencies.find((r) => r.code === code);
       if (!regency) throw new Error(`regency ${code} is not in idn-area-data`);
-      const ownDistricts = districts.filter((d) => d.regency_code === code).sort((a, b) => a.code!.localeCompare(b.code!));
+      const ownDistricts = districts
+        .filter((d) => d.regency_code === code)
+        .sort((a, b) => a.code!.localeCompare(b.code!));
       const districtCodes = new Set(ownDistricts.map((d) => d.code));
       return {
         code,
@@ -47,10 +54,14 @@ export function extractRegions(regencyCodes: readonly string[]): RegionsData {
 
 export const regencyCodesInCatalogue = () => allProgrammes().map((p) => p.regency.code);
 
-export const REGIONS_JSON = join(dirname(fileURLToPath(import.meta.url)), '../functions/core/regions/data/regions.json');
+export const REGIONS_JSON = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../functions/core/regions/data/regions.json',
+);
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const data = extractRegions(regencyCodesInCatalogue());
   writeFileSync(REGIONS_JSON, `${JSON.stringify(data, null, 1)}\n`);
-  for (const r of data.regencies) console.log(`${r.code} ${r.name}: ${r.districts.length} kecamatan, ${r.villages.length} desa/kelurahan`);
+  for (const r of data.regencies)
+    console.log(`${r.code} ${r.name}: ${r.districts.length} kecamatan, ${r.villages.length} desa/kelurahan`);
 }

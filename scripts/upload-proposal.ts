@@ -27,7 +27,12 @@ const granted = await fetch(`${apiUrl}/uploads`, {
   headers: { ...auth, 'content-type': 'application/json' },
   body: JSON.stringify({ programmeId, villageCode, fileName: basename(file) }),
 });
-const grant = (await granted.json()) as { uploadKey: string; url: string; headers: Record<string, string>; message?: string };
+const grant = (await granted.json()) as {
+  uploadKey: string;
+  url: string;
+  headers: Record<string, string>;
+  message?: string;
+};
 if (granted.status !== 201) {
   console.error(`Upload refused (${granted.status}): ${grant.message ?? JSON.stringify(grant)}`);
   process.exit(1);
@@ -39,14 +44,27 @@ if (!put.ok) {
 }
 console.log(`Uploaded ${grant.uploadKey}`);
 
-const settled = ['INVALID', 'AWAITING_APPROVAL', 'REJECTED', 'EXPIRED', 'ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED', 'SUPERSEDED', 'CANCELLED'];
+const settled = [
+  'INVALID',
+  'AWAITING_APPROVAL',
+  'REJECTED',
+  'EXPIRED',
+  'ENROLLED',
+  'PARTIALLY_ENROLLED',
+  'FAILED',
+  'SUPERSEDED',
+  'CANCELLED',
+];
 let last = '';
 for (let i = 0; i < 240; i++) {
   await new Promise((r) => setTimeout(r, 500));
   const res = await fetch(`${apiUrl}/proposals?uploadKey=${encodeURIComponent(grant.uploadKey)}`, { headers: auth });
   if (res.status === 404) continue;
   const p = (await res.json()) as Record<string, any>;
-  if (p.status !== last) console.log(`${p.id}: ${p.status} (${p.statusText}) rows=${p.rows} valid=${p.valid} invalid=${p.invalid} enrolled=${p.enrolled}`);
+  if (p.status !== last)
+    console.log(
+      `${p.id}: ${p.status} (${p.statusText}) rows=${p.rows} valid=${p.valid} invalid=${p.invalid} enrolled=${p.enrolled}`,
+    );
   last = p.status;
   if (settled.includes(p.status)) {
     if (p.reason) console.log(`  reason: ${p.reason.message}`);

@@ -17,13 +17,18 @@ export class CognitoAuthenticator implements Authenticator {
   async signIn(username: string, password: string): Promise<SignInResult> {
     try {
       const out = await this.cognito.send(
-        new InitiateAuthCommand({ ClientId: this.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+        new InitiateAuthCommand({
+          ClientId: this.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        }),
       );
       return this.result(out.AuthenticationResult, out.ChallengeName, out.Session);
     } catch (error) {
       // Cognito answers a wrong password with NotAuthorizedException; cognito-local (the local
       // stack) with InvalidPasswordException. At sign-in both mean the same: refused.
-      if (refusal(error) || (error as { name?: string }).name === 'InvalidPasswordException') return { kind: 'refused' };
+      if (refusal(error) || (error as { name?: string }).name === 'InvalidPasswordException')
+        return { kind: 'refused' };
       throw error;
     }
   }
@@ -40,13 +45,18 @@ export class CognitoAuthenticator implements Authenticator {
       );
       return this.result(out.AuthenticationResult, out.ChallengeName, out.Session);
     } catch (error) {
-      if ((error as { name?: string }).name === 'InvalidPasswordException') throw new WeakPasswordError((error as Error).message);
+      if ((error as { name?: string }).name === 'InvalidPasswordException')
+        throw new WeakPasswordError((error as Error).message);
       if (refusal(error)) return { kind: 'refused' };
       throw error;
     }
   }
 
-  private result(auth: AuthenticationResultType | undefined, challenge: ChallengeNameType | undefined, session?: string): SignInResult {
+  private result(
+    auth: AuthenticationResultType | undefined,
+    challenge: ChallengeNameType | undefined,
+    session?: string,
+  ): SignInResult {
     if (auth?.IdToken) return { kind: 'signed-in', idToken: auth.IdToken, expiresInSeconds: auth.ExpiresIn ?? 3600 };
     if (challenge === 'NEW_PASSWORD_REQUIRED' && session) return { kind: 'new-password-required', session };
     // MFA and other challenges are not offered by this page yet: refuse rather than half sign in.
@@ -56,7 +66,12 @@ export class CognitoAuthenticator implements Authenticator {
 
 /** Wrong password, unknown or disabled user, expired session: all one answer, so nobody learns which. */
 function refusal(error: unknown): boolean {
-  return ['NotAuthorizedException', 'UserNotFoundException', 'UserNotConfirmedException', 'PasswordResetRequiredException', 'CodeMismatchException', 'ExpiredCodeException'].includes(
-    (error as { name?: string }).name ?? '',
-  );
+  return [
+    'NotAuthorizedException',
+    'UserNotFoundException',
+    'UserNotConfirmedException',
+    'PasswordResetRequiredException',
+    'CodeMismatchException',
+    'ExpiredCodeException',
+  ].includes((error as { name?: string }).name ?? '');
 }

@@ -28,7 +28,9 @@ export class DynamoDbParticipantStore implements ParticipantStore {
     for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION) {
       const chunk = participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION);
       try {
-        await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => this.items(p, context)) })));
+        await withTransientRetries(() =>
+          this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => this.items(p, context)) })),
+        );
       } catch (error) {
         // Someone in the chunk is already recorded: a retry of this step, or a NIK another proposal
         // enrolled first. Go one by one so the others still land. A throttle or conflict that
@@ -51,13 +53,19 @@ export class DynamoDbParticipantStore implements ParticipantStore {
 
   private async enrollOne(p: Participant, context: { execution?: string }) {
     try {
-      await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: this.items(p, context) })));
+      await withTransientRetries(() =>
+        this.db.send(new TransactWriteCommand({ TransactItems: this.items(p, context) })),
+      );
     } catch (error) {
       // Only the participant's own condition (item 0) says the person is recorded already.
       const failure = readWriteFailure(error);
       if (failure.kind !== 'condition' || !failure.items.includes(0)) throw error;
       const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tables.participants, Key: { nik: p.nik, programmeId: p.programmeId }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.tables.participants,
+          Key: { nik: p.nik, programmeId: p.programmeId },
+          ConsistentRead: true,
+        }),
       );
       if (Item?.proposalId === p.proposalId) return;
       // Keyed by NIK: the same person turned away twice in one instant is one event.
@@ -86,7 +94,13 @@ export class DynamoDbParticipantStore implements ParticipantStore {
       details: { proposalId: p.proposalId, kpj: p.kpj, villageCode: p.villageCode },
     };
     return [
-      { Put: { TableName: this.tables.participants, Item: Participant.parse(p), ConditionExpression: 'attribute_not_exists(nik)' } },
+      {
+        Put: {
+          TableName: this.tables.participants,
+          Item: Participant.parse(p),
+          ConditionExpression: 'attribute_not_exists(nik)',
+        },
+      },
       // Keyed by the proposal: a re-run of the same enrollment cannot append a second event.
       this.audit.auditItem(event, { once: `enrolled#${p.proposalId}` }),
     ];

@@ -1,7 +1,12 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { proposalEntity, type AuditEvent } from '../core/audit/audit-event';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
-import { ProposalNotFoundError, ProposalStatusConflictError, type ProposalChange, type ProposalStore } from '../ports/proposal-store';
+import {
+  ProposalNotFoundError,
+  ProposalStatusConflictError,
+  type ProposalChange,
+  type ProposalStore,
+} from '../ports/proposal-store';
 import { DynamoDbAuditLog } from './dynamodb-audit-log';
 import { isConditionFailure, withTransientRetries } from './dynamodb-transactions';
 import { queryAll, scanAll } from './dynamodb-pages';
@@ -26,19 +31,27 @@ export class DynamoDbProposalStore implements ProposalStore {
   }
 
   async get(id: string) {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.proposals, Key: { id }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.proposals, Key: { id }, ConsistentRead: true }),
+    );
     return Item ? fromItem(Item) : undefined;
   }
 
   async findByUploadKey(uploadKey: string) {
     const found = await this.newestFirst(PROPOSAL_INDEXES.byUploadKey, 'uploadKey', uploadKey);
     // The index finds the ids; a consistent read gives each proposal's current status (indexes lag).
-    const proposals = await Promise.all(found.map((i) => this.get(i.id as string))).then((ps) => ps.filter((p): p is Proposal => !!p));
+    const proposals = await Promise.all(found.map((i) => this.get(i.id as string))).then((ps) =>
+      ps.filter((p): p is Proposal => !!p),
+    );
     return byNewestUpload(proposals);
   }
 
   async findByProgrammeVillage(programmeId: string, villageCode: string) {
-    return byNewestUpload((await this.newestFirst(PROPOSAL_INDEXES.byProgrammeVillage, 'programmeVillage', `${programmeId}#${villageCode}`)).map(fromItem));
+    return byNewestUpload(
+      (
+        await this.newestFirst(PROPOSAL_INDEXES.byProgrammeVillage, 'programmeVillage', `${programmeId}#${villageCode}`)
+      ).map(fromItem),
+    );
   }
 
   private newestFirst(indexName: string, key: string, value: string) {
@@ -136,7 +149,9 @@ export class DynamoDbProposalStore implements ProposalStore {
         if (!current) throw new ProposalNotFoundError(`Proposal ${id} does not exist`);
         throw new ProposalStatusConflictError(
           `Proposal ${id} is ${current.status}, expected one of ${change.from?.join(', ') ?? 'any'}` +
-            (change.notExpiredAt ? ` with its approval deadline after ${change.notExpiredAt} (it is ${current.approval?.expiresAt})` : ''),
+            (change.notExpiredAt
+              ? ` with its approval deadline after ${change.notExpiredAt} (it is ${current.approval?.expiresAt})`
+              : ''),
         );
       }
       throw error;

@@ -1,4 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../ports/quota-ledger';
 import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
@@ -44,7 +50,12 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
                   UpdateExpression: 'SET reserved = if_not_exists(reserved, :zero) + :grant, #limit = :limit',
                   ConditionExpression: 'attribute_not_exists(reserved) OR reserved <= :max',
                   ExpressionAttributeNames: { '#limit': 'limit' },
-                  ExpressionAttributeValues: { ':zero': 0, ':grant': grant, ':limit': quota.limit, ':max': quota.limit - grant },
+                  ExpressionAttributeValues: {
+                    ':zero': 0,
+                    ':grant': grant,
+                    ':limit': quota.limit,
+                    ':max': quota.limit - grant,
+                  },
                 },
               },
               {
@@ -116,7 +127,9 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
   }
 
   async reserved(quota: QuotaScope): Promise<number> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: quota.key, sk: COUNTER }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: quota.key, sk: COUNTER }, ConsistentRead: true }),
+    );
     return (Item?.reserved as number | undefined) ?? 0;
   }
 
@@ -138,7 +151,9 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
           );
         } catch (error) {
           if (!isConditionFailure(error)) throw error;
-          const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: claimKey(period, nik), ConsistentRead: true }));
+          const { Item } = await this.db.send(
+            new GetCommand({ TableName: this.table, Key: claimKey(period, nik), ConsistentRead: true }),
+          );
           // The claim item holds its holder's fields beside its key, as written above.
           const holder = Item as NikHolder | undefined;
           if (holder)
@@ -180,7 +195,13 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
   }
 
   private async share(quota: QuotaScope, proposalId: string): Promise<number | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: quota.key, sk: reservation(proposalId) }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: quota.key, sk: reservation(proposalId) },
+        ConsistentRead: true,
+      }),
+    );
     return Item?.count as number | undefined;
   }
 }

@@ -25,7 +25,12 @@ export type WriteFailure =
   /** Not a write failure this module knows, or one retrying cannot mend. */
   | { kind: 'other' };
 
-const TRANSIENT = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const TRANSIENT = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
 const TRANSIENT_ERRORS = new Set([
   'TransactionConflictException',
   'ThrottlingException',
@@ -42,11 +47,14 @@ export function readWriteFailure(error: unknown): WriteFailure {
   if (name === 'ConditionalCheckFailedException') return { kind: 'condition', items: [0] };
   if (TRANSIENT_ERRORS.has(name)) return { kind: 'transient', codes: [name] };
   if (name !== 'TransactionCanceledException') return { kind: 'other' };
-  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+    (r) => r.Code ?? 'None',
+  );
   // A transient reason anywhere means the conditions were not all judged: nothing is known yet.
   if (codes.some((c) => TRANSIENT.has(c))) return { kind: 'transient', codes: codes.filter((c) => c !== 'None') };
   const failed = codes.flatMap((c, i) => (c === 'ConditionalCheckFailed' ? [i] : []));
-  if (failed.length && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed')) return { kind: 'condition', items: failed };
+  if (failed.length && codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed'))
+    return { kind: 'condition', items: failed };
   return { kind: 'other' };
 }
 
@@ -57,7 +65,11 @@ export const isConditionFailure = (error: unknown) => readWriteFailure(error).ki
  * throttle; a condition failure or any other error goes back to the caller at once. After the
  * last attempt the transient error itself is thrown, so the workflow's own retry takes over.
  */
-export async function withTransientRetries<T>(write: () => Promise<T>, attempts = 6, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+export async function withTransientRetries<T>(
+  write: () => Promise<T>,
+  attempts = 6,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();

@@ -13,11 +13,19 @@ export class DynamoDbUploadGrants implements UploadGrants {
 
   async put(grant: UploadGrant) {
     const ttl = Math.floor(Date.parse(grant.grantedAt) / 1000) + KEEP_SECONDS;
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...UploadGrant.parse(grant), ttl }, ConditionExpression: 'attribute_not_exists(grantId)' }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...UploadGrant.parse(grant), ttl },
+        ConditionExpression: 'attribute_not_exists(grantId)',
+      }),
+    );
   }
 
   async get(uploadKey: string, grantId: string) {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { uploadKey, grantId }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { uploadKey, grantId }, ConsistentRead: true }),
+    );
     if (!Item) return undefined;
     const { ttl: _ttl, ...grant } = Item;
     return UploadGrant.parse(grant);

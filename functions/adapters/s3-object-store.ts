@@ -10,8 +10,15 @@ export class S3ObjectStore implements ObjectStore {
   ) {}
 
   async get(ref: { key: string; versionId?: string }) {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: ref.key, VersionId: ref.versionId }));
-    return { body: out.Body as Readable, contentType: out.ContentType, metadata: out.Metadata ?? {}, size: out.ContentLength };
+    const out = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: ref.key, VersionId: ref.versionId }),
+    );
+    return {
+      body: out.Body as Readable,
+      contentType: out.ContentType,
+      metadata: out.Metadata ?? {},
+      size: out.ContentLength,
+    };
   }
 
   async getText(key: string) {
@@ -21,12 +28,17 @@ export class S3ObjectStore implements ObjectStore {
 
   async put(key: string, body: string | Buffer | Readable, contentType: string) {
     // lib-storage streams bodies of unknown length in parts instead of buffering them.
-    await new Upload({ client: this.s3, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType } }).done();
+    await new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+    }).done();
   }
 
   async head(ref: { key: string; versionId?: string }) {
     try {
-      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: ref.key, VersionId: ref.versionId }));
+      const out = await this.s3.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: ref.key, VersionId: ref.versionId }),
+      );
       return { metadata: out.Metadata ?? {}, size: out.ContentLength };
     } catch (error) {
       if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;

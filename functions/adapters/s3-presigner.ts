@@ -10,12 +10,16 @@ export class S3Presigner implements Presigner {
 
   async uploadUrl(key: string, metadata: Record<string, string>, expiresIn: number) {
     const headers = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [`x-amz-meta-${k}`, v]));
-    const url = await getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key, Metadata: metadata }), {
-      expiresIn,
-      // Kept as signed headers rather than hoisted into the query: the browser must send them, and
-      // S3 stores them as the object's metadata, which a query parameter would not guarantee.
-      unhoistableHeaders: new Set(Object.keys(headers)),
-    });
+    const url = await getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Metadata: metadata }),
+      {
+        expiresIn,
+        // Kept as signed headers rather than hoisted into the query: the browser must send them, and
+        // S3 stores them as the object's metadata, which a query parameter would not guarantee.
+        unhoistableHeaders: new Set(Object.keys(headers)),
+      },
+    );
     return { url, headers };
   }
 
@@ -25,7 +29,9 @@ export class S3Presigner implements Presigner {
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        ResponseContentDisposition: fileName ? `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"` : undefined,
+        ResponseContentDisposition: fileName
+          ? `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"`
+          : undefined,
       }),
       { expiresIn },
     );

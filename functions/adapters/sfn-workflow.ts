@@ -18,7 +18,9 @@ export class SfnWorkflow implements WorkflowCallbacks {
   }
 
   async start(name: string, input: unknown) {
-    const out = await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+    const out = await this.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
+    );
     return { executionArn: out.executionArn ?? '' };
   }
 

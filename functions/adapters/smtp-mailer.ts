@@ -13,7 +13,13 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(mail: Mail) {
-    const info = await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+    });
     return { messageId: info.messageId };
   }
 }

@@ -56,7 +56,11 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
   };
   const clock = new DateClock();
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
-  const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, {});
+  const cognito = await new CognitoServiceFactoryImpl(
+    options.dataDir,
+    dataStores,
+    new UserPoolServiceFactoryImpl(clock, dataStores),
+  ).create(ctx, {});
   // No Lambda triggers are configured; the service still wants a client it will never call.
   const triggers = new TriggersService(
     clock,
@@ -115,7 +119,9 @@ function withIssuedSessions(router: (target: string) => Route) {
     if (target === 'RespondToAuthChallenge' || target === 'AdminRespondToAuthChallenge') {
       return async (ctx, request) => {
         const session = typeof request.Session === 'string' ? request.Session : '';
-        const username = String((request.ChallengeResponses as Record<string, string> | undefined)?.USERNAME ?? '').toLowerCase();
+        const username = String(
+          (request.ChallengeResponses as Record<string, string> | undefined)?.USERNAME ?? '',
+        ).toLowerCase();
         if (issued.get(session) !== username) {
           throw new NotAuthorizedError();
         }
@@ -156,12 +162,14 @@ export async function createUserPoolsFromTemplates(client: CognitoIdentityProvid
     resources.setRef(logicalId, id);
     resources.setAttribute(logicalId, 'ProviderName', `cognito-idp.${resources.region}.amazonaws.com/${id}`);
   }
-  const poolOf = (stack: Parameters<LocalResources['resolve']>[0], ref: unknown) => resources.resolve(stack, ref) as string;
+  const poolOf = (stack: Parameters<LocalResources['resolve']>[0], ref: unknown) =>
+    resources.resolve(stack, ref) as string;
   for (const { stack, logicalId, resource } of resources.resourcesOfType('AWS::Cognito::UserPoolClient')) {
     const props = resources.resolve(stack, resource.Properties ?? {});
     const poolId = poolOf(stack, resource.Properties?.UserPoolId);
     const name = (props.ClientName as string | undefined) ?? logicalId;
-    const existing = (await client.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60 }))).UserPoolClients ?? [];
+    const existing =
+      (await client.send(new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: 60 }))).UserPoolClients ?? [];
     let clientId = existing.find((c) => c.ClientName === name)?.ClientId;
     if (!clientId) {
       const created = await client.send(
@@ -185,13 +193,21 @@ export async function createUserPoolsFromTemplates(client: CognitoIdentityProvid
     const poolId = props.UserPoolId as string;
     const groups = (await client.send(new ListGroupsCommand({ UserPoolId: poolId }))).Groups ?? [];
     if (!groups.some((g) => g.GroupName === props.GroupName)) {
-      await client.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: props.GroupName, Description: props.Description }));
+      await client.send(
+        new CreateGroupCommand({ UserPoolId: poolId, GroupName: props.GroupName, Description: props.Description }),
+      );
     }
   }
   return { pools, clients };
 }
 
-export type DemoUser = { username: string; password: string; email: string; group: string; attributes: Record<string, string> };
+export type DemoUser = {
+  username: string;
+  password: string;
+  email: string;
+  group: string;
+  attributes: Record<string, string>;
+};
 
 /**
  * A user as an admin would create one (AdminCreateUser, then the group), with a permanent password
@@ -199,7 +215,9 @@ export type DemoUser = { username: string; password: string; email: string; grou
  * users match the code that describes them.
  */
 export async function ensureUser(client: CognitoIdentityProviderClient, poolId: string, user: DemoUser) {
-  const attributes = Object.entries({ email: user.email, email_verified: 'true', ...user.attributes }).map(([Name, Value]) => ({ Name, Value }));
+  const attributes = Object.entries({ email: user.email, email_verified: 'true', ...user.attributes }).map(
+    ([Name, Value]) => ({ Name, Value }),
+  );
   const exists = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: user.username })).then(
     () => true,
     (error: Error) => {
@@ -208,19 +226,47 @@ export async function ensureUser(client: CognitoIdentityProviderClient, poolId: 
     },
   );
   if (!exists) {
-    await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: user.username, UserAttributes: attributes, MessageAction: 'SUPPRESS' }));
+    await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: user.username,
+        UserAttributes: attributes,
+        MessageAction: 'SUPPRESS',
+      }),
+    );
   } else {
-    await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: user.username, UserAttributes: attributes }));
+    await client.send(
+      new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: user.username, UserAttributes: attributes }),
+    );
   }
-  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: user.username, Password: user.password, Permanent: true }));
-  await client.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: user.username, GroupName: user.group }));
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: poolId,
+      Username: user.username,
+      Password: user.password,
+      Permanent: true,
+    }),
+  );
+  await client.send(
+    new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: user.username, GroupName: user.group }),
+  );
 }
 
 /** Signs a user in through the app client, as the sign-in page does; returns the ID token. */
-export async function signIn(client: CognitoIdentityProviderClient, clientId: string, username: string, password: string): Promise<string> {
+export async function signIn(
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  username: string,
+  password: string,
+): Promise<string> {
   const out = await client.send(
-    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
   );
-  if (!out.AuthenticationResult?.IdToken) throw new Error(`Sign-in of ${username} did not return a token (${out.ChallengeName ?? 'no challenge'})`);
+  if (!out.AuthenticationResult?.IdToken)
+    throw new Error(`Sign-in of ${username} did not return a token (${out.ChallengeName ?? 'no challenge'})`);
   return out.AuthenticationResult.IdToken;
 }

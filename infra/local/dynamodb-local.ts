@@ -68,7 +68,11 @@ kill $pid 2>/dev/null; wait $pid`;
   java.on('error', (error) => (exited = `DynamoDB Local could not start (is Java 17 installed?): ${error.message}`));
   java.stderr?.on('data', (d: Buffer) => options.log(d.toString().trim()));
   const endpoint = `http://127.0.0.1:${options.port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await waitFor(async () => {
     if (exited) throw new Error(exited);
     await client.send(new ListTablesCommand({}));
@@ -112,10 +116,18 @@ export async function createTablesFromTemplates(client: DynamoDBClient, resource
       LocalSecondaryIndexes: props.LocalSecondaryIndexes,
     };
     await client.send(new CreateTableCommand(input));
-    await waitFor(async () => (await client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus === 'ACTIVE', `table ${TableName}`);
+    await waitFor(
+      async () => (await client.send(new DescribeTableCommand({ TableName }))).Table?.TableStatus === 'ACTIVE',
+      `table ${TableName}`,
+    );
     const ttl = props.TimeToLiveSpecification;
     if (ttl?.Enabled)
-      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.AttributeName } }));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: ttl.AttributeName },
+        }),
+      );
     created.push(TableName);
   }
   return created;

@@ -62,7 +62,8 @@ export class LocalEventRouter {
     }
     for (const { stack, resource } of resources.resourcesOfType('AWS::S3::Bucket')) {
       const props = resources.resolve(stack, resource.Properties ?? {});
-      if (props.NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled) this.eventBridgeBuckets.add(props.BucketName);
+      if (props.NotificationConfiguration?.EventBridgeConfiguration?.EventBridgeEnabled)
+        this.eventBridgeBuckets.add(props.BucketName);
     }
   }
 
@@ -92,7 +93,12 @@ export class LocalEventRouter {
         'request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
         requester: this.resources.account,
         'source-ip-address': e.sourceIp ?? '127.0.0.1',
-        reason: e.eventName === 'ObjectCreated:Copy' ? 'CopyObject' : e.eventName === 'ObjectCreated:Post' ? 'CompleteMultipartUpload' : 'PutObject',
+        reason:
+          e.eventName === 'ObjectCreated:Copy'
+            ? 'CopyObject'
+            : e.eventName === 'ObjectCreated:Post'
+              ? 'CompleteMultipartUpload'
+              : 'PutObject',
       },
     };
   }
@@ -194,7 +200,8 @@ export function matches(pattern: Record<string, unknown>, event: unknown): boole
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = (event as Record<string, unknown> | undefined)?.[key];
     if (Array.isArray(expected)) return expected.some((candidate) => matchesValue(candidate, actual));
-    if (expected && typeof expected === 'object') return actual !== undefined && matches(expected as Record<string, unknown>, actual);
+    if (expected && typeof expected === 'object')
+      return actual !== undefined && matches(expected as Record<string, unknown>, actual);
     return false;
   });
 }

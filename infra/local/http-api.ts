@@ -6,7 +6,15 @@ import { readBody } from './read-body';
 import type { LambdaRuntime } from './lambda-runtime';
 import type { LocalResources } from './resources';
 
-type Route = { method: string; path: string; pattern: RegExp; params: string[]; functionArn: string; routeKey: string; authorizer?: JwtAuthorizer };
+type Route = {
+  method: string;
+  path: string;
+  pattern: RegExp;
+  params: string[];
+  functionArn: string;
+  routeKey: string;
+  authorizer?: JwtAuthorizer;
+};
 
 /** A JWT authorizer as the template declares it: where the token is, who must have issued it, for whom. */
 type JwtAuthorizer = {
@@ -46,7 +54,13 @@ export class LocalHttpApi {
       // The audience is checked below the way API Gateway does (aud, or client_id for access tokens).
       const jwksUri = jwks(issuer);
       const verifier = JwtRsaVerifier.create({ issuer, audience: null, jwksUri });
-      authorizers.set(logicalId, { identitySource: props.IdentitySource ?? ['$request.header.Authorization'], issuer, audience, jwksUri, verifier });
+      authorizers.set(logicalId, {
+        identitySource: props.IdentitySource ?? ['$request.header.Authorization'],
+        issuer,
+        audience,
+        jwksUri,
+        verifier,
+      });
     }
     const integrations = new Map<string, string>();
     for (const { stack, logicalId, resource } of resources.resourcesOfType('AWS::ApiGatewayV2::Integration')) {
@@ -66,9 +80,15 @@ export class LocalHttpApi {
           return greedy ? '(.+)' : '([^/]+)';
         })}$`,
       );
-      const authorizerId = resource.Properties?.AuthorizationType === 'JWT' ? JSON.stringify(resource.Properties?.AuthorizerId).match(/"Ref":"([^"]+)"/)?.[1] : undefined;
+      const authorizerId =
+        resource.Properties?.AuthorizationType === 'JWT'
+          ? JSON.stringify(resource.Properties?.AuthorizerId).match(/"Ref":"([^"]+)"/)?.[1]
+          : undefined;
       const authorizer = authorizerId ? authorizers.get(authorizerId) : undefined;
-      if (authorizerId && !authorizer) throw new Error(`Route ${routeKey} names authorizer ${authorizerId}, which the template does not declare as JWT`);
+      if (authorizerId && !authorizer)
+        throw new Error(
+          `Route ${routeKey} names authorizer ${authorizerId}, which the template does not declare as JWT`,
+        );
       this.routes.push({ method: method!, path, pattern, params, functionArn, routeKey, authorizer });
     }
   }
@@ -95,7 +115,11 @@ export class LocalHttpApi {
    * signature against the issuer's keys, issuer, expiry, and audience (`aud`, or `client_id`).
    * Claims come out as API Gateway hands them over: strings, arrays as "[a b]".
    */
-  private async authorize(authorizer: JwtAuthorizer, headers: Record<string, string>, url: URL): Promise<Record<string, string> | undefined> {
+  private async authorize(
+    authorizer: JwtAuthorizer,
+    headers: Record<string, string>,
+    url: URL,
+  ): Promise<Record<string, string> | undefined> {
     const source = authorizer.identitySource[0] ?? '$request.header.Authorization';
     const raw = source.startsWith('$request.header.')
       ? headers[source.slice('$request.header.'.length).toLowerCase()]
@@ -118,7 +142,14 @@ export class LocalHttpApi {
       const audiences = [payload.aud, payload.client_id].flat().filter((a): a is string => typeof a === 'string');
       if (authorizer.audience.length && !audiences.some((a) => authorizer.audience.includes(a))) return undefined;
       return Object.fromEntries(
-        Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+        Object.entries(payload).map(([k, v]) => [
+          k,
+          Array.isArray(v)
+            ? `[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}]`
+            : typeof v === 'object'
+              ? JSON.stringify(v)
+              : String(v),
+        ]),
       );
     } catch (error) {
       this.log(`api: token refused: ${(error as Error).message}`);
@@ -132,30 +163,50 @@ export class LocalHttpApi {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer | string }> {
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer | string }> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
     let match: RegExpMatchArray | null = null;
-    const route = this.routes.find((r) => (r.method === method || r.method === 'ANY') && (match = url.pathname.match(r.pattern)));
-    if (!route || !match) return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
+    const route = this.routes.find(
+      (r) => (r.method === method || r.method === 'ANY') && (match = url.pathname.match(r.pattern)),
+    );
+    if (!route || !match)
+      return {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Not Found' }),
+      };
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
     // API Gateway checks the token before the integration sees the request: no Lambda runs for a stranger.
     let claims: Record<string, string> | undefined;
     if (route.authorizer) {
       claims = await this.authorize(route.authorizer, headers, url);
       if (!claims) {
         req.resume();
-        return { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }, body: JSON.stringify({ message: 'Unauthorized' }) };
+        return {
+          status: 401,
+          headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+          body: JSON.stringify({ message: 'Unauthorized' }),
+        };
       }
     }
     let pathParameters: Record<string, string> | undefined;
     try {
-      pathParameters = route.params.length ? Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match![i + 1]!)])) : undefined;
+      pathParameters = route.params.length
+        ? Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(match![i + 1]!)]))
+        : undefined;
     } catch {
       // A malformed %-escape never reaches an integration in AWS either.
       req.resume();
-      return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Bad Request' }) };
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Bad Request' }),
+      };
     }
     const body = await readBody(req);
     const query: Record<string, string> = {};
@@ -177,7 +228,13 @@ export class LocalHttpApi {
         apiId: 'local',
         domainName: headers.host ?? '127.0.0.1',
         domainPrefix: 'local',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey: route.routeKey,
         stage: '$default',

@@ -82,7 +82,8 @@ export class LambdaRuntime {
       for (const [k, v] of Object.entries(fn.environment())) {
         // Node flags (a heap cap) shape a Lambda's own process; in-process they mean nothing.
         if (k === 'NODE_OPTIONS') continue;
-        if (k in env && env[k] !== v) throw new Error(`Functions disagree on ${k}: the local stack runs them in one process and needs one value`);
+        if (k in env && env[k] !== v)
+          throw new Error(`Functions disagree on ${k}: the local stack runs them in one process and needs one value`);
         env[k] = v;
       }
     }
@@ -93,7 +94,8 @@ export class LambdaRuntime {
     const fn = this.lookup(nameOrArn);
     const module = (await import(pathToFileURL(fn.entry).href)) as Record<string, unknown>;
     const handler = module[fn.exportName] as ((event: unknown, context: unknown) => Promise<unknown>) | undefined;
-    if (typeof handler !== 'function') throw new LambdaInvocationError('Runtime.HandlerNotFound', `${fn.entry} has no export ${fn.exportName}`, []);
+    if (typeof handler !== 'function')
+      throw new LambdaInvocationError('Runtime.HandlerNotFound', `${fn.entry} has no export ${fn.exportName}`, []);
     const started = Date.now();
     const deadline = started + fn.timeoutSeconds * 1000;
     const requestId = randomUUID();
@@ -114,12 +116,22 @@ export class LambdaRuntime {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new LambdaInvocationError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`, [])),
+        () =>
+          reject(
+            new LambdaInvocationError(
+              'Sandbox.Timedout',
+              `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+              [],
+            ),
+          ),
         fn.timeoutSeconds * 1000,
       );
     });
     try {
-      const result = await Promise.race([Promise.resolve().then(() => handler(structuredClone(event), context)), timeout]);
+      const result = await Promise.race([
+        Promise.resolve().then(() => handler(structuredClone(event), context)),
+        timeout,
+      ]);
       this.log(`lambda ${fn.name} ok in ${Date.now() - started} ms`);
       // Lambda returns JSON: what cannot be serialised does not reach the caller.
       return result === undefined ? null : JSON.parse(JSON.stringify(result));

@@ -6,15 +6,29 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
-export type InboxMessage = { id: string; from: string; to: string[]; subject: string; text: string; html: string; date: string };
+export type InboxMessage = {
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  date: string;
+};
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The local stand-in for SES: an SMTP server that keeps every message (on disk, across restarts)
  * and a small web inbox to read them, with the list as JSON for scripts and tests.
  */
-export async function startMailInbox(options: { smtpPort: number; webPort: number; dataDir: string; log: (line: string) => void }) {
+export async function startMailInbox(options: {
+  smtpPort: number;
+  webPort: number;
+  dataDir: string;
+  log: (line: string) => void;
+}) {
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'messages.json');
   let messages: InboxMessage[] = [];

@@ -81,8 +81,10 @@ export class LocalResources {
     if (!found) throw new Error(`Unknown resource ${logicalId}`);
     const type = found.resource.Type;
     if (attribute === 'Arn') {
-      if (type === 'AWS::Lambda::Function') return `arn:aws:lambda:${this.region}:${this.account}:function:${logicalId}`;
-      if (type.startsWith('AWS::DynamoDB::')) return `arn:aws:dynamodb:${this.region}:${this.account}:table/${this.ref(logicalId)}`;
+      if (type === 'AWS::Lambda::Function')
+        return `arn:aws:lambda:${this.region}:${this.account}:function:${logicalId}`;
+      if (type.startsWith('AWS::DynamoDB::'))
+        return `arn:aws:dynamodb:${this.region}:${this.account}:table/${this.ref(logicalId)}`;
       if (type === 'AWS::S3::Bucket') return `arn:aws:s3:::${this.ref(logicalId)}`;
       if (type === 'AWS::IAM::Role') return `arn:aws:iam::${this.account}:role/${logicalId}`;
       if (type === 'AWS::Logs::LogGroup') return `arn:aws:logs:${this.region}:${this.account}:log-group:${logicalId}`;

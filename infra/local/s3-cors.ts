@@ -25,9 +25,15 @@ export function preflight(
 ): { status: 200; headers: Record<string, string> } | { refusal: S3Refusal } {
   const origin = one(headers.origin);
   const method = one(headers['access-control-request-method']);
-  if (!origin) return { refusal: { status: 400, code: 'BadRequest', message: 'Insufficient information. Origin request header needed.' } };
-  if (!method) return { refusal: { status: 400, code: 'BadRequest', message: 'Invalid Access-Control-Request-Method: null' } };
-  const forbidden = (message: string) => ({ refusal: { status: 403, code: 'AccessForbidden', message, detail: { Method: method, ResourceType: 'OBJECT' } } });
+  if (!origin)
+    return {
+      refusal: { status: 400, code: 'BadRequest', message: 'Insufficient information. Origin request header needed.' },
+    };
+  if (!method)
+    return { refusal: { status: 400, code: 'BadRequest', message: 'Invalid Access-Control-Request-Method: null' } };
+  const forbidden = (message: string) => ({
+    refusal: { status: 403, code: 'AccessForbidden', message, detail: { Method: method, ResourceType: 'OBJECT' } },
+  });
   if (!config?.CorsRules.length) return forbidden('CORSResponse: CORS is not enabled for this bucket.');
   const requested = (one(headers['access-control-request-headers']) ?? '')
     .split(',')
@@ -53,7 +59,11 @@ export function preflight(
  * rule that admits its origin and method (request headers are only checked at preflight); none
  * without an Origin or a matching rule.
  */
-export function corsHeaders(config: CorsConfiguration | undefined, headers: IncomingHttpHeaders, method: string): Record<string, string> {
+export function corsHeaders(
+  config: CorsConfiguration | undefined,
+  headers: IncomingHttpHeaders,
+  method: string,
+): Record<string, string> {
   const origin = one(headers.origin);
   if (!origin || !config) return {};
   const rule = config.CorsRules.find((r) => allows(r.AllowedOrigins, origin) && r.AllowedMethods.includes(method));

@@ -16,13 +16,25 @@ export async function listObjectsV2(
   query: URLSearchParams,
 ): Promise<{ status: 200; xml: string } | { refusal: S3Refusal }> {
   if (!(await store.getBucket(bucket)))
-    return { refusal: { status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist', detail: { BucketName: bucket } } };
+    return {
+      refusal: {
+        status: 404,
+        code: 'NoSuchBucket',
+        message: 'The specified bucket does not exist',
+        detail: { BucketName: bucket },
+      },
+    };
   const prefix = query.get('prefix') ?? '';
   const delimiter = query.get('delimiter') ?? '';
   const encodingType = query.get('encoding-type') ?? undefined;
   if (encodingType !== undefined && encodingType !== 'url')
     return {
-      refusal: { status: 400, code: 'InvalidArgument', message: 'Invalid Encoding Method specified in Request', detail: { ArgumentName: 'encoding-type' } },
+      refusal: {
+        status: 400,
+        code: 'InvalidArgument',
+        message: 'Invalid Encoding Method specified in Request',
+        detail: { ArgumentName: 'encoding-type' },
+      },
     };
   const maxKeysParam = query.get('max-keys');
   if (maxKeysParam !== null && !/^\d+$/.test(maxKeysParam))
@@ -68,7 +80,8 @@ export async function listObjectsV2(
   const objects = await store.objects(bucket, keys);
 
   const out = (s: string) => escapeXml(encodingType === 'url' ? encodeURIComponent(s) : s);
-  const element = (name: string, value: string | number | undefined) => (value === undefined ? '' : `<${name}>${value}</${name}>`);
+  const element = (name: string, value: string | number | undefined) =>
+    value === undefined ? '' : `<${name}>${value}</${name}>`;
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
     element('Name', escapeXml(bucket)),
@@ -97,7 +110,8 @@ const OWNER = '<Owner><ID>123456789000</ID><DisplayName>S3rver</DisplayName></Ow
 
 type Token = { after: string; prefix: boolean };
 
-const isAfter = (key: string, token: Token) => byteCompare(key, token.after) > 0 && !(token.prefix && key.startsWith(token.after));
+const isAfter = (key: string, token: Token) =>
+  byteCompare(key, token.after) > 0 && !(token.prefix && key.startsWith(token.after));
 
 /** Opaque to clients, as S3's is. */
 const writeToken = (token: Token) => Buffer.from(JSON.stringify(token)).toString('base64');
@@ -105,7 +119,9 @@ const writeToken = (token: Token) => Buffer.from(JSON.stringify(token)).toString
 function readToken(token: string): Token | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as Partial<Token>;
-    return typeof parsed.after === 'string' && typeof parsed.prefix === 'boolean' ? { after: parsed.after, prefix: parsed.prefix } : undefined;
+    return typeof parsed.after === 'string' && typeof parsed.prefix === 'boolean'
+      ? { after: parsed.after, prefix: parsed.prefix }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,15 @@ import { verifyPresigned, type S3Refusal } from './s3-presigned';
 import { escapeXml, listObjectsV2 } from './s3-list';
 import { KeySafeFilesystemStore } from './s3-store';
 
-export type S3ObjectCreated = { bucket: string; key: string; size?: number; etag?: string; sequencer: string; eventName: string; sourceIp?: string };
+export type S3ObjectCreated = {
+  bucket: string;
+  key: string;
+  size?: number;
+  etag?: string;
+  sequencer: string;
+  eventName: string;
+  sourceIp?: string;
+};
 
 /** A bucket as the template declares it: its name and, if it has one, its CORS configuration. */
 export type S3BucketConfiguration = { name: string; cors?: CorsConfiguration };
@@ -93,7 +101,13 @@ export async function startS3Local(options: S3LocalOptions) {
 
   const cors = new Map(options.buckets.map((b) => [b.name, b.cors]));
   const proxy: Server = createServer((req, res) => {
-    handle(req, res, { innerPort: inner.port, store, cors, credentials: options.credentials, region: options.region }).catch((error: Error) => {
+    handle(req, res, {
+      innerPort: inner.port,
+      store,
+      cors,
+      credentials: options.credentials,
+      region: options.region,
+    }).catch((error: Error) => {
       if (res.headersSent) return void res.end();
       s3Error(res, { status: 500, code: 'InternalError', message: error.message });
     });
@@ -137,7 +151,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyC
   const rules = bucket ? context.cors.get(bucket) : undefined;
   // What S3 refuses by name, refused before it reaches s3rver's filesystem.
   if (bucket !== undefined && !BUCKET_NAME.test(bucket))
-    return s3Error(res, { status: 400, code: 'InvalidBucketName', message: 'The specified bucket is not valid.', detail: { BucketName: bucket } });
+    return s3Error(res, {
+      status: 400,
+      code: 'InvalidBucketName',
+      message: 'The specified bucket is not valid.',
+      detail: { BucketName: bucket },
+    });
   if (key !== undefined && Buffer.byteLength(key) > MAX_KEY_BYTES)
     return s3Error(res, {
       status: 400,
@@ -152,7 +171,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyC
     return void res.end();
   }
   const cors = corsHeaders(rules, req.headers, method);
-  if (['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential'].some((name) => hasQueryParameter(req.url ?? '', name))) {
+  if (
+    ['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential'].some((name) => hasQueryParameter(req.url ?? '', name))
+  ) {
     const refusal = await verifyPresigned({ method, rawUrl: req.url ?? '/', headers: req.headers }, context);
     if (refusal) return s3Error(res, refusal, cors);
   }
@@ -163,7 +184,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, context: ProxyC
     return void res.end(listed.xml);
   }
   // A successful GET or HEAD of an object is the user's bytes; every other XML answer is S3's own, and may name keys.
-  const objectBytes = (method === 'GET' || method === 'HEAD') && key !== undefined && !hasQueryParameter(url, 'uploadId');
+  const objectBytes =
+    (method === 'GET' || method === 'HEAD') && key !== undefined && !hasQueryParameter(url, 'uploadId');
   await forward(req, res, { innerPort: context.innerPort, url: routable(url, bucket, key), host, cors, objectBytes });
 }
 
@@ -221,7 +243,10 @@ const LIST_V2_PARAMETERS = new Set([
 /** GET /<bucket>?list-type=2 with nothing but its own parameters (and a presigned URL's). */
 function isListObjectsV2(url: string): boolean {
   const query = new URLSearchParams(url.split('?')[1] ?? '');
-  return query.get('list-type') === '2' && [...query.keys()].every((name) => LIST_V2_PARAMETERS.has(name) || name.startsWith('X-Amz-'));
+  return (
+    query.get('list-type') === '2' &&
+    [...query.keys()].every((name) => LIST_V2_PARAMETERS.has(name) || name.startsWith('X-Amz-'))
+  );
 }
 
 function hasQueryParameter(url: string, name: string): boolean {
@@ -239,12 +264,15 @@ async function forward(
   const copySource = headers['x-amz-copy-source'];
   // S3 URL-decodes the copy source; s3rver applies decodeURI, which leaves %2F, %2B, %3F ... encoded.
   // (No versions locally, so a `?versionId=` goes.)
-  if (typeof copySource === 'string') headers['x-amz-copy-source'] = encodeURI(decode(copySource.split('?')[0]!).replace(/^\//, ''));
+  if (typeof copySource === 'string')
+    headers['x-amz-copy-source'] = encodeURI(decode(copySource.split('?')[0]!).replace(/^\//, ''));
   // Hop-by-hop headers belong to the client's connection, not to the one to s3rver.
   delete headers.connection;
   delete headers['keep-alive'];
   if (typeof headers.authorization === 'string') {
-    headers.authorization = headers.authorization.replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`).replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
+    headers.authorization = headers.authorization
+      .replace(/Credential=[^/]+\//, `Credential=${S3RVER_KEY}/`)
+      .replace(/^AWS [^:]+:/, `AWS ${S3RVER_KEY}:`);
   }
   const path = target.url
     .replace(/X-Amz-Credential=[^%&]+(%2F|\/)/, `X-Amz-Credential=${S3RVER_KEY}$1`)
@@ -273,23 +301,30 @@ async function forward(
     if (bad) return s3Error(res, badDigest(bad), cors);
   }
   await new Promise<void>((resolve, reject) => {
-    const upstream = request({ host: '127.0.0.1', port: innerPort, method: req.method, path, headers, agent: upstreamAgent }, (answer) => {
-      const status = answer.statusCode ?? 500;
-      if (req.method !== 'HEAD' && String(answer.headers['content-type']).includes('xml') && !(target.objectBytes && status < 300)) {
-        // XML parsers turn a raw CR into LF, so a key with a CR would come back changed (and, listed at
-        // start-up, look like an upload nobody made). S3 sends it as a character reference.
-        readBody(answer).then((xml) => {
-          const text = Buffer.from(xml.toString('utf8').replaceAll('\r', '&#13;'));
-          res.writeHead(status, { ...answer.headers, ...cors, 'content-length': String(text.length) });
-          res.end(text, resolve);
-        }, reject);
-        return;
-      }
-      res.writeHead(status, { ...answer.headers, ...cors });
-      answer.pipe(res);
-      answer.on('end', resolve);
-      answer.on('error', reject);
-    });
+    const upstream = request(
+      { host: '127.0.0.1', port: innerPort, method: req.method, path, headers, agent: upstreamAgent },
+      (answer) => {
+        const status = answer.statusCode ?? 500;
+        if (
+          req.method !== 'HEAD' &&
+          String(answer.headers['content-type']).includes('xml') &&
+          !(target.objectBytes && status < 300)
+        ) {
+          // XML parsers turn a raw CR into LF, so a key with a CR would come back changed (and, listed at
+          // start-up, look like an upload nobody made). S3 sends it as a character reference.
+          readBody(answer).then((xml) => {
+            const text = Buffer.from(xml.toString('utf8').replaceAll('\r', '&#13;'));
+            res.writeHead(status, { ...answer.headers, ...cors, 'content-length': String(text.length) });
+            res.end(text, resolve);
+          }, reject);
+          return;
+        }
+        res.writeHead(status, { ...answer.headers, ...cors });
+        answer.pipe(res);
+        answer.on('end', resolve);
+        answer.on('error', reject);
+      },
+    );
     upstream.on('error', reject);
     if (body) upstream.end(body);
     else req.pipe(upstream);
@@ -304,8 +339,10 @@ async function forward(
  */
 function checksums(headers: IncomingMessage['headers'], url: string): Record<string, string> {
   const found: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (k.startsWith('x-amz-checksum-') && typeof v === 'string') found[k] = v;
-  for (const [k, v] of new URLSearchParams(url.split('?')[1] ?? '')) if (k.toLowerCase().startsWith('x-amz-checksum-')) found[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(headers))
+    if (k.startsWith('x-amz-checksum-') && typeof v === 'string') found[k] = v;
+  for (const [k, v] of new URLSearchParams(url.split('?')[1] ?? ''))
+    if (k.toLowerCase().startsWith('x-amz-checksum-')) found[k.toLowerCase()] = v;
   return found;
 }
 

@@ -31,7 +31,11 @@ export async function verifyPresigned(
     const v = query[name];
     return Array.isArray(v) ? v[0] : v;
   };
-  const malformed = (message: string): S3Refusal => ({ status: 400, code: 'AuthorizationQueryParametersError', message });
+  const malformed = (message: string): S3Refusal => ({
+    status: 400,
+    code: 'AuthorizationQueryParametersError',
+    message,
+  });
 
   const [algorithm, credential, signature, date, signedHeaderList, expires] = [
     'X-Amz-Algorithm',
@@ -56,10 +60,16 @@ export async function verifyPresigned(
   if (!signedAt) return malformed(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
   if (shortDate !== date.slice(0, 8)) return malformed('Invalid credential date. Date is not the same as X-Amz-Date.');
   if (options.region && region !== options.region)
-    return malformed(`Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting '${options.region}'`);
-  if (service !== 's3') return malformed(`Error parsing the X-Amz-Credential parameter; incorrect service "${service}". This endpoint belongs to "s3".`);
+    return malformed(
+      `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong; expecting '${options.region}'`,
+    );
+  if (service !== 's3')
+    return malformed(
+      `Error parsing the X-Amz-Credential parameter; incorrect service "${service}". This endpoint belongs to "s3".`,
+    );
   if (!/^\d+$/.test(expires)) return malformed('X-Amz-Expires should be a number');
-  if (Number(expires) > MAX_EXPIRES) return malformed('X-Amz-Expires must be less than a week (in seconds) that is; 604800');
+  if (Number(expires) > MAX_EXPIRES)
+    return malformed('X-Amz-Expires must be less than a week (in seconds) that is; 604800');
 
   const secretAccessKey = options.credentials[accessKeyId];
   if (secretAccessKey === undefined)
@@ -118,8 +128,14 @@ export async function verifyPresigned(
   return {
     status: 403,
     code: 'SignatureDoesNotMatch',
-    message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    detail: { AWSAccessKeyId: accessKeyId, StringToSign: stringToSign, SignatureProvided: signature, CanonicalRequest: canonicalRequest },
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    detail: {
+      AWSAccessKeyId: accessKeyId,
+      StringToSign: stringToSign,
+      SignatureProvided: signature,
+      CanonicalRequest: canonicalRequest,
+    },
   };
 }
 
@@ -133,7 +149,12 @@ class PresignedRequestVerifier extends SignatureV4 {
   async signatureOf(request: SignableRequest, at: { signedAt: Date; scope: string; payloadHash: string }) {
     const canonicalHeaders = getCanonicalHeaders(request, undefined, new Set(Object.keys(request.headers)));
     const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, at.payloadHash);
-    const stringToSign = await this.createStringToSign(this.formatDate(at.signedAt).longDate, at.scope, canonicalRequest, ALGORITHM);
+    const stringToSign = await this.createStringToSign(
+      this.formatDate(at.signedAt).longDate,
+      at.scope,
+      canonicalRequest,
+      ALGORITHM,
+    );
     const expected = await this.sign(stringToSign, { signingDate: at.signedAt });
     return { canonicalRequest, stringToSign, expected };
   }
@@ -176,7 +197,8 @@ export function canonicalPath(rawPath: string): string {
     .join('/');
 }
 
-const uriEscape = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const uriEscape = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function safeDecode(s: string): string {
   try {

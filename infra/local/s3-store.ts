@@ -34,7 +34,12 @@ interface FilesystemStore {
   putMetadata(bucket: string, key: string, metadata: Metadata, md5?: string): Promise<void>;
 }
 const FilesystemStore = require('s3rver/lib/stores/filesystem') as new (rootDirectory: string) => FilesystemStore;
-const S3Object = require('s3rver/lib/models/object') as new (bucket: string, key: string, content: null, metadata: Metadata) => unknown;
+const S3Object = require('s3rver/lib/models/object') as new (
+  bucket: string,
+  key: string,
+  content: null,
+  metadata: Metadata,
+) => unknown;
 
 const SUFFIX = '._S3rver_';
 const OBJECT_SUFFIX = `${SUFFIX}object`;
@@ -44,7 +49,8 @@ const CONTINUED = '%~';
 
 export class KeySafeFilesystemStore extends FilesystemStore {
   getBucketPath(bucket: string): string {
-    if (!bucket || bucket === '.' || bucket === '..' || /[/\\]/.test(bucket)) throw new Error(`Not a bucket name: ${JSON.stringify(bucket)}`);
+    if (!bucket || bucket === '.' || bucket === '..' || /[/\\]/.test(bucket))
+      throw new Error(`Not a bucket name: ${JSON.stringify(bucket)}`);
     return inside(this.rootDirectory, join(this.rootDirectory, bucket));
   }
 
@@ -68,7 +74,11 @@ export class KeySafeFilesystemStore extends FilesystemStore {
       },
     });
     // pipeline settles on the file's errors too; s3rver left them unhandled.
-    await pipeline(Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content, count, createWriteStream(objectPath));
+    await pipeline(
+      Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content,
+      count,
+      createWriteStream(objectPath),
+    );
     const digest = md5.digest('hex');
     await this.putMetadata(object.bucket, object.key, object.metadata, digest);
     return { size, md5: digest };
@@ -169,7 +179,11 @@ export function componentsToKey(components: string[]): string {
     }
     const segment = pending + component;
     pending = '';
-    segments.push(segment === '%' ? '' : segment.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))));
+    segments.push(
+      segment === '%'
+        ? ''
+        : segment.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    );
   }
   return segments.join('/');
 }

@@ -113,7 +113,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       const found: Record<string, string> = {};
       for (const { template } of resources.stacks) {
         for (const name of Object.keys(template.Outputs ?? {})) {
-          if (name.endsWith(suffix) && !name.startsWith('ExportsOutput')) found[camel(name.slice(0, -suffix.length))] = resources.output(name)!;
+          if (name.endsWith(suffix) && !name.startsWith('ExportsOutput'))
+            found[camel(name.slice(0, -suffix.length))] = resources.output(name)!;
         }
       }
       return found;
@@ -122,7 +123,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const tables = outputs('TableName');
 
     // The AWS SDK reads these, so handlers reach the local services with no code of their own.
-    Object.assign(process.env, { AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' });
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
 
     const dynamoPort = port('dynamodb') || (await freePort());
     const dynamo = await startDynamoDbLocal({ port: dynamoPort, dataDir: join(home, 'dynamodb'), log });
@@ -152,7 +158,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const cognitoClient = new CognitoIdentityProviderClient({ endpoint: cognito.endpoint, region });
     const userPools = await createUserPoolsFromTemplates(cognitoClient, resources);
 
-    const mail = await startMailInbox({ smtpPort: port('smtp'), webPort: port('mail'), dataDir: join(home, 'mail'), log });
+    const mail = await startMailInbox({
+      smtpPort: port('smtp'),
+      webPort: port('mail'),
+      dataDir: join(home, 'mail'),
+      log,
+    });
     stoppers.push(['mail', mail.stop]);
     const bpjs = await startBpjsSandbox({ port: port('bpjs'), dataDir: join(home, 'bpjs'), log });
     stoppers.push(['bpjs', bpjs.stop]);
@@ -162,7 +173,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const api = new LocalHttpApi(resources, lambdas, log, (issuer) => cognito.jwksUri(issuer.split('/').pop()!));
     const apiUrl = await api.listen(port('api'));
     stoppers.push(['api', () => api.stop()]);
-    for (const { logicalId } of resources.resourcesOfType('AWS::ApiGatewayV2::Api')) resources.setAttribute(logicalId, 'ApiEndpoint', apiUrl);
+    for (const { logicalId } of resources.resourcesOfType('AWS::ApiGatewayV2::Api'))
+      resources.setAttribute(logicalId, 'ApiEndpoint', apiUrl);
 
     const sfn = new LocalStepFunctions(resources, lambdas, join(home, 'stepfunctions'), log);
     const sfnEndpoint = await sfn.listen(port('stepfunctions'));
@@ -234,8 +246,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       bpjs: bpjs.url,
       cognito: {
         endpoint: cognito.endpoint,
-        userPools: Object.fromEntries([...userPools.pools].map(([id, poolId]) => [camel(id.replace(/[A-F0-9]{8}$/, '')), poolId])),
-        clients: Object.fromEntries([...userPools.clients].map(([id, c]) => [camel(id.replace(/[A-F0-9]{8}$/, '')), c.clientId])),
+        userPools: Object.fromEntries(
+          [...userPools.pools].map(([id, poolId]) => [camel(id.replace(/[A-F0-9]{8}$/, '')), poolId]),
+        ),
+        clients: Object.fromEntries(
+          [...userPools.clients].map(([id, c]) => [camel(id.replace(/[A-F0-9]{8}$/, '')), c.clientId]),
+        ),
       },
       users,
     };
@@ -245,7 +261,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const redriven: string[] = [];
     for (const fn of lambdas.functions.values()) {
       if (!fn.recoversAfterRestart) continue;
-      const result = (await lambdas.invoke(fn.arn, {})) as { redriven?: { id: string; from: string; outcome: string }[] } | null;
+      const result = (await lambdas.invoke(fn.arn, {})) as {
+        redriven?: { id: string; from: string; outcome: string }[];
+      } | null;
       for (const r of result?.redriven ?? []) {
         log(`re-drove ${r.id} (${r.from}): ${r.outcome}`);
         redriven.push(r.id);
@@ -258,7 +276,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     // event with another sequencer would start the workflow twice.)
     const waiting = early.splice(0);
     const s3Client = new S3Client({ endpoint: s3.endpoint, region, forcePathStyle: true });
-    const missed = (await router.undelivered(s3Client)).filter((m) => !waiting.some((e) => e.key === m.key && e.etag === m.etag));
+    const missed = (await router.undelivered(s3Client)).filter(
+      (m) => !waiting.some((e) => e.key === m.key && e.etag === m.etag),
+    );
     for (const e of [...waiting, ...missed]) await router.onObjectCreated(e);
     if (missed.length) log(`delivered ${missed.length} upload(s) made while the stack was down`);
 

@@ -41,7 +41,10 @@ setInterval(() => process.ppid !== parent && !stopping && void shutdown('SIGHUP'
 
 const started = Date.now();
 console.log('Jaring: starting the local stack ...');
-stack = await startLocalStack({ ports, log: (line) => (verbose || !line.startsWith('lambda ') ? console.log(`  ${line}`) : undefined) });
+stack = await startLocalStack({
+  ports,
+  log: (line) => (verbose || !line.startsWith('lambda ') ? console.log(`  ${line}`) : undefined),
+});
 const { info } = stack;
 // What starts each workflow, as the templates declare it: uploads (rules on S3's events) and schedules.
 const workflowOf = (arn: string) =>

@@ -11,7 +11,13 @@ import { LambdaInvocationError, type LambdaRuntime } from './lambda-runtime';
 import type { LocalResources } from './resources';
 
 type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-type HistoryEvent = { id: number; previousEventId: number; timestamp: number; type: string; [details: string]: unknown };
+type HistoryEvent = {
+  id: number;
+  previousEventId: number;
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+};
 type Execution = {
   executionArn: string;
   stateMachineArn: string;
@@ -25,7 +31,13 @@ type Execution = {
   cause?: string;
   history: HistoryEvent[];
 };
-type Waiter = { executionArn: string; answer: Promise<unknown>; resolve: (output: unknown) => void; reject: (error: Error) => void; state: 'waiting' | 'done' };
+type Waiter = {
+  executionArn: string;
+  answer: Promise<unknown>;
+  resolve: (output: unknown) => void;
+  reject: (error: Error) => void;
+  state: 'waiting' | 'done';
+};
 type Definition = { arn: string; name: string; definition: Record<string, any> };
 
 class SfnError extends Error {
@@ -70,7 +82,8 @@ export class LocalStepFunctions {
     for (const { stack, logicalId, resource } of resources.resourcesOfType('AWS::StepFunctions::StateMachine')) {
       const props = resources.resolve(stack, resource.Properties ?? {});
       const arn = resources.stateMachineArn(logicalId);
-      const definition = typeof props.DefinitionString === 'string' ? JSON.parse(props.DefinitionString) : props.Definition;
+      const definition =
+        typeof props.DefinitionString === 'string' ? JSON.parse(props.DefinitionString) : props.Definition;
       assertTimeoutsFit(definition, arn);
       carryTimeoutPaths(definition);
       this.machines.set(arn, { arn, name: arn.split(':').pop()!, definition });
@@ -105,7 +118,10 @@ export class LocalStepFunctions {
           })
           .catch((error: Error) => {
             const type = error instanceof SfnError ? error.type : 'InternalFailure';
-            res.writeHead(error instanceof SfnError ? 400 : 500, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
+            res.writeHead(error instanceof SfnError ? 400 : 500, {
+              'content-type': 'application/x-amz-json-1.0',
+              'x-amzn-errortype': type,
+            });
             res.end(JSON.stringify({ __type: type, message: error.message }));
           });
       });
@@ -133,7 +149,9 @@ export class LocalStepFunctions {
         return this.describe(this.mustGetExecution(body.executionArn));
       case 'ListExecutions': {
         const list = [...this.executions.values()]
-          .filter((e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter))
+          .filter(
+            (e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter),
+          )
           .sort((a, b) => b.startDate - a.startDate)
           .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({
             executionArn,
@@ -153,7 +171,9 @@ export class LocalStepFunctions {
       case 'SendTaskSuccess':
         return this.completeTask(body.taskToken, (w) => w.resolve(JSON.parse(body.output ?? 'null')));
       case 'SendTaskFailure':
-        return this.completeTask(body.taskToken, (w) => w.reject(new TaskError(body.error ?? 'States.TaskFailed', body.cause ?? '')));
+        return this.completeTask(body.taskToken, (w) =>
+          w.reject(new TaskError(body.error ?? 'States.TaskFailed', body.cause ?? '')),
+        );
       case 'SendTaskHeartbeat':
         return this.completeTask(body.taskToken, () => undefined, false);
       case 'StopExecution': {
@@ -162,10 +182,18 @@ export class LocalStepFunctions {
         return { stopDate: Date.now() / 1000 };
       }
       case 'ListStateMachines':
-        return { stateMachines: [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: 'STANDARD', creationDate: 0 })) };
+        return {
+          stateMachines: [...this.machines.values()].map((m) => ({
+            stateMachineArn: m.arn,
+            name: m.name,
+            type: 'STANDARD',
+            creationDate: 0,
+          })),
+        };
       case 'DescribeStateMachine': {
         const m = this.machines.get(body.stateMachineArn);
-        if (!m) throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
+        if (!m)
+          throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${body.stateMachineArn}'`);
         return {
           stateMachineArn: m.arn,
           name: m.name,
@@ -189,7 +217,8 @@ export class LocalStepFunctions {
     const existing = this.executions.get(executionArn);
     if (existing) {
       // AWS: the same name and input while running is idempotent; anything else is refused.
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate };
+      if (existing.status === 'RUNNING' && existing.input === input)
+        return { executionArn, startDate: existing.startDate };
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     let parsed: unknown;
@@ -198,7 +227,15 @@ export class LocalStepFunctions {
     } catch {
       throw new SfnError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not valid JSON');
     }
-    const execution: Execution = { executionArn, stateMachineArn, name: executionName, status: 'RUNNING', startDate: Date.now() / 1000, input, history: [] };
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn,
+      name: executionName,
+      status: 'RUNNING',
+      startDate: Date.now() / 1000,
+      input,
+      history: [],
+    };
     this.executions.set(executionArn, execution);
     this.run(machine, execution, parsed);
     this.save();
@@ -211,10 +248,13 @@ export class LocalStepFunctions {
   }
 
   private run(machine: Definition, execution: Execution, input: unknown) {
-    const engine = new Engine(machine.definition as never, { validationOptions: { checkPaths: false, checkArn: false } });
+    const engine = new Engine(machine.definition as never, {
+      validationOptions: { checkPaths: false, checkArn: false },
+    });
     const overrides: Record<string, (input: any) => Promise<any>> = {};
     for (const [stateName, state] of Object.entries(machine.definition.States as Record<string, any>)) {
-      if (state.Type === 'Task') overrides[stateName] = (taskInput) => this.runTask(execution.executionArn, state.Resource, taskInput);
+      if (state.Type === 'Task')
+        overrides[stateName] = (taskInput) => this.runTask(execution.executionArn, state.Resource, taskInput);
     }
     const mint = () => this.mintToken(execution.executionArn);
     const context = {
@@ -234,7 +274,10 @@ export class LocalStepFunctions {
         };
       },
     };
-    const handle = engine.run(input as never, { overrides: { taskResourceLocalHandlers: overrides }, context: context as never });
+    const handle = engine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: overrides },
+      context: context as never,
+    });
     const record = this.recordHistory(execution, handle.eventLogs as AsyncGenerator<EventLog>);
     const done = handle.result
       .then((output) => {
@@ -255,7 +298,8 @@ export class LocalStepFunctions {
       .then(() => record)
       .finally(() => {
         execution.stopDate = Date.now() / 1000;
-        for (const [token, waiter] of this.waiters) if (waiter.executionArn === execution.executionArn) this.waiters.delete(token);
+        for (const [token, waiter] of this.waiters)
+          if (waiter.executionArn === execution.executionArn) this.waiters.delete(token);
         this.running.delete(execution.executionArn);
         this.save();
         this.log(`execution ${execution.name} ${execution.status}${execution.error ? ` (${execution.error})` : ''}`);
@@ -265,7 +309,10 @@ export class LocalStepFunctions {
 
   private async runTask(executionArn: string, resource: string, stateInput: any): Promise<unknown> {
     // A copy: the engine evaluates the timeout path on the same object after this starts.
-    const input = stateInput && typeof stateInput === 'object' && TIMEOUT_FIELD in stateInput ? omit(stateInput, TIMEOUT_FIELD) : stateInput;
+    const input =
+      stateInput && typeof stateInput === 'object' && TIMEOUT_FIELD in stateInput
+        ? omit(stateInput, TIMEOUT_FIELD)
+        : stateInput;
     const invoke = async (functionName: string, payload: unknown) => {
       try {
         return await this.lambdas.invoke(functionName, payload);
@@ -281,7 +328,8 @@ export class LocalStepFunctions {
     }
     if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
       const tokens = findTokens(input.Payload, (t) => this.waiters.get(t)?.executionArn === executionArn);
-      if (tokens.length !== 1) throw new TaskError('States.Runtime', 'A waitForTaskToken task must pass exactly one $$.Task.Token');
+      if (tokens.length !== 1)
+        throw new TaskError('States.Runtime', 'A waitForTaskToken task must pass exactly one $$.Task.Token');
       const waiter = this.waiters.get(tokens[0]!)!;
       await invoke(input.FunctionName, input.Payload);
       return waiter.answer;
@@ -294,7 +342,13 @@ export class LocalStepFunctions {
     // The answer may come before the task awaits it (a decision already on record): the promise keeps it.
     const answer = Promise.withResolvers<unknown>();
     answer.promise.catch(() => undefined);
-    this.waiters.set(token, { executionArn, answer: answer.promise, resolve: answer.resolve, reject: answer.reject, state: 'waiting' });
+    this.waiters.set(token, {
+      executionArn,
+      answer: answer.promise,
+      resolve: answer.resolve,
+      reject: answer.reject,
+      state: 'waiting',
+    });
     return token;
   }
 
@@ -323,15 +377,28 @@ export class LocalStepFunctions {
         case 'ExecutionStarted':
           add(
             'ExecutionStarted',
-            { executionStartedEventDetails: { input: JSON.stringify(e.input), roleArn: 'arn:aws:iam::000000000000:role/local' } },
+            {
+              executionStartedEventDetails: {
+                input: JSON.stringify(e.input),
+                roleArn: 'arn:aws:iam::000000000000:role/local',
+              },
+            },
             e.timestamp,
           );
           break;
         case 'ExecutionSucceeded':
-          add('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(e.output) } }, e.timestamp);
+          add(
+            'ExecutionSucceeded',
+            { executionSucceededEventDetails: { output: JSON.stringify(e.output) } },
+            e.timestamp,
+          );
           break;
         case 'ExecutionFailed':
-          add('ExecutionFailed', { executionFailedEventDetails: { error: e.Error, cause: String(e.Cause ?? '') } }, e.timestamp);
+          add(
+            'ExecutionFailed',
+            { executionFailedEventDetails: { error: e.Error, cause: String(e.Cause ?? '') } },
+            e.timestamp,
+          );
           break;
         case 'ExecutionTerminated':
           add('ExecutionAborted', { executionAbortedEventDetails: {} }, e.timestamp);
@@ -353,11 +420,19 @@ export class LocalStepFunctions {
         case 'StateFailed':
           if (e.Error === 'States.Timeout') {
             // A task that timed out no longer waits: its token answers TaskTimedOut from now on.
-            for (const [token, w] of this.waiters) if (w.executionArn === execution.executionArn) this.waiters.delete(token);
+            for (const [token, w] of this.waiters)
+              if (w.executionArn === execution.executionArn) this.waiters.delete(token);
           }
           add(
             'TaskFailed',
-            { taskFailedEventDetails: { resourceType: 'lambda', resource: e.state.name, error: e.Error, cause: String(e.Cause ?? '') } },
+            {
+              taskFailedEventDetails: {
+                resourceType: 'lambda',
+                resource: e.state.name,
+                error: e.Error,
+                cause: String(e.Cause ?? ''),
+              },
+            },
             e.timestamp,
           );
           break;
@@ -400,7 +475,11 @@ export class LocalStepFunctions {
       for (const e of saved) {
         // The engine keeps nothing across restarts: what was running stopped with the stack.
         if (e.status === 'RUNNING')
-          Object.assign(e, { status: 'ABORTED', stopDate: Date.now() / 1000, cause: 'The local stack stopped while this execution ran.' });
+          Object.assign(e, {
+            status: 'ABORTED',
+            stopDate: Date.now() / 1000,
+            cause: 'The local stack stopped while this execution ran.',
+          });
         this.executions.set(e.executionArn, e);
       }
     } catch {
@@ -424,11 +503,12 @@ function findTokens(value: unknown, known: (t: string) => boolean): string[] {
 function assertTimeoutsFit(definition: Record<string, any>, arn: string) {
   const limit = Math.floor((2 ** 31 - 1) / 1000);
   const states = Object.entries((definition.States ?? {}) as Record<string, { TimeoutSeconds?: number }>);
-  for (const [name, seconds] of [['(state machine)', definition.TimeoutSeconds], ...states.map(([n, s]) => [n, s.TimeoutSeconds])] as [
-    string,
-    number | undefined,
-  ][]) {
-    if (seconds && seconds > limit) throw new Error(`${arn} ${name}: TimeoutSeconds ${seconds} exceeds what the local engine can time (${limit} s)`);
+  for (const [name, seconds] of [
+    ['(state machine)', definition.TimeoutSeconds],
+    ...states.map(([n, s]) => [n, s.TimeoutSeconds]),
+  ] as [string, number | undefined][]) {
+    if (seconds && seconds > limit)
+      throw new Error(`${arn} ${name}: TimeoutSeconds ${seconds} exceeds what the local engine can time (${limit} s)`);
   }
 }
 

@@ -1,7 +1,15 @@
 import { buildApp } from '../app';
 
-export type CfnResource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any>; DependsOn?: unknown };
-export type CfnTemplate = { Resources: Record<string, CfnResource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> };
+export type CfnResource = {
+  Type: string;
+  Properties?: Record<string, any>;
+  Metadata?: Record<string, any>;
+  DependsOn?: unknown;
+};
+export type CfnTemplate = {
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+};
 
 /**
  * Synthesizes the very app `cdk deploy` deploys and hands back its templates: the local stack runs

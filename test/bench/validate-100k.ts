@@ -27,7 +27,20 @@ const file = generateInto ?? join(dir, 'usulan.xlsx');
 async function generate() {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
   const sheet = workbook.addWorksheet('Usulan');
-  sheet.addRow(['No', 'NIK', 'Nama Lengkap', 'Tempat Lahir', 'Tanggal Lahir', 'Jenis Kelamin', 'Pekerjaan', 'Alamat', 'No HP', 'Desil DTSEN']).commit();
+  sheet
+    .addRow([
+      'No',
+      'NIK',
+      'Nama Lengkap',
+      'Tempat Lahir',
+      'Tanggal Lahir',
+      'Jenis Kelamin',
+      'Pekerjaan',
+      'Alamat',
+      'No HP',
+      'Desil DTSEN',
+    ])
+    .commit();
   const occupations = ['petani', 'nelayan', 'pedagang', 'buruh harian', 'PNS'];
   for (let i = 1; i <= rows; i++) {
     const day = (i % 28) + 1;
@@ -62,7 +75,9 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
 try {
   let t = Date.now();
-  execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(rows), file], { stdio: 'inherit' });
+  execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(rows), file], {
+    stdio: 'inherit',
+  });
   console.log(`generated ${rows} rows: ${mb(statSync(file).size)} in ${Date.now() - t} ms`);
   peak = 0;
   t = Date.now();
@@ -90,7 +105,9 @@ try {
     verdictOf: (r) => byRow.get(r),
   });
   await new Promise((resolve) => out.on('close', resolve));
-  console.log(`validated in ${validated} ms, report in ${Date.now() - t - validated} ms; counts ${JSON.stringify(counts)}`);
+  console.log(
+    `validated in ${validated} ms, report in ${Date.now() - t - validated} ms; counts ${JSON.stringify(counts)}`,
+  );
   console.log(
     `report: ${mb(statSync(join(dir, 'laporan.xlsx')).size)}; peak RSS ${mb(peak)} (process.resourceUsage maxRSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
   );

@@ -27,7 +27,10 @@ export function portsOf(info: TestStack['info']): Ports {
   };
 }
 
-export async function startTestStack(home = mkdtempSync(join(tmpdir(), 'jaring-test-')), options: LocalStackOptions = {}) {
+export async function startTestStack(
+  home = mkdtempSync(join(tmpdir(), 'jaring-test-')),
+  options: LocalStackOptions = {},
+) {
   const stack = await startLocalStack({ home, ports: FREE_PORTS, ...options });
   const { info } = stack;
   // A client with the SDK's defaults (streamed bodies go aws-chunked with a trailing checksum), as users' clients are.
@@ -45,9 +48,20 @@ export type TestStack = Awaited<ReturnType<typeof startTestStack>>;
  * An upload as a signed-in operator makes it: a presigned PUT from `POST /uploads`, then the PUT
  * with the signed headers. Returns the upload key the API chose.
  */
-export async function uploadAsOperator(stack: TestStack, request: { programmeId: string; villageCode: string; fileName: string }, body: Buffer | string, as: Caller = 'operator') {
-  const granted = await api(stack, '/uploads', { as, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
-  if (granted.status !== 201) throw new Error(`POST /uploads answered ${granted.status}: ${JSON.stringify(granted.body)}`);
+export async function uploadAsOperator(
+  stack: TestStack,
+  request: { programmeId: string; villageCode: string; fileName: string },
+  body: Buffer | string,
+  as: Caller = 'operator',
+) {
+  const granted = await api(stack, '/uploads', {
+    as,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  if (granted.status !== 201)
+    throw new Error(`POST /uploads answered ${granted.status}: ${JSON.stringify(granted.body)}`);
   const put = await fetch(granted.body.url, { method: 'PUT', headers: granted.body.headers, body: Buffer.from(body) });
   if (!put.ok) throw new Error(`Presigned PUT answered ${put.status}: ${await put.text()}`);
   return granted.body.uploadKey as string;
@@ -57,7 +71,13 @@ export async function uploadAsOperator(stack: TestStack, request: { programmeId:
 export async function upload(stack: TestStack, key: string, body: Buffer | string, metadata?: Record<string, string>) {
   const bytes = Buffer.from(body);
   await stack.s3.send(
-    new PutObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: key, Body: Readable.from([bytes]), ContentLength: bytes.length, Metadata: metadata }),
+    new PutObjectCommand({
+      Bucket: stack.info.s3.buckets.uploads!,
+      Key: key,
+      Body: Readable.from([bytes]),
+      ContentLength: bytes.length,
+      Metadata: metadata,
+    }),
   );
 }
 
@@ -100,19 +120,27 @@ export async function waitForProposal(stack: TestStack, uploadKey: string, statu
   throw new Error(`Proposal for ${uploadKey} did not reach ${statuses.join('/')}; last seen: ${JSON.stringify(last)}`);
 }
 
-export async function mails(stack: TestStack): Promise<{ to: string[]; subject: string; text: string; html: string }[]> {
+export async function mails(
+  stack: TestStack,
+): Promise<{ to: string[]; subject: string; text: string; html: string }[]> {
   return (await fetch(stack.info.mail.messages)).json() as never;
 }
 
 /** Waits for a mail that satisfies `match` (the proposal's status changes just before its mail goes out). */
-export async function waitForMail(stack: TestStack, match: (m: { to: string[]; subject: string; text: string }) => boolean, timeoutMs = 15_000) {
+export async function waitForMail(
+  stack: TestStack,
+  match: (m: { to: string[]; subject: string; text: string }) => boolean,
+  timeoutMs = 15_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const found = (await mails(stack)).reverse().find(match);
     if (found) return found;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`Expected mail did not arrive; inbox: ${JSON.stringify((await mails(stack)).map((m) => [m.to, m.subject, m.text.slice(-300)]))}`);
+  throw new Error(
+    `Expected mail did not arrive; inbox: ${JSON.stringify((await mails(stack)).map((m) => [m.to, m.subject, m.text.slice(-300)]))}`,
+  );
 }
 
 /** The approval link the approver received for a proposal. */
@@ -123,7 +151,13 @@ export async function approvalLink(stack: TestStack, proposalId: string): Promis
   return { url: found[1]!, code: found[2]! };
 }
 
-export async function decide(stack: TestStack, proposalId: string, code: string, decision: 'APPROVED' | 'REJECTED', note?: string) {
+export async function decide(
+  stack: TestStack,
+  proposalId: string,
+  code: string,
+  decision: 'APPROVED' | 'REJECTED',
+  note?: string,
+) {
   return api(stack, `/approvals/${proposalId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -132,11 +166,18 @@ export async function decide(stack: TestStack, proposalId: string, code: string,
 }
 
 export async function bpjsFaults(stack: TestStack, faults: Record<string, unknown>) {
-  await fetch(`${stack.info.bpjs}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  await fetch(`${stack.info.bpjs}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
 }
 
 /** A proposal CSV as a village would make it (semicolons, Indonesian headers). */
-export function proposalCsv(rows: string[][], header = ['NIK', 'Nama Lengkap', 'Tgl Lahir', 'L/P', 'Pekerjaan']): string {
+export function proposalCsv(
+  rows: string[][],
+  header = ['NIK', 'Nama Lengkap', 'Tgl Lahir', 'L/P', 'Pekerjaan'],
+): string {
   return [header, ...rows].map((r) => r.join(';')).join('\n') + '\n';
 }
 

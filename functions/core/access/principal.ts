@@ -57,6 +57,9 @@ export function principalFromClaims(claims: Record<string, unknown> | undefined)
     regency: claims[claimOf('regency')],
     villages: list(claims[claimOf('villages')]),
   });
-  if (!parsed.success) throw new NotSignedInError(`Token does not describe a Jaring user: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new NotSignedInError(
+      `Token does not describe a Jaring user: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   return parsed.data;
 }

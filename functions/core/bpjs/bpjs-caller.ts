@@ -2,7 +2,10 @@ import { BpjsUnavailableError, type BpjsLimits } from '../../ports/bpjs';
 
 /** Time and waiting, injected so that tests of rate limits and deadlines need not sleep. */
 export type Clock = { now(): number; sleep(ms: number): Promise<void> };
-export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /** Not enough time is left to start another request and still return before the deadline. */
 export class OutOfTimeError extends Error {
@@ -44,7 +47,8 @@ export class BpjsCaller {
     for (;;) {
       const now = this.clock.now();
       const start = Math.max(now, this.notBefore);
-      if (start + this.limits.timeoutMs + this.options.reserveMs > this.options.deadline) throw new OutOfTimeError('not enough time left for another request');
+      if (start + this.limits.timeoutMs + this.options.reserveMs > this.options.deadline)
+        throw new OutOfTimeError('not enough time left for another request');
       if (start > now) await this.clock.sleep(start - now);
       // Paced by when requests start: a slow answer does not make the next request wait twice.
       this.notBefore = start + 1000 / this.limits.maxRequestsPerSecond;

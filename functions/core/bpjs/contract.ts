@@ -32,7 +32,11 @@ export type RegistrationRequest = z.infer<typeof RegistrationRequest>;
 
 export const RegistrationResult = z.discriminatedUnion('status', [
   z.object({ nik: z.string(), status: z.literal('REGISTERED'), kpj: z.string().min(1) }),
-  z.object({ nik: z.string(), status: z.literal('REJECTED'), reason: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({
+    nik: z.string(),
+    status: z.literal('REJECTED'),
+    reason: z.object({ code: z.string(), message: z.string() }),
+  }),
 ]);
 export type RegistrationResult = z.infer<typeof RegistrationResult>;
 

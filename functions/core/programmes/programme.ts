@@ -81,7 +81,13 @@ export function coverageMonths(programme: Programme): number {
  * The budget the programme implies at full quota. For a per-desa quota the figure is per desa,
  * since how many desa take part is only known as they propose.
  */
-export function impliedBudget(programme: Programme): { perPersonMonthly: number; months: number; people: number; total: number; per: 'programme' | 'desa' } {
+export function impliedBudget(programme: Programme): {
+  perPersonMonthly: number;
+  months: number;
+  people: number;
+  total: number;
+  per: 'programme' | 'desa';
+} {
   const perPersonMonthly = monthlyContributionPerPerson(programme);
   const months = coverageMonths(programme);
   const people = programme.quota.scope === 'programme' ? programme.quota.limit : programme.quota.limitPerDesa;

@@ -10,11 +10,17 @@ import type { Proposal } from './proposal';
  * simple HTML. Builders are pure so the wording is tested without a mail server.
  */
 
-
 const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
 
-export function render(to: string[], subject: string, paragraphs: string[], link?: { href: string; label: string }): Mail {
-  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '', '-- Jaring, Dinas Sosial'].join('\n\n');
+export function render(
+  to: string[],
+  subject: string,
+  paragraphs: string[],
+  link?: { href: string; label: string },
+): Mail {
+  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '', '-- Jaring, Dinas Sosial'].join(
+    '\n\n',
+  );
   const html = [
     '<!doctype html><html lang="id"><body style="font-family:sans-serif;max-width:40em">',
     ...paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
@@ -30,7 +36,8 @@ function fileLabel(name: string): string {
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean || '(tanpa nama)';
 }
 
-const describe = (p: Proposal) => `usulan ${fileLabel(p.fileName)} dari ${villageLabel(p.villageCode)} untuk program ${p.programmeId}`;
+const describe = (p: Proposal) =>
+  `usulan ${fileLabel(p.fileName)} dari ${villageLabel(p.villageCode)} untuk program ${p.programmeId}`;
 
 function countsLine(p: Proposal): string {
   const c = p.counts;
@@ -77,7 +84,9 @@ export function outcomeMail(
           `Alasan: ${p.reason ? redactText(p.reason.message) : 'tidak ada baris yang valid.'}`,
           countsLine(p),
           // A file refused whole has no rows to report; the proposal page says why.
-          links.report && p.report?.xlsx ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}` : '',
+          links.report && p.report?.xlsx
+            ? `Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): ${links.report}`
+            : '',
           'Berkas asli tetap tersimpan. Setelah diperbaiki, unggah ulang ke folder yang sama; unggahan baru menggantikan usulan ini.',
           detail,
         ].filter(Boolean),
@@ -86,14 +95,20 @@ export function outcomeMail(
       return render(
         [...to, ...cc],
         `[Jaring] Usulan ${fileLabel(p.fileName)} ditolak Kepala Dinas Sosial`,
-        [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${redactText(p.approval.note)}` : '', detail].filter(Boolean),
+        [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${redactText(p.approval.note)}` : '', detail].filter(
+          Boolean,
+        ),
       );
     case 'EXPIRED':
-      return render([...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])], `[Jaring] Usulan ${fileLabel(p.fileName)} kedaluwarsa`, [
-        `${describe(p)} kedaluwarsa karena tidak diputuskan sampai batas waktu. Kuota yang dipesan dilepas.`,
-        'Desa dapat mengunggah ulang berkas untuk diajukan kembali.',
-        detail,
-      ]);
+      return render(
+        [...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])],
+        `[Jaring] Usulan ${fileLabel(p.fileName)} kedaluwarsa`,
+        [
+          `${describe(p)} kedaluwarsa karena tidak diputuskan sampai batas waktu. Kuota yang dipesan dilepas.`,
+          'Desa dapat mengunggah ulang berkas untuk diajukan kembali.',
+          detail,
+        ],
+      );
     case 'ENROLLED':
     case 'PARTIALLY_ENROLLED':
       return render(
@@ -102,7 +117,9 @@ export function outcomeMail(
         [
           `${describe(p)} telah diajukan ke BPJS Ketenagakerjaan.`,
           `Terdaftar sebagai peserta: ${p.enrolled}. Ditolak BPJS: ${p.rejectedByBpjs}.`,
-          p.status === 'PARTIALLY_ENROLLED' ? 'Sebagian pekerja ditolak BPJS; alasannya tercantum pada rincian usulan.' : '',
+          p.status === 'PARTIALLY_ENROLLED'
+            ? 'Sebagian pekerja ditolak BPJS; alasannya tercantum pada rincian usulan.'
+            : '',
           detail,
         ].filter(Boolean),
       );

@@ -34,7 +34,8 @@ export function proposalView(p: Proposal, links: { self: string }) {
     uploadKey: maskNumbers(p.uploadKey),
     uploadVersionId: p.upload.versionId,
     // Who uploaded, by username (never their mail address: lists go to whole villages).
-    uploadedBy: p.uploadedBy && (p.uploadedBy.kind === 'user' ? { kind: 'user', username: p.uploadedBy.username } : p.uploadedBy),
+    uploadedBy:
+      p.uploadedBy && (p.uploadedBy.kind === 'user' ? { kind: 'user', username: p.uploadedBy.username } : p.uploadedBy),
     rows: p.counts?.rows ?? 0,
     valid: p.counts?.valid ?? 0,
     invalid: p.counts?.invalid ?? 0,
@@ -49,7 +50,10 @@ export function proposalView(p: Proposal, links: { self: string }) {
       ? {
           'report.json': p.report.json,
           'report.xlsx': p.report.xlsx,
-          download: { json: `${links.self}/report?format=json`, xlsx: p.report.xlsx ? `${links.self}/report?format=xlsx` : undefined },
+          download: {
+            json: `${links.self}/report?format=json`,
+            xlsx: p.report.xlsx ? `${links.self}/report?format=xlsx` : undefined,
+          },
         }
       : undefined,
     approval: p.approval

@@ -97,7 +97,9 @@ export const Proposal = z.object({
   enrolled: z.number().int().nonnegative().default(0),
   rejectedByBpjs: z.number().int().nonnegative().default(0),
   /** Whom BPJS refused (row, masked NIK) and why; the first 500, the rest are in the report. */
-  bpjsRejections: z.array(z.object({ row: z.number().int(), nik: z.string(), code: z.string(), message: z.string() })).optional(),
+  bpjsRejections: z
+    .array(z.object({ row: z.number().int(), nik: z.string(), code: z.string(), message: z.string() }))
+    .optional(),
   report: z.object({ json: z.string(), xlsx: z.string().optional() }).optional(),
   /** Valid workers, as JSON Lines in the uploads bucket: rows never travel through the workflow. */
   workersKey: z.string().optional(),
@@ -109,7 +111,9 @@ export const Proposal = z.object({
   /** Final statuses whose notice has gone out, so a retried or re-driven Notify mails once. */
   notified: z.array(z.string()).default([]),
   /** Where the workflow stopped when it FAILED, so a re-drive resumes from there. */
-  failure: z.object({ stage: z.string(), previousStatus: z.string(), error: z.string(), cause: z.string().optional() }).optional(),
+  failure: z
+    .object({ stage: z.string(), previousStatus: z.string(), error: z.string(), cause: z.string().optional() })
+    .optional(),
   /** How many times the proposal was re-driven (each re-drive is a new execution name). */
   redrives: z.number().int().nonnegative().default(0),
   executionArn: z.string().optional(),

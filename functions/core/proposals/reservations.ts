@@ -31,7 +31,13 @@ export const claimsKey = (proposalId: string) => `work/${proposalId}/claims.json
  * Statuses whose claims on people are no longer theirs: such a proposal gave its people back (or is
  * giving them back right now), so a claim still under its name is stale and another may take it.
  */
-export const RELEASED_STATUSES: readonly Proposal['status'][] = ['INVALID', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'CANCELLED'];
+export const RELEASED_STATUSES: readonly Proposal['status'][] = [
+  'INVALID',
+  'REJECTED',
+  'EXPIRED',
+  'SUPERSEDED',
+  'CANCELLED',
+];
 
 export type ReleaseDeps = { ledger: QuotaLedger; objects: ObjectStore };
 
@@ -40,13 +46,22 @@ export type ReleaseDeps = { ledger: QuotaLedger; objects: ObjectStore };
  * cancelled). Safe to repeat and to run beside another release of the same proposal: a claim is
  * only let go while it is still this proposal's, and a share only once.
  */
-export async function releaseReservations(deps: ReleaseDeps, proposal: Proposal, programme: Programme): Promise<number> {
+export async function releaseReservations(
+  deps: ReleaseDeps,
+  proposal: Proposal,
+  programme: Programme,
+): Promise<number> {
   // A finished validation's workers are exactly what it holds; an unfinished one may hold any it set out to claim.
   const finished = proposal.counts !== undefined;
-  const claimed = finished ? proposal.workersKey : (await deps.objects.head({ key: claimsKey(proposal.id) })) ? claimsKey(proposal.id) : undefined;
+  const claimed = finished
+    ? proposal.workersKey
+    : (await deps.objects.head({ key: claimsKey(proposal.id) }))
+      ? claimsKey(proposal.id)
+      : undefined;
   const niks: string[] = [];
   if (claimed) {
-    for await (const w of readJsonLines((await deps.objects.get({ key: claimed })).body, Worker.pick({ nik: true }))) niks.push(w.nik);
+    for await (const w of readJsonLines((await deps.objects.get({ key: claimed })).body, Worker.pick({ nik: true })))
+      niks.push(w.nik);
   }
   await deps.ledger.unclaim(periodOf(programme), proposal.id, niks);
   await deps.ledger.release(quotaOf(programme, proposal.villageCode), proposal.id);

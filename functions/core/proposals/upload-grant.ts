@@ -18,7 +18,13 @@ export const UPLOAD_URL_SECONDS = 600;
 
 /** Who an upload came from: a signed-in person (through a grant) or an AWS principal writing to the bucket. */
 export const Uploader = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('user'), userId: z.string(), username: z.string(), email: z.string().optional(), grantId: z.string() }),
+  z.object({
+    kind: z.literal('user'),
+    userId: z.string(),
+    username: z.string(),
+    email: z.string().optional(),
+    grantId: z.string(),
+  }),
   z.object({ kind: z.literal('aws'), principal: z.string() }),
 ]);
 export type Uploader = z.infer<typeof Uploader>;
@@ -65,7 +71,11 @@ export function safeFileName(name: string): string {
  * presigned PUT for exactly `proposals/<programme>/<village>/<file>`. Refused before anything
  * reaches S3 when the village is not theirs or the key would be refused on arrival anyway.
  */
-export async function requestUpload(deps: UploadRequestDeps, principal: Principal, request: UploadRequest): Promise<UploadRequestResult> {
+export async function requestUpload(
+  deps: UploadRequestDeps,
+  principal: Principal,
+  request: UploadRequest,
+): Promise<UploadRequestResult> {
   const fileName = safeFileName(request.fileName);
   const uploadKey = `${PROPOSALS_PREFIX}${request.programmeId}/${request.villageCode}/${fileName}`;
   const decision = authorize(principal, 'proposal:upload', { villageCode: request.villageCode });
@@ -81,7 +91,8 @@ export async function requestUpload(deps: UploadRequestDeps, principal: Principa
   }
   const check = checkUploadKey(uploadKey, deps);
   // The village ties the programme to the user's regency: `authorize` held it to theirs, the key check to the programme's.
-  if (!check.ok) return { ok: false, status: check.reason.code === 'UPLOAD_UNKNOWN_PROGRAMME' ? 404 : 400, reason: check.reason };
+  if (!check.ok)
+    return { ok: false, status: check.reason.code === 'UPLOAD_UNKNOWN_PROGRAMME' ? 404 : 400, reason: check.reason };
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString();
   const grant: UploadGrant = {
@@ -98,7 +109,11 @@ export async function requestUpload(deps: UploadRequestDeps, principal: Principa
     expiresAt,
   };
   await deps.grants.put(grant);
-  const { url, headers } = await deps.presigner.uploadUrl(uploadKey, { [UPLOAD_GRANT_METADATA]: grant.grantId }, UPLOAD_URL_SECONDS);
+  const { url, headers } = await deps.presigner.uploadUrl(
+    uploadKey,
+    { [UPLOAD_GRANT_METADATA]: grant.grantId },
+    UPLOAD_URL_SECONDS,
+  );
   return { ok: true, uploadKey, url, method: 'PUT', headers, expiresAt };
 }
 
@@ -112,6 +127,16 @@ export async function uploaderOf(
 ): Promise<{ uploader: Uploader; grant?: UploadGrant }> {
   const grantId = upload.metadata?.[UPLOAD_GRANT_METADATA];
   const grant = grantId ? await grants.get(upload.key, grantId) : undefined;
-  if (grant) return { uploader: { kind: 'user', userId: grant.userId, username: grant.username, email: grant.email, grantId: grant.grantId }, grant };
+  if (grant)
+    return {
+      uploader: {
+        kind: 'user',
+        userId: grant.userId,
+        username: grant.username,
+        email: grant.email,
+        grantId: grant.grantId,
+      },
+      grant,
+    };
   return { uploader: { kind: 'aws', principal: upload.requester ?? 'unknown' } };
 }

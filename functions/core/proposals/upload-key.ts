@@ -13,36 +13,52 @@ export type UploadKeyParts = { programmeId: string; villageCode: string; fileNam
 export type VillageInfo = { code: string; name: string; kind: 'desa' | 'kelurahan'; districtName?: string };
 
 export type UploadKeyCheck =
-  { ok: true; parts: UploadKeyParts; programme: Programme; village: VillageInfo } | { ok: false; parts: Partial<UploadKeyParts>; reason: Issue };
+  | { ok: true; parts: UploadKeyParts; programme: Programme; village: VillageInfo }
+  | { ok: false; parts: Partial<UploadKeyParts>; reason: Issue };
 
 const SPREADSHEET_EXTENSIONS = ['.xlsx', '.csv'];
 /** A Kemendagri village code with dots: 62.03.01.2011. */
 export const VILLAGE_CODE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 
-const layoutHint = 'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx.';
+const layoutHint =
+  'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx.';
 
 export function splitUploadKey(key: string): Partial<UploadKeyParts> {
   const rest = key.startsWith(PROPOSALS_PREFIX) ? key.slice(PROPOSALS_PREFIX.length) : key;
   const [programmeId, villageCode, ...fileParts] = rest.split('/');
   const fileName = fileParts.join('/');
-  return { programmeId: programmeId || undefined, villageCode: villageCode || undefined, fileName: fileName || undefined };
+  return {
+    programmeId: programmeId || undefined,
+    villageCode: villageCode || undefined,
+    fileName: fileName || undefined,
+  };
 }
 
 export function checkUploadKey(
   key: string,
-  lookups: { findProgramme: (id: string) => Programme | undefined; findVillage: (code: string) => VillageInfo | undefined },
+  lookups: {
+    findProgramme: (id: string) => Programme | undefined;
+    findVillage: (code: string) => VillageInfo | undefined;
+  },
 ): UploadKeyCheck {
   const parts = splitUploadKey(key);
   const { programmeId, villageCode, fileName } = parts;
   if (!key.startsWith(PROPOSALS_PREFIX) || !programmeId || !villageCode || !fileName || fileName.includes('/')) {
-    return { ok: false, parts, reason: { code: 'UPLOAD_LAYOUT', message: `Lokasi berkas tidak sesuai. ${layoutHint}` } };
+    return {
+      ok: false,
+      parts,
+      reason: { code: 'UPLOAD_LAYOUT', message: `Lokasi berkas tidak sesuai. ${layoutHint}` },
+    };
   }
   const programme = lookups.findProgramme(programmeId);
   if (!programme) {
     return {
       ok: false,
       parts,
-      reason: { code: 'UPLOAD_UNKNOWN_PROGRAMME', message: `Program "${programmeId}" tidak dikenal. Periksa kode program pada folder unggahan. ${layoutHint}` },
+      reason: {
+        code: 'UPLOAD_UNKNOWN_PROGRAMME',
+        message: `Program "${programmeId}" tidak dikenal. Periksa kode program pada folder unggahan. ${layoutHint}`,
+      },
     };
   }
   if (!VILLAGE_CODE.test(villageCode)) {

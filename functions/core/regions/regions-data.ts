@@ -8,7 +8,13 @@ export const RegionsData = z.object({
       code: z.string().regex(/^\d{2}\.\d{2}$/),
       name: z.string(),
       districts: z.array(z.object({ code: z.string().regex(/^\d{2}\.\d{2}\.\d{2}$/), name: z.string() })),
-      villages: z.array(z.object({ code: z.string().regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/), name: z.string(), districtCode: z.string() })),
+      villages: z.array(
+        z.object({
+          code: z.string().regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/),
+          name: z.string(),
+          districtCode: z.string(),
+        }),
+      ),
     }),
   ),
 });

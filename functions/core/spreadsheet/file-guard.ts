@@ -85,7 +85,10 @@ export function sniffFileKind(prefix: Buffer): FileKind {
   if (prefix.length === 0) throw new SheetError('FILE_EMPTY', `File kosong (0 byte). ${uploadInstead}`);
   if (startsWith(prefix, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
   if (startsWith(prefix, [0x25, 0x50, 0x44, 0x46])) {
-    throw new SheetError('FILE_IS_PDF', `File ini PDF, bukan spreadsheet. Data dalam PDF tidak dapat dibaca. ${uploadInstead}`);
+    throw new SheetError(
+      'FILE_IS_PDF',
+      `File ini PDF, bukan spreadsheet. Data dalam PDF tidak dapat dibaca. ${uploadInstead}`,
+    );
   }
   if (startsWith(prefix, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     throw new SheetError(
@@ -93,8 +96,15 @@ export function sniffFileKind(prefix: Buffer): FileKind {
       'File ini format Excel lama (.xls) atau dokumen Word lama (.doc). Buka di Excel lalu pilih "Simpan Sebagai" > "Buku Kerja Excel (.xlsx)", kemudian unggah ulang.',
     );
   }
-  if (startsWith(prefix, [0x89, 0x50, 0x4e, 0x47]) || startsWith(prefix, [0xff, 0xd8, 0xff]) || startsWith(prefix, [0x47, 0x49, 0x46, 0x38])) {
-    throw new SheetError('FILE_IS_IMAGE', `File ini gambar/foto, bukan spreadsheet. Foto daftar tidak dapat dibaca. ${uploadInstead}`);
+  if (
+    startsWith(prefix, [0x89, 0x50, 0x4e, 0x47]) ||
+    startsWith(prefix, [0xff, 0xd8, 0xff]) ||
+    startsWith(prefix, [0x47, 0x49, 0x46, 0x38])
+  ) {
+    throw new SheetError(
+      'FILE_IS_IMAGE',
+      `File ini gambar/foto, bukan spreadsheet. Foto daftar tidak dapat dibaca. ${uploadInstead}`,
+    );
   }
   if (startsWith(prefix, [0xff, 0xfe]) || startsWith(prefix, [0xfe, 0xff])) return 'utf16';
   if (prefix.includes(0)) {
@@ -133,7 +143,12 @@ export type ZipInspection = { names: string[]; kept: Map<string, Buffer> };
  * apart an XLSX from a renamed DOCX, PPTX or an ODS. Returns the entry names (see partName) and
  * the bytes of the entries named in `keep`.
  */
-export async function inspectZip(stream: SourceStream, limits: ReadLimits, keep: readonly string[] = [], pace?: Pace): Promise<ZipInspection> {
+export async function inspectZip(
+  stream: SourceStream,
+  limits: ReadLimits,
+  keep: readonly string[] = [],
+  pace?: Pace,
+): Promise<ZipInspection> {
   let compressed = 0;
   let inflated = 0;
   const names: string[] = [];
@@ -187,13 +202,19 @@ export async function inspectZip(stream: SourceStream, limits: ReadLimits, keep:
 }
 
 export const corrupt = () =>
-  new SheetError('FILE_CORRUPT', 'File rusak atau tidak lengkap sehingga tidak dapat dibuka. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.');
+  new SheetError(
+    'FILE_CORRUPT',
+    'File rusak atau tidak lengkap sehingga tidak dapat dibuka. Buka di Excel, simpan ulang sebagai .xlsx, lalu unggah kembali.',
+  );
 
 /** Name what a zip that is not an XLSX actually is (names as partName gives them). */
 export function assertXlsxEntries(names: string[]): void {
   if (names.includes('xl/workbook.xml')) return;
   if (names.some((n) => n.startsWith('word/'))) {
-    throw new SheetError('FILE_IS_WORD', `File ini dokumen Word yang diberi nama spreadsheet. Salin tabelnya ke Excel, simpan sebagai .xlsx. ${uploadInstead}`);
+    throw new SheetError(
+      'FILE_IS_WORD',
+      `File ini dokumen Word yang diberi nama spreadsheet. Salin tabelnya ke Excel, simpan sebagai .xlsx. ${uploadInstead}`,
+    );
   }
   if (names.includes('mimetype') && names.includes('content.xml')) {
     throw new SheetError(
@@ -210,7 +231,12 @@ export type TextEncoding = 'utf8' | 'win1252' | 'utf16';
  * One pass over a CSV: valid UTF-8 throughout means UTF-8; any invalid sequence means the file
  * came from a Windows machine in Windows-1252 (Excel's "CSV" on Indonesian Windows).
  */
-export async function inspectText(stream: SourceStream, kind: 'text' | 'utf16', limits: ReadLimits, pace?: Pace): Promise<TextEncoding> {
+export async function inspectText(
+  stream: SourceStream,
+  kind: 'text' | 'utf16',
+  limits: ReadLimits,
+  pace?: Pace,
+): Promise<TextEncoding> {
   const input = toReadable(stream);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let utf8 = kind === 'text';

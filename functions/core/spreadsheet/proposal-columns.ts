@@ -4,7 +4,18 @@
  * a parenthesised hint ("Tanggal Lahir (DD-MM-YYYY)"), because every desa retypes the header.
  */
 
-export const PROPOSAL_COLUMNS = ['nik', 'name', 'birthDate', 'sex', 'occupation', 'address', 'phone', 'dtsenDecile', 'birthPlace', 'kk'] as const;
+export const PROPOSAL_COLUMNS = [
+  'nik',
+  'name',
+  'birthDate',
+  'sex',
+  'occupation',
+  'address',
+  'phone',
+  'dtsenDecile',
+  'birthPlace',
+  'kk',
+] as const;
 export type ProposalColumn = (typeof PROPOSAL_COLUMNS)[number];
 
 /** Without these a row cannot become a Worker. */
@@ -68,7 +79,16 @@ const SYNONYMS: Record<ProposalColumn, string[]> = {
     'date of birth',
   ],
   sex: ['jenis kelamin', 'jk', 'j k', 'l p', 'kelamin', 'jns kelamin', 'jenis kel', 'sex', 'gender'],
-  occupation: ['pekerjaan', 'jenis pekerjaan', 'pekerjaan utama', 'profesi', 'mata pencaharian', 'jenis usaha', 'pekerjaan sesuai ktp', 'kategori pekerjaan'],
+  occupation: [
+    'pekerjaan',
+    'jenis pekerjaan',
+    'pekerjaan utama',
+    'profesi',
+    'mata pencaharian',
+    'jenis usaha',
+    'pekerjaan sesuai ktp',
+    'kategori pekerjaan',
+  ],
   address: ['alamat', 'alamat lengkap', 'alamat domisili', 'alamat rumah', 'alamat sesuai ktp', 'domisili'],
   phone: [
     'no hp',
@@ -103,7 +123,9 @@ export function normaliseLabel(label: string): string {
     .trim();
 }
 
-const bySynonym = new Map<string, ProposalColumn>(PROPOSAL_COLUMNS.flatMap((column) => SYNONYMS[column].map((s) => [normaliseLabel(s), column] as const)));
+const bySynonym = new Map<string, ProposalColumn>(
+  PROPOSAL_COLUMNS.flatMap((column) => SYNONYMS[column].map((s) => [normaliseLabel(s), column] as const)),
+);
 
 /** The proposal column a header label names, if any. */
 export function matchColumnLabel(label: string): ProposalColumn | undefined {

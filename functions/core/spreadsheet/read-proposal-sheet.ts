@@ -16,7 +16,15 @@ import {
 import { Pace } from './pace';
 import { COLUMN_LABELS, REQUIRED_COLUMNS, matchColumnLabel, type ProposalColumn } from './proposal-columns';
 import { SheetError } from './sheet-error';
-import { WORKBOOK_PARTS, readCellContext, readWorkbook, sheetRows, type PhysicalRow, type SheetScan, type WorkbookSheet } from './xlsx-reader';
+import {
+  WORKBOOK_PARTS,
+  readCellContext,
+  readWorkbook,
+  sheetRows,
+  type PhysicalRow,
+  type SheetScan,
+  type WorkbookSheet,
+} from './xlsx-reader';
 
 export { SheetError } from './sheet-error';
 export { DEFAULT_LIMITS, type ReadLimits } from './file-guard';
@@ -57,11 +65,15 @@ export type ProposalSheet = { format: 'xlsx' | 'csv'; header: SheetHeader; rows:
 
 const TEMPLATE_HINT = 'Gunakan template usulan (unduh dari Jaring) dan jangan ubah baris judul kolomnya.';
 
-export async function openProposalSheet(source: ProposalSource, limits: ReadLimits = DEFAULT_LIMITS): Promise<ProposalSheet> {
+export async function openProposalSheet(
+  source: ProposalSource,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): Promise<ProposalSheet> {
   const pace = new Pace(limits.readBy);
   const prefix = await readPrefix(source.body(), 64 * 1024);
   const kind = sniffFileKind(prefix);
-  const located = kind === 'zip' ? await locateXlsx(source, limits, pace) : await locateCsv(source, kind, prefix, limits, pace);
+  const located =
+    kind === 'zip' ? await locateXlsx(source, limits, pace) : await locateCsv(source, kind, prefix, limits, pace);
   const rows = dataRows(located, limits, pace);
   const first = await rows.next();
   if (first.done) {
@@ -120,7 +132,10 @@ async function locateXlsx(source: ProposalSource, limits: ReadLimits, pace: Pace
       if (isComplete(header)) {
         found.set(part, header);
         scan.skip.add(part);
-      } else if (mappedColumns(header).length >= 2 && (!previous || mappedColumns(header).length > mappedColumns(previous).length)) {
+      } else if (
+        mappedColumns(header).length >= 2 &&
+        (!previous || mappedColumns(header).length > mappedColumns(previous).length)
+      ) {
         partial.set(part, header);
       }
     }
@@ -128,7 +143,12 @@ async function locateXlsx(source: ProposalSource, limits: ReadLimits, pace: Pace
   }
   sheet ??= chosen(true);
   if (!sheet) {
-    const best = order.map((s) => partial.get(s.part)).reduce<SheetHeader | undefined>((a, b) => (b && (!a || mappedColumns(b).length > mappedColumns(a).length) ? b : a), undefined);
+    const best = order
+      .map((s) => partial.get(s.part))
+      .reduce<SheetHeader | undefined>(
+        (a, b) => (b && (!a || mappedColumns(b).length > mappedColumns(a).length) ? b : a),
+        undefined,
+      );
     throw noHeader(best, scanned.size > 0, order.length, limits);
   }
   const header = found.get(sheet.part)!;
@@ -143,7 +163,13 @@ async function locateXlsx(source: ProposalSource, limits: ReadLimits, pace: Pace
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-async function locateCsv(source: ProposalSource, kind: 'text' | 'utf16', prefix: Buffer, limits: ReadLimits, pace: Pace): Promise<Located> {
+async function locateCsv(
+  source: ProposalSource,
+  kind: 'text' | 'utf16',
+  prefix: Buffer,
+  limits: ReadLimits,
+  pace: Pace,
+): Promise<Located> {
   const encoding = await inspectText(source.body(), kind, limits, pace);
   const { delimiter, skipFirstLine } = sniffDelimiter(decodePrefix(prefix, encoding));
   const rows = csvRows(source.body(), encoding, delimiter, skipFirstLine, pace);
@@ -154,19 +180,32 @@ async function locateCsv(source: ProposalSource, kind: 'text' | 'utf16', prefix:
     scanned += 1;
     const header = headerOf(next.value);
     if (isComplete(header)) return { header, rows };
-    if (mappedColumns(header).length >= 2 && (!best || mappedColumns(header).length > mappedColumns(best).length)) best = header;
+    if (mappedColumns(header).length >= 2 && (!best || mappedColumns(header).length > mappedColumns(best).length))
+      best = header;
   }
   await rows.return(undefined);
   throw noHeader(best, scanned > 0, 1, limits);
 }
 
-async function* csvRows(body: SourceStream, encoding: TextEncoding, delimiter: string, skipFirstLine: boolean, pace: Pace): AsyncGenerator<PhysicalRow> {
+async function* csvRows(
+  body: SourceStream,
+  encoding: TextEncoding,
+  delimiter: string,
+  skipFirstLine: boolean,
+  pace: Pace,
+): AsyncGenerator<PhysicalRow> {
   const input = toReadable(body);
   const decoder = iconv.decodeStream(encoding === 'utf16' ? 'utf16' : encoding);
   // Blank lines are skipped by the parser but still counted (info.empty_lines), so row numbers stay
   // the operator's: parsed one by one they cost an error object each (csv-parse builds one for every
   // record shorter than the first), seconds per 100,000 blank lines.
-  const parser = parseCsv({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true });
+  const parser = parseCsv({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+  });
   input.on('error', (e) => parser.destroy(e));
   decoder.on('error', (e: Error) => parser.destroy(e));
   input.pipe(decoder).pipe(parser);

@@ -54,7 +54,9 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
 
   const last = PREPARED_ROWS + 1;
   // exceljs accepts a range here (one <dataValidation sqref="F2:F1001">), but its types omit it.
-  const validations = (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations;
+  const validations = (
+    sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }
+  ).dataValidations;
   const range = (key: ProposalColumn) => `${columnLetter(key)}2:${columnLetter(key)}${last}`;
   validations.add(range('sex'), {
     type: 'list',

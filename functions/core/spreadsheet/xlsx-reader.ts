@@ -51,7 +51,8 @@ export function readWorkbook(zip: ZipInspection): Workbook {
         if (name !== 'Relationship') return;
         const a = attributesOf(raw);
         const type = RELATIONSHIP_TYPE.exec(a.Type ?? '')?.[1];
-        if (a.Id && type && a.Target && a.TargetMode !== 'External') rels.set(a.Id, { type, part: resolveTarget(a.Target) });
+        if (a.Id && type && a.Target && a.TargetMode !== 'External')
+          rels.set(a.Id, { type, part: resolveTarget(a.Target) });
       },
       close() {},
       text() {},
@@ -63,7 +64,11 @@ export function readWorkbook(zip: ZipInspection): Workbook {
     open(name, raw) {
       if (name === 'sheet') {
         const a = attributesOf(raw);
-        sheets.push({ name: a.name ?? `Sheet${sheets.length + 1}`, id: a.id, hidden: a.state === 'hidden' || a.state === 'veryHidden' });
+        sheets.push({
+          name: a.name ?? `Sheet${sheets.length + 1}`,
+          id: a.id,
+          hidden: a.state === 'hidden' || a.state === 'veryHidden',
+        });
       } else if (name === 'workbookPr') {
         const value = attributesOf(raw).date1904;
         date1904 = value === '1' || value === 'true';
@@ -90,7 +95,12 @@ export function readWorkbook(zip: ZipInspection): Workbook {
     const part = [...rels.values()].find((r) => r.type === type)?.part;
     return part && present.has(part) ? part : present.has(fallback) ? fallback : undefined;
   };
-  return { sheets: listed, sharedStrings: related('sharedStrings', 'xl/sharedstrings.xml'), styles: related('styles', 'xl/styles.xml'), date1904 };
+  return {
+    sheets: listed,
+    sharedStrings: related('sharedStrings', 'xl/sharedstrings.xml'),
+    styles: related('styles', 'xl/styles.xml'),
+    date1904,
+  };
 }
 
 /** A relationship target, relative to xl/ unless absolute, as a partName. */
@@ -211,7 +221,8 @@ const BUILT_IN_FORMATS: Record<number, string> = {
   49: '@',
 };
 // 27-36 and 50-58 are East Asian date formats whose code depends on the locale: all dates.
-for (const id of [27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58]) BUILT_IN_FORMATS[id] = 'yyyy-mm-dd';
+for (const id of [27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58])
+  BUILT_IN_FORMATS[id] = 'yyyy-mm-dd';
 
 class StylesParser implements XmlHandler {
   private readonly custom = new Map<number, string>();
@@ -413,7 +424,10 @@ class SheetParser implements XmlHandler {
   private startCell(raw: string) {
     const a = attributesOf(raw);
     const column = columnOf(a.r) ?? this.lastColumn + 1;
-    if (column > SHEET_MAX_COLUMNS) throw sheetOutOfBounds(`kolom ke-${column.toLocaleString('id-ID')} (baris ${this.row!.row.toLocaleString('id-ID')})`);
+    if (column > SHEET_MAX_COLUMNS)
+      throw sheetOutOfBounds(
+        `kolom ke-${column.toLocaleString('id-ID')} (baris ${this.row!.row.toLocaleString('id-ID')})`,
+      );
     this.lastColumn = column;
     this.cell = { column, type: a.t ?? 'n', style: a.s ? Number(a.s) : 0 };
   }
@@ -499,7 +513,6 @@ function cellOf(open: OpenCell, context: CellContext): RawCell | undefined {
   if (open.formula) cell.formula = open.formula;
   return cell;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // The zip, as a stream of entries

@@ -47,15 +47,21 @@ const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, mon
 
 /** Parse a 16-digit string. The date is possible if it exists in 19YY or in 20YY (29 Feb). */
 export function parseNik(nik: string): { ok: true; parts: NikParts } | { ok: false; issue: RowIssue } {
-  if (!/^\d{16}$/.test(nik)) return { ok: false, issue: issue('NIK_LENGTH', { digits: nik.replace(/\D/g, '').length, numberCell: false }) };
+  if (!/^\d{16}$/.test(nik))
+    return { ok: false, issue: issue('NIK_LENGTH', { digits: nik.replace(/\D/g, '').length, numberCell: false }) };
   const province = Number(nik.slice(0, 2));
-  if (province < 11 || nik.slice(2, 4) === '00' || nik.slice(4, 6) === '00') return { ok: false, issue: issue('NIK_REGION_INVALID', { nik }) };
+  if (province < 11 || nik.slice(2, 4) === '00' || nik.slice(4, 6) === '00')
+    return { ok: false, issue: issue('NIK_REGION_INVALID', { nik }) };
   const rawDay = Number(nik.slice(6, 8));
   const month = Number(nik.slice(8, 10));
   const yy = Number(nik.slice(10, 12));
   const sex = rawDay > 40 ? 'P' : 'L';
   const day = rawDay > 40 ? rawDay - 40 : rawDay;
-  const possible = month >= 1 && month <= 12 && day >= 1 && (day <= daysInMonth(1900 + yy, month) || day <= daysInMonth(2000 + yy, month));
+  const possible =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    (day <= daysInMonth(1900 + yy, month) || day <= daysInMonth(2000 + yy, month));
   if (!possible) return { ok: false, issue: issue('NIK_DATE_INVALID', { nik }) };
   const serial = nik.slice(12);
   if (serial === '0000') return { ok: false, issue: issue('NIK_SERIAL_INVALID', { nik }) };
@@ -88,7 +94,8 @@ export function readNikCell(cell: RawCell | undefined): NikReading {
   // Spaces, dots and dashes between digit groups ("6203 0141 ...", "62.03.01...") change nothing.
   if (!/^[\d\s.-]+$/.test(typed)) return { ok: false, issue: issue('NIK_FORMAT', { text: typed }) };
   const digits = typed.replace(/\D/g, '');
-  if (digits.length !== 16) return { ok: false, issue: issue('NIK_LENGTH', { digits: digits.length, numberCell: false }) };
+  if (digits.length !== 16)
+    return { ok: false, issue: issue('NIK_LENGTH', { digits: digits.length, numberCell: false }) };
   const parsed = parseNik(digits);
   return parsed.ok ? { ok: true, parts: parsed.parts, warnings: [] } : parsed;
 }
@@ -99,7 +106,8 @@ function readNikNumber(value: number): NikReading {
   }
   if (value >= TWO_POW_53) return { ok: false, issue: issue('NIK_PRECISION_LOST', { text: BigInt(value).toString() }) };
   const digits = String(value);
-  if (digits.length !== 16) return { ok: false, issue: issue('NIK_LENGTH', { digits: digits.length, numberCell: true }) };
+  if (digits.length !== 16)
+    return { ok: false, issue: issue('NIK_LENGTH', { digits: digits.length, numberCell: true }) };
   if (digits.endsWith('0')) return { ok: false, issue: issue('NIK_PRECISION_LOST', { text: digits }) };
   const parsed = parseNik(digits);
   return parsed.ok ? { ok: true, parts: parsed.parts, warnings: [issue('NIK_NUMBER_CELL')] } : parsed;

@@ -59,7 +59,15 @@ const SYNONYMS: Record<string, string[]> = {
     'guru agama honorer',
     'penyuluh agama',
   ],
-  'pekerja pemberdayaan sosial': ['pekerja pemberdayaan sosial', 'kader posyandu', 'kader', 'relawan', 'relawan sosial', 'pendamping sosial', 'tksk'],
+  'pekerja pemberdayaan sosial': [
+    'pekerja pemberdayaan sosial',
+    'kader posyandu',
+    'kader',
+    'relawan',
+    'relawan sosial',
+    'pendamping sosial',
+    'tksk',
+  ],
 };
 
 const entries = Object.entries(SYNONYMS)

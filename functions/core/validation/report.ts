@@ -2,7 +2,13 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { Pace } from '../spreadsheet/pace';
-import { CELL_MAX_CHARS, SHEET_MAX_COLUMNS, type RawCell, type SheetHeader, type SheetRow } from '../spreadsheet/read-proposal-sheet';
+import {
+  CELL_MAX_CHARS,
+  SHEET_MAX_COLUMNS,
+  type RawCell,
+  type SheetHeader,
+  type SheetRow,
+} from '../spreadsheet/read-proposal-sheet';
 import { RowIssue } from './messages';
 import type { RowVerdict } from './rules';
 
@@ -96,7 +102,9 @@ function cellValue(cell: RawCell): ExcelJS.CellValue {
 const GAP_STEP = 100;
 
 const describeIssues = (r: ReportRow) =>
-  [...r.errors, ...r.warnings.map((w) => ({ ...w, message: `Peringatan: ${w.message}` }))].map((i) => i.message).join(' | ');
+  [...r.errors, ...r.warnings.map((w) => ({ ...w, message: `Peringatan: ${w.message}` }))]
+    .map((i) => i.message)
+    .join(' | ');
 
 const RED = 'FFFDE2E2';
 const AMBER = 'FFFFF2CC';
@@ -138,7 +146,10 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
     ['Melebihi kuota', report.counts.overQuota],
     ['Baris dengan peringatan', report.counts.warnings],
     ['', ''],
-    ['Cara memperbaiki', 'Buka sheet "Hasil Validasi". Perbaiki baris berstatus TIDAK VALID sesuai kolom Keterangan, lalu unggah ulang file ini.'],
+    [
+      'Cara memperbaiki',
+      'Buka sheet "Hasil Validasi". Perbaiki baris berstatus TIDAK VALID sesuai kolom Keterangan, lalu unggah ulang file ini.',
+    ],
     ['', 'Kolom Status dan Keterangan boleh dibiarkan: kolom itu diabaikan saat file diunggah ulang.'],
     ['', 'Baris berstatus MELEBIHI KUOTA sudah benar tetapi kuota penuh; baris dengan peringatan tetap diproses.'],
   ];
@@ -159,7 +170,9 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
   sheet.getColumn(statusColumn).width = 16;
   sheet.getColumn(statusColumn + 1).width = 80;
   const headerRow = sheet.getRow(header.row);
-  for (const c of header.columns) if (columnOf(c.index) <= SHEET_MAX_COLUMNS) headerRow.getCell(columnOf(c.index)).value = fit(neutraliseFormula(c.label));
+  for (const c of header.columns)
+    if (columnOf(c.index) <= SHEET_MAX_COLUMNS)
+      headerRow.getCell(columnOf(c.index)).value = fit(neutraliseFormula(c.label));
   headerRow.getCell(statusColumn).value = 'Status';
   headerRow.getCell(statusColumn + 1).value = 'Keterangan';
   headerRow.font = { bold: true };
@@ -169,7 +182,8 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
   for await (const row of input.rows) {
     await pace.step();
     // exceljs throws "this row has been committed" for a row number already passed: the reader never gives one.
-    if (row.row < next) throw new Error(`Report rows must go down the sheet: row ${row.row} came after row ${next - 1}`);
+    if (row.row < next)
+      throw new Error(`Report rows must go down the sheet: row ${row.row} came after row ${next - 1}`);
     while (row.row - next > GAP_STEP) {
       sheet.getRow(next + GAP_STEP).commit();
       next += GAP_STEP + 1;
@@ -187,7 +201,14 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
       else if (typeof cell.value === 'string') target.numFmt = '@';
     }
     if (verdict) {
-      const colour = verdict.status === 'valid' ? (verdict.warnings.length ? AMBER : GREEN) : verdict.status === 'invalid' ? RED : AMBER;
+      const colour =
+        verdict.status === 'valid'
+          ? verdict.warnings.length
+            ? AMBER
+            : GREEN
+          : verdict.status === 'invalid'
+            ? RED
+            : AMBER;
       const status = out.getCell(statusColumn);
       status.value = STATUS_LABELS[verdict.status];
       status.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colour } };

@@ -70,7 +70,8 @@ const MONTHS: Record<string, number> = {
 };
 
 const isoDate = (d: CalendarDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-const shownDate = (d: CalendarDate) => `${String(d.day).padStart(2, '0')}-${String(d.month).padStart(2, '0')}-${d.year}`;
+const shownDate = (d: CalendarDate) =>
+  `${String(d.day).padStart(2, '0')}-${String(d.month).padStart(2, '0')}-${d.year}`;
 
 function realDate(year: number, month: number, day: number): CalendarDate | undefined {
   if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1) return undefined;
@@ -84,11 +85,15 @@ function realDate(year: number, month: number, day: number): CalendarDate | unde
  * (a "Tempat, Tanggal Lahir" column). Day comes first, as Indonesians write it. Two-digit years
  * are refused: the century is a guess, and a wrong guess moves a person across the age limit.
  */
-export function readBirthDate(cell: RawCell | undefined): { ok: true; date: CalendarDate } | { ok: false; issue: RowIssue } {
+export function readBirthDate(
+  cell: RawCell | undefined,
+): { ok: true; date: CalendarDate } | { ok: false; issue: RowIssue } {
   const value = cell?.value;
   const text = (cell?.text ?? '').trim();
   if (value instanceof Date) {
-    const date = Number.isNaN(value.getTime()) ? undefined : realDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
+    const date = Number.isNaN(value.getTime())
+      ? undefined
+      : realDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
     return date ? { ok: true, date } : { ok: false, issue: issue('BIRTHDATE_FORMAT', { text }) };
   }
   if (typeof value === 'number') {
@@ -208,7 +213,9 @@ export function validateRow(row: SheetRow, programme: Programme): RowVerdict {
     warnings.push(...nikReading.warnings);
     if (TEMPLATE_EXAMPLE_NIKS.has(nik.nik)) errors.push(issue('NIK_EXAMPLE_ROW'));
     if (nik.regencyCode !== programme.regency.code) {
-      warnings.push(issue('NIK_OUTSIDE_REGENCY', { regencyCode: programme.regency.code, regencyName: programme.regency.name }));
+      warnings.push(
+        issue('NIK_OUTSIDE_REGENCY', { regencyCode: programme.regency.code, regencyName: programme.regency.name }),
+      );
     }
   } else {
     errors.push(nikReading.issue);
@@ -243,7 +250,8 @@ export function validateRow(row: SheetRow, programme: Programme): RowVerdict {
   const occupation = cellText(cells.occupation);
   const category = occupation ? occupationCategory(occupation, programme.occupations) : undefined;
   if (occupation === '') errors.push(issue('OCCUPATION_MISSING'));
-  else if (!category) warnings.push(issue('OCCUPATION_UNKNOWN', { text: occupation, categories: programme.occupations }));
+  else if (!category)
+    warnings.push(issue('OCCUPATION_UNKNOWN', { text: occupation, categories: programme.occupations }));
 
   const decile = readDecile(cells.dtsenDecile);
   if (decile.issue) warnings.push(decile.issue);

@@ -7,14 +7,24 @@ import { cancelled, fail, participant, scripted } from './scripted-client';
 describe('reading why a write failed', () => {
   it('tells a failed condition, with the items it failed on, from everything else', () => {
     expect(readWriteFailure(cancelled('None', 'ConditionalCheckFailed'))).toEqual({ kind: 'condition', items: [1] });
-    expect(readWriteFailure(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }))).toEqual({ kind: 'condition', items: [0] });
+    expect(readWriteFailure(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }))).toEqual({
+      kind: 'condition',
+      items: [0],
+    });
   });
 
   it('takes a conflict or a throttle for "nothing decided", even beside a failed condition', () => {
-    for (const code of ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']) {
+    for (const code of [
+      'TransactionConflict',
+      'ThrottlingError',
+      'ProvisionedThroughputExceeded',
+      'RequestLimitExceeded',
+    ]) {
       expect(readWriteFailure(cancelled('ConditionalCheckFailed', code)).kind, code).toBe('transient');
     }
-    expect(readWriteFailure(Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' })).kind).toBe('transient');
+    expect(
+      readWriteFailure(Object.assign(new Error('x'), { name: 'ProvisionedThroughputExceededException' })).kind,
+    ).toBe('transient');
   });
 
   it('calls anything else other: a validation error is neither done nor worth retrying', () => {
@@ -26,17 +36,33 @@ describe('reading why a write failed', () => {
   it('retries a transient failure and gives up with it after the last attempt', async () => {
     let calls = 0;
     const noSleep = async () => undefined;
-    await expect(withTransientRetries(async () => (++calls < 3 ? Promise.reject(cancelled('TransactionConflict')) : 'ok'), 6, noSleep)).resolves.toBe('ok');
+    await expect(
+      withTransientRetries(
+        async () => (++calls < 3 ? Promise.reject(cancelled('TransactionConflict')) : 'ok'),
+        6,
+        noSleep,
+      ),
+    ).resolves.toBe('ok');
     expect(calls).toBe(3);
     calls = 0;
     await expect(
-      withTransientRetries(async () => Promise.reject(cancelled('ThrottlingError', 'None')).finally(() => calls++), 4, noSleep),
+      withTransientRetries(
+        async () => Promise.reject(cancelled('ThrottlingError', 'None')).finally(() => calls++),
+        4,
+        noSleep,
+      ),
     ).rejects.toMatchObject({
       name: 'TransactionCanceledException',
     });
     expect(calls).toBe(4);
     calls = 0;
-    await expect(withTransientRetries(async () => Promise.reject(cancelled('ConditionalCheckFailed')).finally(() => calls++), 4, noSleep)).rejects.toThrow();
+    await expect(
+      withTransientRetries(
+        async () => Promise.reject(cancelled('ConditionalCheckFailed')).finally(() => calls++),
+        4,
+        noSleep,
+      ),
+    ).rejects.toThrow();
     expect(calls).toBe(1);
   });
 });
@@ -47,7 +73,11 @@ describe('a quota release that meets a conflict', () => {
   it('tries again until the places are back, instead of taking the conflict for "already released"', async () => {
     const { client, sent } = scripted({
       GetCommand: [() => ({ Item: { count: 7 } }), () => ({ Item: { count: 7 } })],
-      TransactWriteCommand: [fail(cancelled('TransactionConflict', 'None')), fail(cancelled('None', 'TransactionConflict')), () => ({})],
+      TransactWriteCommand: [
+        fail(cancelled('TransactionConflict', 'None')),
+        fail(cancelled('None', 'TransactionConflict')),
+        () => ({}),
+      ],
     });
     await new DynamoDbQuotaLedger(client, 'quotas').release(quota, 'prp-1');
     const writes = sent.filter((s) => s.name === 'TransactWriteCommand');
@@ -61,7 +91,8 @@ describe('a quota release that meets a conflict', () => {
       TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None')), () => ({})],
     });
     await new DynamoDbQuotaLedger(client, 'quotas').release(quota, 'prp-1', 2);
-    const last = sent.filter((s) => s.name === 'TransactWriteCommand').at(-1)!.input.TransactItems[0].Update.ExpressionAttributeValues;
+    const last = sent.filter((s) => s.name === 'TransactWriteCommand').at(-1)!.input.TransactItems[0].Update
+      .ExpressionAttributeValues;
     expect(last).toEqual({ ':n': 2, ':mine': 4 });
   });
 
@@ -89,10 +120,16 @@ describe('recording participants when DynamoDB throttles', () => {
 
   it('checks who holds a person only when the person’s own condition failed', async () => {
     const { client, sent } = scripted({
-      TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None')), fail(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'))],
+      TransactWriteCommand: [
+        fail(cancelled('ConditionalCheckFailed', 'None')),
+        fail(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed')),
+      ],
       GetCommand: [() => ({ Item: { proposalId: 'prp-1' } })],
     });
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([participant()], {});
+    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll(
+      [participant()],
+      {},
+    );
     expect(sent.map((s) => s.name)).toEqual(['TransactWriteCommand', 'TransactWriteCommand', 'GetCommand']);
   });
 });

@@ -21,7 +21,10 @@ export function scripted(answers: Record<string, ((input: any) => unknown)[]>) {
 
 /** A cancelled transaction as DynamoDB reports it: one reason per item, in order. */
 export const cancelled = (...codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+  Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 /** An answer that throws the error. */
 export const fail = (error: Error) => () => {

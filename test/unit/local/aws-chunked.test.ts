@@ -52,7 +52,11 @@ describe('decodeAwsChunked', () => {
   });
 
   it('keeps binary data intact, including CRLF and "0\\r\\n" inside a chunk', () => {
-    const binary = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff]), Buffer.from('\r\n0\r\n\r\nab\r\n'), Buffer.from([0xfe, 0x0d, 0x0a])]);
+    const binary = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff]),
+      Buffer.from('\r\n0\r\n\r\nab\r\n'),
+      Buffer.from([0xfe, 0x0d, 0x0a]),
+    ]);
     const decoded = decodeAwsChunked(awsChunked([binary, binary], {}, true));
     expect(decoded.payload.equals(Buffer.concat([binary, binary]))).toBe(true);
   });
@@ -89,13 +93,17 @@ describe('mismatchedChecksum', () => {
   });
 
   it('names a wrong CRC32', () => {
-    expect(mismatchedChecksum(data, { 'x-amz-checksum-crc32': crc32Base64(Buffer.from('123456780')) })).toBe('x-amz-checksum-crc32');
+    expect(mismatchedChecksum(data, { 'x-amz-checksum-crc32': crc32Base64(Buffer.from('123456780')) })).toBe(
+      'x-amz-checksum-crc32',
+    );
   });
 
   it('accepts the right SHA256 and names a wrong one', () => {
     const right = createHash('sha256').update(data).digest('base64');
     expect(mismatchedChecksum(data, { 'x-amz-checksum-sha256': right })).toBeUndefined();
-    expect(mismatchedChecksum(Buffer.from('12345678!'), { 'x-amz-checksum-sha256': right })).toBe('x-amz-checksum-sha256');
+    expect(mismatchedChecksum(Buffer.from('12345678!'), { 'x-amz-checksum-sha256': right })).toBe(
+      'x-amz-checksum-sha256',
+    );
   });
 
   it('accepts the right SHA1 and names a wrong one', () => {
@@ -112,13 +120,23 @@ describe('mismatchedChecksum', () => {
   it('accepts a body with no checksum, or only ones it cannot compute (CRC32C, CRC64NVME)', () => {
     expect(mismatchedChecksum(data, {})).toBeUndefined();
     expect(
-      mismatchedChecksum(data, { 'x-amz-checksum-crc32c': 'AAAAAA==', 'x-amz-checksum-crc64nvme': 'AAAAAAAAAAA=', 'x-amz-checksum-crc32': undefined }),
+      mismatchedChecksum(data, {
+        'x-amz-checksum-crc32c': 'AAAAAA==',
+        'x-amz-checksum-crc64nvme': 'AAAAAAAAAAA=',
+        'x-amz-checksum-crc32': undefined,
+      }),
     ).toBeUndefined();
   });
 
   it('verifies the trailer of a decoded upload end to end', () => {
     const payload = randomBytes(70_000);
-    const good = decodeAwsChunked(awsChunked([payload.subarray(0, 65_536), payload.subarray(65_536)], { 'x-amz-checksum-crc32': crc32Base64(payload) }, true));
+    const good = decodeAwsChunked(
+      awsChunked(
+        [payload.subarray(0, 65_536), payload.subarray(65_536)],
+        { 'x-amz-checksum-crc32': crc32Base64(payload) },
+        true,
+      ),
+    );
     expect(mismatchedChecksum(good.payload, good.trailers)).toBeUndefined();
     const corrupted = Buffer.from(payload);
     corrupted[100] = corrupted[100]! ^ 0xff;

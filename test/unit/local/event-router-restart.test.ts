@@ -17,12 +17,18 @@ const resources = () =>
           Resources: {
             Uploads: {
               Type: 'AWS::S3::Bucket',
-              Properties: { BucketName: 'inbox', NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } },
+              Properties: {
+                BucketName: 'inbox',
+                NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+              },
             },
             InboxRule: {
               Type: 'AWS::Events::Rule',
               Properties: {
-                EventPattern: { source: ['aws.s3'], detail: { bucket: { name: ['inbox'] }, object: { key: [{ prefix: 'in/' }] } } },
+                EventPattern: {
+                  source: ['aws.s3'],
+                  detail: { bucket: { name: ['inbox'] }, object: { key: [{ prefix: 'in/' }] } },
+                },
                 Targets: [{ Arn: 'arn:aws:states:ap-southeast-3:123456789012:stateMachine:any', Id: 't' }],
               },
             },

@@ -26,8 +26,12 @@ describe('matches', () => {
   });
 
   it('does not match an object outside proposals/, in another bucket, or of another detail-type', () => {
-    expect(matches(uploadsRule, { ...event, detail: { ...event.detail, object: { key: 'reports/x/report.json' } } })).toBe(false);
-    expect(matches(uploadsRule, { ...event, detail: { ...event.detail, bucket: { name: 'other-bucket' } } })).toBe(false);
+    expect(
+      matches(uploadsRule, { ...event, detail: { ...event.detail, object: { key: 'reports/x/report.json' } } }),
+    ).toBe(false);
+    expect(matches(uploadsRule, { ...event, detail: { ...event.detail, bucket: { name: 'other-bucket' } } })).toBe(
+      false,
+    );
     expect(matches(uploadsRule, { ...event, 'detail-type': 'Object Deleted' })).toBe(false);
   });
 
@@ -69,7 +73,9 @@ describe('matches', () => {
   it('matches anything but the values given, as one value or a list', () => {
     expect(matches({ detail: { reason: [{ 'anything-but': 'CopyObject' }] } }, event)).toBe(true);
     expect(matches({ detail: { reason: [{ 'anything-but': 'PutObject' }] } }, event)).toBe(false);
-    expect(matches({ detail: { reason: [{ 'anything-but': ['CopyObject', 'CompleteMultipartUpload'] }] } }, event)).toBe(true);
+    expect(
+      matches({ detail: { reason: [{ 'anything-but': ['CopyObject', 'CompleteMultipartUpload'] }] } }, event),
+    ).toBe(true);
     expect(matches({ detail: { reason: [{ 'anything-but': ['CopyObject', 'PutObject'] }] } }, event)).toBe(false);
   });
 
@@ -91,6 +97,8 @@ describe('matches', () => {
 
   it('needs the field to be present for anything-but, as EventBridge does', () => {
     expect(matches({ detail: { reason: [{ 'anything-but': 'CopyObject' }] } }, { detail: {} })).toBe(false);
-    expect(matches({ detail: { reason: [{ 'anything-but': 'CopyObject' }] } }, { detail: { reason: 'PutObject' } })).toBe(true);
+    expect(
+      matches({ detail: { reason: [{ 'anything-but': 'CopyObject' }] } }, { detail: { reason: 'PutObject' } }),
+    ).toBe(true);
   });
 });

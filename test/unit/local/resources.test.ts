@@ -14,8 +14,14 @@ const stateful: StackTemplate = {
       Participants9C1B: { Type: 'AWS::DynamoDB::GlobalTable' },
     },
     Outputs: {
-      UploadsBucketName: { Value: { Ref: 'Uploads' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}:UploadsBucket' } } },
-      ProposalsTableArn: { Value: { 'Fn::GetAtt': ['Proposals', 'Arn'] }, Export: { Name: 'jaring-dev:ProposalsTableArn' } },
+      UploadsBucketName: {
+        Value: { Ref: 'Uploads' },
+        Export: { Name: { 'Fn::Sub': '${AWS::StackName}:UploadsBucket' } },
+      },
+      ProposalsTableArn: {
+        Value: { 'Fn::GetAtt': ['Proposals', 'Arn'] },
+        Export: { Name: 'jaring-dev:ProposalsTableArn' },
+      },
       ParticipantsTable: { Value: { Ref: 'Participants9C1B' } },
     },
   },
@@ -27,7 +33,10 @@ const stateless: StackTemplate = {
     Resources: {
       ValidateFn: { Type: 'AWS::Lambda::Function', Properties: {} },
       ValidateFnRole: { Type: 'AWS::IAM::Role' },
-      Enrollment: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: 'jaring-dev-enrollment' } },
+      Enrollment: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: { StateMachineName: 'jaring-dev-enrollment' },
+      },
       EnrollmentLogs: { Type: 'AWS::Logs::LogGroup' },
       HttpApi: { Type: 'AWS::ApiGatewayV2::Api' },
       UploadsRule: { Type: 'AWS::Events::Rule' },
@@ -58,7 +67,9 @@ describe('LocalResources', () => {
 
     it("gives a state machine's ARN and a function's name", () => {
       const r = local();
-      expect(r.resolve(stateful, { Ref: 'Enrollment' })).toBe(`arn:aws:states:${region}:${account}:stateMachine:jaring-dev-enrollment`);
+      expect(r.resolve(stateful, { Ref: 'Enrollment' })).toBe(
+        `arn:aws:states:${region}:${account}:stateMachine:jaring-dev-enrollment`,
+      );
       expect(r.resolve(stateful, { Ref: 'ValidateFn' })).toBe('ValidateFn');
     });
 
@@ -109,14 +120,20 @@ describe('LocalResources', () => {
 
   describe('Fn::Join, Fn::Select, Fn::Split', () => {
     it('joins resolved values', () => {
-      const v = local().resolve(stateless, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Uploads' }, '/*']] });
+      const v = local().resolve(stateless, {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'Uploads' }, '/*']],
+      });
       expect(v).toBe('arn:aws:s3:::jaring-dev-uploads/*');
     });
 
     it('selects from a split ARN, as CDK does to get a name from an ARN', () => {
-      const name = local().resolve(stateless, { 'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': ['ValidateFn', 'Arn'] }] }] });
+      const name = local().resolve(stateless, {
+        'Fn::Select': [6, { 'Fn::Split': [':', { 'Fn::GetAtt': ['ValidateFn', 'Arn'] }] }],
+      });
       expect(name).toBe('ValidateFn');
-      const table = local().resolve(stateless, { 'Fn::Select': ['1', { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Proposals', 'Arn'] }] }] });
+      const table = local().resolve(stateless, {
+        'Fn::Select': ['1', { 'Fn::Split': ['/', { 'Fn::GetAtt': ['Proposals', 'Arn'] }] }],
+      });
       expect(table).toBe('jaring-dev-proposals');
     });
 
@@ -127,12 +144,18 @@ describe('LocalResources', () => {
 
   describe('Fn::Sub', () => {
     it('substitutes pseudo parameters, Refs and GetAtts', () => {
-      const v = local().resolve(stateless, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Uploads}/proposals/* in ${AWS::Region} (${Enrollment.Arn})' });
-      expect(v).toBe(`arn:aws:s3:::jaring-dev-uploads/proposals/* in ${region} (arn:aws:states:${region}:${account}:stateMachine:jaring-dev-enrollment)`);
+      const v = local().resolve(stateless, {
+        'Fn::Sub': 'arn:${AWS::Partition}:s3:::${Uploads}/proposals/* in ${AWS::Region} (${Enrollment.Arn})',
+      });
+      expect(v).toBe(
+        `arn:aws:s3:::jaring-dev-uploads/proposals/* in ${region} (arn:aws:states:${region}:${account}:stateMachine:jaring-dev-enrollment)`,
+      );
     });
 
     it('takes variables from its second argument first, resolving them', () => {
-      const v = local().resolve(stateless, { 'Fn::Sub': ['${Prefix}-${Table}-${AWS::AccountId}', { Prefix: 'jaring', Table: { Ref: 'Proposals' } }] });
+      const v = local().resolve(stateless, {
+        'Fn::Sub': ['${Prefix}-${Table}-${AWS::AccountId}', { Prefix: 'jaring', Table: { Ref: 'Proposals' } }],
+      });
       expect(v).toBe(`jaring-jaring-dev-proposals-${account}`);
     });
   });
@@ -140,19 +163,25 @@ describe('LocalResources', () => {
   describe('Fn::ImportValue', () => {
     it("resolves another stack's export, whose name is an intrinsic resolved in the exporting stack", () => {
       const r = local();
-      expect(r.resolve(stateless, { 'Fn::ImportValue': 'jaring-dev-stateful:UploadsBucket' })).toBe('jaring-dev-uploads');
-      // The import's own name is resolved in the importing stack, the export's in the exporting one.
-      expect(r.resolve(stateless, { 'Fn::ImportValue': { 'Fn::Join': [':', ['jaring-dev-stateful', 'UploadsBucket']] } })).toBe('jaring-dev-uploads');
-      expect(() => r.resolve(stateless, { 'Fn::ImportValue': { 'Fn::Sub': '${AWS::StackName}:UploadsBucket' } })).toThrow(
-        /No stack exports jaring-dev-stateless:UploadsBucket/,
+      expect(r.resolve(stateless, { 'Fn::ImportValue': 'jaring-dev-stateful:UploadsBucket' })).toBe(
+        'jaring-dev-uploads',
       );
+      // The import's own name is resolved in the importing stack, the export's in the exporting one.
+      expect(
+        r.resolve(stateless, { 'Fn::ImportValue': { 'Fn::Join': [':', ['jaring-dev-stateful', 'UploadsBucket']] } }),
+      ).toBe('jaring-dev-uploads');
+      expect(() =>
+        r.resolve(stateless, { 'Fn::ImportValue': { 'Fn::Sub': '${AWS::StackName}:UploadsBucket' } }),
+      ).toThrow(/No stack exports jaring-dev-stateless:UploadsBucket/);
       expect(r.resolve(stateless, { 'Fn::ImportValue': 'jaring-dev:ProposalsTableArn' })).toBe(
         `arn:aws:dynamodb:${region}:${account}:table/jaring-dev-proposals`,
       );
     });
 
     it('throws for a name nothing exports, including an output without Export', () => {
-      expect(() => local().resolve(stateless, { 'Fn::ImportValue': 'jaring-dev:Nope' })).toThrow(/No stack exports jaring-dev:Nope/);
+      expect(() => local().resolve(stateless, { 'Fn::ImportValue': 'jaring-dev:Nope' })).toThrow(
+        /No stack exports jaring-dev:Nope/,
+      );
       expect(() => local().resolve(stateless, { 'Fn::ImportValue': 'ParticipantsTable' })).toThrow(/No stack exports/);
     });
   });
@@ -160,7 +189,14 @@ describe('LocalResources', () => {
   describe('resolve', () => {
     it('resolves intrinsics nested anywhere in properties, leaving plain values alone', () => {
       const props = {
-        Environment: { Variables: { UPLOADS_BUCKET: { 'Fn::ImportValue': 'jaring-dev-stateful:UploadsBucket' }, STAGE: 'dev', RETRIES: 3, FLAG: null } },
+        Environment: {
+          Variables: {
+            UPLOADS_BUCKET: { 'Fn::ImportValue': 'jaring-dev-stateful:UploadsBucket' },
+            STAGE: 'dev',
+            RETRIES: 3,
+            FLAG: null,
+          },
+        },
         Targets: [{ Arn: { Ref: 'Enrollment' }, Id: 'Target0' }],
       };
       expect(local().resolve(stateless, props)).toEqual({

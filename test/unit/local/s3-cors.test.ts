@@ -19,7 +19,11 @@ const desa = 'https://desa.kapuaskab.go.id';
 describe('preflight', () => {
   it('the first rule that admits origin, method and every requested header answers', () => {
     expect(
-      preflight(rules, { origin: desa, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,X-Amz-Meta-Operator-Email' }),
+      preflight(rules, {
+        origin: desa,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type,X-Amz-Meta-Operator-Email',
+      }),
     ).toEqual({
       status: 200,
       headers: {
@@ -35,17 +39,30 @@ describe('preflight', () => {
   });
 
   it('falls through to a later rule when an earlier one does not admit a header', () => {
-    const answer = preflight(rules, { origin: desa, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-amz-acl' });
-    expect(answer).toMatchObject({ status: 200, headers: { 'access-control-allow-methods': 'PUT, DELETE', 'access-control-allow-headers': 'x-amz-acl' } });
+    const answer = preflight(rules, {
+      origin: desa,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'x-amz-acl',
+    });
+    expect(answer).toMatchObject({
+      status: 200,
+      headers: { 'access-control-allow-methods': 'PUT, DELETE', 'access-control-allow-headers': 'x-amz-acl' },
+    });
     expect(answer).not.toHaveProperty('headers.access-control-max-age');
   });
 
   it('a wildcard matches within the origin only where the rule puts it', () => {
-    expect(preflight(rules, { origin: 'https://kapuaskab.go.id', 'access-control-request-method': 'PUT' })).toMatchObject({ refusal: { status: 403 } });
-    expect(preflight(rules, { origin: 'https://desa.kapuaskab.go.id.evil.example', 'access-control-request-method': 'PUT' })).toMatchObject({
+    expect(
+      preflight(rules, { origin: 'https://kapuaskab.go.id', 'access-control-request-method': 'PUT' }),
+    ).toMatchObject({ refusal: { status: 403 } });
+    expect(
+      preflight(rules, { origin: 'https://desa.kapuaskab.go.id.evil.example', 'access-control-request-method': 'PUT' }),
+    ).toMatchObject({
       refusal: { status: 403, code: 'AccessForbidden' },
     });
-    expect(preflight(rules, { origin: 'https://anyone.example', 'access-control-request-method': 'GET' })).toMatchObject({
+    expect(
+      preflight(rules, { origin: 'https://anyone.example', 'access-control-request-method': 'GET' }),
+    ).toMatchObject({
       status: 200,
       headers: { 'access-control-allow-origin': '*' },
     });
@@ -53,7 +70,11 @@ describe('preflight', () => {
 
   it('a rule without AllowedHeaders admits no requested header', () => {
     expect(
-      preflight(rules, { origin: 'https://anyone.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' }),
+      preflight(rules, {
+        origin: 'https://anyone.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'range',
+      }),
     ).toMatchObject({
       refusal: { status: 403 },
     });
@@ -63,7 +84,9 @@ describe('preflight', () => {
     expect(preflight(undefined, { origin: desa, 'access-control-request-method': 'PUT' })).toMatchObject({
       refusal: { status: 403, message: 'CORSResponse: CORS is not enabled for this bucket.' },
     });
-    expect(preflight(rules, { 'access-control-request-method': 'PUT' })).toMatchObject({ refusal: { status: 400, code: 'BadRequest' } });
+    expect(preflight(rules, { 'access-control-request-method': 'PUT' })).toMatchObject({
+      refusal: { status: 400, code: 'BadRequest' },
+    });
     expect(preflight(rules, { origin: desa })).toMatchObject({ refusal: { status: 400, code: 'BadRequest' } });
   });
 });
@@ -74,7 +97,9 @@ describe('corsHeaders', () => {
       'access-control-allow-origin': desa,
       'access-control-expose-headers': 'ETag',
     });
-    expect(corsHeaders(rules, { origin: desa }, 'DELETE')).toMatchObject({ 'access-control-allow-methods': 'PUT, DELETE' });
+    expect(corsHeaders(rules, { origin: desa }, 'DELETE')).toMatchObject({
+      'access-control-allow-methods': 'PUT, DELETE',
+    });
     expect(corsHeaders(rules, { origin: 'https://anyone.example' }, 'PUT')).toEqual({});
     expect(corsHeaders(rules, {}, 'GET')).toEqual({});
     expect(corsHeaders(undefined, { origin: desa }, 'PUT')).toEqual({});

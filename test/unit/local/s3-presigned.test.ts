@@ -22,27 +22,38 @@ function asSent(url: string, method = 'PUT', headers: Record<string, string> = {
   return { method, rawUrl: u.pathname + u.search, headers: { host: u.host, ...headers } };
 }
 
-const verify = (request: ReturnType<typeof asSent>, now = new Date(signedAt.getTime() + 1000)) => verifyPresigned(request, { credentials, region, now });
+const verify = (request: ReturnType<typeof asSent>, now = new Date(signedAt.getTime() + 1000)) =>
+  verifyPresigned(request, { credentials, region, now });
 
 describe('verifyPresigned', () => {
   it('accepts what the SDK presigns, for keys with spaces, plus signs, brackets and unicode', async () => {
     const key = 'proposals/kapuas-2026-apbd/62.03.01.2011/usulan (revisi) + 1! ü 100%.xlsx';
-    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: key }), { expiresIn: 300, signingDate: signedAt });
+    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: key }), {
+      expiresIn: 300,
+      signingDate: signedAt,
+    });
     expect(await verify(asSent(url))).toBeUndefined();
   });
 
   it('accepts the same path escaped differently (as a browser may send it), not another path', async () => {
-    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: "it's (1).csv" }), { expiresIn: 300, signingDate: signedAt });
+    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: "it's (1).csv" }), {
+      expiresIn: 300,
+      signingDate: signedAt,
+    });
     expect(url).toContain('%27s%20%281%29.csv');
     expect(await verify(asSent(url.replace('%27s%20%281%29', "'s%20(1)")))).toBeUndefined();
     expect(await verify(asSent(url.replace('%281%29', '%282%29')))).toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 
   it('binds a virtual-hosted URL to its bucket through the Host header', async () => {
-    const url = await getSignedUrl(client('http://localhost:4569', false), new PutObjectCommand({ Bucket: 'uploads', Key: 'k.csv' }), {
-      expiresIn: 300,
-      signingDate: signedAt,
-    });
+    const url = await getSignedUrl(
+      client('http://localhost:4569', false),
+      new PutObjectCommand({ Bucket: 'uploads', Key: 'k.csv' }),
+      {
+        expiresIn: 300,
+        signingDate: signedAt,
+      },
+    );
     expect(new URL(url).host).toBe('uploads.localhost:4569');
     expect(await verify(asSent(url))).toBeUndefined();
     const other = asSent(url);
@@ -51,18 +62,27 @@ describe('verifyPresigned', () => {
   });
 
   it('covers a session token and the method', async () => {
-    const url = await getSignedUrl(client(undefined, true, 'token-1'), new GetObjectCommand({ Bucket: 'uploads', Key: 'r.json' }), {
-      expiresIn: 60,
-      signingDate: signedAt,
-    });
+    const url = await getSignedUrl(
+      client(undefined, true, 'token-1'),
+      new GetObjectCommand({ Bucket: 'uploads', Key: 'r.json' }),
+      {
+        expiresIn: 60,
+        signingDate: signedAt,
+      },
+    );
     expect(url).toContain('X-Amz-Security-Token=token-1');
     expect(await verify(asSent(url, 'GET'))).toBeUndefined();
-    expect(await verify(asSent(url.replace('token-1', 'token-2'), 'GET'))).toMatchObject({ code: 'SignatureDoesNotMatch' });
+    expect(await verify(asSent(url.replace('token-1', 'token-2'), 'GET'))).toMatchObject({
+      code: 'SignatureDoesNotMatch',
+    });
     expect(await verify(asSent(url, 'DELETE'))).toMatchObject({ code: 'SignatureDoesNotMatch' });
   });
 
   it('holds until X-Amz-Date + X-Amz-Expires, not a second longer', async () => {
-    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: 'k' }), { expiresIn: 60, signingDate: signedAt });
+    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: 'k' }), {
+      expiresIn: 60,
+      signingDate: signedAt,
+    });
     expect(await verify(asSent(url), new Date(signedAt.getTime() + 60_000))).toBeUndefined();
     expect(await verify(asSent(url), new Date(signedAt.getTime() + 61_000))).toMatchObject({
       status: 403,
@@ -73,12 +93,26 @@ describe('verifyPresigned', () => {
   });
 
   it('refuses malformed query authentication as S3 does', async () => {
-    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: 'k' }), { expiresIn: 60, signingDate: signedAt });
+    const url = await getSignedUrl(client(), new PutObjectCommand({ Bucket: 'uploads', Key: 'k' }), {
+      expiresIn: 60,
+      signingDate: signedAt,
+    });
     const refused = (u: string) => verify(asSent(u));
-    expect(await refused(url.replace(/&X-Amz-Date=[^&]+/, ''))).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
-    expect(await refused(url.replace('X-Amz-Algorithm=AWS4-HMAC-SHA256', 'X-Amz-Algorithm=AWS4-HMAC-SHA1'))).toMatchObject({ status: 400 });
-    expect(await refused(url.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801'))).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
-    expect(await refused(url.replace('%2Fs3%2F', '%2Fsqs%2F'))).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
+    expect(await refused(url.replace(/&X-Amz-Date=[^&]+/, ''))).toMatchObject({
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+    });
+    expect(
+      await refused(url.replace('X-Amz-Algorithm=AWS4-HMAC-SHA256', 'X-Amz-Algorithm=AWS4-HMAC-SHA1')),
+    ).toMatchObject({ status: 400 });
+    expect(await refused(url.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801'))).toMatchObject({
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+    });
+    expect(await refused(url.replace('%2Fs3%2F', '%2Fsqs%2F'))).toMatchObject({
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+    });
   });
 
   it('names the unknown access key', async () => {
@@ -88,8 +122,15 @@ describe('verifyPresigned', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'AKIASTRANGER', secretAccessKey: 'x' },
     });
-    const url = await getSignedUrl(stranger, new GetObjectCommand({ Bucket: 'uploads', Key: 'k' }), { expiresIn: 60, signingDate: signedAt });
-    expect(await verify(asSent(url, 'GET'))).toMatchObject({ status: 403, code: 'InvalidAccessKeyId', detail: { AWSAccessKeyId: 'AKIASTRANGER' } });
+    const url = await getSignedUrl(stranger, new GetObjectCommand({ Bucket: 'uploads', Key: 'k' }), {
+      expiresIn: 60,
+      signingDate: signedAt,
+    });
+    expect(await verify(asSent(url, 'GET'))).toMatchObject({
+      status: 403,
+      code: 'InvalidAccessKeyId',
+      detail: { AWSAccessKeyId: 'AKIASTRANGER' },
+    });
   });
 });
 

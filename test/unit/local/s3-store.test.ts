@@ -36,7 +36,8 @@ function randomKey(): string {
 
 describe('the path a key is stored under', () => {
   it('gives the key back exactly', () => {
-    for (const key of [...odd, ...Array.from({ length: 300 }, randomKey)]) expect(componentsToKey(keyToComponents(key))).toBe(key);
+    for (const key of [...odd, ...Array.from({ length: 300 }, randomKey)])
+      expect(componentsToKey(keyToComponents(key))).toBe(key);
   });
 
   it("never leaves the bucket's directory, collides with s3rver's files, or exceeds a file name's 255 bytes", () => {

@@ -6,7 +6,10 @@ import { STATUS_TEXT } from '../../../functions/core/proposals/proposal-view';
 import { proposal } from '../proposals/proposal-fixture';
 
 const programme = findProgramme('kapuas-2026-apbd')!;
-const links = { action: '/proposals/prp-0123456789abcdef0123/approval', report: '/proposals/prp-0123456789abcdef0123/report?format=xlsx&inline=1' };
+const links = {
+  action: '/proposals/prp-0123456789abcdef0123/approval',
+  report: '/proposals/prp-0123456789abcdef0123/report?format=xlsx&inline=1',
+};
 const code = 'secret-approval-code-42';
 
 describe('approvalPage for a proposal awaiting approval', () => {
@@ -48,14 +51,17 @@ describe('approvalPage for a proposal awaiting approval', () => {
 });
 
 describe('approvalPage for a proposal no longer awaiting approval', () => {
-  it.each(ProposalStatus.options.filter((s) => s !== 'AWAITING_APPROVAL'))('shows no form and no code for %s', (status) => {
-    const html = approvalPage(proposal({ status }), programme, links, code);
-    expect(html).not.toContain('<form');
-    expect(html).not.toContain('<button');
-    expect(html).not.toContain(code);
-    expect(html).toContain('Usulan sudah diputuskan');
-    expect(html).toContain(STATUS_TEXT[status]);
-  });
+  it.each(ProposalStatus.options.filter((s) => s !== 'AWAITING_APPROVAL'))(
+    'shows no form and no code for %s',
+    (status) => {
+      const html = approvalPage(proposal({ status }), programme, links, code);
+      expect(html).not.toContain('<form');
+      expect(html).not.toContain('<button');
+      expect(html).not.toContain(code);
+      expect(html).toContain('Usulan sudah diputuskan');
+      expect(html).toContain(STATUS_TEXT[status]);
+    },
+  );
 });
 
 describe('approvalPage escaping of user text', () => {

@@ -10,10 +10,16 @@ describe('masking personal data', () => {
   it('redacts NIKs, quoted cells and dates from issue messages', () => {
     expect(redactText('NIK 6203015506880002 tidak mungkin')).toBe('NIK 6203********0002 tidak mungkin');
     expect(redactText('Nama "Budi 2" tidak wajar')).toBe('Nama "…" tidak wajar');
-    expect(redactText('Tanggal lahir 12-05-1985 tidak sama dengan tanggal lahir dalam NIK (15/06/1988).')).not.toMatch(/1985|1988/);
-    expect(redactText('NIK 620301150688000 tersimpan sebagai angka')).toBe('NIK *************** tersimpan sebagai angka');
+    expect(redactText('Tanggal lahir 12-05-1985 tidak sama dengan tanggal lahir dalam NIK (15/06/1988).')).not.toMatch(
+      /1985|1988/,
+    );
+    expect(redactText('NIK 620301150688000 tersimpan sebagai angka')).toBe(
+      'NIK *************** tersimpan sebagai angka',
+    );
     expect(redactText('NIK tertulis 6,20301E+15 (format ilmiah)')).not.toContain('20301');
-    expect(redactText('NIK 6.203.011.506.880.001 ditulis dengan titik')).toBe('NIK 6203********0001 ditulis dengan titik');
+    expect(redactText('NIK 6.203.011.506.880.001 ditulis dengan titik')).toBe(
+      'NIK 6203********0001 ditulis dengan titik',
+    );
   });
 
   it('leaves amounts, times and ids alone', () => {
@@ -25,7 +31,12 @@ describe('masking personal data', () => {
   });
 
   it('masks an approver’s note and drops e-mail addresses from history details', () => {
-    expect(redactDeep({ note: 'NIK 6203011205850001 "Budi Santoso" lahir 12-05-1985', uploadedBy: { kind: 'user', username: 'sari', email: 'sari@desa.example' } })).toEqual({
+    expect(
+      redactDeep({
+        note: 'NIK 6203011205850001 "Budi Santoso" lahir 12-05-1985',
+        uploadedBy: { kind: 'user', username: 'sari', email: 'sari@desa.example' },
+      }),
+    ).toEqual({
       note: 'NIK 6203********0001 "…" lahir **-**-****',
       uploadedBy: { kind: 'user', username: 'sari' },
     });
@@ -33,7 +44,15 @@ describe('masking personal data', () => {
 
   it('masks nik fields and drops names and birth dates in structured details', () => {
     const details = {
-      rejected: [{ row: 3, nik: '6203011506880001', name: 'Siti', birthDate: '1988-06-15', reason: { code: 'X', message: 'NIK 6203011506880001 "Siti"' } }],
+      rejected: [
+        {
+          row: 3,
+          nik: '6203011506880001',
+          name: 'Siti',
+          birthDate: '1988-06-15',
+          reason: { code: 'X', message: 'NIK 6203011506880001 "Siti"' },
+        },
+      ],
       enrolledBy: 'prp-1',
       entity: 'participant#kapuas-2026-apbd#6203011506880001',
     };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { allProgrammes, findProgramme } from '../../../functions/core/programmes/catalogue';
-import { Programme, coverageMonths, impliedBudget, monthlyContributionPerPerson } from '../../../functions/core/programmes/programme';
+import {
+  Programme,
+  coverageMonths,
+  impliedBudget,
+  monthlyContributionPerPerson,
+} from '../../../functions/core/programmes/programme';
 
 const apbd2025 = findProgramme('kapuas-2025-apbd')!;
 const apbdes = findProgramme('kapuas-2026-apbdes')!;
@@ -38,9 +43,13 @@ describe('monthlyContributionPerPerson', () => {
 
   it('adds JHT (2% of income) and JP (flat) only when the programme covers them', () => {
     expect(monthlyContributionPerPerson({ ...apbd2025, benefits: ['JKK', 'JKM', 'JHT'] })).toBe(16_800 + 20_000);
-    expect(monthlyContributionPerPerson({ ...apbd2025, benefits: ['JKK', 'JKM', 'JP'], rates: { ...apbd2025.rates, jpMonthly: 15_000 } })).toBe(
-      16_800 + 15_000,
-    );
+    expect(
+      monthlyContributionPerPerson({
+        ...apbd2025,
+        benefits: ['JKK', 'JKM', 'JP'],
+        rates: { ...apbd2025.rates, jpMonthly: 15_000 },
+      }),
+    ).toBe(16_800 + 15_000);
     expect(monthlyContributionPerPerson({ ...apbd2025, benefits: ['JKM'] })).toBe(6_800);
   });
 
@@ -66,12 +75,24 @@ describe('coverageMonths', () => {
 
 describe('impliedBudget', () => {
   it('is 10,000 people x Rp16,800 x 7 months for the 2025 APBD programme', () => {
-    expect(impliedBudget(apbd2025)).toEqual({ perPersonMonthly: 16_800, months: 7, people: 10_000, total: 10_000 * 16_800 * 7, per: 'programme' });
+    expect(impliedBudget(apbd2025)).toEqual({
+      perPersonMonthly: 16_800,
+      months: 7,
+      people: 10_000,
+      total: 10_000 * 16_800 * 7,
+      per: 'programme',
+    });
     expect(impliedBudget(apbd2025).total).toBe(1_176_000_000);
   });
 
   it('is per desa for APBDes: 100 people x Rp16,800 x 12 months', () => {
-    expect(impliedBudget(apbdes)).toEqual({ perPersonMonthly: 16_800, months: 12, people: 100, total: 20_160_000, per: 'desa' });
+    expect(impliedBudget(apbdes)).toEqual({
+      perPersonMonthly: 16_800,
+      months: 12,
+      people: 100,
+      total: 20_160_000,
+      per: 'desa',
+    });
   });
 
   it('grows when the programme adds JHT', () => {

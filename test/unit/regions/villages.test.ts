@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { REGIONS_JSON, extractRegions, regencyCodesInCatalogue } from '../../../scripts/extract-regions';
-import { districtsOfRegency, findVillage, villageKindOf, villagesOfRegency } from '../../../functions/core/regions/villages';
+import {
+  districtsOfRegency,
+  findVillage,
+  villageKindOf,
+  villagesOfRegency,
+} from '../../../functions/core/regions/villages';
 
 describe('regions.json', () => {
   it('equals what idn-area-data holds for the catalogue regencies (run scripts/extract-regions.ts if this fails)', () => {

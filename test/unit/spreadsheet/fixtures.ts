@@ -70,11 +70,13 @@ export function handMadeZip(entries: { name: string; data?: Buffer; zeros?: numb
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const RELS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Cell XML: a string written inline (no shared strings needed), a number, a shared-string index. */
 export const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${escape(text)}</t></is></c>`;
-export const num = (ref: string, n: number, style?: number) => `<c r="${ref}"${style === undefined ? '' : ` s="${style}"`}><v>${n}</v></c>`;
+export const num = (ref: string, n: number, style?: number) =>
+  `<c r="${ref}"${style === undefined ? '' : ` s="${style}"`}><v>${n}</v></c>`;
 export const shared = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`;
 /** A row of inline strings from column A; `r` undefined leaves the attribute out. */
 export const textRow = (r: number | undefined, values: string[]) =>
@@ -104,7 +106,10 @@ export function rawXlsx(
   parts.set(
     'xl/workbook.xml',
     `<?xml version="1.0" encoding="UTF-8"?><${p}workbook ${ns} xmlns:r="${RELS}"><${p}sheets>${sheets
-      .map((s, i) => `<${p}sheet name="${escape(s.name)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`)
+      .map(
+        (s, i) =>
+          `<${p}sheet name="${escape(s.name)}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ''} r:id="rId${i + 1}"/>`,
+      )
       .join('')}</${p}sheets></${p}workbook>`,
   );
   parts.set(
@@ -116,9 +121,15 @@ export function rawXlsx(
     }</Relationships>`,
   );
   sheets.forEach((s, i) =>
-    parts.set(`xl/worksheets/sheet${i + 1}.xml`, `<?xml version="1.0" encoding="UTF-8"?><${p}worksheet ${ns}><${p}sheetData>${s.sheetData}</${p}sheetData></${p}worksheet>`),
+    parts.set(
+      `xl/worksheets/sheet${i + 1}.xml`,
+      `<?xml version="1.0" encoding="UTF-8"?><${p}worksheet ${ns}><${p}sheetData>${s.sheetData}</${p}sheetData></${p}worksheet>`,
+    ),
   );
-  parts.set('xl/styles.xml', `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}">${options.styles ?? '<cellXfs count="1"><xf numFmtId="0"/></cellXfs>'}</styleSheet>`);
+  parts.set(
+    'xl/styles.xml',
+    `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="${MAIN}">${options.styles ?? '<cellXfs count="1"><xf numFmtId="0"/></cellXfs>'}</styleSheet>`,
+  );
   if (options.strings) {
     parts.set(
       'xl/sharedStrings.xml',

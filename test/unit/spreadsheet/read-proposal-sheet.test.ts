@@ -3,7 +3,12 @@ import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
-import { DEFAULT_LIMITS, SheetError, openProposalSheet, type SheetRow } from '../../../functions/core/spreadsheet/read-proposal-sheet';
+import {
+  DEFAULT_LIMITS,
+  SheetError,
+  openProposalSheet,
+  type SheetRow,
+} from '../../../functions/core/spreadsheet/read-proposal-sheet';
 import { validateRows } from '../../../functions/core/validation/rules';
 import { HEADER, handMadeZip, source, xlsx } from './fixtures';
 
@@ -34,7 +39,17 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
       ws.addRow(['Tahun 2026']);
       ws.addRow([]);
       ws.addRow(['No.', 'No. KTP', 'Nama', 'Tgl. Lahir', 'L/P', 'Jenis Pekerjaan', 'Alamat', 'No HP', 'Desil DTSEN']);
-      ws.addRow([1, '6203011205850001', 'Budi Santoso', new Date(Date.UTC(1985, 4, 12)), 'L', 'Tani', 'RT 01', '0812345678', 2]);
+      ws.addRow([
+        1,
+        '6203011205850001',
+        'Budi Santoso',
+        new Date(Date.UTC(1985, 4, 12)),
+        'L',
+        'Tani',
+        'RT 01',
+        '0812345678',
+        2,
+      ]);
       ws.addRow([]);
       ws.addRow([
         2,
@@ -51,13 +66,31 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
     expect(sheet.format).toBe('xlsx');
     expect(sheet.header.row).toBe(4);
     expect(sheet.header.sheetName).toBe('Usulan');
-    expect(sheet.header.columns.map((c) => c.column)).toEqual([undefined, 'nik', 'name', 'birthDate', 'sex', 'occupation', 'address', 'phone', 'dtsenDecile']);
+    expect(sheet.header.columns.map((c) => c.column)).toEqual([
+      undefined,
+      'nik',
+      'name',
+      'birthDate',
+      'sex',
+      'occupation',
+      'address',
+      'phone',
+      'dtsenDecile',
+    ]);
     const rows = await all(sheet.rows);
     expect(rows.map((r) => r.row)).toEqual([5, 7]);
-    expect(rows[0]!.cells.birthDate).toMatchObject({ value: new Date(Date.UTC(1985, 4, 12)), text: '12-05-1985', numFmt: 'dd/mm/yyyy' });
+    expect(rows[0]!.cells.birthDate).toMatchObject({
+      value: new Date(Date.UTC(1985, 4, 12)),
+      text: '12-05-1985',
+      numFmt: 'dd/mm/yyyy',
+    });
     expect(rows[1]!.cells.name?.text).toBe('Siti Aminah');
     // A formula counts by its cached result; its text is never the formula.
-    expect(rows[1]!.cells.occupation).toMatchObject({ value: 'pedagang pasar', text: 'pedagang pasar', formula: '"pedagang"&" pasar"' });
+    expect(rows[1]!.cells.occupation).toMatchObject({
+      value: 'pedagang pasar',
+      text: 'pedagang pasar',
+      formula: '"pedagang"&" pasar"',
+    });
     expect(rows[0]!.original.size).toBe(9);
     expect(rows[0]!.original.get(0)).toMatchObject({ value: 1 });
   });
@@ -72,7 +105,10 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
     const sheet = await openProposalSheet(source(file));
     const verdicts = [];
     for await (const v of validateRows(sheet.rows, programme)) verdicts.push(v);
-    expect(verdicts.map((v) => [...v.errors, ...v.warnings].map((i) => i.code))).toEqual([['NIK_NUMBER_CELL'], ['NIK_PRECISION_LOST']]);
+    expect(verdicts.map((v) => [...v.errors, ...v.warnings].map((i) => i.code))).toEqual([
+      ['NIK_NUMBER_CELL'],
+      ['NIK_PRECISION_LOST'],
+    ]);
   });
 
   it('picks the sheet that has the header in a multi-sheet workbook, ignoring sheets after it', async () => {
@@ -130,7 +166,11 @@ describe('XLSX written by Excel-like tools (exceljs)', () => {
   });
 
   it('un-neutralises formula-like text our own report wrote', async () => {
-    const file = await xlsx((wb) => wb.addWorksheet('Data').addRows([HEADER, [1, '6203011205850001', '\'=HYPERLINK("x")', '12-05-1985', 'L', 'petani']]));
+    const file = await xlsx((wb) =>
+      wb
+        .addWorksheet('Data')
+        .addRows([HEADER, [1, '6203011205850001', '\'=HYPERLINK("x")', '12-05-1985', 'L', 'petani']]),
+    );
     const [row] = await all((await openProposalSheet(source(file))).rows);
     expect(row!.cells.name?.text).toBe('=HYPERLINK("x")');
   });
@@ -163,10 +203,15 @@ describe('XLSX written by LibreOffice (committed fixture, scripts/make-libreoffi
 });
 
 describe('CSV', () => {
-  const body = ['6203011205850001,Budi Santoso,12-05-1985,L,"Petani, karet"', '6203016308900002,Siti Aminah,23/08/1990,P,pedagang'];
+  const body = [
+    '6203011205850001,Budi Santoso,12-05-1985,L,"Petani, karet"',
+    '6203016308900002,Siti Aminah,23/08/1990,P,pedagang',
+  ];
 
   it('reads comma-separated UTF-8 with a BOM', async () => {
-    const sheet = await openProposalSheet(source(`\uFEFFNIK,Nama,Tgl Lahir,JK,Pekerjaan\r\n${body.join('\r\n')}\r\n`, 'u.csv'));
+    const sheet = await openProposalSheet(
+      source(`\uFEFFNIK,Nama,Tgl Lahir,JK,Pekerjaan\r\n${body.join('\r\n')}\r\n`, 'u.csv'),
+    );
     expect(sheet.format).toBe('csv');
     const rows = await all(sheet.rows);
     expect(rows.map((r) => [r.row, r.cells.nik?.text, r.cells.occupation?.text])).toEqual([
@@ -192,13 +237,18 @@ describe('CSV', () => {
   });
 
   it("honours Excel's sep= line", async () => {
-    const sheet = await openProposalSheet(source(`sep=;\nNIK;Nama;Tgl Lahir;L/P;Pekerjaan\n6203011205850001;Budi;12-05-1985;L;tani\n`, 'u.csv'));
+    const sheet = await openProposalSheet(
+      source(`sep=;\nNIK;Nama;Tgl Lahir;L/P;Pekerjaan\n6203011205850001;Budi;12-05-1985;L;tani\n`, 'u.csv'),
+    );
     expect(sheet.header.row).toBe(1);
     expect((await all(sheet.rows))[0]).toMatchObject({ row: 2, cells: { name: { text: 'Budi' } } });
   });
 
   it('decodes Windows-1252 when the bytes are not UTF-8', async () => {
-    const bytes = iconv.encode('NIK;Nama;Tgl Lahir;L/P;Pekerjaan;Alamat\n6203011205850001;José;12-05-1985;L;tani;Désa Saka Tamiang\n', 'win1252');
+    const bytes = iconv.encode(
+      'NIK;Nama;Tgl Lahir;L/P;Pekerjaan;Alamat\n6203011205850001;José;12-05-1985;L;tani;Désa Saka Tamiang\n',
+      'win1252',
+    );
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     const [row] = await all((await openProposalSheet(source(bytes, 'u.csv'))).rows);
     expect(row!.cells.name?.text).toBe('José');
@@ -206,7 +256,9 @@ describe('CSV', () => {
   });
 
   it('reads scientific-notation NIKs as the text they are, for the rules to refuse', async () => {
-    const sheet = await openProposalSheet(source('NIK;Nama;Tgl Lahir;L/P;Pekerjaan\n6,20301E+15;Budi;12-05-1985;L;tani\n', 'u.csv'));
+    const sheet = await openProposalSheet(
+      source('NIK;Nama;Tgl Lahir;L/P;Pekerjaan\n6,20301E+15;Budi;12-05-1985;L;tani\n', 'u.csv'),
+    );
     const [verdict] = await (async () => {
       const v = [];
       for await (const x of validateRows(sheet.rows, programme)) v.push(x);
@@ -221,7 +273,8 @@ describe('CSV', () => {
       Readable.from(
         (function* () {
           yield 'NIK;Nama;Tgl Lahir;L/P;Pekerjaan\n';
-          for (let i = 1; i <= rows; i++) yield `620302120585${String(i % 10_000 || 1).padStart(4, '0')};Budi;12-05-1985;L;tani\n`;
+          for (let i = 1; i <= rows; i++)
+            yield `620302120585${String(i % 10_000 || 1).padStart(4, '0')};Budi;12-05-1985;L;tani\n`;
         })(),
       );
     const sheet = await openProposalSheet({ fileName: 'big.csv', body });
@@ -259,8 +312,16 @@ describe('files that are not proposals', () => {
       ]),
       'FILE_IS_ODS',
     ],
-    ['truncated zip', handMadeZip([{ name: 'xl/workbook.xml', data: Buffer.alloc(5000, 'a') }]).subarray(0, 60), 'FILE_CORRUPT'],
-    ['HTML saved as .xls', Buffer.from('<html><body><table><tr><td>NIK</td></tr></table></body></html>'), 'FILE_NOT_SPREADSHEET'],
+    [
+      'truncated zip',
+      handMadeZip([{ name: 'xl/workbook.xml', data: Buffer.alloc(5000, 'a') }]).subarray(0, 60),
+      'FILE_CORRUPT',
+    ],
+    [
+      'HTML saved as .xls',
+      Buffer.from('<html><body><table><tr><td>NIK</td></tr></table></body></html>'),
+      'FILE_NOT_SPREADSHEET',
+    ],
   ];
   it.each(cases)('refuses %s with a message saying what to upload', async (_name, bytes, code) => {
     const error = await sheetError(openProposalSheet(source(bytes, 'usulan.xlsx')));
@@ -280,7 +341,9 @@ describe('files that are not proposals', () => {
 
   it('refuses a zip that inflates past the size cap', async () => {
     const big = handMadeZip([{ name: 'xl/worksheets/sheet1.xml', zeros: 3 * 1024 * 1024 }]);
-    const error = await sheetError(openProposalSheet(source(big), { ...DEFAULT_LIMITS, maxUncompressedBytes: 2 * 1024 * 1024 }));
+    const error = await sheetError(
+      openProposalSheet(source(big), { ...DEFAULT_LIMITS, maxUncompressedBytes: 2 * 1024 * 1024 }),
+    );
     expect(error.code).toBe('FILE_TOO_LARGE');
   });
 });

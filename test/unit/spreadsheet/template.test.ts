@@ -42,7 +42,10 @@ describe('buildProposalTemplate', () => {
     expect(ws.getCell('B2').value).toBe('6203011205859991');
     expect(ws.getCell('B500').numFmt).toBe('@');
     expect(ws.getCell('F10').dataValidation).toMatchObject({ type: 'list', formulae: ['"L,P"'] });
-    expect(ws.getCell('G10').dataValidation).toMatchObject({ type: 'list', formulae: ['"petani,nelayan,pedagang pasar,buruh harian lepas"'] });
+    expect(ws.getCell('G10').dataValidation).toMatchObject({
+      type: 'list',
+      formulae: ['"petani,nelayan,pedagang pasar,buruh harian lepas"'],
+    });
     expect(ws.getCell('E10').dataValidation).toMatchObject({ type: 'date' });
     const guide = wb.getWorksheet('Petunjuk')!;
     const text = guide.getColumn(1).values.join('\n');

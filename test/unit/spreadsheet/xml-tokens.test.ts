@@ -9,7 +9,8 @@ function tokens(chunks: string[]): string[] {
     else out.push(t);
   };
   const tokenizer = new XmlTokenizer({
-    open: (name, raw, selfClosing) => push(`open:${name}${selfClosing ? '/' : ''} ${JSON.stringify(attributesOf(raw))}`),
+    open: (name, raw, selfClosing) =>
+      push(`open:${name}${selfClosing ? '/' : ''} ${JSON.stringify(attributesOf(raw))}`),
     close: (name) => push(`close:${name}`),
     text: (text) => push(`text:${text}`),
   });
@@ -34,12 +35,17 @@ describe('XmlTokenizer', () => {
     expect(whole).toContain('text:<raw> & text');
     expect(whole).toContain('open:sheetData {}');
     expect(whole).not.toContainEqual(expect.stringContaining('comment'));
-    for (let cut = 1; cut < doc.length; cut++) expect(tokens([doc.slice(0, cut), doc.slice(cut)]), `cut at ${cut}`).toEqual(whole);
+    for (let cut = 1; cut < doc.length; cut++)
+      expect(tokens([doc.slice(0, cut), doc.slice(cut)]), `cut at ${cut}`).toEqual(whole);
     expect(tokens([...doc])).toEqual(whole);
   });
 
   it('reads attributes by local name, decoded', () => {
-    expect(attributesOf(' name="Data &amp; Rekap" r:id="rId3" state=\'hidden\'')).toEqual({ name: 'Data & Rekap', id: 'rId3', state: 'hidden' });
+    expect(attributesOf(' name="Data &amp; Rekap" r:id="rId3" state=\'hidden\'')).toEqual({
+      name: 'Data & Rekap',
+      id: 'rId3',
+      state: 'hidden',
+    });
     expect(attributesOf('')).toEqual({});
   });
 

@@ -14,7 +14,15 @@ describe('parseNik', () => {
     const man = parseNik('6203011205850001');
     expect(man).toMatchObject({
       ok: true,
-      parts: { regencyCode: '62.03', districtCode: '62.03.01', birthDay: 12, birthMonth: 5, birthYearTwoDigits: 85, sex: 'L', serial: '0001' },
+      parts: {
+        regencyCode: '62.03',
+        districtCode: '62.03.01',
+        birthDay: 12,
+        birthMonth: 5,
+        birthYearTwoDigits: 85,
+        sex: 'L',
+        serial: '0001',
+      },
     });
     const woman = parseNik('6203016308900002');
     expect(woman).toMatchObject({ ok: true, parts: { birthDay: 23, birthMonth: 8, sex: 'P' } });
@@ -42,7 +50,11 @@ describe('parseNik', () => {
 
 describe('readNikCell: spreadsheet damage is reported, never repaired', () => {
   it('accepts a text NIK, with separators or a leading apostrophe', () => {
-    expect(readNikCell(text('6203011205850001'))).toMatchObject({ ok: true, parts: { nik: '6203011205850001' }, warnings: [] });
+    expect(readNikCell(text('6203011205850001'))).toMatchObject({
+      ok: true,
+      parts: { nik: '6203011205850001' },
+      warnings: [],
+    });
     expect(readNikCell(text(' 6203 0112 0585 0001 '))).toMatchObject({ ok: true, parts: { nik: '6203011205850001' } });
     expect(readNikCell(text("'6203011205850001"))).toMatchObject({ ok: true, parts: { nik: '6203011205850001' } });
   });
@@ -75,7 +87,10 @@ describe('readNikCell: spreadsheet damage is reported, never repaired', () => {
   it('reports the wrong length, letters, and a missing NIK', () => {
     expect(codeOf(text('620301120585001'))).toBe('NIK_LENGTH');
     expect(codeOf(num(620301120585001))).toBe('NIK_LENGTH');
-    expect(readNikCell(num(620301120585001))).toMatchObject({ ok: false, issue: { message: expect.stringMatching(/angka/) } });
+    expect(readNikCell(num(620301120585001))).toMatchObject({
+      ok: false,
+      issue: { message: expect.stringMatching(/angka/) },
+    });
     expect(codeOf(text('62030112058500O1'))).toBe('NIK_FORMAT');
     expect(codeOf(text('#N/A'))).toBe('NIK_FORMAT');
     expect(codeOf(text('  '))).toBe('NIK_MISSING');

@@ -3,7 +3,14 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import { openProposalSheet, type ProposalSource } from '../../../functions/core/spreadsheet/read-proposal-sheet';
-import { ValidationReport, countRows, neutraliseFormula, reportRowOf, writeReportXlsx, type ReportRow } from '../../../functions/core/validation/report';
+import {
+  ValidationReport,
+  countRows,
+  neutraliseFormula,
+  reportRowOf,
+  writeReportXlsx,
+  type ReportRow,
+} from '../../../functions/core/validation/report';
 import { validateRows } from '../../../functions/core/validation/rules';
 import { inline, rawXlsx, source, textRow, xlsx } from '../spreadsheet/fixtures';
 
@@ -15,7 +22,15 @@ async function upload() {
       const ws = wb.addWorksheet('Data');
       ws.addRow(['USULAN DESA SELAT HILIR']);
       ws.addRow(['No', 'NIK', 'Nama', 'Tgl Lahir', 'L/P', 'Pekerjaan', 'Catatan']);
-      ws.addRow([1, '6203011205850001', 'Budi Santoso', new Date(Date.UTC(1985, 4, 12)), 'L', 'petani', '=HYPERLINK("http://evil","klik")']);
+      ws.addRow([
+        1,
+        '6203011205850001',
+        'Budi Santoso',
+        new Date(Date.UTC(1985, 4, 12)),
+        'L',
+        'petani',
+        '=HYPERLINK("http://evil","klik")',
+      ]);
       ws.addRow([2, '6,20301E+15', 'Siti', '23-08-1990', 'P', 'nelayan', { formula: '1+1', result: 2 }]);
       ws.addRow([3, '6203016308900002', '@Siti', '23-08-1990', 'P', 'PNS', '+62812']);
       ws.getCell('D3').numFmt = 'dd/mm/yyyy';
@@ -45,7 +60,13 @@ describe('validation report', () => {
     const out = new PassThrough();
     const bytes: Buffer[] = [];
     out.on('data', (b: Buffer) => bytes.push(b));
-    await writeReportXlsx(out, { report, header: again.header, rows: again.rows, verdictOf: (r) => byRow.get(r), names: { village: 'Selat Hilir' } });
+    await writeReportXlsx(out, {
+      report,
+      header: again.header,
+      rows: again.rows,
+      verdictOf: (r) => byRow.get(r),
+      names: { village: 'Selat Hilir' },
+    });
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.concat(bytes) as unknown as ExcelJS.Buffer);
@@ -56,7 +77,18 @@ describe('validation report', () => {
 
     const ws = wb.getWorksheet('Hasil Validasi')!;
     // Rows keep their original numbers, so "baris 4" in a message is row 4 here too.
-    expect(ws.getRow(2).values).toEqual([undefined, 'No', 'NIK', 'Nama', 'Tgl Lahir', 'L/P', 'Pekerjaan', 'Catatan', 'Status', 'Keterangan']);
+    expect(ws.getRow(2).values).toEqual([
+      undefined,
+      'No',
+      'NIK',
+      'Nama',
+      'Tgl Lahir',
+      'L/P',
+      'Pekerjaan',
+      'Catatan',
+      'Status',
+      'Keterangan',
+    ]);
     expect(ws.getCell('H3').value).toBe('VALID');
     expect(ws.getCell('H4').value).toBe('TIDAK VALID');
     expect(String(ws.getCell('I4').value)).toContain('format ilmiah');
@@ -86,7 +118,9 @@ describe('validation report', () => {
 
   it('marks a valid row over quota only when it is valid', () => {
     expect(reportRowOf({ row: 2, errors: [], warnings: [] }, true).status).toBe('over_quota');
-    expect(reportRowOf({ row: 2, errors: [{ code: 'NAME_MISSING', message: 'x' }], warnings: [] }, true).status).toBe('invalid');
+    expect(reportRowOf({ row: 2, errors: [{ code: 'NAME_MISSING', message: 'x' }], warnings: [] }, true).status).toBe(
+      'invalid',
+    );
   });
 
   it('names the village once when the caller gives its label with the code', async () => {
@@ -116,7 +150,13 @@ async function reportOf(src: ProposalSource, names?: { village?: string }) {
   const out = new PassThrough();
   const bytes: Buffer[] = [];
   out.on('data', (b: Buffer) => bytes.push(b));
-  await writeReportXlsx(out, { report, header: again.header, rows: again.rows, verdictOf: (r) => byRow.get(r), ...(names ? { names } : {}) });
+  await writeReportXlsx(out, {
+    report,
+    header: again.header,
+    rows: again.rows,
+    verdictOf: (r) => byRow.get(r),
+    ...(names ? { names } : {}),
+  });
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.concat(bytes) as unknown as ExcelJS.Buffer);
   return wb;
@@ -127,7 +167,11 @@ describe('validation report of unusual sheets', () => {
     const file = rawXlsx([
       {
         name: 'Data',
-        sheetData: [textRow(1, HEADER), textRow(2, person('6203011205850001', 'Budi')), textRow(1_048_576, person('6203011205850002', 'Siti'))].join(''),
+        sheetData: [
+          textRow(1, HEADER),
+          textRow(2, person('6203011205850001', 'Budi')),
+          textRow(1_048_576, person('6203011205850002', 'Siti')),
+        ].join(''),
       },
     ]);
     const started = performance.now();
@@ -164,10 +208,20 @@ describe('validation report of unusual sheets', () => {
   it('keeps Status and Keterangan in one column when a row has cells past the header, and costs what exists for a cell at XFD', async () => {
     const rows = Array.from(
       { length: 500 },
-      (_, i) => `<row r="${i + 2}">${person(`62030112058${String(50001 + i)}`, 'Budi').map((v, c) => inline(`${'ABCDE'[c]}${i + 2}`, v)).join('')}${inline(`XFD${i + 2}`, 'catatan')}</row>`,
+      (_, i) =>
+        `<row r="${i + 2}">${person(`62030112058${String(50001 + i)}`, 'Budi')
+          .map((v, c) => inline(`${'ABCDE'[c]}${i + 2}`, v))
+          .join('')}${inline(`XFD${i + 2}`, 'catatan')}</row>`,
     );
     const file = rawXlsx([
-      { name: 'Data', sheetData: textRow(1, HEADER) + `<row r="2">${person('6203011205850001', 'Budi').map((v, c) => inline(`${'ABCDE'[c]}2`, v)).join('')}${inline('G2', 'catatan G')}</row>` },
+      {
+        name: 'Data',
+        sheetData:
+          textRow(1, HEADER) +
+          `<row r="2">${person('6203011205850001', 'Budi')
+            .map((v, c) => inline(`${'ABCDE'[c]}2`, v))
+            .join('')}${inline('G2', 'catatan G')}</row>`,
+      },
     ]);
     const ws = (await reportOf(source(file))).getWorksheet('Hasil Validasi')!;
     expect([ws.getCell('F1').value, ws.getCell('G1').value]).toEqual(['Status', 'Keterangan']);
@@ -190,4 +244,3 @@ describe('validation report of unusual sheets', () => {
     expect(ws.getCell('G2').value).toBe('VALID');
   });
 });
-

@@ -2,11 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import type { ProposalColumn, RawCell, SheetRow } from '../../../functions/core/spreadsheet/read-proposal-sheet';
 import { MESSAGES, WARNING_CODES, issue } from '../../../functions/core/validation/messages';
-import { InFileDuplicates, ageOn, readBirthDate, readSex, validateRow, validateRows } from '../../../functions/core/validation/rules';
+import {
+  InFileDuplicates,
+  ageOn,
+  readBirthDate,
+  readSex,
+  validateRow,
+  validateRows,
+} from '../../../functions/core/validation/rules';
 
 const programme = findProgramme('kapuas-2026-apbd')!; // coverage starts 2026-01-01, ages 18-65
 
-const cell = (v: RawCell['value']): RawCell => ({ value: v, text: v instanceof Date ? '' : v === null ? '' : String(v) });
+const cell = (v: RawCell['value']): RawCell => ({
+  value: v,
+  text: v instanceof Date ? '' : v === null ? '' : String(v),
+});
 
 function row(overrides: Partial<Record<ProposalColumn, RawCell['value']>> = {}, number = 5): SheetRow {
   const values: Partial<Record<ProposalColumn, RawCell['value']>> = {
@@ -28,7 +38,10 @@ const codes = (r: SheetRow) => {
 
 describe('validateRow', () => {
   it('turns a good row into a Worker', () => {
-    const v = validateRow(row({ phone: '+62 812-3456-7890', dtsenDecile: '2', address: ' Jl. Pemuda  RT 01 ' }), programme);
+    const v = validateRow(
+      row({ phone: '+62 812-3456-7890', dtsenDecile: '2', address: ' Jl. Pemuda  RT 01 ' }),
+      programme,
+    );
     expect(v.errors).toEqual([]);
     expect(v.warnings).toEqual([]);
     expect(v.worker).toEqual({
@@ -118,7 +131,15 @@ describe('validateRow', () => {
 
   it('quotes at most a short piece of what the operator typed in any message', () => {
     const junk = 'x'.repeat(30_000);
-    for (const overrides of [{ occupation: junk }, { birthDate: junk }, { sex: junk }, { phone: `0${junk}` }, { kk: junk }, { dtsenDecile: junk }, { nik: `62${junk}` }]) {
+    for (const overrides of [
+      { occupation: junk },
+      { birthDate: junk },
+      { sex: junk },
+      { phone: `0${junk}` },
+      { kk: junk },
+      { dtsenDecile: junk },
+      { nik: `62${junk}` },
+    ]) {
       const v = validateRow(row(overrides), programme);
       for (const i of [...v.errors, ...v.warnings]) expect(i.message.length, i.code).toBeLessThan(500);
     }
@@ -187,7 +208,9 @@ describe('in-file duplicates', () => {
   it('counts an invalid row as the first occurrence: it is the same person', () => {
     const duplicates = new InFileDuplicates();
     duplicates.check(validateRow(row({ name: '' }, 2), programme));
-    expect(duplicates.check(validateRow(row({}, 6), programme)).errors.map((e) => e.code)).toEqual(['NIK_DUPLICATE_IN_FILE']);
+    expect(duplicates.check(validateRow(row({}, 6), programme)).errors.map((e) => e.code)).toEqual([
+      'NIK_DUPLICATE_IN_FILE',
+    ]);
   });
 });
 
@@ -201,13 +224,22 @@ describe('helpers', () => {
     expect(ageOn({ year: 1980, month: 3, day: 1 }, { year: 2025, month: 3, day: 1 })).toBe(45);
   });
   it('reads an Excel serial kept as a number', () => {
-    expect(readBirthDate({ value: 29587, text: '29587' })).toEqual({ ok: true, date: { year: 1981, month: 1, day: 1 } });
+    expect(readBirthDate({ value: 29587, text: '29587' })).toEqual({
+      ok: true,
+      date: { year: 1981, month: 1, day: 1 },
+    });
   });
 });
 
 describe('messages', () => {
   it('has an Indonesian message for every code, including the store-side ones', () => {
-    for (const code of ['NIK_ALREADY_ENROLLED', 'OVER_QUOTA', 'VILLAGE_UNKNOWN', 'VILLAGE_NOT_IN_REGENCY', 'KELURAHAN_NO_APBDES']) {
+    for (const code of [
+      'NIK_ALREADY_ENROLLED',
+      'OVER_QUOTA',
+      'VILLAGE_UNKNOWN',
+      'VILLAGE_NOT_IN_REGENCY',
+      'KELURAHAN_NO_APBDES',
+    ]) {
       expect(Object.keys(MESSAGES)).toContain(code);
     }
     expect(WARNING_CODES.has('NIK_OUTSIDE_REGENCY')).toBe(true);
