@@ -22,7 +22,18 @@ import { billStore } from '../wiring/bill-store';
 import { coverageStore } from '../wiring/coverage-store';
 import { presigner } from '../wiring/presigner';
 import { now, once } from '../wiring/settings';
-import { bodyFields, HttpError, httpHandler, json, principalOf, requestOrigin, type HttpEvent } from './http';
+import { billPage, billsPage, participantsPage } from '../pages/contribution-pages';
+import {
+  bodyFields,
+  html,
+  HttpError,
+  httpHandler,
+  json,
+  principalOf,
+  requestOrigin,
+  wantsHtml,
+  type HttpEvent,
+} from './http';
 
 export const wiring = once(() => ({
   coverages: coverageStore(),
@@ -144,6 +155,18 @@ export const handler = httpHandler(async (event) => {
           }
           throw error;
         });
+      if (wantsHtml(event)) {
+        const next = page.cursor && new URLSearchParams({ programmeId, villageCode, cursor: page.cursor });
+        return html(
+          200,
+          participantsPage({
+            programmeId,
+            villageCode,
+            rows: rows(page.items),
+            nextPage: next ? `/app/participants?${next.toString()}` : undefined,
+          }),
+        );
+      }
       return json(200, { programmeId, villageCode, participants: rows(page.items), cursor: page.cursor });
     }
     case 'GET /participants/{nik}': {
@@ -169,17 +192,21 @@ export const handler = httpHandler(async (event) => {
       );
       if (!readable.length) throw refused('bill:read');
       const bills = (await Promise.all(readable.map((p) => deps.bills.byProgramme(p.id)))).flat();
-      return json(200, { bills: bills.map((b) => ({ ...billSummary(b), links: { self: billPath(b.id) } })) });
+      const views = bills.map((b) => ({ ...billSummary(b), links: { self: billPath(b.id) } }));
+      if (wantsHtml(event)) return html(200, billsPage(views));
+      return json(200, { bills: views });
     }
     case 'GET /bills/{billId}': {
       const { programme, month } = billOf(event);
       mayOnBills(principal, 'bill:read', programme);
       const bill = await deps.bills.get(programme.id, month);
       if (!bill) throw billNotFound();
-      return json(200, {
-        ...billDetail(bill),
-        links: { self: billPath(bill.id), payments: `${billPath(bill.id)}/payments` },
-      });
+      const payments = `${billPath(bill.id)}/payments`;
+      if (wantsHtml(event)) {
+        const mayPay = authorize(principal, 'bill:pay', { regency: programme.regency.code }) === 'allow';
+        return html(200, billPage(billDetail(bill), mayPay ? payments : undefined));
+      }
+      return json(200, { ...billDetail(bill), links: { self: billPath(bill.id), payments } });
     }
     case 'POST /bills/{billId}/payments': {
       const { programme, month } = billOf(event);

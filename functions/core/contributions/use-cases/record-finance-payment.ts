@@ -8,7 +8,16 @@ import { recordBillPayment } from './record-bill-payment';
 
 /** What finance sends for a transfer: integer rupiah, the day it left the account, the bank's reference. */
 export const PaymentRequest = z.object({
-  amount: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  // A number in JSON; digits only from the console's form, whose fields are text. Never a fraction.
+  amount: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
   paidOn: CalendarDate,
   bankReference: z.string().trim().min(1).max(64),
   /** The transfer slip to upload: the answer carries a presigned PUT for it. */
