@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Per-deployment settings, from CDK context (`cdk deploy -c stage=prod -c mailDomain=...`) or

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A page cursor that is not one this query handed out (tampered, or from another list). */
 export class InvalidCursorError extends Error {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sameSecret } from '../core/proposals/approval-code';
 import { approvalActionUrl, consoleUrl } from '../core/proposals/links';
 import { decideApproval } from '../core/proposals/use-cases/decide-approval';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { authorize, type Action } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { participantEntity } from '../core/audit/audit-event';

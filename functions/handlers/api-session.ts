@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { APP_SCRIPT } from '../pages/app-script';
 import { consoleCsp, shellPage, signInPage } from '../pages/console-pages';
 import { WeakPasswordError } from '../ports/authenticator';

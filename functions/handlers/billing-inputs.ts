@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the billing workflow passes its tasks (workflows/billing/state-machine.ts builds these). The

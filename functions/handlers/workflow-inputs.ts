@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObjectCreatedEvent } from '../core/proposals/source-event';
 
 /** What the enrollment workflow passes each task (workflows/enrollment/state-machine.ts builds these). */

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readBody } from './read-body';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RegistrationRequest, type RegistrationResponse, type RegistrationResult } from '../../functions/core/bpjs/contract';
 import {
   PaymentCodeRequest,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { VILLAGE_CODE } from '../proposals/upload-key';
 
 /**

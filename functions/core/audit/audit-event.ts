@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One thing that happened to one entity, appended and never changed. Auditors (Inspektorat, BPK)

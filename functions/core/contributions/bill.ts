@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Benefit, FundingSource } from '../programmes/programme';
 import { CalendarDate, CalendarMonth } from './calendar';
 import { isCoveredIn, overlapsMonth, type BillableCoverage, type Coverage } from './coverage';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Contributions run on the Jakarta calendar: a bill covers a calendar month and falls due on a

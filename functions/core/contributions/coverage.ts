@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { maskNik } from '../privacy/mask';
 import { CalendarDate, CalendarMonth, firstDayOf, lastDayOf } from './calendar';
 import type { ContributionTerms } from './terms';

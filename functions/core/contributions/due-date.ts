@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, CalendarDate, CalendarMonth, dayOfWeek, yearOf } from './calendar';
 import { type Holiday, type HolidayCalendar } from './holidays';
 

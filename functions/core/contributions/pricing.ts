@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Benefit, FundingSource } from '../programmes/programme';
 import { CalendarMonth } from './calendar';
 import { paidByStateBudget, rateScheduleFor, type BenefitRate, type ContributionTerms } from './terms';

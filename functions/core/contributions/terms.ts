@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Benefit, type FundingSource, type Programme } from '../programmes/programme';
 import { CalendarMonth, monthOf } from './calendar';
 

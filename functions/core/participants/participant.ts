@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Worker } from '../workers/worker';
 
 /** A worker BPJS registered: covered under one programme, with a KPJ number. */

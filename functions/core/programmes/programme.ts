@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A programme is one funding source of one regency for one period: who may be proposed, how many,

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Reads JSON Lines one record at a time, checking each against its schema. */
 export async function* readJsonLines<T extends z.ZodType>(body: Readable, schema: T): AsyncGenerator<z.infer<T>> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the API granted: one signed-in user may put one key until it expires. Its own module, so the

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Presigner } from '../../ports/presigner';
 import type { UploadGrants } from '../../ports/upload-grants';
 import { authorize } from '../access/policy';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The shape of data/regions.json, written by scripts/extract-regions.ts from idn-area-data. */
 export const RegionsData = z.object({

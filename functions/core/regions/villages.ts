@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import regionsJson from './data/regions.json';
 import { RegionsData } from './regions-data';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every problem Jaring reports about a proposal row, by stable code, with its message for the

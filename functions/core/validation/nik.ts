@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RawCell } from '../spreadsheet/read-proposal-sheet';
 import { issue, type RowIssue } from './messages';
 

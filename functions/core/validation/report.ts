@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Pace } from '../spreadsheet/pace';
 import {
   CELL_MAX_CHARS,

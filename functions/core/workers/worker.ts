@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A worker proposed for coverage, as a validated spreadsheet row becomes it. This is what travels

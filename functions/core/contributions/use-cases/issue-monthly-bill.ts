@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BillStore } from '../../../ports/bill-store';
 import { BILLABLE_SHARDS, type CoverageStore } from '../../../ports/coverage-store';
 import type { ObjectStore } from '../../../ports/object-store';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BillStore } from '../../../ports/bill-store';
 import type { BpjsPayments } from '../../../ports/bpjs';
 import type { Mailer } from '../../../ports/mailer';

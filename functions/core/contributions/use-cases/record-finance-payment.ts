@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BillStore } from '../../../ports/bill-store';
 import { safeFileName } from '../../proposals/upload-grant';
 import { PaymentConflictError, type Bill } from '../bill';

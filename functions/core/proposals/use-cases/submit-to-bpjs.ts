@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BpjsSubmissionPausedError, BpjsUnavailableError, type BpjsGateway } from '../../../ports/bpjs';
 import type { AuditLog } from '../../../ports/audit-log';
 import type { ObjectStore } from '../../../ports/object-store';
