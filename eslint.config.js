@@ -35,6 +35,12 @@ export default defineConfig(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
+      // zod's named `z` is the namespace object of everything zod exports, locales included: esbuild must keep
+      // all of it (264 KB in every bundle). The namespace import lets it keep only the schemas a function uses.
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', importNames: ['z'], message: "Write `import * as z from 'zod'` (bundle size)." }] },
+      ],
       // Lines up to 120 columns. OFF until the tree is reformatted with printWidth 120 (.prettierrc.json); then
       // set 'off' to 'error'. URLs, strings, template literals and regular expressions may run longer: Prettier
       // does not break them, and cutting a message or a pattern in two only makes it harder to find.
