@@ -1,4 +1,9 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +12,7 @@ import {
   approvalLink,
   bpjsFaults,
   decide,
+  executionsSettled,
   mails,
   nik,
   proposalCsv,
@@ -26,7 +32,11 @@ let sfn: SFNClient;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  sfn = new SFNClient({ endpoint: stack.info.stepfunctions.endpoint, region: stack.info.region, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+  sfn = new SFNClient({
+    endpoint: stack.info.stepfunctions.endpoint,
+    region: stack.info.region,
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -41,18 +51,30 @@ describe('enrollment through the local stack', () => {
       ['12345', 'Tanpa NIK', '01-01-1980', 'L', 'petani'],
     ]);
     // Uploaded the way an operator does: signed in, through a presigned PUT for their village.
-    expect(await uploadAsOperator(stack, { programmeId: 'kapuas-2026-apbd', villageCode: village, fileName: 'usulan-mei.csv' }, csv)).toBe(uploadKey);
+    expect(
+      await uploadAsOperator(
+        stack,
+        { programmeId: 'kapuas-2026-apbd', villageCode: village, fileName: 'usulan-mei.csv' },
+        csv,
+      ),
+    ).toBe(uploadKey);
 
     const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     expect(waiting).toMatchObject({ status: 'AWAITING_APPROVAL', rows: 3, valid: 2, invalid: 1, uploadKey });
     // The upload's proposal, straight from its key.
     const byKey = await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`);
-    expect(byKey.body).toMatchObject({ id: waiting.id, status: 'AWAITING_APPROVAL', proposals: [expect.objectContaining({ id: waiting.id })] });
+    expect(byKey.body).toMatchObject({
+      id: waiting.id,
+      status: 'AWAITING_APPROVAL',
+      proposals: [expect.objectContaining({ id: waiting.id })],
+    });
     expect((await api(stack, `/proposals?uploadKey=${encodeURIComponent(key('nothing-here.csv'))}`)).status).toBe(404);
     expect(waiting.report['report.json']).toMatch(/^reports\//);
 
     // The upload arrived intact although the SDK sent it aws-chunked with a trailing checksum.
-    const stored = await stack.s3.send(new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey }));
+    const stored = await stack.s3.send(
+      new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey }),
+    );
     expect(await stored.Body!.transformToString()).toBe(csv);
 
     const { url, code } = await approvalLink(stack, waiting.id);
@@ -79,7 +101,9 @@ describe('enrollment through the local stack', () => {
     expect(done).toMatchObject({ status: 'ENROLLED', enrolled: 2, rejectedByBpjs: 0 });
 
     // The link in the operator's notice opens a page in Indonesian.
-    const page2 = await fetch(done.links.self, { headers: { accept: 'text/html', authorization: `Bearer ${stack.info.users.operator!.token}` } });
+    const page2 = await fetch(done.links.self, {
+      headers: { accept: 'text/html', authorization: `Bearer ${stack.info.users.operator!.token}` },
+    });
     expect(page2.headers.get('content-type')).toContain('text/html');
     expect(await page2.text()).toContain('Semua pekerja valid terdaftar sebagai peserta');
 
@@ -87,7 +111,10 @@ describe('enrollment through the local stack', () => {
     const again = await decide(stack, waiting.id, code, 'REJECTED', 'terlambat');
     expect(again.status).toBe(409);
 
-    const notice = await waitForMail(stack, (m) => m.subject.includes('terdaftar di BPJS') && m.text.includes(waiting.id));
+    const notice = await waitForMail(
+      stack,
+      (m) => m.subject.includes('terdaftar di BPJS') && m.text.includes(waiting.id),
+    );
     // The signed-in uploader hears, at the address their account has.
     expect(notice.to).toContain(stack.info.users.operator!.email);
 
@@ -105,20 +132,33 @@ describe('enrollment through the local stack', () => {
         'OUTCOME_MAIL_SENT',
       ]),
     );
-    for (const e of history.body.events) expect(e).toMatchObject({ entity: `proposal#${waiting.id}`, actor: expect.any(String), at: expect.any(String) });
-    expect(history.body.events.find((e: { action: string }) => e.action === 'PROPOSAL_APPROVED').actor).toBe('approver:kepala.dinsos@kapuaskab.go.id');
+    for (const e of history.body.events)
+      expect(e).toMatchObject({ entity: `proposal#${waiting.id}`, actor: expect.any(String), at: expect.any(String) });
+    expect(history.body.events.find((e: { action: string }) => e.action === 'PROPOSAL_APPROVED').actor).toBe(
+      'approver:kepala.dinsos@kapuaskab.go.id',
+    );
 
     // The execution is visible through the Step Functions API, as in AWS.
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }));
+    const { executions = [] } = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }),
+    );
     const succeeded = [];
     for (const e of executions) {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
       if (JSON.parse(d.input ?? '{}').detail?.object?.key === uploadKey) succeeded.push(d);
     }
     expect(succeeded.map((d) => d.status)).toEqual(['SUCCEEDED']);
-    const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeeded[0]!.executionArn! }))).events ?? [];
+    const events =
+      (await sfn.send(new GetExecutionHistoryCommand({ executionArn: succeeded[0]!.executionArn! }))).events ?? [];
     const entered = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(['RegisterUpload', 'ValidateProposal', 'AwaitApproval', 'SubmitToBpjs', 'RecordParticipants', 'NotifyOutcome']);
+    expect(entered).toEqual([
+      'RegisterUpload',
+      'ValidateProposal',
+      'AwaitApproval',
+      'SubmitToBpjs',
+      'RecordParticipants',
+      'NotifyOutcome',
+    ]);
   });
 
   it('takes a large file uploaded in parts (the SDK and CLI switch to multipart above a few MB)', async () => {
@@ -137,7 +177,9 @@ describe('enrollment through the local stack', () => {
       params: { Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey, Body: Buffer.from(csv) },
       partSize: 5 * 1024 * 1024,
     }).done();
-    const stored = await stack.s3.send(new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey }));
+    const stored = await stack.s3.send(
+      new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: uploadKey }),
+    );
     expect(await stored.Body!.transformToString()).toBe(csv);
     expect(await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL', 'INVALID', 'FAILED'])).toMatchObject({
       status: 'AWAITING_APPROVAL',
@@ -148,14 +190,23 @@ describe('enrollment through the local stack', () => {
 
   it('makes one proposal of one object version however often S3 delivers the event', async () => {
     const uploadKey = key('usulan-dobel.csv');
-    await upload(stack, uploadKey, proposalCsv([[nik('01-02-1979', 'L', 11), 'Ahmad Yani', '01-02-1979', 'L', 'pedagang pasar']]));
+    await upload(
+      stack,
+      uploadKey,
+      proposalCsv([[nik('01-02-1979', 'L', 11), 'Ahmad Yani', '01-02-1979', 'L', 'pedagang pasar']]),
+    );
     const first = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }));
-    const original = await Promise.all(executions.map((e) => sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }))));
+    const { executions = [] } = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }),
+    );
+    const original = await Promise.all(
+      executions.map((e) => sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }))),
+    );
     const event = JSON.parse(original.find((d) => JSON.parse(d.input!).detail.object.key === uploadKey)!.input!);
 
     await stack.router!.publish(event);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The second delivery starts a second execution; wait until it has ended and only the approval wait runs.
+    await executionsSettled(stack, [uploadKey], 1);
     const { body } = await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`);
     expect(body.proposals).toHaveLength(1);
     expect(body.proposals[0].id).toBe(first.id);
@@ -172,7 +223,10 @@ describe('enrollment through the local stack', () => {
     await upload(stack, unknownVillage, 'NIK;Nama\n');
 
     const a = await waitForProposal(stack, unknownProgramme, ['INVALID']);
-    expect(a.reason).toMatchObject({ code: 'UPLOAD_UNKNOWN_PROGRAMME', message: expect.stringContaining('tidak dikenal') });
+    expect(a.reason).toMatchObject({
+      code: 'UPLOAD_UNKNOWN_PROGRAMME',
+      message: expect.stringContaining('tidak dikenal'),
+    });
     const b = await waitForProposal(stack, notASheet, ['INVALID']);
     expect(b.reason.code).toBe('UPLOAD_NOT_SPREADSHEET');
     // The operator hears why, in words they can act on.
@@ -198,7 +252,11 @@ describe('enrollment through the local stack', () => {
     const report = await api(stack, `/proposals/${p.id}/report?format=json`);
     expect(report.status).toBe(302);
     const json = (await (await fetch(report.headers.get('location')!)).json()) as { rows: unknown[] };
-    expect(json.rows[0]).toMatchObject({ row: 2, status: 'invalid', errors: [expect.objectContaining({ code: 'NIK_SCIENTIFIC' })] });
+    expect(json.rows[0]).toMatchObject({
+      row: 2,
+      status: 'invalid',
+      errors: [expect.objectContaining({ code: 'NIK_SCIENTIFIC' })],
+    });
   });
 
   it('shows whom BPJS refused and why, on the page and in the JSON the notice points to', async () => {
@@ -219,20 +277,32 @@ describe('enrollment through the local stack', () => {
     const done = await waitForProposal(stack, uploadKey, ['PARTIALLY_ENROLLED', 'ENROLLED', 'FAILED'], 60_000);
     expect(done).toMatchObject({ status: 'PARTIALLY_ENROLLED', enrolled: 1, rejectedByBpjs: 1 });
     expect(done.bpjsRejections).toEqual([
-      { row: 3, nik: `${refused.slice(0, 4)}********${refused.slice(12)}`, code: expect.any(String), message: expect.any(String) },
+      {
+        row: 3,
+        nik: `${refused.slice(0, 4)}********${refused.slice(12)}`,
+        code: expect.any(String),
+        message: expect.any(String),
+      },
     ]);
     const page = await api(stack, `/proposals/${waiting.id}`, { headers: { accept: 'text/html' } });
     expect(page.body).toContain('Ditolak BPJS Ketenagakerjaan (1)');
     expect(page.body).toContain(done.bpjsRejections[0].message);
     expect(page.body).not.toContain(refused);
-    const notice = await waitForMail(stack, (m) => m.subject.includes('terdaftar di BPJS') && m.text.includes(waiting.id));
+    const notice = await waitForMail(
+      stack,
+      (m) => m.subject.includes('terdaftar di BPJS') && m.text.includes(waiting.id),
+    );
     expect(notice.text).toContain('alasannya tercantum pada rincian usulan');
     await bpjsFaults(stack, {});
   });
 
   it('retries BPJS through an outage, and re-drives a proposal that failed', async () => {
     const uploadKey = key('usulan-gangguan.csv');
-    await upload(stack, uploadKey, proposalCsv([[nik('03-03-1983', 'L', 21), 'Joko Susilo', '03-03-1983', 'L', 'buruh harian lepas']]));
+    await upload(
+      stack,
+      uploadKey,
+      proposalCsv([[nik('03-03-1983', 'L', 21), 'Joko Susilo', '03-03-1983', 'L', 'buruh harian lepas']]),
+    );
     const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
 
     // BPJS refuses the batch outright: no retry can help, so the proposal FAILS at the submit stage.

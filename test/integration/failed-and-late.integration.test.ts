@@ -1,4 +1,3 @@
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,10 +11,20 @@ import { cancelProposal } from '../../functions/core/proposals/use-cases/cancel-
 import { markFailed } from '../../functions/core/proposals/use-cases/mark-failed';
 import { quotaOf } from '../../functions/core/proposals/reservations';
 import { ProposalStatusConflictError } from '../../functions/ports/proposal-store';
-import { api, approvalLink, decide, nik, proposalCsv, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  approvalLink,
+  decide,
+  executionsSettled,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 let stack: TestStack;
-let sfn: SFNClient;
 let db: DynamoDBDocumentClient;
 let store: DynamoDbProposalStore;
 let audit: DynamoDbAuditLog;
@@ -25,12 +34,17 @@ let objects: S3ObjectStore;
 beforeAll(async () => {
   stack = await startTestStack();
   const { info } = stack;
-  sfn = new SFNClient({ endpoint: info.stepfunctions.endpoint, region: info.region, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: info.dynamodb.endpoint, region: info.region }));
-  store = new DynamoDbProposalStore(db, { proposals: info.dynamodb.tables.proposals!, audit: info.dynamodb.tables.audit! });
+  store = new DynamoDbProposalStore(db, {
+    proposals: info.dynamodb.tables.proposals!,
+    audit: info.dynamodb.tables.audit!,
+  });
   audit = new DynamoDbAuditLog(db, info.dynamodb.tables.audit!);
   ledger = new DynamoDbQuotaLedger(db, info.dynamodb.tables.quotas!);
-  objects = new S3ObjectStore(new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true }), info.s3.buckets.uploads!);
+  objects = new S3ObjectStore(
+    new S3Client({ endpoint: info.s3.endpoint, region: info.region, forcePathStyle: true }),
+    info.s3.buckets.uploads!,
+  );
 });
 afterAll(async () => {
   await stack?.stop();
@@ -39,28 +53,21 @@ afterAll(async () => {
 const programme = findProgramme('kapuas-2026-apbdes')!;
 const keyIn = (village: string, name: string) => `proposals/${programme.id}/${village}/${name}`;
 const people = (count: number, from: number) =>
-  Array.from({ length: count }, (_, i) => [nik('21-04-1979', 'P', from + i), `Ibu Pekerja ${'ABCDEFGHIJ'[i % 10]}`, '21-04-1979', 'P', 'pedagang pasar']);
+  Array.from({ length: count }, (_, i) => [
+    nik('21-04-1979', 'P', from + i),
+    `Ibu Pekerja ${'ABCDEFGHIJ'[i % 10]}`,
+    '21-04-1979',
+    'P',
+    'pedagang pasar',
+  ]);
 
 /** What the workflow's Catch does when the approval stage fails after its retries. */
 async function failAtApproval(proposalId: string) {
-  await markFailed({ proposals: store, audit }, { proposalId, stage: 'approval', error: { Error: 'States.TaskFailed', Cause: 'mail server down' } });
+  await markFailed(
+    { proposals: store, audit },
+    { proposalId, stage: 'approval', error: { Error: 'States.TaskFailed', Cause: 'mail server down' } },
+  );
   expect((await store.get(proposalId))!.status).toBe('FAILED');
-}
-
-/** Waits until no execution for these keys is RUNNING but `waiting` of them (each newest upload's approval wait). */
-async function executionsSettled(keys: string[], waiting: number) {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }));
-    const running = [];
-    for (const e of executions.filter((x) => x.status === 'RUNNING')) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
-      if (keys.includes(JSON.parse(d.input ?? '{}').detail?.object?.key)) running.push(d);
-    }
-    if (running.length === waiting) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`executions for ${keys.join(', ')} still running`);
 }
 
 describe('a FAILED proposal does not keep its people and quota', () => {
@@ -77,10 +84,13 @@ describe('a FAILED proposal does not keep its people and quota', () => {
     await upload(stack, second, proposalCsv(rows));
     const fresh = await waitForProposal(stack, second, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     expect(fresh).toMatchObject({ status: 'AWAITING_APPROVAL', valid: 3, invalid: 0, supersedes: failed.id });
-    expect((await api(stack, `/proposals/${failed.id}`)).body).toMatchObject({ status: 'SUPERSEDED', supersededBy: fresh.id });
+    expect((await api(stack, `/proposals/${failed.id}`)).body).toMatchObject({
+      status: 'SUPERSEDED',
+      supersededBy: fresh.id,
+    });
     expect(await ledger.reserved(quotaOf(programme, village))).toBe(3);
     // Its approval wait (the execution was still waiting when it was marked FAILED) ended with it.
-    await executionsSettled([first, second], 1);
+    await executionsSettled(stack, [first, second], 1);
   });
 
   it('can be cancelled by the Dinas Sosial: CANCELLED, audited, and its people free for another village', async () => {
@@ -99,12 +109,20 @@ describe('a FAILED proposal does not keep its people and quota', () => {
     expect(await ledger.reserved(quotaOf(programme, village))).toBe(0);
     const history = await api(stack, `/proposals/${failed.id}/history`);
     expect(history.body.events).toContainEqual(
-      expect.objectContaining({ action: 'PROPOSAL_CANCELLED', actor: 'operator:dinsos@kapuaskab.go.id', from: 'FAILED', to: 'CANCELLED' }),
+      expect.objectContaining({
+        action: 'PROPOSAL_CANCELLED',
+        actor: 'operator:dinsos@kapuaskab.go.id',
+        from: 'FAILED',
+        to: 'CANCELLED',
+      }),
     );
 
     const elsewhere = keyIn('62.03.13.2003', 'usulan.csv');
     await upload(stack, elsewhere, proposalCsv(rows));
-    expect(await waitForProposal(stack, elsewhere, ['AWAITING_APPROVAL', 'INVALID', 'FAILED'])).toMatchObject({ status: 'AWAITING_APPROVAL', valid: 2 });
+    expect(await waitForProposal(stack, elsewhere, ['AWAITING_APPROVAL', 'INVALID', 'FAILED'])).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      valid: 2,
+    });
   });
 });
 
@@ -153,7 +171,11 @@ describe('the approval deadline', () => {
         audit: { action: 'TEST_DEADLINE_CONDITION', actor: 'test' },
       });
     await expect(change(expiresAt)).rejects.toBeInstanceOf(ProposalStatusConflictError);
-    await expect(change(new Date(Date.parse(expiresAt) + 1).toISOString())).rejects.toBeInstanceOf(ProposalStatusConflictError);
-    await expect(change(new Date(Date.parse(expiresAt) - 1).toISOString())).resolves.toMatchObject({ status: 'AWAITING_APPROVAL' });
+    await expect(change(new Date(Date.parse(expiresAt) + 1).toISOString())).rejects.toBeInstanceOf(
+      ProposalStatusConflictError,
+    );
+    await expect(change(new Date(Date.parse(expiresAt) - 1).toISOString())).resolves.toMatchObject({
+      status: 'AWAITING_APPROVAL',
+    });
   });
 });

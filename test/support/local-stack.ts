@@ -1,4 +1,5 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,4 +187,35 @@ export function nik(birth: string, sex: 'L' | 'P', serial: number): string {
   const [d, m, y] = birth.split('-').map(Number) as [number, number, number];
   const day = sex === 'P' ? d + 40 : d;
   return `620301${String(day).padStart(2, '0')}${String(m).padStart(2, '0')}${String(y % 100).padStart(2, '0')}${String(serial).padStart(4, '0')}`;
+}
+
+/**
+ * Waits until, of the executions started for these uploads, only `waiting` still run (each newest upload's
+ * approval wait): a test waits on settled executions, never on a fixed sleep.
+ */
+export async function executionsSettled(stack: TestStack, keys: string[], waiting: number, timeoutMs = 45_000) {
+  const { endpoint } = stack.info.stepfunctions;
+  const sfn = new SFNClient({
+    endpoint,
+    region: stack.info.region,
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const stateMachineArn = stack.info.stepfunctions.stateMachines.enrollment!;
+    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn }));
+    let running = 0;
+    for (const e of executions.filter((x) => x.status === 'RUNNING')) {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
+      if (
+        keys.includes(
+          (JSON.parse(d.input ?? '{}') as { detail?: { object?: { key?: string } } }).detail?.object?.key ?? '',
+        )
+      )
+        running++;
+    }
+    if (running === waiting) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`executions for ${keys.join(', ')} still running`);
 }
