@@ -267,4 +267,11 @@ describe('billing workflow steps', () => {
     expect(c.months).toMatchObject([{ month: '2026-01', state: 'OVERDUE' }]);
     expect(await w.statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
   });
+
+  it("ends every coverage still running once the programme's period is over", async () => {
+    const w = await world();
+    expect((await w.daily('2026-12-31T06:00:00')).dueDates.ended).toBe(0);
+    expect((await w.daily('2027-01-01T06:00:00')).dueDates.ended).toBe(5);
+    expect(await w.statuses()).toEqual(['ENDED', 'ENDED', 'ENDED', 'ENDED', 'ENDED']);
+  });
 });

@@ -1,11 +1,13 @@
 import type { BillStore } from '../../../ports/bill-store';
 import type { BpjsPayments } from '../../../ports/bpjs';
+import type { CoverageStore } from '../../../ports/coverage-store';
 import type { ObjectStore } from '../../../ports/object-store';
 import type { Bill } from '../bill';
 import { dueSoonMail, overdueMail, paymentCodeMail } from '../billing-mails';
 import { addDays, jakartaDate } from '../calendar';
 import { familiesAtRisk, type Coverage } from '../coverage';
 import { applyToBill, ensureBilled, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
+import { endCoverages } from './end-coverages';
 import { markOverdueBills } from './mark-overdue-bills';
 import type { BilledProgramme, NoticeDeps } from './monthly-billing';
 import { recordBillPayment } from './record-bill-payment';
@@ -24,12 +26,13 @@ import { recordBillPayment } from './record-bill-payment';
  * 2. `checkDueDates`: bills past their due date become OVERDUE (mark-overdue-bills), their
  *    participants ARREARS, and LAPSED at the programme's threshold; operators, finance and Dinas
  *    Sosial hear how many families risk their scholarship clock. Bills due within `reminderDays`
- *    get a reminder. Each notice goes once per bill and kind (BillSteps).
+ *    get a reminder. Each notice goes once per bill and kind (BillSteps). Last, coverages past
+ *    their programme's period END (end-coverages).
  *
  * Both work from "today" as the schedule's time in Jakarta, so a day can be replayed.
  */
 export type DailyDeps = NoticeDeps & {
-  coverages: CoverageUpdates;
+  coverages: CoverageUpdates & Pick<CoverageStore, 'billable'>;
   objects: ObjectStore;
   programmes: () => readonly BilledProgramme[];
   now: () => Date;
@@ -110,7 +113,7 @@ export async function pollPayments(
 export async function checkDueDates(deps: DailyDeps & { reminderDays: number }, execution?: string) {
   const now = deps.now();
   const today = jakartaDate(now);
-  const result = { overdue: 0, inArrears: 0, lapsed: 0, clockWouldReset: 0, reminders: 0 };
+  const result = { overdue: 0, inArrears: 0, lapsed: 0, clockWouldReset: 0, reminders: 0, ended: 0 };
   await markOverdueBills({ bills: deps.bills, now: deps.now });
   for (const { bill, programme } of await allBills(deps)) {
     const done = await deps.steps.done(bill);
@@ -147,5 +150,7 @@ export async function checkDueDates(deps: DailyDeps & { reminderDays: number }, 
       result.reminders += 1;
     }
   }
+  // After the due dates: the last month's arrears are on record before a coverage ends.
+  result.ended = (await endCoverages(deps)).ended;
   return result;
 }
