@@ -39,6 +39,11 @@ export const ACTIONS = {
   'bill:read': { verifier: 'regency', approver: 'regency', finance: 'regency', auditor: 'regency', admin: 'regency' },
   /** Recording a payment against a bill: finance's, who holds the bank's proof. */
   'bill:pay': { finance: 'regency' },
+  /**
+   * A village's participants carried into the next period's proposal (validated and approved like any
+   * upload): the village's operator, or Dinas Sosial for any village of the regency.
+   */
+  'renewal:request': { operator: 'village', verifier: 'regency', admin: 'regency' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 export type Action = keyof typeof ACTIONS;
 

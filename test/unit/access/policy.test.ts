@@ -19,6 +19,7 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:redrive': ['deny', 'hide', 'hide'],
     'proposal:cancel': ['deny', 'hide', 'hide'],
     'participant:read': ['allow', 'hide', 'hide'],
+    'renewal:request': ['allow', 'hide', 'hide'],
   },
   verifier: {
     'proposal:read': ['allow', 'allow', 'hide'],
@@ -27,6 +28,7 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:redrive': ['allow', 'allow', 'hide'],
     'proposal:cancel': ['allow', 'allow', 'hide'],
     'participant:read': ['allow', 'allow', 'hide'],
+    'renewal:request': ['allow', 'allow', 'hide'],
   },
   approver: {
     'proposal:read': ['allow', 'allow', 'hide'],
@@ -34,11 +36,13 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:redrive': ['deny', 'deny', 'hide'],
     'proposal:upload': ['deny', 'deny', 'hide'],
     'participant:read': ['allow', 'allow', 'hide'],
+    'renewal:request': ['deny', 'deny', 'hide'],
   },
   finance: {
     'proposal:read': ['hide', 'hide', 'hide'],
     'proposal:report': ['hide', 'hide', 'hide'],
     'participant:read': ['allow', 'allow', 'hide'],
+    'renewal:request': ['hide', 'hide', 'hide'],
   },
   auditor: {
     'proposal:read': ['allow', 'allow', 'hide'],
@@ -48,6 +52,7 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:redrive': ['deny', 'deny', 'hide'],
     'proposal:cancel': ['deny', 'deny', 'hide'],
     'participant:read': ['allow', 'allow', 'hide'],
+    'renewal:request': ['deny', 'deny', 'hide'],
   },
   admin: {
     'proposal:read': ['allow', 'allow', 'hide'],
@@ -55,6 +60,7 @@ const expected: Record<Role, Partial<Record<Action, [string, string, string]>>> 
     'proposal:redrive': ['allow', 'allow', 'hide'],
     'proposal:upload': ['deny', 'deny', 'hide'],
     'participant:read': ['allow', 'allow', 'hide'],
+    'renewal:request': ['allow', 'allow', 'hide'],
   },
 };
 
