@@ -51,6 +51,13 @@ export class DynamoDbParticipantStore implements ParticipantStore {
     return items.map((i) => Participant.parse(i));
   }
 
+  async get(programmeId: string, nik: string) {
+    const { Item } = await withTransientRetries(() =>
+      this.db.send(new GetCommand({ TableName: this.tables.participants, Key: { nik, programmeId } })),
+    );
+    return Item ? Participant.parse(Item) : undefined;
+  }
+
   private async enrollOne(p: Participant, context: { execution?: string }) {
     try {
       await withTransientRetries(() =>

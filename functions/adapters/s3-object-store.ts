@@ -26,11 +26,11 @@ export class S3ObjectStore implements ObjectStore {
     return (await out.Body?.transformToString('utf-8')) ?? '';
   }
 
-  async put(key: string, body: string | Buffer | Readable, contentType: string) {
+  async put(key: string, body: string | Buffer | Readable, contentType: string, metadata?: Record<string, string>) {
     // lib-storage streams bodies of unknown length in parts instead of buffering them.
     await new Upload({
       client: this.s3,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: metadata },
     }).done();
   }
 

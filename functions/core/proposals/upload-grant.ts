@@ -10,7 +10,7 @@ import type { UploadGrant } from './upload-grant-record';
 import { checkUploadKey, PROPOSALS_PREFIX, type VillageInfo } from './upload-key';
 
 /** S3 object metadata that ties an upload to the grant the API issued for it. */
-const UPLOAD_GRANT_METADATA = 'upload-grant';
+export const UPLOAD_GRANT_METADATA = 'upload-grant';
 /** The headers a presigned upload signs (and so the bucket's CORS rule must let a browser send). */
 export const PRESIGNED_UPLOAD_HEADERS = [`x-amz-meta-${UPLOAD_GRANT_METADATA}`] as const;
 /** A presigned upload is for now, not for later: long enough for a slow village connection to start. */

@@ -34,7 +34,17 @@ function dateOf(ddmmyyyy: string): Date {
   return new Date(Date.UTC(y, m - 1, d));
 }
 
-export async function buildProposalTemplate(programme: Programme): Promise<Buffer> {
+/** A row to fill in: the template's examples, or a renewal's participants. Birth date as DD-MM-YYYY. */
+export type TemplateRow = { [K in ProposalColumn]?: K extends 'dtsenDecile' ? number : string } & {
+  nik: string;
+  birthDate: string;
+};
+
+/**
+ * The template, with the two grey examples; or, given `rows`, filled with those people instead (a
+ * renewal's proposal: same columns, text NIKs and dropdowns, so it reads and validates like any upload).
+ */
+export async function buildProposalTemplate(programme: Programme, rows?: readonly TemplateRow[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Jaring';
 
@@ -47,12 +57,14 @@ export async function buildProposalTemplate(programme: Programme): Promise<Buffe
   }));
   sheet.getRow(1).font = { bold: true };
 
-  TEMPLATE_EXAMPLES.forEach((example, i) => {
-    const row = sheet.addRow({ no: i + 1, ...example, birthDate: dateOf(example.birthDate) });
-    row.font = { italic: true, color: { argb: 'FF808080' } };
-  });
+  if (rows) rows.forEach((r, i) => sheet.addRow({ no: i + 1, ...r, birthDate: dateOf(r.birthDate) }));
+  else
+    TEMPLATE_EXAMPLES.forEach((example, i) => {
+      const row = sheet.addRow({ no: i + 1, ...example, birthDate: dateOf(example.birthDate) });
+      row.font = { italic: true, color: { argb: 'FF808080' } };
+    });
 
-  const last = PREPARED_ROWS + 1;
+  const last = Math.max(PREPARED_ROWS, rows?.length ?? 0) + 1;
   // exceljs accepts a range here (one <dataValidation sqref="F2:F1001">), but its types omit it.
   const validations = (
     sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }
