@@ -51,8 +51,8 @@ export const RenewalRequest = z.object({
 });
 export type RenewalRequest = z.infer<typeof RenewalRequest>;
 
-export const LeftOutReason = z.enum(['DECEASED', 'LAPSED', 'AGED_OUT', 'FLAGGED', 'ALREADY_IN_NEXT', 'NO_RECORD']);
-export type LeftOutReason = z.infer<typeof LeftOutReason>;
+const LeftOutReason = z.enum(['DECEASED', 'LAPSED', 'AGED_OUT', 'FLAGGED', 'ALREADY_IN_NEXT', 'NO_RECORD']);
+type LeftOutReason = z.infer<typeof LeftOutReason>;
 
 /** What the renewal did: stored beside the proposal and answered to the caller. NIKs masked. */
 export const RenewalSummary = z.object({
@@ -89,7 +89,7 @@ export type RenewalResult =
 
 export const RENEWALS_PREFIX = 'renewals/';
 /** The village's renewals of a programme in the audit trail, as proposals and participants have theirs. */
-export const villageProgrammeEntity = (programmeId: string, villageCode: string) =>
+const villageProgrammeEntity = (programmeId: string, villageCode: string) =>
   `village#${programmeId}#${villageCode}`;
 
 const shownDate = (iso: string) => iso.split('-').reverse().join('-');
