@@ -6,6 +6,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { AUDIT_INDEXES, PARTICIPANT_INDEXES, PROPOSAL_INDEXES } from '../../functions/adapters/table-design';
 import { Role, USER_ATTRIBUTES } from '../../functions/core/access/principal';
+import { ContributionTables } from '../constructs/contribution-tables';
 import { PRESIGNED_UPLOAD_HEADERS } from '../../functions/core/proposals/upload-grant';
 
 /**
@@ -19,6 +20,8 @@ export class StatefulStack extends Stack {
   readonly audit: TableV2;
   readonly quotas: TableV2;
   readonly uploadGrants: TableV2;
+  /** Coverage per participant and the monthly bills (issue 9). */
+  readonly contributions: ContributionTables;
   readonly users: UserPool;
   readonly webClient: UserPoolClient;
 
@@ -102,6 +105,8 @@ export class StatefulStack extends Stack {
     // when the upload arrives, so a proposal names the person (the file's metadata alone could be forged).
     this.uploadGrants = table('UploadGrantsTable', 'uploadKey', 'grantId', 'ttl');
 
+    this.contributions = new ContributionTables(this, 'ContributionTables');
+
     // People and roles. Users are created by the regency's admin (no self sign-up); the groups are the
     // roles, the regency and an operator's villages are attributes only an administrator can write.
     this.users = new UserPool(this, 'UserPool', {
@@ -163,6 +168,8 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: this.audit.tableName });
     new CfnOutput(this, 'QuotasTableName', { value: this.quotas.tableName });
     new CfnOutput(this, 'UploadGrantsTableName', { value: this.uploadGrants.tableName });
+    new CfnOutput(this, 'CoverageTableName', { value: this.contributions.coverage.tableName });
+    new CfnOutput(this, 'BillsTableName', { value: this.contributions.bills.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
   }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BILL_INDEXES, COVERAGE_INDEXES } from '../../functions/adapters/table-design';
 import { ContributionTables } from '../../infra/constructs/contribution-tables';
 import { PROJECT_ROOT } from '../../infra/constructs/jaring-function';
+import { StatefulStack } from '../../infra/stacks/stateful-stack';
 
 // cdk.json's feature flags change what CDK writes: the construct is synthesized with the deployed context.
 const context = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -70,5 +71,18 @@ describe('contribution tables', () => {
       KeySchema: keys('openBills', 'dueSort'),
       Projection: { ProjectionType: 'KEYS_ONLY' },
     });
+  });
+});
+
+describe('in the stateful stack', () => {
+  const stateful = new StatefulStack(new App({ context }), 'Stateful');
+  const outputs = Template.fromStack(stateful).toJSON().Outputs as Record<string, { Value: unknown }>;
+  const ref = (table: { node: { defaultChild?: unknown } }) => ({
+    Ref: stateful.getLogicalId(table.node.defaultChild as CfnElement),
+  });
+
+  it('names both tables in its outputs, where scripts, tests and the local stack find them', () => {
+    expect(outputs.CoverageTableName?.Value).toEqual(ref(stateful.contributions.coverage));
+    expect(outputs.BillsTableName?.Value).toEqual(ref(stateful.contributions.bills));
   });
 });

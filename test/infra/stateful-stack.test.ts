@@ -93,6 +93,8 @@ describe('tables', () => {
     audit: logicalId(stateful.audit),
     quotas: logicalId(stateful.quotas),
     uploadGrants: logicalId(stateful.uploadGrants),
+    coverage: logicalId(stateful.contributions.coverage),
+    bills: logicalId(stateful.contributions.bills),
   };
   const tableProps = (id: string) => resourceIn(app.templates.stateful, id).Properties as Record<string, any>;
 

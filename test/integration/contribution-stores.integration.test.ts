@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,6 @@ import { markOverdueBills } from '../../functions/core/contributions/use-cases/m
 import { recordBillPayment } from '../../functions/core/contributions/use-cases/record-bill-payment';
 import { updateCoverage } from '../../functions/core/contributions/use-cases/update-coverage';
 import { BILLABLE_SHARDS } from '../../functions/ports/coverage-store';
-import { ContributionTables } from '../../infra/constructs/contribution-tables';
 import { createTablesFromTemplates, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { freePort } from '../../infra/local/ports';
 import { LocalResources } from '../../infra/local/resources';
@@ -29,8 +28,8 @@ import { apply, coverage, MURUNG_KERAMAT, nik, on, PULAU_TELO, terms } from '../
 
 /**
  * The contribution stores against DynamoDB Local, alone (no S3, Step Functions or API): the tables
- * are created from the synthesized templates of the construct that deploys them, so the keys and
- * indexes under test are the deployed ones.
+ * are created from the stateful stack's synthesized template, as the local stack creates them, so the
+ * keys and indexes under test are the deployed ones.
  */
 let dynamodb: Awaited<ReturnType<typeof startDynamoDbLocal>>;
 let db: DynamoDBDocumentClient;
@@ -42,25 +41,18 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'jaring-contributions-')),
     log: () => {},
   });
-  const app = new App();
-  const stateful = new StatefulStack(app, 'Stateful');
-  const contributions = new Stack(app, 'Contributions');
-  const construct = new ContributionTables(contributions, 'ContributionTables');
-  const template = (stack: Stack) => Template.fromStack(stack).toJSON() as CfnTemplate;
+  const stateful = new StatefulStack(new App(), 'Stateful');
   const resources = new LocalResources(
-    [
-      { stackName: 'Stateful', template: template(stateful) },
-      { stackName: 'Contributions', template: template(contributions) },
-    ],
+    [{ stackName: 'Stateful', template: Template.fromStack(stateful).toJSON() as CfnTemplate }],
     'local',
   );
   await createTablesFromTemplates(dynamodb.client as DynamoDBClient, resources);
-  const name = (stack: Stack, table: { node: { defaultChild?: unknown } }) =>
-    resources.ref(stack.getLogicalId(table.node.defaultChild as CfnElement));
+  const name = (table: { node: { defaultChild?: unknown } }) =>
+    resources.ref(stateful.getLogicalId(table.node.defaultChild as CfnElement));
   tables = {
-    coverage: name(contributions, construct.coverage),
-    bills: name(contributions, construct.bills),
-    audit: name(stateful, stateful.audit),
+    coverage: name(stateful.contributions.coverage),
+    bills: name(stateful.contributions.bills),
+    audit: name(stateful.audit),
   };
   db = DynamoDBDocumentClient.from(dynamodb.client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -185,7 +177,7 @@ describe('payments against a bill', () => {
     expect(stored).toMatchObject({ paid: bill.amount - 1, status: 'PARTLY_PAID' });
   });
 
-  it('finds the bills past due and not paid in full with one query of the open index, and a paid bill leaves it', async () => {
+  it('finds bills past due and not paid in full by a Query of the open index; a paid bill leaves it', async () => {
     const store = bills();
     await store.issue(billFor('prog-open-a', '2026-02', 2)); // due 2026-02-16
     await store.issue(billFor('prog-open-b', '2026-02', 2));
@@ -241,7 +233,7 @@ describe('coverage updates', () => {
     expect(stored).toMatchObject({ monthsBilled: 4, monthsPaid: 1, continuousPaidMonths: 1 });
   });
 
-  it('records a change of status once in the audit trail, with its reason, however often the event is applied', async () => {
+  it('records a status change once in the audit trail, with its reason, however often it is applied', async () => {
     const store = coverages();
     const c = coverage(902, { programmeId: 'prog-arrears' });
     await store.create(c);
@@ -297,7 +289,7 @@ describe('reading coverages without a scan', () => {
     await store.update(P, lapsed.nik, () => lapsed);
   });
 
-  it('reads every billable participant of a programme in a month with one Query per shard of the billable index', async () => {
+  it('reads a programme’s billable participants in a month with one Query per shard of the index', async () => {
     const store = coverages();
     const found: BillableCoverage[] = [];
     const sent = await commandsOf(async () => {
@@ -354,7 +346,7 @@ describe('reading coverages without a scan', () => {
     expect((await store.byNik(person.nik)).map((c) => c.programmeId).sort()).toEqual([P, 'prog-read-2027']);
   });
 
-  it('pages through a village’s participants by NIK, whole records, and refuses another village’s cursor', async () => {
+  it('pages through a village’s participants by NIK, whole, and refuses another village’s cursor', async () => {
     const store = coverages();
     const expected = active.filter((c) => c.villageCode === MURUNG_KERAMAT).map((c) => c.nik);
     const pages: Coverage[][] = [];
@@ -404,7 +396,7 @@ describe('many coverages at once', () => {
     expect(read.every((c) => c.monthsBilled === 1)).toBe(true);
   });
 
-  it('keeps a write that lands between the batch read and the conditional put, and re-applies the event on it', async () => {
+  it('keeps a write landing between the batch read and the put, and re-applies the event on it', async () => {
     const store = coverages();
     const target = many[11]!;
     const send = db.send.bind(db);
