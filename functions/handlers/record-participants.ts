@@ -1,5 +1,6 @@
 import { findProgramme } from '../core/programmes/catalogue';
 import { recordParticipants } from '../core/proposals/use-cases/record-participants';
+import { coverageStore } from '../wiring/coverage-store';
 import { participantStore } from '../wiring/participant-store';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
@@ -13,6 +14,7 @@ export const wiring = once(() => ({
   proposals: proposalStore(),
   objects: uploadsStore(),
   participants: participantStore(),
+  coverages: coverageStore(),
   ledger: quotaLedger(),
   findProgramme,
   now,

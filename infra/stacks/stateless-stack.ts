@@ -51,6 +51,17 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/programmes/{id}/template'],
     ],
   },
+  contributions: {
+    public: [],
+    signedIn: [
+      [HttpMethod.GET, '/participants'],
+      [HttpMethod.GET, '/participants/{nik}'],
+      [HttpMethod.GET, '/participants/{nik}/coverage'],
+      [HttpMethod.GET, '/bills'],
+      [HttpMethod.GET, '/bills/{billId}'],
+      [HttpMethod.POST, '/bills/{billId}/payments'],
+    ],
+  },
   approvals: {
     // The secret code in the mailed link is the credential (the approver may read mail on a phone
     // where nobody signed in); the page shows counts, never a worker's data.
@@ -84,7 +95,7 @@ export class StatelessStack extends Stack {
     const { proposals, audit, uploads, quotas, participants, uploadGrants } = stateful;
     const workflow = new EnrollmentWorkflow(this, 'Enrollment', {
       stateMachineName: `jaring-${config.stage}-enrollment`,
-      tables: { proposals, audit, quotas, participants, uploadGrants },
+      tables: { proposals, audit, quotas, participants, uploadGrants, coverage: stateful.contributions.coverage },
       uploads,
       mail,
       apiUrl: api.apiEndpoint,
@@ -132,8 +143,21 @@ export class StatelessStack extends Stack {
       'completeTasks',
     );
 
+    const apiContributions = fn(
+      'ApiContributionsFunction',
+      'api-contributions',
+      'Participants, their coverage and the monthly bills for signed-in people; payments by finance',
+    )
+      .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
+      // A payment is a version-conditional put of the bill, with its audit event in the same transaction.
+      .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'readUpdate' })
+      // Opening one participant's record is appended to their trail.
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
+      // Finance's presigned PUT of a transfer slip is signed with this role: payment proofs only.
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: ['bills/*/*/payments/'] });
+
     new FunctionAlarms(this, 'ApiAlarms', {
-      functions: [apiProposals, apiSession, apiUploads, apiApprovals],
+      functions: [apiProposals, apiSession, apiUploads, apiApprovals, apiContributions],
       topic: alarms.topic,
     });
 
@@ -143,6 +167,7 @@ export class StatelessStack extends Stack {
       uploads: new HttpLambdaIntegration('UploadsIntegration', apiUploads),
       proposals: new HttpLambdaIntegration('ProposalsIntegration', apiProposals),
       approvals: new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals),
+      contributions: new HttpLambdaIntegration('ContributionsIntegration', apiContributions),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [keyof typeof API_ROUTES, (typeof API_ROUTES)[keyof typeof API_ROUTES]][]) {
       for (const [method, path] of routes.public)

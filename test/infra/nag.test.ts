@@ -57,6 +57,7 @@ describe('the stateless stack-wide IAM5 suppression', () => {
     const allowed = [
       /^\$\{Import:[^}]+Bucket[^}]+\}\/\*$/, // objects of one bucket
       /^\$\{Import:[^}]+Bucket[^}]+\}\/(proposals|reports|work)\/\*$/, // objects under one prefix of one bucket
+      /^\$\{Import:[^}]+Bucket[^}]+\}\/bills\/\*\/\*\/payments\/\*$/, // payment proofs under each bill's payments/
       /^\$\{Import:[^}]+Table[^}]+\}\/index\/\*$/, // indexes of one table
       /^\$\{[A-Za-z0-9]+Function[A-Za-z0-9]+\.Arn\}:\*$/, // versions of one of our functions
     ];

@@ -270,6 +270,8 @@ describe('grants', () => {
       quotas: app.stateful.quotas,
       participants: app.stateful.participants,
       uploadGrants: app.stateful.uploadGrants,
+      coverage: app.stateful.contributions.coverage,
+      bills: app.stateful.contributions.bills,
       uploads: app.stateful.uploads,
     };
     const stateMachineArn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;

@@ -8,6 +8,8 @@ import { api, approvalLink, nik, proposalCsv, startTestStack, upload, uploadAsOp
 const mine = '62.03.01.2011'; // the demo operator's village (Pulau Telo)
 const neighbour = '62.03.02.2006'; // a Kapuas village that is not theirs
 const programmeId = 'kapuas-2026-apbd';
+const absentNik = nik('01-01-1980', 'L', 9999);
+const absentBill = `/bills/${encodeURIComponent(`${programmeId}#2026-12`)}`;
 
 let stack: TestStack;
 let own: { id: string; uploadKey: string };
@@ -109,6 +111,15 @@ describe('every signed-in route, for every role (the README table)', () => {
     // Re-drive and cancel are Dinas Sosial's, and only for a FAILED proposal (this one is not: 409).
     ['POST', `/proposals/${own.id}/redrive`, '{}', [403, 409, 403, 404, 403, 409]],
     ['POST', `/proposals/${own.id}/cancel`, '{"note":"uji akses"}', [403, 409, 403, 404, 403, 409]],
+    // Nobody is enrolled here: the lists are empty, a NIK is nobody's (404), and a bill not issued is
+    // not there for those who may read bills (contributions-api.integration.test.ts has real ones).
+    ['GET', `/participants?programmeId=${programmeId}&villageCode=${mine}`, undefined, [200, 200, 200, 200, 200, 200]],
+    ['GET', `/participants/${absentNik}`, undefined, [404, 404, 404, 404, 404, 404]],
+    ['GET', `/participants/${absentNik}/coverage`, undefined, [404, 404, 404, 404, 404, 404]],
+    ['GET', `/bills?programmeId=${programmeId}`, undefined, [403, 200, 200, 200, 200, 200]],
+    ['GET', absentBill, undefined, [403, 404, 404, 404, 404, 404]],
+    // Finance alone records payments; an empty payment is refused for what it lacks.
+    ['POST', `${absentBill}/payments`, '{}', [403, 403, 403, 400, 403, 403]],
   ];
 
   it('answers each role as the table says', async () => {
@@ -125,7 +136,9 @@ describe('every signed-in route, for every role (the README table)', () => {
   });
 
   it('covers every signed-in route of the API', () => {
-    const covered = new Set(table().map(([method, path]) => `${method} ${path.split('?')[0]!.replace(own.id, '{id}').replace(programmeId, '{id}')}`));
+    const route = (path: string) =>
+      path.replace(absentBill, '/bills/{billId}').replace(absentNik, '{nik}').replace(own.id, '{id}').replace(programmeId, '{id}');
+    const covered = new Set(table().map(([method, path]) => `${method} ${route(path.split('?')[0]!)}`));
     for (const routes of Object.values(API_ROUTES)) for (const [method, path] of routes.signedIn) expect(covered, `${method} ${path}`).toContain(`${method} ${path}`);
   });
 });

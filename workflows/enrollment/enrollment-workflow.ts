@@ -14,7 +14,15 @@ import { enrollmentStateMachine, stateMachineArnFor } from './state-machine';
 
 export type EnrollmentWorkflowProps = {
   stateMachineName: string;
-  tables: { proposals: ITableV2; audit: ITableV2; quotas: ITableV2; participants: ITableV2; uploadGrants: ITableV2 };
+  tables: {
+    proposals: ITableV2;
+    audit: ITableV2;
+    quotas: ITableV2;
+    participants: ITableV2;
+    uploadGrants: ITableV2;
+    /** Each participant recorded gets a coverage record here (opened only: PutItem on a condition). */
+    coverage: ITableV2;
+  };
   /** Proposals arrive here (under proposals/); reports and work files are written beside them. */
   uploads: IBucket;
   mail: MailSender;
@@ -74,7 +82,8 @@ export class EnrollmentWorkflow extends Construct {
     })
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
       .bindTable({ table: tables.participants, envVarName: 'PARTICIPANTS_TABLE', access: 'readWrite' })
-      .bindTable({ table: tables.quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' });
+      .bindTable({ table: tables.quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
+      .bindTable({ table: tables.coverage, envVarName: 'COVERAGE_TABLE', access: 'readUpdate' });
     const notify = bindMailer(
       fn('NotifyFunction', 'notify', 'Tells the village how its proposal ended', { environment: { API_URL: props.apiUrl, OPS_EMAIL: props.opsEmail } }),
       mail,

@@ -1,8 +1,10 @@
+import type { CoverageStore } from '../../../ports/coverage-store';
 import type { ObjectStore } from '../../../ports/object-store';
 import type { ParticipantStore } from '../../../ports/participant-store';
 import type { ProposalStore } from '../../../ports/proposal-store';
 import type { QuotaLedger } from '../../../ports/quota-ledger';
 import { RegistrationResult } from '../../bpjs/contract';
+import { openCoverage } from '../../contributions/coverage';
 import type { Participant } from '../../participants/participant';
 import { maskNik, redactText } from '../../privacy/mask';
 import type { Programme } from '../../programmes/programme';
@@ -19,12 +21,19 @@ export type RecordDeps = {
   proposals: ProposalStore;
   objects: ObjectStore;
   participants: ParticipantStore;
+  /** Each participant's coverage is opened here: billing counts from it from the first month. */
+  coverages: Pick<CoverageStore, 'createMany'>;
   ledger: QuotaLedger;
   findProgramme: (id: string) => Programme | undefined;
   now: () => Date;
 };
 
-/** Records every worker BPJS registered as a participant, and closes the proposal. */
+/**
+ * Records every worker BPJS registered as a participant, opens each one's coverage for the
+ * programme's period (ACTIVE, nothing billed yet), and closes the proposal. Both writes come before
+ * the proposal is closed and both leave what exists as it is, so a retried or re-driven run opens
+ * whoever the failed one did not and duplicates nobody.
+ */
 export async function recordParticipants(deps: RecordDeps, input: { proposalId: string; executionArn?: string }) {
   const p = await mustGet(deps.proposals, input.proposalId);
   if (p.status === 'ENROLLED' || p.status === 'PARTIALLY_ENROLLED')
@@ -66,6 +75,21 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
     }
   }
   await deps.participants.enroll(participants, { execution: input.executionArn });
+  const coverage = await deps.coverages.createMany(
+    participants.map((w) =>
+      openCoverage(
+        {
+          programmeId: programme.id,
+          nik: w.nik,
+          villageCode: p.villageCode,
+          kpj: w.kpj,
+          start: programme.coverage.start,
+          end: programme.coverage.end,
+        },
+        enrolledAt,
+      ),
+    ),
+  );
   if (rejections.length) {
     // People BPJS would not register free their places and may be proposed again once fixed.
     await deps.ledger.unclaim(
@@ -97,5 +121,5 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
       details: { enrolled: participants.length, rejected: rejections.slice(0, 200) },
     },
   });
-  return { proposalId: p.id, status, enrolled: participants.length };
+  return { proposalId: p.id, status, enrolled: participants.length, coveragesOpened: coverage.created };
 }
