@@ -7,6 +7,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
+import { BillingWorkflow } from '../../workflows/billing/billing-workflow';
 import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
 import { bindProposalStore } from '../constructs/bindings';
@@ -100,6 +101,20 @@ export class StatelessStack extends Stack {
       mail,
       apiUrl: api.apiEndpoint,
       opsEmail: config.opsEmail,
+      bpjsUrl: config.bpjsUrl,
+      alarmTopic: alarms.topic,
+    });
+
+    // Contributions (issue 9): the monthly bill and the daily due-date check, each on its schedule.
+    new BillingWorkflow(this, 'Billing', {
+      stateMachineName: `jaring-${config.stage}-billing`,
+      scheduleNames: { monthly: `jaring-${config.stage}-billing-monthly`, daily: `jaring-${config.stage}-billing-daily` },
+      tables: { coverage: stateful.contributions.coverage, bills: stateful.contributions.bills, audit },
+      uploads,
+      mail,
+      apiUrl: api.apiEndpoint,
+      opsEmail: config.opsEmail,
+      financeEmail: config.financeEmail,
       bpjsUrl: config.bpjsUrl,
       alarmTopic: alarms.topic,
     });

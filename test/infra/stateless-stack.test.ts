@@ -218,9 +218,10 @@ describe('grants', () => {
     }
   });
 
-  it('only the read API reads the audit trail (the proposal history)', () => {
+  it('only the read API (the proposal history) and the billing steps (which steps a bill had) read the audit trail', () => {
     const readers = [...functions.values()].filter((entry) => onAudit(entry).some((p) => auditReads.has(p.action)));
-    expect(readers).toEqual([handler('api-proposals')]);
+    const billing = ['billing-issue', 'billing-mail-issued', 'billing-poll-payments', 'billing-check-due-dates'];
+    expect(readers.sort()).toEqual([handler('api-proposals'), ...billing.map(handler)].sort());
   });
 
   it('the functions waiting parties call back may complete a task token, on the enrollment state machine only', () => {
@@ -251,8 +252,9 @@ describe('grants', () => {
     expect(marked.map(([id]) => functions.get(id))).toEqual([handler('resume-unfinished')]);
   });
 
-  it('only the approval request and the outcome notice send mail, from the SES identity of the stack', () => {
-    expect(entriesAllowed('ses:SendEmail')).toEqual([handler('notify'), handler('request-approval')]);
+  it('only the approval request, the outcome notice and the billing notices send mail, from the SES identity', () => {
+    const billing = ['billing-check-due-dates', 'billing-mail-issued', 'billing-poll-payments'].map(handler);
+    expect(entriesAllowed('ses:SendEmail').sort()).toEqual([handler('notify'), handler('request-approval'), ...billing].sort());
     const [identityId, identity] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
     expect(props(identity).EmailIdentity).toBe(app.config.mailDomain);
     for (const entry of entriesAllowed('ses:SendEmail')) {

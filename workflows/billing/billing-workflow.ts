@@ -67,8 +67,14 @@ export class BillingWorkflow extends Construct {
     // Coverages change with every event, never deleted.
     const withCoverage = (f: JaringFunction) =>
       f.bindTable({ table: tables.coverage, envVarName: 'COVERAGE_TABLE', access: 'readUpdate' });
-    const billFiles = (f: JaringFunction, access: 'read' | 'readWrite') =>
-      f.bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access, keyPrefixes: [BILLS_PREFIX] });
+    // Files are read, and written new by the step that issues them; nothing deletes a bill's file.
+    const billFiles = (f: JaringFunction, access: 'read' | 'readPut') => {
+      f.bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read', keyPrefixes: [BILLS_PREFIX] });
+      if (access === 'readPut') {
+        f.bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: [BILLS_PREFIX] });
+      }
+      return f;
+    };
     const notices = { API_URL: props.apiUrl, OPS_EMAIL: props.opsEmail, FINANCE_EMAIL: props.financeEmail };
 
     const issueBills = billFiles(
@@ -86,7 +92,7 @@ export class BillingWorkflow extends Construct {
           'readUpdate',
         ),
       ),
-      'readWrite',
+      'readPut',
     );
     const requestPaymentCodes = withBills(
       fn('RequestPaymentCodesFunction', 'billing-payment-codes', 'Asks BPJS for a payment code per new bill', {
