@@ -1,0 +1,207 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbBillStore } from '../../functions/adapters/dynamodb-bill-store';
+import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
+import { openCoverage } from '../../functions/core/contributions/coverage';
+import { findProgramme } from '../../functions/core/programmes/catalogue';
+import {
+  approvalLink,
+  decide,
+  mails,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
+
+const PROGRAMME = 'kapuas-2026-apbd';
+const VILLAGES = ['62.03.01.2011', '62.03.01.2020'];
+const PER_PERSON = 16_800;
+
+let stack: TestStack;
+let sfn: SFNClient;
+let coverages: DynamoDbCoverageStore;
+let bills: DynamoDbBillStore;
+/** Who was enrolled, by village. */
+const enrolled: { nik: string; villageCode: string }[] = [];
+
+/** The schedule the billing workflow declares whose name ends so (names carry the stage). */
+async function scheduleNamed(suffix: string) {
+  const { schedules } = (await (await fetch(`${stack.info.scheduler.endpoint}/schedules`)).json()) as {
+    schedules: { name: string; timezone: string; expression: string }[];
+  };
+  const found = schedules.find((s) => s.name.endsWith(suffix));
+  if (!found) throw new Error(`No schedule named *${suffix}: ${schedules.map((s) => s.name).join(', ')}`);
+  return found;
+}
+
+/** Fires a schedule as if at a Jakarta time and waits for the execution it started to settle. */
+async function fire(suffix: string, jakartaTime: string) {
+  const { name } = await scheduleNamed(suffix);
+  const res = await fetch(`${stack.info.scheduler.endpoint}/schedules/${encodeURIComponent(name)}/fire`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ time: `${jakartaTime}+07:00` }),
+  });
+  // Accepted: Scheduler starts the target and does not wait for it.
+  expect(res.status).toBe(202);
+  const { executionArn } = (await res.json()) as { executionArn: string };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const run = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (run.status !== 'RUNNING') {
+      expect(run, `${name} at ${jakartaTime}: ${run.error} ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
+      return JSON.parse(run.output ?? '{}') as Record<string, any>;
+    }
+    if (Date.now() > deadline) throw new Error(`${name} at ${jakartaTime} still running after a minute`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const monthly = (month: string) => fire('billing-monthly', `${month}-01T01:00:00`);
+const daily = (day: string) => fire('billing-daily', `${day}T06:00:00`);
+
+const statuses = async () => Promise.all(enrolled.map(async (p) => (await coverages.get(PROGRAMME, p.nik))?.status));
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const credentials = { accessKeyId: 't', secretAccessKey: 't' };
+  sfn = new SFNClient({ endpoint: stack.info.stepfunctions.endpoint, region: stack.info.region, credentials });
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region, credentials }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const { tables } = stack.info.dynamodb;
+  coverages = new DynamoDbCoverageStore(db, { coverage: tables.coverage!, audit: tables.audit! });
+  bills = new DynamoDbBillStore(db, { bills: tables.bills!, audit: tables.audit! });
+
+  // Two villages enrolled the way enrollment does it: a proposal each, approved, registered with BPJS.
+  for (const [v, villageCode] of VILLAGES.entries()) {
+    const people = [1, 2].map((serial) => nik('12-05-1985', 'L', v * 10 + serial));
+    const key = `proposals/${PROGRAMME}/${villageCode}/usulan-iuran.csv`;
+    await upload(stack, key, proposalCsv(people.map((n) => [n, 'Pekerja Desa', '12-05-1985', 'L', 'petani'])));
+    const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
+    expect(waiting.status).toBe('AWAITING_APPROVAL');
+    const { code } = await approvalLink(stack, waiting.id);
+    expect((await decide(stack, waiting.id, code, 'APPROVED')).status).toBe(200);
+    expect(await waitForProposal(stack, key, ['ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'])).toMatchObject({
+      status: 'ENROLLED',
+    });
+    enrolled.push(...people.map((n) => ({ nik: n, villageCode })));
+  }
+  // Enrollment is to open each participant's coverage (another change); until it does, the test opens
+  // them through the same store, as enrollment will.
+  const { coverage } = findProgramme(PROGRAMME)!;
+  for (const p of enrolled) {
+    if (await coverages.get(PROGRAMME, p.nik)) continue;
+    const opened = openCoverage({ programmeId: PROGRAMME, ...p, ...coverage }, new Date().toISOString());
+    await coverages.create(opened);
+  }
+}, 300_000);
+afterAll(() => stack?.stop());
+
+describe('billing through the local stack', () => {
+  it('declares the two schedules in Jakarta time', async () => {
+    expect(await scheduleNamed('billing-monthly')).toMatchObject({
+      timezone: 'Asia/Jakarta',
+      expression: 'cron(0 1 1 * ? *)',
+    });
+    expect(await scheduleNamed('billing-daily')).toMatchObject({
+      timezone: 'Asia/Jakarta',
+      expression: 'cron(0 6 * * ? *)',
+    });
+  });
+
+  it('bills January once though the schedule fires twice: files in S3, a payment code, one mail', async () => {
+    await monthly('2026-01');
+    await monthly('2026-01');
+    const bill = (await bills.get(PROGRAMME, '2026-01'))!;
+    expect(bill).toMatchObject({ participants: 4, amount: 4 * PER_PERSON, status: 'ISSUED' });
+    expect(bill.paymentCode).toMatch(/^8890\d{12}$/);
+    expect((await bills.byProgramme(PROGRAMME)).map((b) => b.month)).toEqual(['2026-01']);
+
+    const listed = await stack.s3.send(
+      new ListObjectsV2Command({ Bucket: stack.info.s3.buckets.uploads!, Prefix: `bills/${PROGRAMME}/2026-01/` }),
+    );
+    const keys = (listed.Contents ?? []).map((o) => o.Key!.split('/').pop()!).sort();
+    // One participants list: the second firing found the bill and counted nobody again.
+    expect(keys).toEqual([
+      'bill.json',
+      ...VILLAGES.map((v) => `desa-${v}.xlsx`),
+      expect.stringMatching(/^participants-[0-9a-f]{16}\.jsonl$/),
+    ]);
+    const xlsx = await stack.s3.send(
+      new GetObjectCommand({
+        Bucket: stack.info.s3.buckets.uploads!,
+        Key: `bills/${PROGRAMME}/2026-01/desa-${VILLAGES[0]}.xlsx`,
+      }),
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await xlsx.Body!.transformToByteArray()) as never);
+    const cells = book.worksheets[0]!.getSheetValues().flat().map(String).join(' ');
+    expect(cells).toContain(`${enrolled[0]!.nik.slice(0, 4)}********${enrolled[0]!.nik.slice(12)}`);
+    expect(cells).not.toContain(enrolled[0]!.nik);
+
+    const billMails = (await mails(stack)).filter((m) => m.subject.includes('Tagihan iuran Januari 2026'));
+    expect(billMails).toHaveLength(1);
+    expect(billMails[0]!.text).toContain(`Kode iuran BPJS Ketenagakerjaan: ${bill.paymentCode}`);
+    expect(billMails[0]!.text).toContain('Rp67.200');
+
+    for (const p of enrolled) {
+      expect((await coverages.get(PROGRAMME, p.nik))!.months).toEqual([
+        { month: '2026-01', billId: bill.id, state: 'BILLED' },
+      ]);
+    }
+  });
+
+  it('learns of a payment through the sandbox bank by asking BPJS, and marks everyone paid', async () => {
+    const { paymentCode } = (await bills.get(PROGRAMME, '2026-01'))!;
+    const paid = await fetch(`${stack.info.bpjs}/_sandbox/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ paymentCode, paidOn: '2026-01-12' }),
+    });
+    expect(paid.status).toBe(201);
+    await daily('2026-01-13');
+    expect(await bills.get(PROGRAMME, '2026-01')).toMatchObject({
+      status: 'PAID',
+      paid: 4 * PER_PERSON,
+      paidInFullOn: '2026-01-12',
+    });
+    for (const p of enrolled) {
+      const c = (await coverages.get(PROGRAMME, p.nik))!;
+      expect(c).toMatchObject({ status: 'ACTIVE', monthsPaid: 1, continuousPaidMonths: 1 });
+    }
+  });
+
+  it('puts everyone in ARREARS after an unpaid due date, with one notice naming the families at risk', async () => {
+    await monthly('2026-02');
+    await daily('2026-02-20');
+    await daily('2026-02-21');
+    expect((await bills.get(PROGRAMME, '2026-02'))!.status).toBe('OVERDUE');
+    expect(await statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
+    const notices = (await mails(stack)).filter((m) => m.subject.includes('Iuran Februari 2026 belum lunas'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain('4 peserta kini menunggak. 4 keluarga akan kehilangan hitungan');
+  });
+
+  it('lapses them at the third unpaid month, with the reason on record', async () => {
+    await monthly('2026-03');
+    await daily('2026-03-20');
+    expect(await statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
+    await monthly('2026-04');
+    await daily('2026-04-20');
+    expect(await statuses()).toEqual(['LAPSED', 'LAPSED', 'LAPSED', 'LAPSED']);
+    const lapse = (await coverages.get(PROGRAMME, enrolled[0]!.nik))!.history.at(-1)!;
+    expect(lapse).toMatchObject({
+      reason: 'UNPAID_THRESHOLD',
+      months: ['2026-02', '2026-03', '2026-04'],
+      continuousMonthsLost: 1,
+    });
+  });
+}, 600_000);
