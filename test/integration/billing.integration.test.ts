@@ -6,8 +6,6 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbBillStore } from '../../functions/adapters/dynamodb-bill-store';
 import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
-import { openCoverage } from '../../functions/core/contributions/coverage';
-import { findProgramme } from '../../functions/core/programmes/catalogue';
 import {
   approvalLink,
   decide,
@@ -94,13 +92,9 @@ beforeAll(async () => {
     });
     enrolled.push(...people.map((n) => ({ nik: n, villageCode })));
   }
-  // Enrollment is to open each participant's coverage (another change); until it does, the test opens
-  // them through the same store, as enrollment will.
-  const { coverage } = findProgramme(PROGRAMME)!;
+  // Enrollment opened each participant's coverage: billing counts from these.
   for (const p of enrolled) {
-    if (await coverages.get(PROGRAMME, p.nik)) continue;
-    const opened = openCoverage({ programmeId: PROGRAMME, ...p, ...coverage }, new Date().toISOString());
-    await coverages.create(opened);
+    expect(await coverages.get(PROGRAMME, p.nik)).toMatchObject({ status: 'ACTIVE', villageCode: p.villageCode });
   }
 }, 300_000);
 afterAll(() => stack?.stop());
