@@ -31,14 +31,19 @@ export class HttpBpjsGateway implements BpjsGateway, BpjsPayments {
       headers: { 'content-type': 'application/json', 'idempotency-key': request.reference },
       body: JSON.stringify(request),
     });
-    if (status < 200 || status >= 300) throw new BpjsRequestRejectedError(`BPJS menolak permintaan (${status}): ${text.slice(0, 300)}`);
+    if (status < 200 || status >= 300)
+      throw new BpjsRequestRejectedError(`BPJS menolak permintaan (${status}): ${text.slice(0, 300)}`);
     return readAnswer(RegistrationResponse, text);
   }
 
   async findParticipant(programmeId: string, nik: string) {
-    const { status, text } = await this.send(`/v1/participants/${encodeURIComponent(programmeId)}/${encodeURIComponent(nik)}`, { method: 'GET' });
+    const { status, text } = await this.send(
+      `/v1/participants/${encodeURIComponent(programmeId)}/${encodeURIComponent(nik)}`,
+      { method: 'GET' },
+    );
     if (status === 404) return undefined;
-    if (status < 200 || status >= 300) throw new BpjsRequestRejectedError(`BPJS menolak pencarian peserta (${status}): ${text.slice(0, 300)}`);
+    if (status < 200 || status >= 300)
+      throw new BpjsRequestRejectedError(`BPJS menolak pencarian peserta (${status}): ${text.slice(0, 300)}`);
     return readAnswer(RegisteredParticipant, text);
   }
 
@@ -58,7 +63,9 @@ export class HttpBpjsGateway implements BpjsGateway, BpjsPayments {
     const { status, text } = await this.send(`/v1/payment-codes/${encodeURIComponent(paymentCode)}`, { method: 'GET' });
     if (status === 404) return undefined;
     if (status < 200 || status >= 300) {
-      throw new BpjsRequestRejectedError(`BPJS menolak pertanyaan status pembayaran (${status}): ${text.slice(0, 300)}`);
+      throw new BpjsRequestRejectedError(
+        `BPJS menolak pertanyaan status pembayaran (${status}): ${text.slice(0, 300)}`,
+      );
     }
     return readAnswer(PaymentCodeStatus, text);
   }
@@ -69,13 +76,17 @@ export class HttpBpjsGateway implements BpjsGateway, BpjsPayments {
     let retryAfter: string | null;
     try {
       // One signal for headers and body: an answer that stalls half-way times out too.
-      const response = await fetch(new URL(path, this.baseUrl), { ...init, signal: AbortSignal.timeout(this.limits.timeoutMs) });
+      const response = await fetch(new URL(path, this.baseUrl), {
+        ...init,
+        signal: AbortSignal.timeout(this.limits.timeoutMs),
+      });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
       text = await response.text();
     } catch (error) {
       const e = error as Error;
-      if (e.name === 'TimeoutError') throw new BpjsUnavailableError(`BPJS tidak menjawab dalam ${this.limits.timeoutMs / 1000} detik.`);
+      if (e.name === 'TimeoutError')
+        throw new BpjsUnavailableError(`BPJS tidak menjawab dalam ${this.limits.timeoutMs / 1000} detik.`);
       throw new BpjsUnavailableError(`BPJS tidak dapat dihubungi: ${e.message}`);
     }
     if (status === 408 || status === 429 || status >= 500) {

@@ -35,7 +35,10 @@ const REFUSALS = {
   BAD_CODE: [403, 'Tautan persetujuan tidak sah. Gunakan tautan terbaru dari email.'],
   ALREADY_DECIDED: [409, 'Usulan ini sudah diputuskan sebelumnya.'],
   NOT_AWAITING: [409, 'Usulan ini tidak sedang menunggu persetujuan.'],
-  EXPIRED: [409, 'Batas waktu persetujuan sudah lewat, sehingga keputusan tidak dapat dicatat. Desa perlu mengunggah ulang usulan.'],
+  EXPIRED: [
+    409,
+    'Batas waktu persetujuan sudah lewat, sehingga keputusan tidak dapat dicatat. Desa perlu mengunggah ulang usulan.',
+  ],
 } as const;
 
 export const wiring = once(() => ({
@@ -57,7 +60,10 @@ export const handler = httpHandler(async (event) => {
     const p = await deps.proposals.get(id);
     const code = event.queryStringParameters?.code ?? '';
     if (!p || !p.approval || !sameSecret(p.approval.code, code)) {
-      return html(p ? 403 : 404, decisionPage('Tautan tidak berlaku', p ? REFUSALS.BAD_CODE[1] : REFUSALS.NOT_FOUND[1]));
+      return html(
+        p ? 403 : 404,
+        decisionPage('Tautan tidak berlaku', p ? REFUSALS.BAD_CODE[1] : REFUSALS.NOT_FOUND[1]),
+      );
     }
     const self = approvalActionUrl(deps.apiUrl, p.id);
     return html(
@@ -75,7 +81,9 @@ export const handler = httpHandler(async (event) => {
   const parsed = DecisionForm.safeParse(readFields(event));
   if (!parsed.success) {
     const message = 'Keputusan tidak dikenali. Buka kembali tautan dari email lalu tekan tombol Setujui atau Tolak.';
-    return wantsHtml(event) ? html(400, decisionPage('Keputusan tidak dicatat', message)) : json(400, { error: 'BAD_REQUEST', message });
+    return wantsHtml(event)
+      ? html(400, decisionPage('Keputusan tidak dicatat', message))
+      : json(400, { error: 'BAD_REQUEST', message });
   }
   const form = parsed.data;
   if (form.decision === 'REJECTED' && !form.note?.trim()) {
@@ -92,5 +100,7 @@ export const handler = httpHandler(async (event) => {
     form.decision === 'APPROVED'
       ? 'Usulan disetujui. Pekerja akan diajukan ke BPJS Ketenagakerjaan.'
       : 'Usulan ditolak. Desa akan menerima pemberitahuan beserta catatan Anda.';
-  return wantsHtml(event) ? html(200, decisionPage('Keputusan dicatat', message)) : json(200, { proposalId: id, status: result.proposal.status, message });
+  return wantsHtml(event)
+    ? html(200, decisionPage('Keputusan dicatat', message))
+    : json(200, { proposalId: id, status: result.proposal.status, message });
 });

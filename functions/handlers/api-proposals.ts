@@ -12,7 +12,18 @@ import { VILLAGE_CODE } from '../core/proposals/upload-key';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
 import { proposalPage } from '../pages/proposal-pages';
-import { html, HttpError, httpHandler, json, principalOf, readFields, redirect, requestOrigin, wantsHtml, type HttpEvent } from './http';
+import {
+  html,
+  HttpError,
+  httpHandler,
+  json,
+  principalOf,
+  readFields,
+  redirect,
+  requestOrigin,
+  wantsHtml,
+  type HttpEvent,
+} from './http';
 import { auditLog } from '../wiring/audit-log';
 import { presigner } from '../wiring/presigner';
 import { proposalStore } from '../wiring/proposal-store';
@@ -66,7 +77,10 @@ const CANCEL_REFUSALS = {
   NOT_FOUND: [404, 'Usulan tidak ditemukan.'],
   NOTE_REQUIRED: [400, 'Tuliskan alasan pembatalan; alasan ini tercatat dalam riwayat usulan.'],
   NOT_FAILED: [409, 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dibatalkan.'],
-  ALREADY_APPROVED: [409, 'Usulan ini gagal setelah disetujui; BPJS mungkin sudah mendaftarkan pekerjanya. Jalankan ulang, jangan dibatalkan.'],
+  ALREADY_APPROVED: [
+    409,
+    'Usulan ini gagal setelah disetujui; BPJS mungkin sudah mendaftarkan pekerjanya. Jalankan ulang, jangan dibatalkan.',
+  ],
 } as const;
 
 const view = (p: Proposal) => proposalView(p, { self: proposalUrl(wiring().apiUrl, p.id) });
@@ -84,16 +98,26 @@ export const handler = httpHandler(async (event) => {
       if (uploadKey) {
         // The proposal of an upload is the newest one for its key; all of them, newest first, come
         // along as `proposals`. A village the user may not see has no proposals as far as they know.
-        const visible = (await proposals.findByUploadKey(uploadKey)).filter((p) => authorize(principal, 'proposal:read', resourceOf(p)) === 'allow');
+        const visible = (await proposals.findByUploadKey(uploadKey)).filter(
+          (p) => authorize(principal, 'proposal:read', resourceOf(p)) === 'allow',
+        );
         // Every proposal of a key is of the key's village, so what the user may read of them decides.
         if (!visible.length) {
-          throw new HttpError(404, 'NOT_FOUND', 'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.');
+          throw new HttpError(
+            404,
+            'NOT_FOUND',
+            'Belum ada usulan untuk berkas ini. Jika baru diunggah, tunggu sebentar lalu coba lagi.',
+          );
         }
         const views = visible.map(view);
         return json(200, { ...views[0], proposals: views });
       }
       if (!(programmeId && villageCode)) {
-        throw new HttpError(400, 'QUERY_REQUIRED', 'Sertakan uploadKey (kunci S3 berkas yang diunggah), atau programmeId dan villageCode.');
+        throw new HttpError(
+          400,
+          'QUERY_REQUIRED',
+          'Sertakan uploadKey (kunci S3 berkas yang diunggah), atau programmeId dan villageCode.',
+        );
       }
       // Asking for a village by name: out of scope is a plain 403, the village itself is no secret.
       if (authorize(principal, 'proposal:read', { villageCode }) !== 'allow') throw forbidden();
@@ -110,8 +134,14 @@ export const handler = httpHandler(async (event) => {
           proposalPage(p, findProgramme(p.programmeId), {
             reportXlsx: mayDownload ? v.report?.download.xlsx : undefined,
             reportJson: mayDownload ? v.report?.download.json : undefined,
-            redrive: p.status === 'FAILED' && authorize(principal, 'proposal:redrive', resourceOf(p)) === 'allow' ? `${v.links.self}/redrive` : undefined,
-            cancel: p.status === 'FAILED' && authorize(principal, 'proposal:cancel', resourceOf(p)) === 'allow' ? `${v.links.self}/cancel` : undefined,
+            redrive:
+              p.status === 'FAILED' && authorize(principal, 'proposal:redrive', resourceOf(p)) === 'allow'
+                ? `${v.links.self}/redrive`
+                : undefined,
+            cancel:
+              p.status === 'FAILED' && authorize(principal, 'proposal:cancel', resourceOf(p)) === 'allow'
+                ? `${v.links.self}/cancel`
+                : undefined,
           }),
         );
       }
@@ -128,9 +158,14 @@ export const handler = httpHandler(async (event) => {
         actor: actorOf(principal),
         details: { format, userId: principal.id, ...requestOrigin(event), linkSeconds: REPORT_URL_SECONDS },
       });
-      const url = await presigner.downloadUrl(key, REPORT_URL_SECONDS, `laporan-${p.fileName.replace(/\.[^.]+$/, '')}.${format}`);
+      const url = await presigner.downloadUrl(
+        key,
+        REPORT_URL_SECONDS,
+        `laporan-${p.fileName.replace(/\.[^.]+$/, '')}.${format}`,
+      );
       // Pages fetch the link as JSON (a browser cannot read a cross-origin redirect); scripts follow the 302.
-      if ((event.headers.accept ?? '').includes('application/json')) return json(200, { url, expiresInSeconds: REPORT_URL_SECONDS });
+      if ((event.headers.accept ?? '').includes('application/json'))
+        return json(200, { url, expiresInSeconds: REPORT_URL_SECONDS });
       return redirect(url);
     }
     case 'GET /proposals/{id}/history': {
@@ -141,17 +176,32 @@ export const handler = httpHandler(async (event) => {
     case 'POST /proposals/{id}/redrive': {
       const p = await proposalFor(event, principal, 'proposal:redrive');
       if (p.status !== 'FAILED') {
-        throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
+        throw new HttpError(
+          409,
+          'NOT_FAILED',
+          'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.',
+        );
       }
       const result = await redrive({ proposals, workflow }, { proposalId: p.id, actor: actorOf(principal) });
       if (!result.ok && result.reason === 'NOT_FOUND') throw notFound();
-      if (!result.ok) throw new HttpError(409, 'NOT_FAILED', 'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.');
-      return json(202, { executionArn: result.executionArn, message: 'Usulan dijalankan ulang dari tahap terakhirnya.' });
+      if (!result.ok)
+        throw new HttpError(
+          409,
+          'NOT_FAILED',
+          'Hanya usulan yang gagal karena gangguan sistem (FAILED) yang dapat dijalankan ulang.',
+        );
+      return json(202, {
+        executionArn: result.executionArn,
+        message: 'Usulan dijalankan ulang dari tahap terakhirnya.',
+      });
     }
     case 'POST /proposals/{id}/cancel': {
       const p = await proposalFor(event, principal, 'proposal:cancel');
       const { note } = CancelForm.parse(readFields(event));
-      const result = await cancelProposal({ proposals, audit, ledger, objects, findProgramme }, { proposalId: p.id, actor: actorOf(principal), note: note ?? '' });
+      const result = await cancelProposal(
+        { proposals, audit, ledger, objects, findProgramme },
+        { proposalId: p.id, actor: actorOf(principal), note: note ?? '' },
+      );
       if (!result.ok) {
         const [status, message] = CANCEL_REFUSALS[result.reason];
         throw new HttpError(status, result.reason, message);

@@ -19,7 +19,12 @@ const REFUSED = new HttpError(401, 'SIGN_IN_REFUSED', 'Nama pengguna atau kata s
 
 const page = (body: string): HttpResult => ({
   statusCode: 200,
-  headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': consoleCsp(wiring().uploadOrigins), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': consoleCsp(wiring().uploadOrigins),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  },
   body,
 });
 
@@ -42,7 +47,11 @@ export const handler = httpHandler(async (event) => {
     case 'GET /app.js':
       return {
         statusCode: 200,
-        headers: { 'content-type': 'text/javascript; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' },
+        headers: {
+          'content-type': 'text/javascript; charset=utf-8',
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'no-cache',
+        },
         body: APP_SCRIPT,
       };
     case 'POST /session': {
@@ -58,20 +67,35 @@ export const handler = httpHandler(async (event) => {
               .setNewPassword(form.username, form.session, form.newPassword)
               .catch((error: unknown) => {
                 if (error instanceof WeakPasswordError) {
-                  throw new HttpError(400, 'WEAK_PASSWORD', 'Kata sandi baru terlalu lemah: minimal 12 karakter dengan huruf besar, huruf kecil, angka dan simbol.');
+                  throw new HttpError(
+                    400,
+                    'WEAK_PASSWORD',
+                    'Kata sandi baru terlalu lemah: minimal 12 karakter dengan huruf besar, huruf kecil, angka dan simbol.',
+                  );
                 }
                 throw error;
               })
           : await authenticator.signIn(form.username, form.password);
       if (result.kind === 'refused') throw REFUSED;
       if (result.kind === 'new-password-required') {
-        return json(200, { challenge: 'NEW_PASSWORD_REQUIRED', session: result.session, message: 'Ini masuk pertama Anda: buat kata sandi baru, lalu tekan Masuk.' });
+        return json(200, {
+          challenge: 'NEW_PASSWORD_REQUIRED',
+          session: result.session,
+          message: 'Ini masuk pertama Anda: buat kata sandi baru, lalu tekan Masuk.',
+        });
       }
       return json(200, { idToken: result.idToken, tokenType: 'Bearer', expiresInSeconds: result.expiresInSeconds });
     }
     case 'GET /me': {
       const p = principalOf(event);
-      return json(200, { id: p.id, username: p.username, email: p.email, roles: p.roles, regency: p.regency, villages: p.villages });
+      return json(200, {
+        id: p.id,
+        username: p.username,
+        email: p.email,
+        roles: p.roles,
+        regency: p.regency,
+        villages: p.villages,
+      });
     }
     default:
       throw new HttpError(404, 'NOT_FOUND', 'Alamat tidak dikenal.');

@@ -16,7 +16,9 @@ export const handler = httpHandler(async (event) => {
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /uploads/new': {
-      const programmes = allProgrammes().filter((p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow');
+      const programmes = allProgrammes().filter(
+        (p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow',
+      );
       const villages = principal.villages
         .filter((code) => authorize(principal, 'proposal:upload', { villageCode: code }) === 'allow')
         .map((code) => findVillage(code))

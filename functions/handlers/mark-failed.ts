@@ -10,7 +10,11 @@ export const wiring = once(() => ({ proposals: proposalStore(), audit: auditLog(
 
 export const handler = taskHandler(FailureInput, async ({ failure, executionArn }) => {
   // Counted before the proposal is marked: the execution failed even if marking it does not work out.
-  const proposal = failure.proposalId ? await wiring().proposals.get(failure.proposalId).catch(() => undefined) : undefined;
+  const proposal = failure.proposalId
+    ? await wiring()
+        .proposals.get(failure.proposalId)
+        .catch(() => undefined)
+    : undefined;
   const programme = proposal?.programmeId;
   count({ ExecutionsFailed: 1 }, { stage: failure.stage, programme });
   // The error's name only: its cause may quote a row.

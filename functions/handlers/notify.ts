@@ -6,6 +6,12 @@ import { once, setting } from '../wiring/settings';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), mailer: mailer(), findProgramme, apiUrl: setting('API_URL'), opsEmail: setting('OPS_EMAIL') }));
+export const wiring = once(() => ({
+  proposals: proposalStore(),
+  mailer: mailer(),
+  findProgramme,
+  apiUrl: setting('API_URL'),
+  opsEmail: setting('OPS_EMAIL'),
+}));
 
 export const handler = taskHandler(StageInput, (input) => notifyOutcome(wiring(), input));

@@ -8,6 +8,15 @@ import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
 import { RegisterInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), uploads: uploadsStore(), grants: uploadGrants(), findProgramme, findVillage, now }));
+export const wiring = once(() => ({
+  proposals: proposalStore(),
+  uploads: uploadsStore(),
+  grants: uploadGrants(),
+  findProgramme,
+  findVillage,
+  now,
+}));
 
-export const handler = taskHandler(RegisterInput, ({ event, executionArn }) => registerUpload(wiring(), event, executionArn));
+export const handler = taskHandler(RegisterInput, ({ event, executionArn }) =>
+  registerUpload(wiring(), event, executionArn),
+);

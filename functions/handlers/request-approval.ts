@@ -7,6 +7,13 @@ import { workflowCallbacks } from '../wiring/workflow';
 import { taskHandler } from './task-handler';
 import { ApprovalWaitInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), mailer: mailer(), workflow: workflowCallbacks(), findProgramme, apiUrl: setting('API_URL'), now }));
+export const wiring = once(() => ({
+  proposals: proposalStore(),
+  mailer: mailer(),
+  workflow: workflowCallbacks(),
+  findProgramme,
+  apiUrl: setting('API_URL'),
+  now,
+}));
 
 export const handler = taskHandler(ApprovalWaitInput, (input) => requestApproval(wiring(), input));

@@ -7,6 +7,11 @@ import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), ledger: quotaLedger(), objects: uploadsStore(), findProgramme }));
+export const wiring = once(() => ({
+  proposals: proposalStore(),
+  ledger: quotaLedger(),
+  objects: uploadsStore(),
+  findProgramme,
+}));
 
 export const handler = taskHandler(StageInput, (input) => resolveApprovalTimeout(wiring(), input));

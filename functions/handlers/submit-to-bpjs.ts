@@ -8,7 +8,13 @@ import { uploadsStore } from '../wiring/uploads';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), audit: auditLog(), objects: uploadsStore(), bpjs: bpjsGateway(), findProgramme }));
+export const wiring = once(() => ({
+  proposals: proposalStore(),
+  audit: auditLog(),
+  objects: uploadsStore(),
+  bpjs: bpjsGateway(),
+  findProgramme,
+}));
 
 // The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed mid-batch.
 export const handler = taskHandler(StageInput, (input, context) =>

@@ -9,7 +9,14 @@ import { count } from '../wiring/observability';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
-export const wiring = once(() => ({ proposals: proposalStore(), objects: uploadsStore(), ledger: quotaLedger(), workflow: workflowCallbacks(), findProgramme, now }));
+export const wiring = once(() => ({
+  proposals: proposalStore(),
+  objects: uploadsStore(),
+  ledger: quotaLedger(),
+  workflow: workflowCallbacks(),
+  findProgramme,
+  now,
+}));
 
 export const handler = taskHandler(StageInput, async (input) => {
   const result = await validateProposal(wiring(), input);

@@ -9,7 +9,11 @@ export type ProposalTables = { proposals: ITableV2; audit: ITableV2 };
  * The proposal store for a function: proposals are created and changed, never deleted; their audit
  * trail is append-only (events are added, never changed or deleted), and only `readAppend` may read it back.
  */
-export const bindProposalStore = (fn: JaringFunction, tables: ProposalTables, trail: 'append' | 'readAppend' = 'append') =>
+export const bindProposalStore = (
+  fn: JaringFunction,
+  tables: ProposalTables,
+  trail: 'append' | 'readAppend' = 'append',
+) =>
   fn
     .bindTable({ table: tables.proposals, envVarName: 'PROPOSALS_TABLE', access: 'readUpdate' })
     .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: trail });
@@ -17,4 +21,5 @@ export const bindProposalStore = (fn: JaringFunction, tables: ProposalTables, tr
 /** Who mail comes from, and the SES identity that may send it. */
 export type MailSender = { identity: IEmailIdentity; from: string };
 
-export const bindMailer = (fn: JaringFunction, mail: MailSender) => fn.bindMailIdentity({ ...mail, envVarName: 'MAIL_FROM' });
+export const bindMailer = (fn: JaringFunction, mail: MailSender) =>
+  fn.bindMailIdentity({ ...mail, envVarName: 'MAIL_FROM' });

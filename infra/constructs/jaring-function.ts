@@ -65,7 +65,10 @@ export type StateMachineAccess = 'start' | 'completeTasks';
  */
 export class JaringFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: JaringFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     super(scope, id, {
       entry: resolve(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -98,7 +101,10 @@ export class JaringFunction extends NodejsFunction {
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       },
     });
-    (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, relative(PROJECT_ROOT, resolve(PROJECT_ROOT, props.entry)));
+    (this.node.defaultChild as CfnFunction).addMetadata(
+      ENTRY_METADATA,
+      relative(PROJECT_ROOT, resolve(PROJECT_ROOT, props.entry)),
+    );
   }
 
   /** Declares this function the one that carries on with its workflow's unfinished work after a restart. */
@@ -128,7 +134,17 @@ export class JaringFunction extends NodejsFunction {
   }
 
   /** `keyPrefixes` narrows the grant to those keys (e.g. `reports/`); the setting is the bucket's name either way. */
-  bindBucket({ bucket, envVarName, access, keyPrefixes }: { bucket: IBucket; envVarName: string; access: BucketAccess; keyPrefixes?: string[] }): this {
+  bindBucket({
+    bucket,
+    envVarName,
+    access,
+    keyPrefixes,
+  }: {
+    bucket: IBucket;
+    envVarName: string;
+    access: BucketAccess;
+    keyPrefixes?: string[];
+  }): this {
     this.setResource(envVarName, bucket.bucketName);
     for (const pattern of keyPrefixes?.map((prefix) => `${prefix}*`) ?? [undefined]) {
       if (access === 'read') bucket.grantRead(this, pattern);
@@ -139,9 +155,18 @@ export class JaringFunction extends NodejsFunction {
   }
 
   /** By ARN: functions the workflow calls back would make a dependency cycle with the state machine's own token. */
-  bindStateMachine({ stateMachineArn, envVarName, access }: { stateMachineArn: string; envVarName: string; access: StateMachineAccess }): this {
+  bindStateMachine({
+    stateMachineArn,
+    envVarName,
+    access,
+  }: {
+    stateMachineArn: string;
+    envVarName: string;
+    access: StateMachineAccess;
+  }): this {
     this.setResource(envVarName, stateMachineArn);
-    const actions = access === 'start' ? ['states:StartExecution'] : ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+    const actions =
+      access === 'start' ? ['states:StartExecution'] : ['states:SendTaskSuccess', 'states:SendTaskFailure'];
     this.addToRolePolicy(new PolicyStatement({ actions, resources: [stateMachineArn] }));
     return this;
   }
@@ -153,7 +178,15 @@ export class JaringFunction extends NodejsFunction {
   }
 
   /** Mail from an address of the identity's domain (`from`, the setting), and permission to send it. */
-  bindMailIdentity({ identity, from, envVarName }: { identity: IEmailIdentity; from: string; envVarName: string }): this {
+  bindMailIdentity({
+    identity,
+    from,
+    envVarName,
+  }: {
+    identity: IEmailIdentity;
+    from: string;
+    envVarName: string;
+  }): this {
     this.setResource(envVarName, from);
     identity.grantSendEmail(this);
     return this;
@@ -164,7 +197,8 @@ export class JaringFunction extends NodejsFunction {
   /** One setting, one value: binding a name to a second resource is a mistake in the stack, refused. */
   private setResource(envVarName: string, value: string) {
     const earlier = this.bound.get(envVarName);
-    if (earlier !== undefined && earlier !== value) throw new Error(`${this.node.id}: ${envVarName} is bound to two resources`);
+    if (earlier !== undefined && earlier !== value)
+      throw new Error(`${this.node.id}: ${envVarName} is bound to two resources`);
     this.bound.set(envVarName, value);
     this.addEnvironment(envVarName, value);
   }

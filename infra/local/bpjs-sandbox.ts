@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { readBody } from './read-body';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { RegistrationRequest, type RegistrationResponse, type RegistrationResult } from '../../functions/core/bpjs/contract';
+import {
+  RegistrationRequest,
+  type RegistrationResponse,
+  type RegistrationResult,
+} from '../../functions/core/bpjs/contract';
 import {
   PaymentCodeRequest,
   type PaymentCodeStatus,
@@ -48,7 +52,9 @@ const SandboxFaults = z
     retryAfterSeconds: z.number().int().nonnegative().default(1),
     seed: z.number().int().default(1),
   })
-  .refine((f) => f.errorRate + f.timeoutRate + f.rateLimitRate <= 1, { message: 'errorRate + timeoutRate + rateLimitRate must not exceed 1' });
+  .refine((f) => f.errorRate + f.timeoutRate + f.rateLimitRate <= 1, {
+    message: 'errorRate + timeoutRate + rateLimitRate must not exceed 1',
+  });
 export type SandboxFaults = z.infer<typeof SandboxFaults>;
 
 type State = {
@@ -68,7 +74,10 @@ const BankTransfer = z
   .object({
     paymentCode: z.string().min(1),
     amount: z.number().int().positive().optional(),
-    paidOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    paidOn: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
     reference: z.string().min(1).optional(),
   })
   .strict();
@@ -93,7 +102,11 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
   let state: State = { nextKpj: 1, participants: {}, registrations: {}, paymentCodes: {}, codesByBill: {} };
   try {
     // A state file from before payment codes lacks them.
-    state = { paymentCodes: {}, codesByBill: {}, ...(JSON.parse(readFileSync(file, 'utf-8')) as Partial<State>) } as State;
+    state = {
+      paymentCodes: {},
+      codesByBill: {},
+      ...(JSON.parse(readFileSync(file, 'utf-8')) as Partial<State>),
+    } as State;
   } catch {
     /* fresh sandbox */
   }
@@ -110,14 +123,26 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     const results: RegistrationResult[] = request.workers.map((w) => {
       const known = state.participants[`${request.programmeId}#${w.nik}`];
       if (w.nik.endsWith('0000') || faults.rejectNiks.includes(w.nik)) {
-        return { nik: w.nik, status: 'REJECTED', reason: { code: 'NIK_NOT_FOUND', message: 'NIK tidak ditemukan pada data kependudukan (Dukcapil).' } };
+        return {
+          nik: w.nik,
+          status: 'REJECTED',
+          reason: { code: 'NIK_NOT_FOUND', message: 'NIK tidak ditemukan pada data kependudukan (Dukcapil).' },
+        };
       }
       if (known && known.reference !== request.reference) {
-        return { nik: w.nik, status: 'REJECTED', reason: { code: 'ALREADY_REGISTERED', message: `NIK sudah terdaftar sebagai peserta (KPJ ${known.kpj}).` } };
+        return {
+          nik: w.nik,
+          status: 'REJECTED',
+          reason: { code: 'ALREADY_REGISTERED', message: `NIK sudah terdaftar sebagai peserta (KPJ ${known.kpj}).` },
+        };
       }
       if (known) return { nik: w.nik, status: 'REGISTERED', kpj: known.kpj };
       const kpj = String(26_000_000_000 + state.nextKpj++);
-      state.participants[`${request.programmeId}#${w.nik}`] = { kpj, reference: request.reference, programmeId: request.programmeId };
+      state.participants[`${request.programmeId}#${w.nik}`] = {
+        kpj,
+        reference: request.reference,
+        programmeId: request.programmeId,
+      };
       return { nik: w.nik, status: 'REGISTERED', kpj };
     });
     return { registrationId: `REG-${Object.keys(state.registrations).length + 1}`, results };
@@ -148,7 +173,11 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
       return send(res, 200, faults);
     }
     if (url.pathname === '/_sandbox/state') {
-      return send(res, 200, { participants: Object.keys(state.participants).length, registrations: Object.keys(state.registrations).length, served });
+      return send(res, 200, {
+        participants: Object.keys(state.participants).length,
+        registrations: Object.keys(state.registrations).length,
+        served,
+      });
     }
     if (url.pathname === '/_sandbox/participants') {
       const programmeId = url.searchParams.get('programmeId');
@@ -205,10 +234,13 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     if (participant) {
       if (timesOut) return hang(res);
       const found = state.participants[`${participant[1]}#${participant[2]}`];
-      return found ? send(res, 200, { nik: participant[2], ...found }) : send(res, 404, { code: 'NOT_FOUND', message: 'Peserta tidak ditemukan.' });
+      return found
+        ? send(res, 200, { nik: participant[2], ...found })
+        : send(res, 404, { code: 'NOT_FOUND', message: 'Peserta tidak ditemukan.' });
     }
     const key = String(req.headers['idempotency-key'] ?? '');
-    if (!key) return send(res, 400, { code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'Idempotency-Key header is required' });
+    if (!key)
+      return send(res, 400, { code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'Idempotency-Key header is required' });
     if (state.registrations[key]) {
       served.replayed += 1;
       return timesOut ? hang(res) : send(res, 200, state.registrations[key]);
@@ -218,25 +250,34 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     const refused = parsed.data.workers.find((w) => faults.refuseNiks.includes(w.nik));
     if (refused) {
       served.refused += 1;
-      return send(res, 400, { code: 'BATCH_REFUSED', message: `Data pekerja dengan NIK ${refused.nik} tidak dapat diproses; seluruh kelompok ditolak.` });
+      return send(res, 400, {
+        code: 'BATCH_REFUSED',
+        message: `Data pekerja dengan NIK ${refused.nik} tidak dapat diproses; seluruh kelompok ditolak.`,
+      });
     }
     let answer = register(parsed.data);
     served.registered += 1;
     if (faults.partialAnswerRate && draw() < faults.partialAnswerRate) {
       // Everyone is registered, but the answer (and every replay of it) leaves out the last tenth (at least one).
-      answer = { ...answer, results: answer.results.slice(0, answer.results.length - Math.max(1, Math.round(answer.results.length / 10))) };
+      answer = {
+        ...answer,
+        results: answer.results.slice(0, answer.results.length - Math.max(1, Math.round(answer.results.length / 10))),
+      };
       served.partial += 1;
     }
     state.registrations[key] = answer;
     save();
-    options.log(`bpjs sandbox: ${key} ${answer.results.filter((r) => r.status === 'REGISTERED').length}/${answer.results.length} registered`);
+    options.log(
+      `bpjs sandbox: ${key} ${answer.results.filter((r) => r.status === 'REGISTERED').length}/${answer.results.length} registered`,
+    );
     return timesOut ? hang(res) : send(res, 200, answer);
   }
 
   /** A kode iuran per bill: the bill id is the idempotency key, so asking again answers the same code. */
   function issuePaymentCode(req: IncomingMessage, res: ServerResponse, body: unknown, timesOut: boolean) {
     const key = String(req.headers['idempotency-key'] ?? '');
-    if (!key) return send(res, 400, { code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'Idempotency-Key header is required' });
+    if (!key)
+      return send(res, 400, { code: 'IDEMPOTENCY_KEY_REQUIRED', message: 'Idempotency-Key header is required' });
     const parsed = PaymentCodeRequest.safeParse(body);
     if (!parsed.success) return send(res, 400, { code: 'INVALID_REQUEST', message: parsed.error.message });
     if (parsed.data.billReference !== key) {
@@ -268,7 +309,8 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     if (!code) return send(res, 404, { code: 'NOT_FOUND', message: 'Kode iuran tidak dikenal.' });
     const paid = code.payments.reduce((n, p) => n + p.amount, 0);
     const amount = parsed.data.amount ?? code.amount - paid;
-    if (amount <= 0) return send(res, 400, { code: 'NOTHING_OWED', message: 'Tagihan sudah lunas; sebutkan jumlahnya.' });
+    if (amount <= 0)
+      return send(res, 400, { code: 'NOTHING_OWED', message: 'Tagihan sudah lunas; sebutkan jumlahnya.' });
     const payment: ReceivedPayment = {
       reference: parsed.data.reference ?? `BANK-${code.paymentCode}-${code.payments.length + 1}`,
       amount,

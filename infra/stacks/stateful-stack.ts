@@ -1,5 +1,13 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AccountRecovery, ClientAttributes, FeaturePlan, Mfa, StringAttribute, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
@@ -119,7 +127,14 @@ export class StatefulStack extends Stack {
         // Village codes separated by spaces: 2048 characters hold about 140 villages.
         [USER_ATTRIBUTES.villages]: new StringAttribute({ maxLen: 2048, mutable: true }),
       },
-      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
@@ -127,7 +142,8 @@ export class StatefulStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const role of Role.options) this.users.addGroup(`Group-${role}`, { groupName: role, description: `Jaring role: ${role}` });
+    for (const role of Role.options)
+      this.users.addGroup(`Group-${role}`, { groupName: role, description: `Jaring role: ${role}` });
     this.webClient = this.users.addClient('WebClient', {
       // The sign-in page posts username and password to the API, which asks Cognito (USER_PASSWORD_AUTH).
       authFlows: { userPassword: true, userSrp: true },
@@ -150,16 +166,22 @@ export class StatefulStack extends Stack {
       },
       {
         id: 'AwsSolutions-COG3',
-        reason: 'Threat protection (advanced security) needs the Cognito Plus plan; the pool uses Essentials, with Cognito’s own lockout after failed sign-ins.',
+        reason:
+          'Threat protection (advanced security) needs the Cognito Plus plan; the pool uses Essentials, with Cognito’s own lockout after failed sign-ins.',
       },
     ]);
-    NagSuppressions.addResourceSuppressionsByPath(this, `/${this.stackName}/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource`, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason: "CDK's own bucket-notifications handler runs once at deployment and only needs to write its logs (AWSLambdaBasicExecutionRole).",
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      },
-    ]);
+    NagSuppressions.addResourceSuppressionsByPath(
+      this,
+      `/${this.stackName}/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource`,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason:
+            "CDK's own bucket-notifications handler runs once at deployment and only needs to write its logs (AWSLambdaBasicExecutionRole).",
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        },
+      ],
+    );
 
     // Names scripts and integration tests use to find resources (the local stack writes the same into stack.json).
     new CfnOutput(this, 'UploadsBucketName', { value: this.uploads.bucketName });

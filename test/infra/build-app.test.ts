@@ -13,11 +13,16 @@ it('buildApp on its own (as the local stack calls it) builds the templates cdk d
   const differences = (name: string, expected: CfnTemplate) => {
     const actual = assembly.getStackByName(name).template as CfnTemplate;
     const ids = new Set([...Object.keys(expected.Resources), ...Object.keys(actual.Resources)]);
-    return [...ids].filter((id) => JSON.stringify(expected.Resources[id]) !== JSON.stringify(actual.Resources[id])).map((id) => `${name}/${id}`);
+    return [...ids]
+      .filter((id) => JSON.stringify(expected.Resources[id]) !== JSON.stringify(actual.Resources[id]))
+      .map((id) => `${name}/${id}`);
   };
   const differing = [
     ...differences(deployed.stateful.stackName, deployed.templates.stateful),
     ...differences(deployed.stateless.stackName, deployed.templates.stateless),
   ];
-  expect(differing, `resources that differ from what deploys (cdk.json context not applied?):\n${differing.join('\n')}`).toEqual([]);
+  expect(
+    differing,
+    `resources that differ from what deploys (cdk.json context not applied?):\n${differing.join('\n')}`,
+  ).toEqual([]);
 });

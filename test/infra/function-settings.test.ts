@@ -19,7 +19,10 @@ describe('function settings', () => {
   // Each handler builds what it needs from its settings on its first event; here that build runs
   // with nothing but what the template gives the function, as in AWS (no local endpoints).
   it.each(functions)('$entry finds every setting it reads in its own environment', async ({ entry, environment }) => {
-    process.env = { AWS_REGION: 'ap-southeast-3', ...Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, tokensToText(v)])) };
+    process.env = {
+      AWS_REGION: 'ap-southeast-3',
+      ...Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, tokensToText(v)])),
+    };
     const { wiring } = (await import(`../../${entry}`)) as { wiring: () => unknown };
     expect(() => wiring()).not.toThrow();
   });

@@ -9,7 +9,8 @@ afterAll(app.cleanUp);
 
 const { stateful } = app;
 const template = Template.fromJSON(app.templates.stateful);
-const logicalId = (construct: { node: { defaultChild?: unknown } }) => stateful.getLogicalId(construct.node.defaultChild as CfnElement);
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stateful.getLogicalId(construct.node.defaultChild as CfnElement);
 const uploadsId = logicalId(stateful.uploads);
 const uploads = resourceIn(app.templates.stateful, uploadsId);
 const accessLogsId = logicalId(stateful.node.findChild('AccessLogsBucket'));
@@ -26,7 +27,9 @@ describe('uploads bucket', () => {
 
   it('is encrypted at rest and blocks every form of public access', () => {
     expect(uploads.Properties?.BucketEncryption).toEqual({
-      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) } }],
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) } },
+      ],
     });
     expect(uploads.Properties?.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -43,7 +46,10 @@ describe('uploads bucket', () => {
         Action: 's3:*',
         Principal: { AWS: '*' },
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        Resource: [{ 'Fn::GetAtt': [uploadsId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [uploadsId, 'Arn'] }, '/*']] }],
+        Resource: [
+          { 'Fn::GetAtt': [uploadsId, 'Arn'] },
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [uploadsId, 'Arn'] }, '/*']] },
+        ],
       }),
     );
   });
@@ -62,7 +68,10 @@ describe('uploads bucket', () => {
 
 describe('access-log bucket', () => {
   it('receives the uploads bucket access logs', () => {
-    expect(uploads.Properties?.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: accessLogsId }, LogFilePrefix: expect.any(String) });
+    expect(uploads.Properties?.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: accessLogsId },
+      LogFilePrefix: expect.any(String),
+    });
     expect(resourceIn(app.templates.stateful, accessLogsId).Type).toBe('AWS::S3::Bucket');
   });
 
@@ -73,7 +82,10 @@ describe('access-log bucket', () => {
       Action: 's3:PutObject',
       Principal: { Service: 'logging.s3.amazonaws.com' },
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [accessLogsId, 'Arn'] }, `/${prefix}*`]] },
-      Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [uploadsId, 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: {
+        ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [uploadsId, 'Arn'] } },
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      },
     });
   });
 
@@ -81,7 +93,9 @@ describe('access-log bucket', () => {
     const logs = resourceIn(app.templates.stateful, accessLogsId);
     expect(logs.Properties?.BucketEncryption).toBeDefined();
     expect(logs.Properties?.PublicAccessBlockConfiguration).toEqual(uploads.Properties?.PublicAccessBlockConfiguration);
-    expect(bucketPolicyOf(accessLogsId)).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(bucketPolicyOf(accessLogsId)).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
     expect(logs).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 });
@@ -98,30 +112,40 @@ describe('tables', () => {
   };
   const tableProps = (id: string) => resourceIn(app.templates.stateful, id).Properties as Record<string, any>;
 
-  it.each(Object.entries(tables))('%s: point-in-time recovery, encryption, deletion protection, kept on delete and replace', (_, id) => {
-    const table = resourceIn(app.templates.stateful, id);
-    expect(table.Type).toBe('AWS::DynamoDB::GlobalTable');
-    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    expect(tableProps(id).SSESpecification).toMatchObject({ SSEEnabled: true });
-    // A TableV2 sets these per replica; every replica must have them.
-    for (const replica of tableProps(id).Replicas) {
-      expect(replica).toMatchObject({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
-    }
-  });
+  it.each(Object.entries(tables))(
+    '%s: point-in-time recovery, encryption, deletion protection, kept on delete and replace',
+    (_, id) => {
+      const table = resourceIn(app.templates.stateful, id);
+      expect(table.Type).toBe('AWS::DynamoDB::GlobalTable');
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(tableProps(id).SSESpecification).toMatchObject({ SSEEnabled: true });
+      // A TableV2 sets these per replica; every replica must have them.
+      for (const replica of tableProps(id).Replicas) {
+        expect(replica).toMatchObject({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        });
+      }
+    },
+  );
 
   it('no other table in the stack escapes those settings', () => {
-    for (const [id] of resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable')) expect(Object.values(tables)).toContain(id);
+    for (const [id] of resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable'))
+      expect(Object.values(tables)).toContain(id);
     expect(resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::Table')).toEqual([]);
   });
 
-  const index = (tableId: string, name: string) => (tableProps(tableId).GlobalSecondaryIndexes ?? []).find((i: { IndexName: string }) => i.IndexName === name);
+  const index = (tableId: string, name: string) =>
+    (tableProps(tableId).GlobalSecondaryIndexes ?? []).find((i: { IndexName: string }) => i.IndexName === name);
   const keys = (hash: string, range: string) => [
     { AttributeName: hash, KeyType: 'HASH' },
     { AttributeName: range, KeyType: 'RANGE' },
   ];
 
   it('proposals are found by upload key and listed by programme and village, newest first, with whole items', () => {
-    expect(index(tables.proposals, PROPOSAL_INDEXES.byUploadKey)).toMatchObject({ KeySchema: keys('uploadKey', 'createdAt') });
+    expect(index(tables.proposals, PROPOSAL_INDEXES.byUploadKey)).toMatchObject({
+      KeySchema: keys('uploadKey', 'createdAt'),
+    });
     // The adapter maps the items the query returns straight to proposals.
     expect(index(tables.proposals, PROPOSAL_INDEXES.byProgrammeVillage)).toEqual({
       IndexName: PROPOSAL_INDEXES.byProgrammeVillage,
@@ -152,31 +176,47 @@ describe('tables', () => {
 });
 
 describe('sign-in (Cognito user pool)', () => {
-  const [poolId, pool] = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPool')[0] as unknown as [string, { Properties: Record<string, any> }];
+  const [poolId, pool] = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPool')[0] as unknown as [
+    string,
+    { Properties: Record<string, any> },
+  ];
   const clients = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolClient');
 
   it('lets nobody sign themselves up, and is kept across deployments', () => {
     expect(pool.Properties.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
-    expect(resourceIn(app.templates.stateful, poolId)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resourceIn(app.templates.stateful, poolId)).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
     expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
   });
 
   it('has one group per role and the regency and villages as attributes', () => {
-    const groups = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties?.GroupName).sort();
+    const groups = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolGroup')
+      .map(([, g]) => g.Properties?.GroupName)
+      .sort();
     expect(groups).toEqual(['admin', 'approver', 'auditor', 'finance', 'operator', 'verifier']);
     const custom = (pool.Properties.Schema as { Name: string; Mutable: boolean }[]).map((a) => a.Name);
     expect(custom).toEqual(expect.arrayContaining(['regency', 'villages']));
   });
 
   it('asks for a strong password', () => {
-    expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true });
+    expect(pool.Properties.Policies.PasswordPolicy).toMatchObject({
+      MinimumLength: 12,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
   });
 
   it('has one app client, without a secret, that cannot write the regency or villages a user holds', () => {
     expect(clients).toHaveLength(1);
     const client = clients[0]![1].Properties as Record<string, any>;
     expect(client.GenerateSecret).toBe(false);
-    expect(client.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    expect(client.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']),
+    );
     expect(client.WriteAttributes).toEqual(['email']);
     expect(client.PreventUserExistenceErrors).toBe('ENABLED');
   });
@@ -188,7 +228,9 @@ describe('sign-in (Cognito user pool)', () => {
   });
 
   it('keeps upload grants under a TTL, not forever', () => {
-    const grants = resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable').find(([id]) => id.startsWith('UploadGrants'))?.[1];
+    const grants = resourcesOfType(app.templates.stateful, 'AWS::DynamoDB::GlobalTable').find(([id]) =>
+      id.startsWith('UploadGrants'),
+    )?.[1];
     expect(grants?.Properties?.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
   });
 });

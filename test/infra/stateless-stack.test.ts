@@ -20,20 +20,26 @@ const props = (r: CfnResource) => r.Properties as Record<string, any>;
 const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /** Functions by their handler module, the name that says what each one is. */
-const functions = new Map(resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => [id, fn.Metadata?.[ENTRY_METADATA] as string]));
+const functions = new Map(
+  resourcesOfType(template, 'AWS::Lambda::Function').map(([id, fn]) => [id, fn.Metadata?.[ENTRY_METADATA] as string]),
+);
 const entryOf = (functionId: string) => functions.get(functionId) ?? `<not a Jaring function: ${functionId}>`;
 const handler = (name: string) => `functions/handlers/${name}.ts`;
 
 /** What each function's role may do, as [action, resource] pairs with the resource in readable form. */
 const permissionsOf = (() => {
-  const roleToEntry = new Map([...functions].map(([id, entry]) => [props(resource(id)).Role['Fn::GetAtt'][0] as string, entry]));
+  const roleToEntry = new Map(
+    [...functions].map(([id, entry]) => [props(resource(id)).Role['Fn::GetAtt'][0] as string, entry]),
+  );
   const byEntry = new Map<string, { action: string; resource: string }[]>();
   for (const [, policy] of resourcesOfType(template, 'AWS::IAM::Policy')) {
     for (const role of props(policy).Roles as { Ref: string }[]) {
       const entry = roleToEntry.get(role.Ref);
       if (!entry) continue;
       const grants = byEntry.get(entry) ?? [];
-      for (const statement of props(policy).PolicyDocument.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow')) {
+      for (const statement of props(policy).PolicyDocument.Statement.filter(
+        (s: { Effect: string }) => s.Effect === 'Allow',
+      )) {
         for (const action of asList<string>(statement.Action))
           for (const r of asList<unknown>(statement.Resource)) grants.push({ action, resource: tokensToText(r) });
       }
@@ -42,19 +48,25 @@ const permissionsOf = (() => {
   }
   return (entry: string) => byEntry.get(entry) ?? [];
 })();
-const entriesAllowed = (action: string) => [...new Set(functions.values())].filter((entry) => permissionsOf(entry).some((p) => p.action === action)).sort();
+const entriesAllowed = (action: string) =>
+  [...new Set(functions.values())].filter((entry) => permissionsOf(entry).some((p) => p.action === action)).sort();
 
 /** The export the stateful stack gives for one of its resources, as this stack imports it. */
 const importOf = (construct: { node: { defaultChild?: unknown } }, attribute?: string) => {
   const id = app.stateful.getLogicalId(construct.node.defaultChild as any);
   const value = JSON.stringify(attribute ? { 'Fn::GetAtt': [id, attribute] } : { Ref: id });
-  const output = Object.values(app.templates.stateful.Outputs ?? {}).find((o) => o.Export && JSON.stringify(o.Value) === value);
+  const output = Object.values(app.templates.stateful.Outputs ?? {}).find(
+    (o) => o.Export && JSON.stringify(o.Value) === value,
+  );
   if (!output?.Export) throw new Error(`The stateful stack exports no ${attribute ?? 'Ref'} of ${id}`);
   return output.Export.Name;
 };
 
 const [stateMachineId, stateMachine] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0] ?? [];
-const definition = JSON.parse(tokensToText(props(stateMachine!).DefinitionString)) as { StartAt: string; States: Record<string, any> };
+const definition = JSON.parse(tokensToText(props(stateMachine!).DefinitionString)) as {
+  StartAt: string;
+  States: Record<string, any>;
+};
 const state = (name: string) => {
   const found = definition.States[name];
   if (!found) throw new Error(`No state ${name}; the states are ${Object.keys(definition.States).join(', ')}`);
@@ -62,17 +74,23 @@ const state = (name: string) => {
 };
 /** The function a Task state runs, whether it invokes it directly or through lambda:invoke. */
 const functionOfTask = (task: any) => {
-  const arn: string = task.Resource.startsWith('arn:aws:states:::lambda:invoke') ? task.Parameters.FunctionName : task.Resource;
+  const arn: string = task.Resource.startsWith('arn:aws:states:::lambda:invoke')
+    ? task.Parameters.FunctionName
+    : task.Resource;
   return entryOf(arn.replace(/^\$\{(.+)\.Arn\}$/, '$1'));
 };
 /** The retrier Step Functions picks for an error: the first whose ErrorEquals covers it. */
 const retrierFor = (task: any, error: string) =>
   (task.Retry ?? []).find(
     (r: { ErrorEquals: string[] }) =>
-      r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL') || (r.ErrorEquals.includes('States.TaskFailed') && error !== 'States.Timeout'),
+      r.ErrorEquals.includes(error) ||
+      r.ErrorEquals.includes('States.ALL') ||
+      (r.ErrorEquals.includes('States.TaskFailed') && error !== 'States.Timeout'),
   );
 const catcherFor = (task: any, error: string) =>
-  (task.Catch ?? []).find((c: { ErrorEquals: string[] }) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'));
+  (task.Catch ?? []).find(
+    (c: { ErrorEquals: string[] }) => c.ErrorEquals.includes(error) || c.ErrorEquals.includes('States.ALL'),
+  );
 
 describe('proposal uploaded rule', () => {
   const [, rule] = resourcesOfType(template, 'AWS::Events::Rule')[0] ?? [];
@@ -82,25 +100,47 @@ describe('proposal uploaded rule', () => {
     expect(props(rule!).EventPattern).toEqual({
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
-      detail: { bucket: { name: [{ 'Fn::ImportValue': bucketExport }] }, object: { key: [{ prefix: PROPOSALS_PREFIX }] } },
+      detail: {
+        bucket: { name: [{ 'Fn::ImportValue': bucketExport }] },
+        object: { key: [{ prefix: PROPOSALS_PREFIX }] },
+      },
     });
     expect(props(rule!).State).not.toBe('DISABLED');
   });
 
   it('starts on a proposal upload, never on the reports and work files the functions write to the same bucket', () => {
     const bucket = 'jaring-dev-uploads';
-    const pattern = JSON.parse(JSON.stringify(props(rule!).EventPattern).replace(JSON.stringify({ 'Fn::ImportValue': bucketExport }), JSON.stringify(bucket)));
+    const pattern = JSON.parse(
+      JSON.stringify(props(rule!).EventPattern).replace(
+        JSON.stringify({ 'Fn::ImportValue': bucketExport }),
+        JSON.stringify(bucket),
+      ),
+    );
     const objectCreated = (key: string, bucketName = bucket) => ({
       source: 'aws.s3',
       'detail-type': 'Object Created',
       detail: { bucket: { name: bucketName }, object: { key, size: 20480 } },
     });
     expect(matches(pattern, objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx'))).toBe(true);
-    for (const key of [reportKeys('p-1').json, reportKeys('p-1').xlsx, workersKey('p-1'), bpjsResultsKey('p-1'), 'usulan.xlsx', 'x/proposals/usulan.xlsx']) {
+    for (const key of [
+      reportKeys('p-1').json,
+      reportKeys('p-1').xlsx,
+      workersKey('p-1'),
+      bpjsResultsKey('p-1'),
+      'usulan.xlsx',
+      'x/proposals/usulan.xlsx',
+    ]) {
       expect(matches(pattern, objectCreated(key)), key).toBe(false);
     }
-    expect(matches(pattern, objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx', 'another-bucket'))).toBe(false);
-    expect(matches(pattern, { ...objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx'), 'detail-type': 'Object Deleted' })).toBe(false);
+    expect(
+      matches(pattern, objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx', 'another-bucket')),
+    ).toBe(false);
+    expect(
+      matches(pattern, {
+        ...objectCreated('proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx'),
+        'detail-type': 'Object Deleted',
+      }),
+    ).toBe(false);
   });
 
   it('targets the enrollment state machine, through a role that may start only it', () => {
@@ -110,7 +150,9 @@ describe('proposal uploaded rule', () => {
     const statements = resourcesOfType(template, 'AWS::IAM::Policy')
       .filter(([, p]) => props(p).Roles.some((r: { Ref: string }) => r.Ref === roleId))
       .flatMap(([, p]) => props(p).PolicyDocument.Statement);
-    expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } }]);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } },
+    ]);
   });
 });
 
@@ -158,7 +200,12 @@ describe('enrollment state machine', () => {
 
   it('never retries errors a retry cannot mend', () => {
     for (const [name, s] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task')) {
-      for (const error of ['ZodError', 'BpjsRequestRejectedError', 'ProposalStatusConflictError', 'ProposalNotFoundError']) {
+      for (const error of [
+        'ZodError',
+        'BpjsRequestRejectedError',
+        'ProposalStatusConflictError',
+        'ProposalNotFoundError',
+      ]) {
         expect(retrierFor(s, error)?.MaxAttempts, `${name} retries ${error}`).toBe(0);
       }
     }
@@ -170,7 +217,9 @@ describe('enrollment state machine', () => {
       if (s.Type === 'Task') return functionOfTask(s) === handler('mark-failed');
       return s.Type === 'Pass' && recordsFailure(s.Next);
     };
-    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && functionOfTask(s) !== handler('mark-failed'));
+    const tasks = Object.entries(definition.States).filter(
+      ([, s]) => s.Type === 'Task' && functionOfTask(s) !== handler('mark-failed'),
+    );
     expect(tasks.map(([name]) => name)).toContain('NotifyOutcome');
     for (const [name, task] of tasks) {
       const catcher = catcherFor(task, 'States.TaskFailed');
@@ -181,7 +230,9 @@ describe('enrollment state machine', () => {
   });
 
   it('gives every Lambda time to finish before the task times out', () => {
-    for (const [name, s] of Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.TimeoutSeconds !== undefined)) {
+    for (const [name, s] of Object.entries(definition.States).filter(
+      ([, s]) => s.Type === 'Task' && s.TimeoutSeconds !== undefined,
+    )) {
       const functionId = [...functions].find(([, entry]) => entry === functionOfTask(s))![0];
       expect(s.TimeoutSeconds, name).toBeGreaterThanOrEqual(props(resource(functionId)).Timeout);
     }
@@ -207,7 +258,8 @@ describe('grants', () => {
     'dynamodb:Query',
     'dynamodb:Scan',
   ]);
-  const onAudit = (entry: string) => permissionsOf(entry).filter((p) => p.resource === audit || p.resource.startsWith(`${audit}/`));
+  const onAudit = (entry: string) =>
+    permissionsOf(entry).filter((p) => p.resource === audit || p.resource.startsWith(`${audit}/`));
 
   it('the audit trail is append-only: functions may add events and read them, never change or delete one', () => {
     for (const entry of functions.values()) {
@@ -226,7 +278,9 @@ describe('grants', () => {
 
   it('the functions waiting parties call back may complete a task token, on the enrollment state machine only', () => {
     // Validation completes the wait of an older upload of the same village that it supersedes.
-    expect(entriesAllowed('states:SendTaskSuccess')).toEqual([handler('api-approvals'), handler('request-approval'), handler('validate-proposal')].sort());
+    expect(entriesAllowed('states:SendTaskSuccess')).toEqual(
+      [handler('api-approvals'), handler('request-approval'), handler('validate-proposal')].sort(),
+    );
     const arn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;
     for (const entry of entriesAllowed('states:SendTaskSuccess')) {
       expect(
@@ -248,13 +302,17 @@ describe('grants', () => {
   });
 
   it('the workflow declares its recovery function in the template, for the local stack to invoke at start', () => {
-    const marked = resourcesOfType(template, 'AWS::Lambda::Function').filter(([, fn]) => fn.Metadata?.[RECOVERY_METADATA] === true);
+    const marked = resourcesOfType(template, 'AWS::Lambda::Function').filter(
+      ([, fn]) => fn.Metadata?.[RECOVERY_METADATA] === true,
+    );
     expect(marked.map(([id]) => functions.get(id))).toEqual([handler('resume-unfinished')]);
   });
 
   it('only the approval request, the outcome notice and the billing notices send mail, from the SES identity', () => {
     const billing = ['billing-check-due-dates', 'billing-mail-issued', 'billing-poll-payments'].map(handler);
-    expect(entriesAllowed('ses:SendEmail').sort()).toEqual([handler('notify'), handler('request-approval'), ...billing].sort());
+    expect(entriesAllowed('ses:SendEmail').sort()).toEqual(
+      [handler('notify'), handler('request-approval'), ...billing].sort(),
+    );
     const [identityId, identity] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
     expect(props(identity).EmailIdentity).toBe(app.config.mailDomain);
     for (const entry of entriesAllowed('ses:SendEmail')) {
@@ -280,9 +338,12 @@ describe('grants', () => {
     const [identityId] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
     const mailIdentity = `arn:aws:ses:region:123456789012:identity/\${${identityId}}`;
     // A setting's value as the resource it names; a grant's resource (an ARN, or keys and indexes under it) likewise.
-    const byName = new Map(Object.entries(stored).map(([name, c]) => [JSON.stringify({ 'Fn::ImportValue': importOf(c) }), name]));
+    const byName = new Map(
+      Object.entries(stored).map(([name, c]) => [JSON.stringify({ 'Fn::ImportValue': importOf(c) }), name]),
+    );
     const byArn = Object.entries(stored).map(([name, c]) => [`\${Import:${importOf(c, 'Arn')}}`, name] as const);
-    const named = (value: unknown) => byName.get(JSON.stringify(value)) ?? (tokensToText(value) === stateMachineArn ? 'stateMachine' : undefined);
+    const named = (value: unknown) =>
+      byName.get(JSON.stringify(value)) ?? (tokensToText(value) === stateMachineArn ? 'stateMachine' : undefined);
     const grantedOn = (resource: string) =>
       resource === stateMachineArn
         ? 'stateMachine'
@@ -293,7 +354,9 @@ describe('grants', () => {
     const unnamed: string[] = [];
     for (const [id, entry] of functions) {
       const settings = Object.entries<unknown>(props(resource(id)).Environment.Variables);
-      const fromSettings = settings.flatMap(([key, value]) => (key === 'MAIL_FROM' ? ['mail'] : named(value) ? [named(value)!] : []));
+      const fromSettings = settings.flatMap(([key, value]) =>
+        key === 'MAIL_FROM' ? ['mail'] : named(value) ? [named(value)!] : [],
+      );
       const fromGrants = permissionsOf(entry).flatMap((p) => grantedOn(p.resource) ?? []);
       expect([...new Set(fromSettings)].sort(), entry).toEqual([...new Set(fromGrants)].sort());
       // Each resource under one setting, and every grant on something a setting names (X-Ray has no resource).
@@ -337,14 +400,20 @@ describe('functions', () => {
 
   it('run Node.js 22 on arm64 with X-Ray tracing', () => {
     for (const [id, entry] of functions) {
-      expect(props(resource(id)), entry).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(props(resource(id)), entry).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
     }
   });
 
   it('each is bundled from its entry into one ESM module that exports the handler', () => {
     const manifest = JSON.parse(readFileSync(join(app.outdir, `${app.stateless.artifactId}.assets.json`), 'utf8'));
     const sourceOf = (objectKey: string) => {
-      const asset = Object.values<any>(manifest.files).find((f) => Object.values<any>(f.destinations).some((d) => d.objectKey === objectKey));
+      const asset = Object.values<any>(manifest.files).find((f) =>
+        Object.values<any>(f.destinations).some((d) => d.objectKey === objectKey),
+      );
       return asset && join(app.outdir, asset.source.path);
     };
     const bundles = [...functions].map(([id, entry]) => {
@@ -367,7 +436,9 @@ describe('functions', () => {
     )
       .trim()
       .split('\n');
-    expect(Object.fromEntries(bundles.map((b, i) => [b.entry, exported[i]]))).toEqual(Object.fromEntries(bundles.map((b) => [b.entry, 'function'])));
+    expect(Object.fromEntries(bundles.map((b, i) => [b.entry, exported[i]]))).toEqual(
+      Object.fromEntries(bundles.map((b) => [b.entry, 'function'])),
+    );
   });
 });
 
@@ -378,7 +449,9 @@ describe('HTTP API', () => {
     [...r.public, ...r.signedIn].map(([method, path]) => ({
       name,
       key: `${method} ${path}`,
-      isPublic: (r.public as readonly (readonly [string, string])[]).some(([m, p]) => `${m} ${p}` === `${method} ${path}`),
+      isPublic: (r.public as readonly (readonly [string, string])[]).some(
+        ([m, p]) => `${m} ${p}` === `${method} ${path}`,
+      ),
     })),
   );
 
@@ -390,13 +463,25 @@ describe('HTTP API', () => {
     const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0]!;
-    expect(props(authorizer)).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
-    expect(tokensToText(props(authorizer).JwtConfiguration.Issuer)).toMatch(/^https:\/\/cognito-idp\..+\.amazonaws\.com\/\$\{.*UserPool.*\}$/);
-    expect(props(authorizer).JwtConfiguration.Audience.map(tokensToText)).toEqual([expect.stringMatching(/UserPoolWebClient/)]);
+    expect(props(authorizer)).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    expect(tokensToText(props(authorizer).JwtConfiguration.Issuer)).toMatch(
+      /^https:\/\/cognito-idp\..+\.amazonaws\.com\/\$\{.*UserPool.*\}$/,
+    );
+    expect(props(authorizer).JwtConfiguration.Audience.map(tokensToText)).toEqual([
+      expect.stringMatching(/UserPoolWebClient/),
+    ]);
     for (const { key, isPublic } of all) {
       const route = routes.find((r) => r.RouteKey === key)!;
       if (isPublic) expect(route.AuthorizationType ?? 'NONE', key).toBe('NONE');
-      else expect({ key, type: route.AuthorizationType, authorizer: route.AuthorizerId?.Ref }).toEqual({ key, type: 'JWT', authorizer: authorizerId });
+      else
+        expect({ key, type: route.AuthorizationType, authorizer: route.AuthorizerId?.Ref }).toEqual({
+          key,
+          type: 'JWT',
+          authorizer: authorizerId,
+        });
     }
     // What anybody may reach without signing in: the approval link, sign-in, the console shell and health.
     expect(
@@ -435,7 +520,9 @@ describe('HTTP API', () => {
       const settings = props(stage).AccessLogSettings;
       expect(settings, id).toBeDefined();
       expect(resource(settings.DestinationArn['Fn::GetAtt'][0]).Type).toBe('AWS::Logs::LogGroup');
-      expect(Object.values(JSON.parse(settings.Format))).toEqual(expect.arrayContaining(['$context.requestId', '$context.routeKey', '$context.status']));
+      expect(Object.values(JSON.parse(settings.Format))).toEqual(
+        expect.arrayContaining(['$context.requestId', '$context.routeKey', '$context.status']),
+      );
     }
   });
 });

@@ -24,11 +24,17 @@ export type CfnTemplate = {
  * Bundling (esbuild per function) is what makes synth slow; only the file testing the bundles asks for it.
  */
 export function synthesizeApp({ bundling }: { bundling: boolean }) {
-  const cdkJsonContext = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+  const cdkJsonContext = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<
+    string,
+    unknown
+  >;
   const outdir = mkdtempSync(join(tmpdir(), 'jaring-infra-test-'));
   const cleanUp = () => rmSync(outdir, { recursive: true, force: true });
   try {
-    const built = buildApp({ outdir, context: { ...cdkJsonContext, ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
+    const built = buildApp({
+      outdir,
+      context: { ...cdkJsonContext, ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    });
     const assembly = built.app.synth();
     const template = (stackName: string) => assembly.getStackByName(stackName).template as CfnTemplate;
     return {
@@ -52,7 +58,8 @@ export function resourceIn(template: CfnTemplate, id: string): CfnResource {
 }
 
 /** Resources of one type, as [logicalId, resource] pairs. */
-export const resourcesOfType = (template: CfnTemplate, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+export const resourcesOfType = (template: CfnTemplate, type: string) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
 /**
  * Turns CloudFormation intrinsics into readable placeholders, so a document built with Fn::Join

@@ -1,7 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser';
-import { api, approvalLink, nik, proposalCsv, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  approvalLink,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 // The console as its people use it: a real browser, the sign-in page, the upload form, the links.
 let stack: TestStack;
@@ -37,7 +46,9 @@ describe('the operator in a browser', () => {
 
     // Only their own villages to choose from.
     await page.waitForSelector('form[data-upload]');
-    const villages = await page.$$eval('#villageCode option', (os) => os.map((o) => (o as unknown as { value: string }).value));
+    const villages = await page.$$eval('#villageCode option', (os) =>
+      os.map((o) => (o as unknown as { value: string }).value),
+    );
     expect(villages.sort()).toEqual([...operator.villages!].sort());
     await page.selectOption('#programmeId', 'kapuas-2026-apbd');
     await page.selectOption('#villageCode', '62.03.01.2011');
@@ -53,14 +64,23 @@ describe('the operator in a browser', () => {
     expect(await page.textContent('#main')).toContain('usulan juni.csv');
 
     // The report comes as a download through a short-lived link, and the download is in the history.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[data-download][href*="format=xlsx"]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('a[data-download][href*="format=xlsx"]'),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const history = await api(stack, `/proposals/${id}/history`, { as: 'auditor' });
-    expect(history.body.events).toContainEqual(expect.objectContaining({ action: 'REPORT_DOWNLOADED', actor: `operator:${operator.username}` }));
+    expect(history.body.events).toContainEqual(
+      expect.objectContaining({ action: 'REPORT_DOWNLOADED', actor: `operator:${operator.username}` }),
+    );
 
     // Another village's proposal does not exist for them.
     const otherKey = 'proposals/kapuas-2026-apbd/62.03.02.2006/usulan-lain.csv';
-    await upload(stack, otherKey, proposalCsv([[nik('03-03-1983', 'L', 403), 'Joko Susilo', '03-03-1983', 'L', 'petani']]));
+    await upload(
+      stack,
+      otherKey,
+      proposalCsv([[nik('03-03-1983', 'L', 403), 'Joko Susilo', '03-03-1983', 'L', 'petani']]),
+    );
     const other = await waitForProposal(stack, otherKey, ['AWAITING_APPROVAL']);
     await page.goto(`${stack.info.api}/app/proposals/${other.id}`);
     await expect.poll(() => page.textContent('#main')).toContain('Usulan tidak ditemukan');
@@ -88,7 +108,11 @@ describe('the operator in a browser', () => {
 describe('the approver on a phone', () => {
   it('opens the mailed link without signing in and decides with one tap', async () => {
     const key = 'proposals/kapuas-2026-apbd/62.03.01.2020/usulan-hp.csv';
-    await upload(stack, key, proposalCsv([[nik('05-05-1975', 'P', 404), 'Rina Wati', '05-05-1975', 'P', 'pedagang pasar']]));
+    await upload(
+      stack,
+      key,
+      proposalCsv([[nik('05-05-1975', 'P', 404), 'Rina Wati', '05-05-1975', 'P', 'pedagang pasar']]),
+    );
     const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL']);
     const { url } = await approvalLink(stack, waiting.id);
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -97,7 +121,13 @@ describe('the approver on a phone', () => {
     const approve = page.locator('button.approve');
     expect(await approve.isVisible()).toBe(true);
     // The whole page fits the phone's width: nothing to scroll sideways to find the buttons.
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+            .scrollWidth,
+      ),
+    ).toBeLessThanOrEqual(390);
     expect(await page.textContent('body')).not.toContain('Rina Wati');
     await approve.tap();
     await expect.poll(() => page.textContent('body')).toContain('Usulan disetujui');

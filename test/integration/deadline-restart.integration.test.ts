@@ -7,7 +7,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DynamoDbQuotaLedger } from '../../functions/adapters/dynamodb-quota-ledger';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { quotaOf } from '../../functions/core/proposals/reservations';
-import { api, mails, nik, portsOf, proposalCsv, startTestStack, upload, waitForMail, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  mails,
+  nik,
+  portsOf,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForMail,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 let stack: TestStack | undefined;
 afterAll(async () => {
@@ -22,10 +33,17 @@ describe('a restart does not re-arm the approval window', () => {
     stack = await startTestStack(home);
     const village = '62.03.15.2001';
     const key = `proposals/${programme.id}/${village}/usulan-lewat.csv`;
-    await upload(stack, key, proposalCsv([[nik('05-05-1975', 'L', 7700), 'Slamet Riyadi', '05-05-1975', 'L', 'nelayan']]));
+    await upload(
+      stack,
+      key,
+      proposalCsv([[nik('05-05-1975', 'L', 7700), 'Slamet Riyadi', '05-05-1975', 'L', 'nelayan']]),
+    );
     const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL']);
     await waitForMail(stack, (m) => m.text.includes(`/approvals/${waiting.id}?`));
-    const db = () => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack!.info.dynamodb.endpoint, region: stack!.info.region }));
+    const db = () =>
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: stack!.info.dynamodb.endpoint, region: stack!.info.region }),
+      );
     // The window runs out while the stack is down: its deadline, a second ago, in the table itself.
     const passed = new Date(Date.now() - 1000).toISOString();
     await db().send(
@@ -42,7 +60,11 @@ describe('a restart does not re-arm the approval window', () => {
     stack = await startTestStack(home, { ports });
     expect(stack.redriven).toContain(waiting.id);
     const expired = await waitForProposal(stack, key, ['EXPIRED', 'FAILED'], 30_000);
-    expect(expired).toMatchObject({ status: 'EXPIRED', reason: { code: 'APPROVAL_EXPIRED' }, approval: { expiresAt: passed } });
+    expect(expired).toMatchObject({
+      status: 'EXPIRED',
+      reason: { code: 'APPROVAL_EXPIRED' },
+      approval: { expiresAt: passed },
+    });
     // The expiry notice goes out after the places are given back.
     await waitForMail(stack, (m) => m.subject.includes('usulan-lewat.csv') && m.subject.includes('kedaluwarsa'));
     const ledger = new DynamoDbQuotaLedger(db(), stack.info.dynamodb.tables.quotas!);

@@ -14,7 +14,13 @@ const region = 'ap-southeast-3';
 const APP = 'http://localhost:5173';
 const CORS = {
   CorsRules: [
-    { AllowedOrigins: [APP], AllowedMethods: ['PUT', 'POST'], AllowedHeaders: ['content-type', 'x-amz-meta-*'], ExposedHeaders: ['ETag'], MaxAge: 600 },
+    {
+      AllowedOrigins: [APP],
+      AllowedMethods: ['PUT', 'POST'],
+      AllowedHeaders: ['content-type', 'x-amz-meta-*'],
+      ExposedHeaders: ['ETag'],
+      MaxAge: 600,
+    },
     { AllowedOrigins: ['*'], AllowedMethods: ['GET', 'HEAD'] },
   ],
 };
@@ -42,15 +48,27 @@ beforeAll(async () => {
 });
 afterAll(() => s3?.stop());
 
-const putUrl = (key: string, options: { metadata?: Record<string, string>; contentType?: string; signContentType?: boolean } = {}, signer = client()) =>
-  getSignedUrl(signer, new PutObjectCommand({ Bucket: 'uploads', Key: key, Metadata: options.metadata, ContentType: options.contentType }), {
-    expiresIn: 300,
-    ...(options.signContentType ? { signableHeaders: new Set(['content-type']) } : {}),
-  });
+const putUrl = (
+  key: string,
+  options: { metadata?: Record<string, string>; contentType?: string; signContentType?: boolean } = {},
+  signer = client(),
+) =>
+  getSignedUrl(
+    signer,
+    new PutObjectCommand({ Bucket: 'uploads', Key: key, Metadata: options.metadata, ContentType: options.contentType }),
+    {
+      expiresIn: 300,
+      ...(options.signContentType ? { signableHeaders: new Set(['content-type']) } : {}),
+    },
+  );
 
 async function errorOf(res: Response) {
   const xml = await res.text();
-  return { status: res.status, code: xml.match(/<Code>([^<]*)<\/Code>/)?.[1], message: xml.match(/<Message>([^<]*)<\/Message>/)?.[1] };
+  return {
+    status: res.status,
+    code: xml.match(/<Code>([^<]*)<\/Code>/)?.[1],
+    message: xml.match(/<Message>([^<]*)<\/Message>/)?.[1],
+  };
 }
 
 const exists = (key: string) =>
@@ -63,25 +81,37 @@ const exists = (key: string) =>
 
 describe('presigned URLs', () => {
   it('a presigned PUT stores the object with the metadata it was signed with', async () => {
-    const url = await putUrl('proposals/p/62.03.01.2011/usulan.csv', { metadata: { 'operator-email': 'op@desa.example' } });
+    const url = await putUrl('proposals/p/62.03.01.2011/usulan.csv', {
+      metadata: { 'operator-email': 'op@desa.example' },
+    });
     const res = await fetch(url, { method: 'PUT', body: 'NIK;Nama\n' });
     expect(res.status).toBe(200);
-    const got = await client().send(new GetObjectCommand({ Bucket: 'uploads', Key: 'proposals/p/62.03.01.2011/usulan.csv' }));
+    const got = await client().send(
+      new GetObjectCommand({ Bucket: 'uploads', Key: 'proposals/p/62.03.01.2011/usulan.csv' }),
+    );
     expect(await got.Body!.transformToString()).toBe('NIK;Nama\n');
     expect(got.Metadata).toEqual({ 'operator-email': 'op@desa.example' });
   });
 
   it('a presigned GET reads, and the same URL cannot PUT', async () => {
     await client().send(new PutObjectCommand({ Bucket: 'uploads', Key: 'reports/r.json', Body: '{}' }));
-    const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: 'uploads', Key: 'reports/r.json' }), { expiresIn: 60 });
+    const url = await getSignedUrl(client(), new GetObjectCommand({ Bucket: 'uploads', Key: 'reports/r.json' }), {
+      expiresIn: 60,
+    });
     expect(await (await fetch(url)).text()).toBe('{}');
-    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'overwritten' }))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'overwritten' }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
   });
 
   it('a URL signed for one key cannot write another', async () => {
     const url = await putUrl('proposals/p/62.03.01.2011/a.csv');
     const other = url.replace('/a.csv?', '/b.csv?');
-    expect(await errorOf(await fetch(other, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(await errorOf(await fetch(other, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
     expect(await exists('proposals/p/62.03.01.2011/b.csv')).toBe(false);
   });
 
@@ -95,25 +125,43 @@ describe('presigned URLs', () => {
     const url = await putUrl('m.csv', { metadata: { 'operator-email': 'op@desa.example' } });
     expect(url).toContain('x-amz-meta-operator-email=');
     const changed = url.replace(/x-amz-meta-operator-email=[^&]*/, 'x-amz-meta-operator-email=attacker%40evil.example');
-    expect(await errorOf(await fetch(changed, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(await errorOf(await fetch(changed, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
 
     const plain = await putUrl('n.csv');
-    const res = await fetch(plain, { method: 'PUT', body: 'x', headers: { 'x-amz-meta-operator-email': 'attacker@evil.example' } });
-    expect(await errorOf(res)).toMatchObject({ status: 403, code: 'AccessDenied', message: 'There were headers present in the request which were not signed' });
+    const res = await fetch(plain, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-amz-meta-operator-email': 'attacker@evil.example' },
+    });
+    expect(await errorOf(res)).toMatchObject({
+      status: 403,
+      code: 'AccessDenied',
+      message: 'There were headers present in the request which were not signed',
+    });
     expect(await exists('m.csv')).toBe(false);
     expect(await exists('n.csv')).toBe(false);
   });
 
   it('a signed content-type must be sent as signed; an unsigned one may be anything, as in S3', async () => {
     const signed = await putUrl('t.csv', { contentType: 'text/csv', signContentType: true });
-    expect(await errorOf(await fetch(signed, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/html' } }))).toMatchObject({
+    expect(
+      await errorOf(await fetch(signed, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/html' } })),
+    ).toMatchObject({
       status: 403,
       code: 'SignatureDoesNotMatch',
     });
-    expect((await fetch(signed, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    expect((await fetch(signed, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/csv' } })).status).toBe(
+      200,
+    );
 
     const unsigned = await putUrl('u.csv', { contentType: 'text/csv' });
-    expect((await fetch(unsigned, { method: 'PUT', body: 'x', headers: { 'content-type': 'application/octet-stream' } })).status).toBe(200);
+    expect(
+      (await fetch(unsigned, { method: 'PUT', body: 'x', headers: { 'content-type': 'application/octet-stream' } }))
+        .status,
+    ).toBe(200);
   });
 
   it('an expired URL is refused', async () => {
@@ -121,31 +169,60 @@ describe('presigned URLs', () => {
       expiresIn: 60,
       signingDate: new Date(Date.now() - 120_000),
     });
-    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'AccessDenied', message: 'Request has expired' });
+    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'AccessDenied',
+      message: 'Request has expired',
+    });
     expect(await exists('late.csv')).toBe(false);
   });
 
   it('an unknown access key or a wrong secret is refused', async () => {
     const unknown = await putUrl('who.csv', {}, client('someone', 'local'));
-    expect(await errorOf(await fetch(unknown, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'InvalidAccessKeyId' });
+    expect(await errorOf(await fetch(unknown, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'InvalidAccessKeyId',
+    });
     const wrongSecret = await putUrl('who.csv', {}, client('local', 'guess'));
-    expect(await errorOf(await fetch(wrongSecret, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(await errorOf(await fetch(wrongSecret, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
     expect(await exists('who.csv')).toBe(false);
   });
 
   it('a tampered signature or expiry is refused', async () => {
     const url = await putUrl('sig.csv');
-    const flipped = url.replace(/X-Amz-Signature=([0-9a-f])/, (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
-    expect(await errorOf(await fetch(flipped, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    const flipped = url.replace(
+      /X-Amz-Signature=([0-9a-f])/,
+      (_, c: string) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`,
+    );
+    expect(await errorOf(await fetch(flipped, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
     const longer = url.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800');
-    expect(await errorOf(await fetch(longer, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(await errorOf(await fetch(longer, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+    });
   });
 
   it("a URL presigned with the SDK's default checksum (CRC32 of no body) refuses a real body, as S3 does", async () => {
-    const defaults = new S3Client({ endpoint: s3.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const url = await getSignedUrl(defaults, new PutObjectCommand({ Bucket: 'uploads', Key: 'crc.csv' }), { expiresIn: 60 });
+    const defaults = new S3Client({
+      endpoint: s3.endpoint,
+      region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const url = await getSignedUrl(defaults, new PutObjectCommand({ Bucket: 'uploads', Key: 'crc.csv' }), {
+      expiresIn: 60,
+    });
     expect(url).toContain('x-amz-checksum-crc32=');
-    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'NIK;Nama\n' }))).toMatchObject({ status: 400, code: 'BadDigest' });
+    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'NIK;Nama\n' }))).toMatchObject({
+      status: 400,
+      code: 'BadDigest',
+    });
     expect(await exists('crc.csv')).toBe(false);
   });
 
@@ -157,8 +234,13 @@ describe('presigned URLs', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
-    const url = await getSignedUrl(elsewhere, new PutObjectCommand({ Bucket: 'uploads', Key: 'region.csv' }), { expiresIn: 60 });
-    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'x' }))).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
+    const url = await getSignedUrl(elsewhere, new PutObjectCommand({ Bucket: 'uploads', Key: 'region.csv' }), {
+      expiresIn: 60,
+    });
+    expect(await errorOf(await fetch(url, { method: 'PUT', body: 'x' }))).toMatchObject({
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+    });
   });
 
   it('header-signed requests keep accepting any credentials (README: gap)', async () => {
@@ -168,7 +250,8 @@ describe('presigned URLs', () => {
 });
 
 describe('CORS from the bucket configuration', () => {
-  const preflight = (path: string, headers: Record<string, string>) => fetch(`${s3.endpoint}${path}`, { method: 'OPTIONS', headers });
+  const preflight = (path: string, headers: Record<string, string>) =>
+    fetch(`${s3.endpoint}${path}`, { method: 'OPTIONS', headers });
 
   it('answers an allowed preflight with the rule, for a presigned URL too', async () => {
     const url = new URL(await putUrl('pre.csv'));
@@ -178,7 +261,9 @@ describe('CORS from the bucket configuration', () => {
       'access-control-request-headers': 'Content-Type, X-Amz-Meta-Operator-Email',
     });
     expect(res.status).toBe(200);
-    expect(Object.fromEntries([...res.headers].filter(([k]) => k.startsWith('access-control-') || k === 'vary'))).toEqual({
+    expect(
+      Object.fromEntries([...res.headers].filter(([k]) => k.startsWith('access-control-') || k === 'vary')),
+    ).toEqual({
       'access-control-allow-origin': APP,
       'access-control-allow-methods': 'PUT, POST',
       'access-control-allow-headers': 'content-type, x-amz-meta-operator-email',
@@ -191,17 +276,37 @@ describe('CORS from the bucket configuration', () => {
 
   it('refuses a preflight whose origin, method or headers no rule allows', async () => {
     const refused = { status: 403, code: 'AccessForbidden' };
-    expect(await errorOf(await preflight('/uploads/k', { origin: 'https://evil.example', 'access-control-request-method': 'PUT' }))).toMatchObject(refused);
-    expect(await errorOf(await preflight('/uploads/k', { origin: APP, 'access-control-request-method': 'DELETE' }))).toMatchObject(refused);
     expect(
-      await errorOf(await preflight('/uploads/k', { origin: APP, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-amz-acl' })),
+      await errorOf(
+        await preflight('/uploads/k', { origin: 'https://evil.example', 'access-control-request-method': 'PUT' }),
+      ),
+    ).toMatchObject(refused);
+    expect(
+      await errorOf(await preflight('/uploads/k', { origin: APP, 'access-control-request-method': 'DELETE' })),
+    ).toMatchObject(refused);
+    expect(
+      await errorOf(
+        await preflight('/uploads/k', {
+          origin: APP,
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'x-amz-acl',
+        }),
+      ),
     ).toMatchObject(refused);
   });
 
   it('refuses a preflight without an origin or method (400), and on a bucket without CORS (403)', async () => {
-    expect(await errorOf(await preflight('/uploads/k', { 'access-control-request-method': 'PUT' }))).toMatchObject({ status: 400, code: 'BadRequest' });
-    expect(await errorOf(await preflight('/uploads/k', { origin: APP }))).toMatchObject({ status: 400, code: 'BadRequest' });
-    expect(await errorOf(await preflight('/plain/k', { origin: APP, 'access-control-request-method': 'GET' }))).toMatchObject({
+    expect(await errorOf(await preflight('/uploads/k', { 'access-control-request-method': 'PUT' }))).toMatchObject({
+      status: 400,
+      code: 'BadRequest',
+    });
+    expect(await errorOf(await preflight('/uploads/k', { origin: APP }))).toMatchObject({
+      status: 400,
+      code: 'BadRequest',
+    });
+    expect(
+      await errorOf(await preflight('/plain/k', { origin: APP, 'access-control-request-method': 'GET' })),
+    ).toMatchObject({
       status: 403,
       code: 'AccessForbidden',
       message: 'CORSResponse: CORS is not enabled for this bucket.',
@@ -216,7 +321,11 @@ describe('CORS from the bucket configuration', () => {
     expect(ok.headers.get('access-control-expose-headers')).toBe('ETag');
     expect(ok.headers.get('etag')).toBeTruthy();
 
-    const refused = await fetch(url.replace('/cors.csv?', '/other.csv?'), { method: 'PUT', body: 'x', headers: { origin: APP } });
+    const refused = await fetch(url.replace('/cors.csv?', '/other.csv?'), {
+      method: 'PUT',
+      body: 'x',
+      headers: { origin: APP },
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBe(APP);
   });
@@ -227,7 +336,11 @@ describe('CORS from the bucket configuration', () => {
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
     expect(get.headers.get('access-control-allow-credentials')).toBeNull();
 
-    const put = await fetch(await putUrl('x.csv'), { method: 'PUT', body: 'x', headers: { origin: 'https://anyone.example' } });
+    const put = await fetch(await putUrl('x.csv'), {
+      method: 'PUT',
+      body: 'x',
+      headers: { origin: 'https://anyone.example' },
+    });
     expect(put.status).toBe(200);
     expect(put.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -36,7 +36,12 @@ beforeAll(async () => {
     region,
     onObjectCreated: (e) => events.push(e),
   });
-  client = new S3Client({ endpoint: s3.endpoint, region, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new S3Client({
+    endpoint: s3.endpoint,
+    region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterAll(() => s3?.stop());
 
@@ -53,11 +58,14 @@ async function roundTrip(key: string, body = `body of ${key}`) {
 function raw(method: string, path: string, body = ''): Promise<{ status: number; body: string }> {
   const { port } = new URL(s3.endpoint);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -120,10 +128,17 @@ describe('keys the local S3 stores and gives back exactly', () => {
   });
 
   it('pages common prefixes and keys together, each once (MaxKeys counts both, as in S3)', async () => {
-    for (const key of ['g/1', 'g/a/1', 'g/a/2', 'g/b', 'g/c/1', 'g/d']) await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: 'x' }));
+    for (const key of ['g/1', 'g/a/1', 'g/a/2', 'g/b', 'g/c/1', 'g/d'])
+      await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: 'x' }));
     const pages: { keys: string[]; prefixes: string[] }[] = [];
-    for await (const page of paginateListObjectsV2({ client, pageSize: 2 }, { Bucket: 'uploads', Prefix: 'g/', Delimiter: '/' }))
-      pages.push({ keys: (page.Contents ?? []).map((o) => o.Key!), prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix!) });
+    for await (const page of paginateListObjectsV2(
+      { client, pageSize: 2 },
+      { Bucket: 'uploads', Prefix: 'g/', Delimiter: '/' },
+    ))
+      pages.push({
+        keys: (page.Contents ?? []).map((o) => o.Key!),
+        prefixes: (page.CommonPrefixes ?? []).map((p) => p.Prefix!),
+      });
     expect(pages).toEqual([
       { keys: ['g/1'], prefixes: ['g/a/'] },
       { keys: ['g/b'], prefixes: ['g/c/'] },
@@ -149,21 +164,35 @@ describe('keys the local S3 stores and gives back exactly', () => {
 
   it("an XML object's bytes are the object's (only S3's own XML answers carry CR as a reference)", async () => {
     const body = '<?xml version="1.0"?>\r\n<a>\r</a>';
-    await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'doc.xml', Body: body, ContentType: 'application/xml' }));
-    expect((await client.send(new HeadObjectCommand({ Bucket: 'uploads', Key: 'doc.xml' }))).ContentLength).toBe(body.length);
-    expect(await (await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'doc.xml' }))).Body!.transformToString()).toBe(body);
+    await client.send(
+      new PutObjectCommand({ Bucket: 'uploads', Key: 'doc.xml', Body: body, ContentType: 'application/xml' }),
+    );
+    expect((await client.send(new HeadObjectCommand({ Bucket: 'uploads', Key: 'doc.xml' }))).ContentLength).toBe(
+      body.length,
+    );
+    expect(
+      await (await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'doc.xml' }))).Body!.transformToString(),
+    ).toBe(body);
   });
 
   it('copies and deletes odd keys without touching their neighbours', async () => {
     const long = `c/${'l'.repeat(900)}`;
     await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: long, Body: 'long' }));
-    await client.send(new CopyObjectCommand({ Bucket: 'uploads', Key: 'c/..', CopySource: `uploads/${encodeURIComponent(long)}` }));
-    expect(await (await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'c/..' }))).Body!.transformToString()).toBe('long');
+    await client.send(
+      new CopyObjectCommand({ Bucket: 'uploads', Key: 'c/..', CopySource: `uploads/${encodeURIComponent(long)}` }),
+    );
+    expect(
+      await (await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'c/..' }))).Body!.transformToString(),
+    ).toBe('long');
     await client.send(new DeleteObjectCommand({ Bucket: 'uploads', Key: long }));
     await client.send(new DeleteObjectCommand({ Bucket: 'uploads', Key: 'c/..' }));
-    const gone = await client.send(new HeadObjectCommand({ Bucket: 'uploads', Key: long })).catch((e: { name: string }) => e.name);
+    const gone = await client
+      .send(new HeadObjectCommand({ Bucket: 'uploads', Key: long }))
+      .catch((e: { name: string }) => e.name);
     expect(gone).toBe('NotFound');
-    expect(await (await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'x/y' }))).Body!.transformToString()).toBe('body of x/y');
+    expect(
+      await (await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'x/y' }))).Body!.transformToString(),
+    ).toBe('body of x/y');
   });
 });
 

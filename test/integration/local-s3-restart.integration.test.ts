@@ -2,7 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, nik, portsOf, proposalCsv, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  nik,
+  portsOf,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 let stack: TestStack | undefined;
 afterAll(async () => {
@@ -24,11 +33,20 @@ describe('uploads under odd keys, across a restart', () => {
       'proposals/kapuas-2026-apbd/62.03.01.2011/usulan 100% + revisi (1).csv',
     ];
     for (const [i, key] of keys.entries()) {
-      await upload(stack, key, proposalCsv([[nik('09-09-1970', 'P', 31 + i), 'Maria Ulfa', '09-09-1970', 'P', 'pedagang pasar']]));
+      await upload(
+        stack,
+        key,
+        proposalCsv([[nik('09-09-1970', 'P', 31 + i), 'Maria Ulfa', '09-09-1970', 'P', 'pedagang pasar']]),
+      );
       await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     }
     const proposals = async () =>
-      ((await api(stack!, '/proposals?programmeId=kapuas-2026-apbd&villageCode=62.03.01.2011')).body.proposals as { id: string; uploadKey: string }[])
+      (
+        (await api(stack!, '/proposals?programmeId=kapuas-2026-apbd&villageCode=62.03.01.2011')).body.proposals as {
+          id: string;
+          uploadKey: string;
+        }[]
+      )
         .map((p) => `${p.id} ${JSON.stringify(p.uploadKey)}`)
         .sort();
     const before = await proposals();

@@ -20,7 +20,9 @@ afterEach(() => {
 
 /** Starts `npm start` (without its set-up pre-script) on free ports; resolves once it says it is running. */
 async function npmStart(): Promise<{ npm: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  const ports = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((name) => [`JARING_${name.toUpperCase()}_PORT`, '0']));
+  const ports = Object.fromEntries(
+    Object.keys(DEFAULT_PORTS).map((name) => [`JARING_${name.toUpperCase()}_PORT`, '0']),
+  );
   const npm = spawn('npm', ['start', '--ignore-scripts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...ports, JARING_HOME: mkdtempSync(join(tmpdir(), 'jaring-npm-start-')) },
@@ -42,7 +44,10 @@ async function npmStart(): Promise<{ npm: ChildProcess; output: () => string; ex
 
 /** npm's exit code, or 'still running' if it has not exited within the time (a failure, not a wait). */
 const exitWithin = (exited: Promise<number | null>, ms: number) =>
-  Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref())]);
+  Promise.race([
+    exited,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref()),
+  ]);
 
 /** The processes left in a process group (`ps` lists none once all have exited). */
 function processesIn(pgid: number): string[] {

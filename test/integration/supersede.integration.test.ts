@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbQuotaLedger } from '../../functions/adapters/dynamodb-quota-ledger';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { quotaOf } from '../../functions/core/proposals/reservations';
-import { api, mails, nik, proposalCsv, startTestStack, upload, waitForMail, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  mails,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForMail,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 let stack: TestStack;
 let sfn: SFNClient;
@@ -13,9 +23,15 @@ let ledger: DynamoDbQuotaLedger;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  sfn = new SFNClient({ endpoint: stack.info.stepfunctions.endpoint, region: stack.info.region, credentials: { accessKeyId: 't', secretAccessKey: 't' } });
+  sfn = new SFNClient({
+    endpoint: stack.info.stepfunctions.endpoint,
+    region: stack.info.region,
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  });
   ledger = new DynamoDbQuotaLedger(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region })),
+    DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region }),
+    ),
     stack.info.dynamodb.tables.quotas!,
   );
 });
@@ -28,10 +44,18 @@ const keyIn = (village: string) => (name: string) => `proposals/${programme.id}/
 
 /** `count` valid workers, distinct from every other test's (serials from `from`). */
 const people = (count: number, from: number) =>
-  Array.from({ length: count }, (_, i) => [nik('14-02-1982', 'L', from + i), `Pekerja Ke ${'ABCDEFGHIJ'[i % 10]}`, '14-02-1982', 'L', 'petani']);
+  Array.from({ length: count }, (_, i) => [
+    nik('14-02-1982', 'L', from + i),
+    `Pekerja Ke ${'ABCDEFGHIJ'[i % 10]}`,
+    '14-02-1982',
+    'L',
+    'petani',
+  ]);
 
 /** Every proposal of a village, newest first (as the API lists them). */
-async function villageProposals(village: string): Promise<{ id: string; status: string; uploadKey: string; supersededBy?: string }[]> {
+async function villageProposals(
+  village: string,
+): Promise<{ id: string; status: string; uploadKey: string; supersededBy?: string }[]> {
   return (await api(stack, `/proposals?programmeId=${programme.id}&villageCode=${village}`)).body.proposals ?? [];
 }
 
@@ -39,7 +63,9 @@ async function villageProposals(village: string): Promise<{ id: string; status: 
 async function executionsSettled(keys: string[], waitingFor: number) {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
-    const { executions = [] } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }));
+    const { executions = [] } = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }),
+    );
     const mine = [];
     for (const e of executions) {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
@@ -60,9 +86,18 @@ describe('the newest upload for a village and programme wins', () => {
     await upload(stack, key('usulan-mei.csv'), proposalCsv([...rows, ['123', 'Salah', '01-01-1980', 'L', 'petani']]));
     await upload(stack, key('usulan-mei-perbaikan.csv'), proposalCsv(rows));
 
-    const fresh = await waitForProposal(stack, key('usulan-mei-perbaikan.csv'), ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
+    const fresh = await waitForProposal(stack, key('usulan-mei-perbaikan.csv'), [
+      'AWAITING_APPROVAL',
+      'INVALID',
+      'FAILED',
+    ]);
     expect(fresh).toMatchObject({ status: 'AWAITING_APPROVAL', valid: 6, invalid: 0 });
-    const old = await waitForProposal(stack, key('usulan-mei.csv'), ['SUPERSEDED', 'AWAITING_APPROVAL', 'INVALID', 'FAILED']);
+    const old = await waitForProposal(stack, key('usulan-mei.csv'), [
+      'SUPERSEDED',
+      'AWAITING_APPROVAL',
+      'INVALID',
+      'FAILED',
+    ]);
     expect(old).toMatchObject({ status: 'SUPERSEDED', supersededBy: fresh.id });
 
     await executionsSettled([key('usulan-mei.csv'), key('usulan-mei-perbaikan.csv')], 1);
@@ -91,7 +126,9 @@ describe('the newest upload for a village and programme wins', () => {
     expect(listed.filter((p) => p.status === 'AWAITING_APPROVAL').map((p) => p.id)).toEqual([newest]);
     expect(listed.filter((p) => p.id !== newest).map((p) => p.status)).toEqual(['SUPERSEDED', 'SUPERSEDED']);
     await waitForMail(stack, (m) => m.text.includes(`/approvals/${newest}?`));
-    const approvalMails = (await mails(stack)).filter((m) => listed.some((p) => m.text.includes(`/approvals/${p.id}?`)));
+    const approvalMails = (await mails(stack)).filter((m) =>
+      listed.some((p) => m.text.includes(`/approvals/${p.id}?`)),
+    );
     expect(approvalMails).toHaveLength(1);
     expect(await ledger.reserved(quotaOf(programme, village))).toBe(5);
   });

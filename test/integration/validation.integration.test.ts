@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbQuotaLedger } from '../../functions/adapters/dynamodb-quota-ledger';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { quotaOf } from '../../functions/core/proposals/reservations';
-import { api, approvalLink, decide, nik, proposalCsv, startTestStack, upload, waitForProposal, type TestStack } from '../support/local-stack';
+import {
+  api,
+  approvalLink,
+  decide,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  waitForProposal,
+  type TestStack,
+} from '../support/local-stack';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -29,14 +39,17 @@ async function reportOf(p: { id: string }) {
 }
 
 async function reportWorkbook(p: { report: { 'report.xlsx': string } }) {
-  const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: p.report['report.xlsx'] }));
+  const out = await stack.s3.send(
+    new GetObjectCommand({ Bucket: stack.info.s3.buckets.uploads!, Key: p.report['report.xlsx'] }),
+  );
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.from(await out.Body!.transformToByteArray()) as never);
   return wb;
 }
 
 /** A name part from a number: names with digits are refused as implausible. */
-const lettersOf = (n: number): string => (n < 26 ? '' : lettersOf(Math.floor(n / 26) - 1)) + 'abcdefghijklmnopqrstuvwxyz'[n % 26]!.toUpperCase();
+const lettersOf = (n: number): string =>
+  (n < 26 ? '' : lettersOf(Math.floor(n / 26) - 1)) + 'abcdefghijklmnopqrstuvwxyz'[n % 26]!.toUpperCase();
 
 /** `count` distinct valid workers (Kapuas NIKs, ages well inside 18-65). */
 function workers(count: number, from: number): string[][] {
@@ -186,7 +199,9 @@ describe('validation through the local stack', () => {
     const totalOver = done.reduce((n, p) => n + p.overQuota, 0);
     // An earlier test may hold DBH Sawit places; whatever is left is filled exactly, never more.
     const ledger = new DynamoDbQuotaLedger(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region })),
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region }),
+      ),
       stack.info.dynamodb.tables.quotas!,
     );
     const quota = quotaOf(programme, villages[0]!);
@@ -209,14 +224,19 @@ describe('validation through the local stack', () => {
     await upload(stack, uploadKey, proposalCsv(people));
     const waiting = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
     const ledger = new DynamoDbQuotaLedger(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region })),
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region }),
+      ),
       stack.info.dynamodb.tables.quotas!,
     );
     expect(await ledger.reserved(quotaOf(programme, village))).toBe(4);
 
     // What the workflow runs when the approval wait times out (days, in AWS): the same handler, called as Step Functions would.
     const { handler } = await import('../../functions/handlers/resolve-approval-timeout');
-    const outcome = await handler({ proposalId: waiting.id, executionArn: 'arn:aws:states:local:0:execution:test:timeout' }, {} as never);
+    const outcome = await handler(
+      { proposalId: waiting.id, executionArn: 'arn:aws:states:local:0:execution:test:timeout' },
+      {} as never,
+    );
     expect(outcome).toEqual({ proposalId: waiting.id, decision: 'EXPIRED' });
     const expired = await waitForProposal(stack, uploadKey, ['EXPIRED']);
     expect(expired.reason.code).toBe('APPROVAL_EXPIRED');
@@ -230,7 +250,9 @@ describe('validation through the local stack', () => {
 
   it('grants exactly the quota to many reservations racing on DynamoDB, and repeats answers for a retry', async () => {
     const ledger = new DynamoDbQuotaLedger(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region })),
+      DynamoDBDocumentClient.from(
+        new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region }),
+      ),
       stack.info.dynamodb.tables.quotas!,
     );
     const quota = { key: 'quota#race-test', limit: 500, scope: 'programme' as const };
@@ -244,7 +266,9 @@ describe('validation through the local stack', () => {
   });
 
   it('serves a template that validates back to its own example rows', async () => {
-    const res = await fetch(`${stack.info.api}/programmes/kapuas-2026-apbd/template`, { headers: { authorization: `Bearer ${stack.info.users.operator!.token}` } });
+    const res = await fetch(`${stack.info.api}/programmes/kapuas-2026-apbd/template`, {
+      headers: { authorization: `Bearer ${stack.info.users.operator!.token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const uploadKey = 'proposals/kapuas-2026-apbd/62.03.10.2001/templat-kosong.xlsx';

@@ -8,7 +8,11 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { bindMailer, bindProposalStore, type MailSender } from '../../infra/constructs/bindings';
-import { JaringFunction, type JaringFunctionProps, type StateMachineAccess } from '../../infra/constructs/jaring-function';
+import {
+  JaringFunction,
+  type JaringFunctionProps,
+  type StateMachineAccess,
+} from '../../infra/constructs/jaring-function';
 import { deadLetterQueue, executionsFailedMetric, WorkflowAlarms } from '../../infra/constructs/workflow-alarms';
 import { enrollmentStateMachine, stateMachineArnFor } from './state-machine';
 
@@ -49,57 +53,110 @@ export class EnrollmentWorkflow extends Construct {
     super(scope, id);
     const { tables, uploads, mail } = props;
     this.arnByName = stateMachineArnFor(Stack.of(this), props.stateMachineName);
-    const fn = (id: string, name: string, description: string, extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {}) =>
-      bindProposalStore(new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra }), tables);
+    const fn = (
+      id: string,
+      name: string,
+      description: string,
+      extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {},
+    ) =>
+      bindProposalStore(
+        new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra }),
+        tables,
+      );
 
-    const registerUpload = fn('RegisterUploadFunction', 'register-upload', 'Records an uploaded proposal (idempotent per object version)')
+    const registerUpload = fn(
+      'RegisterUploadFunction',
+      'register-upload',
+      'Records an uploaded proposal (idempotent per object version)',
+    )
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
       .bindTable({ table: tables.uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'read' });
-    const validateProposal = fn('ValidateProposalFunction', 'validate-proposal', 'Validates every row and writes the report', {
-      timeout: Duration.minutes(10),
-      memorySize: 512,
-      // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
-      nodeOptions: '--max-old-space-size=300',
-    })
+    const validateProposal = fn(
+      'ValidateProposalFunction',
+      'validate-proposal',
+      'Validates every row and writes the report',
+      {
+        timeout: Duration.minutes(10),
+        memorySize: 512,
+        // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
+        nodeOptions: '--max-old-space-size=300',
+      },
+    )
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' })
       .bindTable({ table: tables.quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' });
     // Validation completes the approval wait of an older upload it supersedes.
     this.bind(validateProposal, 'completeTasks');
     const requestApproval = bindMailer(
-      fn('RequestApprovalFunction', 'request-approval', 'Mails the approval link and parks the task token', { environment: { API_URL: props.apiUrl } }),
+      fn('RequestApprovalFunction', 'request-approval', 'Mails the approval link and parks the task token', {
+        environment: { API_URL: props.apiUrl },
+      }),
       mail,
     );
     this.bind(requestApproval, 'completeTasks');
-    const resolveApprovalTimeout = fn('ResolveApprovalTimeoutFunction', 'resolve-approval-timeout', 'Expires a proposal nobody decided')
+    const resolveApprovalTimeout = fn(
+      'ResolveApprovalTimeoutFunction',
+      'resolve-approval-timeout',
+      'Expires a proposal nobody decided',
+    )
       .bindTable({ table: tables.quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' });
-    const submitToBpjs = fn('SubmitToBpjsFunction', 'submit-to-bpjs', 'Registers approved workers with BPJS Ketenagakerjaan', {
-      environment: { BPJS_URL: props.bpjsUrl },
-      timeout: Duration.minutes(10),
-    }).bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' });
-    const recordParticipants = fn('RecordParticipantsFunction', 'record-participants', 'Records registered workers as participants', {
-      timeout: Duration.minutes(10),
-    })
+    const submitToBpjs = fn(
+      'SubmitToBpjsFunction',
+      'submit-to-bpjs',
+      'Registers approved workers with BPJS Ketenagakerjaan',
+      {
+        environment: { BPJS_URL: props.bpjsUrl },
+        timeout: Duration.minutes(10),
+      },
+    ).bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' });
+    const recordParticipants = fn(
+      'RecordParticipantsFunction',
+      'record-participants',
+      'Records registered workers as participants',
+      {
+        timeout: Duration.minutes(10),
+      },
+    )
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
       .bindTable({ table: tables.participants, envVarName: 'PARTICIPANTS_TABLE', access: 'readWrite' })
       .bindTable({ table: tables.quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' })
       .bindTable({ table: tables.coverage, envVarName: 'COVERAGE_TABLE', access: 'readUpdate' });
     const notify = bindMailer(
-      fn('NotifyFunction', 'notify', 'Tells the village how its proposal ended', { environment: { API_URL: props.apiUrl, OPS_EMAIL: props.opsEmail } }),
+      fn('NotifyFunction', 'notify', 'Tells the village how its proposal ended', {
+        environment: { API_URL: props.apiUrl, OPS_EMAIL: props.opsEmail },
+      }),
       mail,
     );
-    const markFailed = fn('MarkFailedFunction', 'mark-failed', 'Records a failed stage so the proposal can be re-driven');
+    const markFailed = fn(
+      'MarkFailedFunction',
+      'mark-failed',
+      'Records a failed stage so the proposal can be re-driven',
+    );
     // Not part of the state machine: the local stack invokes it at start to carry on with unfinished proposals.
     const resumeUnfinished = this.bind(
-      fn('ResumeUnfinishedFunction', 'resume-unfinished', 'Re-drives proposals left mid-workflow (local stack restart)', {
-        timeout: Duration.minutes(5),
-      }),
+      fn(
+        'ResumeUnfinishedFunction',
+        'resume-unfinished',
+        'Re-drives proposals left mid-workflow (local stack restart)',
+        {
+          timeout: Duration.minutes(5),
+        },
+      ),
       'start',
     ).recoversAfterRestart();
 
     this.stateMachine = enrollmentStateMachine(this, {
       stateMachineName: props.stateMachineName,
-      functions: { registerUpload, validateProposal, requestApproval, resolveApprovalTimeout, submitToBpjs, recordParticipants, notify, markFailed },
+      functions: {
+        registerUpload,
+        validateProposal,
+        requestApproval,
+        resolveApprovalTimeout,
+        submitToBpjs,
+        recordParticipants,
+        notify,
+        markFailed,
+      },
     });
 
     // What EventBridge could not hand the workflow after its retries waits here, and raises an alarm.

@@ -32,7 +32,12 @@ export type EnrollmentFunctions = {
 };
 
 /** Errors a retry cannot mend: bad input and broken invariants. Everything else gets retried. */
-const PERMANENT_ERRORS = ['ZodError', 'BpjsRequestRejectedError', 'ProposalStatusConflictError', 'ProposalNotFoundError'];
+const PERMANENT_ERRORS = [
+  'ZodError',
+  'BpjsRequestRejectedError',
+  'ProposalStatusConflictError',
+  'ProposalNotFoundError',
+];
 
 /**
  * The enrollment workflow, defined once: AWS runs what this synthesizes, and so does the local
@@ -42,7 +47,10 @@ const PERMANENT_ERRORS = ['ZodError', 'BpjsRequestRejectedError', 'ProposalStatu
  * limit would not hold a regency's list). Every task is idempotent, so S3 delivering an event
  * twice, a retry, or a re-drive of a FAILED proposal repeats nothing that was done.
  */
-export function enrollmentStateMachine(scope: Construct, props: { functions: EnrollmentFunctions; stateMachineName: string }): StateMachine {
+export function enrollmentStateMachine(
+  scope: Construct,
+  props: { functions: EnrollmentFunctions; stateMachineName: string },
+): StateMachine {
   const fn = props.functions;
   const stage = { proposalId: JsonPath.stringAt('$.proposalId'), executionArn: JsonPath.executionId };
 
@@ -67,7 +75,12 @@ export function enrollmentStateMachine(scope: Construct, props: { functions: Enr
   };
 
   // Failures: record where the proposal stopped, then fail the execution so it shows as FAILED.
-  const markFailed = task('MarkFailed', fn.markFailed, { 'failure.$': '$', executionArn: JsonPath.executionId }, { resultPath: '$.marked' });
+  const markFailed = task(
+    'MarkFailed',
+    fn.markFailed,
+    { 'failure.$': '$', executionArn: JsonPath.executionId },
+    { resultPath: '$.marked' },
+  );
   markFailed.next(new Fail(scope, 'ProposalFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
   const onFailure = (stageName: string, state: LambdaInvoke, fromEvent = false) => {
     const failure = new Pass(scope, `${state.id}Failed`, {
@@ -88,7 +101,12 @@ export function enrollmentStateMachine(scope: Construct, props: { functions: Enr
     taskTimeout: Timeout.at('$.approvalTimeoutSeconds'),
   });
   awaitApproval.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 });
-  awaitApproval.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3 });
+  awaitApproval.addRetry({
+    errors: ['States.TaskFailed'],
+    interval: Duration.seconds(5),
+    backoffRate: 2,
+    maxAttempts: 3,
+  });
   const resolveTimeout = task('ResolveApprovalTimeout', fn.resolveApprovalTimeout, stage);
   awaitApproval.addCatch(resolveTimeout, { errors: ['States.Timeout'], resultPath: JsonPath.DISCARD });
   const submit = task('SubmitToBpjs', fn.submitToBpjs, stage, {
@@ -136,7 +154,9 @@ export function enrollmentStateMachine(scope: Construct, props: { functions: Enr
       .when(
         Condition.booleanEquals('$.accepted', true),
         validate.next(
-          new Choice(scope, 'Any valid rows?').when(Condition.numberGreaterThan('$.valid', 0), awaitApproval.next(afterDecision)).otherwise(notify),
+          new Choice(scope, 'Any valid rows?')
+            .when(Condition.numberGreaterThan('$.valid', 0), awaitApproval.next(afterDecision))
+            .otherwise(notify),
         ),
       )
       .otherwise(notify),
@@ -159,4 +179,9 @@ export function enrollmentStateMachine(scope: Construct, props: { functions: Enr
  * are granted on this, not on the state machine's own token, which would make a dependency cycle.
  */
 export const stateMachineArnFor = (stack: Stack, name: string) =>
-  stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });

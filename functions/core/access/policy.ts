@@ -11,13 +11,32 @@ export type Scope = 'village' | 'regency';
 
 export const ACTIONS = {
   /** Programmes, their quotas and templates (no personal data). */
-  'programme:read': { operator: 'regency', verifier: 'regency', approver: 'regency', finance: 'regency', auditor: 'regency', admin: 'regency' },
+  'programme:read': {
+    operator: 'regency',
+    verifier: 'regency',
+    approver: 'regency',
+    finance: 'regency',
+    auditor: 'regency',
+    admin: 'regency',
+  },
   /** A proposal's status, counts and reasons (NIKs masked). */
-  'proposal:read': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency', admin: 'regency' },
+  'proposal:read': {
+    operator: 'village',
+    verifier: 'regency',
+    approver: 'regency',
+    auditor: 'regency',
+    admin: 'regency',
+  },
   /** The validation report: every row whole (NIK, name, birth date). Opening it is an audit event. */
   'proposal:report': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency' },
   /** The audit trail of a proposal (NIKs masked). */
-  'proposal:history': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency', admin: 'regency' },
+  'proposal:history': {
+    operator: 'village',
+    verifier: 'regency',
+    approver: 'regency',
+    auditor: 'regency',
+    admin: 'regency',
+  },
   /** A presigned upload of a proposal sheet for a village. */
   'proposal:upload': { operator: 'village' },
   /** Starting a FAILED proposal again, or cancelling it: Dinas Sosial's call. */

@@ -6,7 +6,13 @@ const mine = '62.03.01.2011';
 const neighbour = '62.03.01.2012';
 const otherRegency = '61.12.01.2001';
 
-const as = (role: Role, villages: string[] = []): Principal => ({ id: `id-${role}`, username: role, roles: [role], regency: '62.03', villages });
+const as = (role: Role, villages: string[] = []): Principal => ({
+  id: `id-${role}`,
+  username: role,
+  roles: [role],
+  regency: '62.03',
+  villages,
+});
 
 // The access table the README states, role by role: what each may do to a proposal of its own
 // village, of a neighbouring village of the same regency, and of another regency.
@@ -132,13 +138,19 @@ describe('reading the signed-in user from token claims', () => {
 
   it('refuses a token without a known role, a regency or a subject', () => {
     expect(() => principalFromClaims({ ...claims, 'cognito:groups': '[superuser]' })).toThrow(NotSignedInError);
-    expect(() => principalFromClaims({ ...claims, 'cognito:groups': '[operator]', 'custom:regency': undefined })).toThrow(NotSignedInError);
-    expect(() => principalFromClaims({ ...claims, 'cognito:groups': '[operator]', sub: undefined })).toThrow(NotSignedInError);
+    expect(() =>
+      principalFromClaims({ ...claims, 'cognito:groups': '[operator]', 'custom:regency': undefined }),
+    ).toThrow(NotSignedInError);
+    expect(() => principalFromClaims({ ...claims, 'cognito:groups': '[operator]', sub: undefined })).toThrow(
+      NotSignedInError,
+    );
     expect(() => principalFromClaims(undefined)).toThrow(NotSignedInError);
   });
 
   it('refuses villages that are not village codes', () => {
-    expect(() => principalFromClaims({ ...claims, 'cognito:groups': '[operator]', 'custom:villages': '62.03.01.2011 ../../x' })).toThrow(NotSignedInError);
+    expect(() =>
+      principalFromClaims({ ...claims, 'cognito:groups': '[operator]', 'custom:villages': '62.03.01.2011 ../../x' }),
+    ).toThrow(NotSignedInError);
   });
 });
 

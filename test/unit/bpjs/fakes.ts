@@ -1,5 +1,9 @@
 import { Readable } from 'node:stream';
-import type { RegistrationRequest, RegistrationResponse, RegistrationResult } from '../../../functions/core/bpjs/contract';
+import type {
+  RegistrationRequest,
+  RegistrationResponse,
+  RegistrationResult,
+} from '../../../functions/core/bpjs/contract';
 import type { Proposal } from '../../../functions/core/proposals/proposal';
 import type { Worker } from '../../../functions/core/workers/worker';
 import type { ObjectStore } from '../../../functions/ports/object-store';
@@ -44,7 +48,8 @@ export class MemoryProposals implements Partial<ProposalStore> {
     return id === this.current.id ? this.current : undefined;
   }
   async change(id: string, change: ProposalChange) {
-    if (change.from && !change.from.includes(this.current.status)) throw new ProposalStatusConflictError(`${id} is ${this.current.status}`);
+    if (change.from && !change.from.includes(this.current.status))
+      throw new ProposalStatusConflictError(`${id} is ${this.current.status}`);
     this.current = { ...this.current, ...change.set } as Proposal;
     this.trail.events.push({ ...change.audit, entity: `proposal#${id}`, at: new Date().toISOString() });
     return this.current;
@@ -64,7 +69,9 @@ export class FakeClock {
 
 /** What the fake does with one call: answer, fail before processing, or process and lose the answer. */
 export type Fault =
-  { before: Error } | { loseAnswer: Error } | { answer: (request: RegistrationRequest, honest: RegistrationResponse) => RegistrationResponse };
+  | { before: Error }
+  | { loseAnswer: Error }
+  | { answer: (request: RegistrationRequest, honest: RegistrationResponse) => RegistrationResponse };
 
 /**
  * BPJS as the contract describes it (a registry, idempotent by reference), driven by a script of

@@ -18,21 +18,41 @@ const request = (reference: string, niks: string[]): RegistrationRequest => ({
   benefits: ['JKK', 'JKM'],
   workers: niks.map((nik) => ({ nik, name: 'Budi', birthDate: '1988-06-15', sex: 'L' as const, occupation: 'petani' })),
 });
-const niks = (from: number, count: number) => Array.from({ length: count }, (_, i) => `620301150688${String(from + i).padStart(4, '0')}`);
+const niks = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `620301150688${String(from + i).padStart(4, '0')}`);
 const outcome = (promise: Promise<unknown>) =>
   promise.then(
     () => 'ok',
-    (e: Error) => (e instanceof BpjsUnavailableError ? (e.rateLimited ? 'rate-limited' : e.message.includes('tidak menjawab') ? 'timeout' : 'error') : e.name),
+    (e: Error) =>
+      e instanceof BpjsUnavailableError
+        ? e.rateLimited
+          ? 'rate-limited'
+          : e.message.includes('tidak menjawab')
+            ? 'timeout'
+            : 'error'
+        : e.name,
   );
 
 describe('the BPJS adapter against the sandbox', () => {
   let sandbox: Awaited<ReturnType<typeof startBpjsSandbox>>;
   const faults = (f: Record<string, unknown>) =>
-    fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) });
-  const state = async () => (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as { participants: number; served: Record<string, number> };
+    fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(f),
+    });
+  const state = async () =>
+    (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {
+      participants: number;
+      served: Record<string, number>;
+    };
 
   beforeAll(async () => {
-    sandbox = await startBpjsSandbox({ port: 0, dataDir: mkdtempSync(join(tmpdir(), 'bpjs-sandbox-')), log: () => undefined });
+    sandbox = await startBpjsSandbox({
+      port: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'bpjs-sandbox-')),
+      log: () => undefined,
+    });
   });
   afterAll(() => sandbox.stop());
   beforeEach(() => faults({}));
@@ -68,7 +88,9 @@ describe('the BPJS adapter against the sandbox', () => {
   });
 
   it('answers nobody for a NIK BPJS has not registered', async () => {
-    expect(await new HttpBpjsGateway(sandbox.url).findParticipant('kapuas-2026-apbd', '6203011506889998')).toBeUndefined();
+    expect(
+      await new HttpBpjsGateway(sandbox.url).findParticipant('kapuas-2026-apbd', '6203011506889998'),
+    ).toBeUndefined();
   });
 
   it('fails at random, as often as asked, and the same seed fails the same way', async () => {
@@ -76,7 +98,8 @@ describe('the BPJS adapter against the sandbox', () => {
     const run = async (seed: number) => {
       await faults({ seed, errorRate: 0.2, timeoutRate: 0.05, rateLimitRate: 0.1 });
       const outcomes: string[] = [];
-      for (let i = 0; i < 300; i++) outcomes.push(await outcome(gateway.findParticipant('kapuas-2026-apbd', '6203011506889997')));
+      for (let i = 0; i < 300; i++)
+        outcomes.push(await outcome(gateway.findParticipant('kapuas-2026-apbd', '6203011506889997')));
       return outcomes;
     };
     const first = await run(7);
@@ -98,7 +121,9 @@ describe('the BPJS adapter against the sandbox', () => {
     const answer = await gateway.register(request('prp-partial-1', niks(40, 9)));
     expect(answer.results).toHaveLength(8);
     expect((await state()).participants).toBe(before + 9);
-    expect(await gateway.findParticipant('kapuas-2026-apbd', niks(48, 1)[0]!)).toMatchObject({ reference: 'prp-partial-1' });
+    expect(await gateway.findParticipant('kapuas-2026-apbd', niks(48, 1)[0]!)).toMatchObject({
+      reference: 'prp-partial-1',
+    });
   });
 
   it('refuses faults that cannot add up', async () => {
@@ -127,7 +152,9 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
   it('reads Retry-After as a date, and waits for a 503 that carries one', async () => {
     const when = new Date(Date.now() + 30_000).toUTCString();
     reply = (res) => res.writeHead(503, { 'retry-after': when }).end('maintenance');
-    const error = await new HttpBpjsGateway(url).register(request('r-1', niks(1, 1))).catch((e: BpjsUnavailableError) => e);
+    const error = await new HttpBpjsGateway(url)
+      .register(request('r-1', niks(1, 1)))
+      .catch((e: BpjsUnavailableError) => e);
     expect(error).toMatchObject({ name: 'BpjsUnavailableError', rateLimited: false });
     expect((error as BpjsUnavailableError).retryAfterMs).toBeGreaterThan(25_000);
     expect(parseRetryAfter('soon', Date.now())).toBeUndefined();
@@ -138,7 +165,10 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
     const gateway = new HttpBpjsGateway(url);
     reply = (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
     expect(await gateway.register(request('r-2', niks(1, 1))).catch((e: Error) => e.name)).toBe('BpjsUnavailableError');
-    reply = (res) => res.writeHead(200).end(JSON.stringify({ registrationId: 'x', results: [{ nik: niks(1, 1)[0], status: 'REGISTERED', kpj: '' }] }));
+    reply = (res) =>
+      res
+        .writeHead(200)
+        .end(JSON.stringify({ registrationId: 'x', results: [{ nik: niks(1, 1)[0], status: 'REGISTERED', kpj: '' }] }));
     expect(await gateway.register(request('r-3', niks(1, 1))).catch((e: Error) => e.name)).toBe('BpjsUnavailableError');
   });
 
@@ -148,7 +178,11 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
       res.write('{"registrationId":"x","res');
     };
     const started = Date.now();
-    expect(await new HttpBpjsGateway(url, { timeoutMs: 300 }).register(request('r-4', niks(1, 1))).catch((e: Error) => e.message)).toContain('tidak menjawab');
+    expect(
+      await new HttpBpjsGateway(url, { timeoutMs: 300 })
+        .register(request('r-4', niks(1, 1)))
+        .catch((e: Error) => e.message),
+    ).toContain('tidak menjawab');
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
@@ -157,6 +191,8 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
     reply = (res) => res.writeHead(408).end();
     expect(await gateway.register(request('r-5', niks(1, 1))).catch((e: Error) => e.name)).toBe('BpjsUnavailableError');
     reply = (res) => res.writeHead(422).end('{"code":"INVALID"}');
-    expect(await gateway.register(request('r-6', niks(1, 1))).catch((e: Error) => e.name)).toBe('BpjsRequestRejectedError');
+    expect(await gateway.register(request('r-6', niks(1, 1))).catch((e: Error) => e.name)).toBe(
+      'BpjsRequestRejectedError',
+    );
   });
 });

@@ -9,7 +9,8 @@ import { enrollmentStateMachine, type EnrollmentFunctions } from '../../../workf
 /** The SubmitToBpjs state as the construct writes it (no app, no bundling: just the definition). */
 function submitState() {
   const stack = new Stack(new App(), 'T', { env: { account: '111111111111', region: 'ap-southeast-3' } });
-  const fn = (name: string) => LambdaFunction.fromFunctionArn(stack, name, `arn:aws:lambda:ap-southeast-3:111111111111:function:${name}`);
+  const fn = (name: string) =>
+    LambdaFunction.fromFunctionArn(stack, name, `arn:aws:lambda:ap-southeast-3:111111111111:function:${name}`);
   const names = [
     'registerUpload',
     'validateProposal',

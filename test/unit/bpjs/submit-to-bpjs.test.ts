@@ -14,18 +14,27 @@ function setup(count: number) {
   const bpjs = new FakeBpjs(clock);
   const p = approvedProposal(objects, workers(count));
   const proposals = new MemoryProposals(p);
-  const deps = { proposals: proposals as unknown as ProposalStore, audit: proposals.trail, objects, bpjs, findProgramme, clock };
+  const deps = {
+    proposals: proposals as unknown as ProposalStore,
+    audit: proposals.trail,
+    objects,
+    bpjs,
+    findProgramme,
+    clock,
+  };
   const run = (deadline?: number) => submitToBpjs(deps, { proposalId: p.id }, { deadline });
   const results = async () => {
     const out: RegistrationResult[] = [];
-    for await (const r of readJsonLines((await objects.get({ key: bpjsResultsKey(p.id) })).body, RegistrationResult)) out.push(r);
+    for await (const r of readJsonLines((await objects.get({ key: bpjsResultsKey(p.id) })).body, RegistrationResult))
+      out.push(r);
     return out;
   };
   const ref = (batch: number) => `${p.id}-${batch}`;
   return { clock, objects, bpjs, p, proposals, run, results, ref };
 }
 
-const unavailable = (retry: { retryAfterMs?: number; rateLimited?: boolean } = {}) => new BpjsUnavailableError('BPJS menjawab 503', retry);
+const unavailable = (retry: { retryAfterMs?: number; rateLimited?: boolean } = {}) =>
+  new BpjsUnavailableError('BPJS menjawab 503', retry);
 const failsWith = async (promise: Promise<unknown>) => {
   const error = await promise.then(
     () => undefined,
@@ -76,7 +85,8 @@ describe('submitting approved workers to BPJS', () => {
     s.bpjs.limits = { maxRequestsPerSecond: 4, timeoutMs: 1_000 };
     await s.run();
     expect(s.bpjs.calls).toHaveLength(10);
-    for (let i = 1; i < s.bpjs.calls.length; i++) expect(s.bpjs.calls[i]!.at - s.bpjs.calls[i - 1]!.at).toBeGreaterThanOrEqual(250);
+    for (let i = 1; i < s.bpjs.calls.length; i++)
+      expect(s.bpjs.calls[i]!.at - s.bpjs.calls[i - 1]!.at).toBeGreaterThanOrEqual(250);
   });
 
   it('registers nobody twice when BPJS processed a batch but its answer was lost', async () => {
@@ -97,7 +107,8 @@ describe('submitting approved workers to BPJS', () => {
     const paused = await failsWith(s.run(deadline));
     expect(paused.name).toBe('BpjsSubmissionPausedError');
     expect(s.bpjs.calls.map((c) => c.reference)).toEqual([s.ref(1), s.ref(2)]);
-    for (const c of s.bpjs.calls) expect(c.at + s.bpjs.limits.timeoutMs + SUBMISSION_RESERVE_MS).toBeLessThanOrEqual(deadline);
+    for (const c of s.bpjs.calls)
+      expect(c.at + s.bpjs.limits.timeoutMs + SUBMISSION_RESERVE_MS).toBeLessThanOrEqual(deadline);
     expect(s.clock.t).toBeLessThanOrEqual(deadline);
 
     expect(await s.run()).toMatchObject({ registered: 500 });
@@ -138,8 +149,10 @@ describe('submitting approved workers to BPJS', () => {
     expect(s.bpjs.lookups).toHaveLength(40);
     const results = await s.results();
     expect(results).toHaveLength(100);
-    for (const r of results.slice(60, 80)) expect(r).toMatchObject({ status: 'REGISTERED', kpj: s.bpjs.registry.get(`kapuas-2026-apbd#${r.nik}`)!.kpj });
-    for (const r of results.slice(80)) expect(r).toMatchObject({ status: 'REJECTED', reason: { code: 'BPJS_NO_ANSWER' } });
+    for (const r of results.slice(60, 80))
+      expect(r).toMatchObject({ status: 'REGISTERED', kpj: s.bpjs.registry.get(`kapuas-2026-apbd#${r.nik}`)!.kpj });
+    for (const r of results.slice(80))
+      expect(r).toMatchObject({ status: 'REJECTED', reason: { code: 'BPJS_NO_ANSWER' } });
   });
 
   it('ignores answers about NIKs it did not send, and asks about NIKs answered two ways', async () => {
@@ -167,7 +180,10 @@ describe('submitting approved workers to BPJS', () => {
 
   it('refuses to resume over a batch file that holds other workers than the batch', async () => {
     const s = setup(100);
-    s.objects.objects.set(bpjsBatchKey(s.p.id, 1), JSON.stringify({ reference: s.ref(1), niks: ['6203011506889999'], results: [] }));
+    s.objects.objects.set(
+      bpjsBatchKey(s.p.id, 1),
+      JSON.stringify({ reference: s.ref(1), niks: ['6203011506889999'], results: [] }),
+    );
     await expect(s.run()).rejects.toThrow(/batch 1/);
     expect(s.bpjs.calls).toHaveLength(0);
   });

@@ -32,33 +32,56 @@ describe('cancelProposal', () => {
     expect(await w.ledger.reserved(w.quota)).toBe(2);
 
     const result = await cancelProposal(w.deps, { proposalId: id, actor, note: 'Desa mengirim ulang lewat surat' });
-    expect(result).toMatchObject({ ok: true, proposal: { status: 'CANCELLED', reason: { code: 'PROPOSAL_CANCELLED' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      proposal: { status: 'CANCELLED', reason: { code: 'PROPOSAL_CANCELLED' } },
+    });
     expect(await w.ledger.reserved(w.quota)).toBe(0);
     expect(w.ledger.holderOf(nik(1))).toBeUndefined();
     const event = w.proposals.audit.find((a) => a.action === 'PROPOSAL_CANCELLED')!;
-    expect(event).toMatchObject({ actor, from: 'FAILED', to: 'CANCELLED', details: { note: 'Desa mengirim ulang lewat surat' } });
+    expect(event).toMatchObject({
+      actor,
+      from: 'FAILED',
+      to: 'CANCELLED',
+      details: { note: 'Desa mengirim ulang lewat surat' },
+    });
     // Final: neither a re-drive nor a second cancellation moves it.
     expect(await redrive(w.deps, { proposalId: id, actor })).toMatchObject({ ok: false, reason: 'NOT_FAILED' });
-    expect(await cancelProposal(w.deps, { proposalId: id, actor, note: 'lagi' })).toMatchObject({ ok: false, reason: 'NOT_FAILED' });
+    expect(await cancelProposal(w.deps, { proposalId: id, actor, note: 'lagi' })).toMatchObject({
+      ok: false,
+      reason: 'NOT_FAILED',
+    });
   });
 
   it('refuses anything but FAILED, and one that failed after approval', async () => {
     const w = world();
     const p = w.upload('usulan.csv', [person(1)], '2026-03-02T01:00:00Z', 'B1');
     await validateProposal(w.deps, { proposalId: p.id });
-    expect(await cancelProposal(w.deps, { proposalId: p.id, actor, note: 'x' })).toMatchObject({ ok: false, reason: 'NOT_FAILED' });
-    expect(await cancelProposal(w.deps, { proposalId: 'prp-none', actor, note: 'x' })).toMatchObject({ ok: false, reason: 'NOT_FOUND' });
+    expect(await cancelProposal(w.deps, { proposalId: p.id, actor, note: 'x' })).toMatchObject({
+      ok: false,
+      reason: 'NOT_FAILED',
+    });
+    expect(await cancelProposal(w.deps, { proposalId: 'prp-none', actor, note: 'x' })).toMatchObject({
+      ok: false,
+      reason: 'NOT_FOUND',
+    });
 
     const w2 = world();
     const approved = await failed(w2, 'submit', true);
-    expect(await cancelProposal(w2.deps, { proposalId: approved, actor, note: 'x' })).toMatchObject({ ok: false, reason: 'ALREADY_APPROVED' });
+    expect(await cancelProposal(w2.deps, { proposalId: approved, actor, note: 'x' })).toMatchObject({
+      ok: false,
+      reason: 'ALREADY_APPROVED',
+    });
     expect(await w2.ledger.reserved(w2.quota)).toBe(2);
   });
 
   it('requires a reason', async () => {
     const w = world();
     const id = await failed(w);
-    expect(await cancelProposal(w.deps, { proposalId: id, actor, note: '  ' })).toMatchObject({ ok: false, reason: 'NOTE_REQUIRED' });
+    expect(await cancelProposal(w.deps, { proposalId: id, actor, note: '  ' })).toMatchObject({
+      ok: false,
+      reason: 'NOTE_REQUIRED',
+    });
     expect((await w.proposals.get(id))!.status).toBe('FAILED');
   });
 
@@ -71,7 +94,10 @@ describe('cancelProposal', () => {
         expect(await redrive(w.deps, { proposalId: id, actor })).toMatchObject({ ok: true });
       }
     };
-    expect(await cancelProposal(w.deps, { proposalId: id, actor, note: 'batal' })).toMatchObject({ ok: false, reason: 'NOT_FAILED' });
+    expect(await cancelProposal(w.deps, { proposalId: id, actor, note: 'batal' })).toMatchObject({
+      ok: false,
+      reason: 'NOT_FAILED',
+    });
     expect((await w.proposals.get(id))!.status).toBe('AWAITING_APPROVAL');
     expect(await w.ledger.reserved(w.quota)).toBe(2);
   });
@@ -89,7 +115,11 @@ describe('redrive and resumeUnfinished', () => {
     const w2 = world();
     const id = await failed(w2);
     expect(await redrive(w2.deps, { proposalId: id, actor })).toMatchObject({ ok: true });
-    expect(await w2.proposals.get(id)).toMatchObject({ status: 'AWAITING_APPROVAL', redrives: 1, activeExecution: `${id}-redrive-1` });
+    expect(await w2.proposals.get(id)).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      redrives: 1,
+      activeExecution: `${id}-redrive-1`,
+    });
     expect(w2.workflow.started.map((s) => s.name)).toEqual([`${id}-redrive-1`]);
   });
 
@@ -97,12 +127,17 @@ describe('redrive and resumeUnfinished', () => {
     const w = world();
     const p = w.upload('usulan.csv', [person(1)], '2026-03-02T01:00:00Z', 'D1');
     await validateProposal(w.deps, { proposalId: p.id });
-    expect(await resumeUnfinished(w.deps, { proposalId: p.id, actor: 'system:local-stack-restart' })).toMatchObject({ ok: true });
+    expect(await resumeUnfinished(w.deps, { proposalId: p.id, actor: 'system:local-stack-restart' })).toMatchObject({
+      ok: true,
+    });
     expect(await w.proposals.get(p.id)).toMatchObject({ status: 'VALIDATED', redrives: 1 });
     expect(w.workflow.started).toEqual([{ name: `${p.id}-redrive-1`, input: p.sourceEvent }]);
 
     const w2 = world();
     const id = await failed(w2);
-    expect(await resumeUnfinished(w2.deps, { proposalId: id, actor: 'system:local-stack-restart' })).toMatchObject({ ok: false, reason: 'FINISHED' });
+    expect(await resumeUnfinished(w2.deps, { proposalId: id, actor: 'system:local-stack-restart' })).toMatchObject({
+      ok: false,
+      reason: 'FINISHED',
+    });
   });
 });

@@ -24,7 +24,10 @@ describe('the approval deadline', () => {
   it('is the whole window for a new proposal and only what is left for one re-driven or resumed', async () => {
     const w = world();
     const p = w.upload('usulan.csv', [person(1)], '2026-03-02T01:00:00Z', 'B1');
-    expect(await validateProposal(w.deps, { proposalId: p.id })).toMatchObject({ status: 'VALIDATED', approvalTimeoutSeconds: WINDOW_SECONDS });
+    expect(await validateProposal(w.deps, { proposalId: p.id })).toMatchObject({
+      status: 'VALIDATED',
+      approvalTimeoutSeconds: WINDOW_SECONDS,
+    });
     w.workflow.waiting.add('t');
     await requestApproval(w.deps, { proposalId: p.id, taskToken: 't' });
     const { expiresAt } = (await w.proposals.get(p.id))!.approval!;
@@ -32,8 +35,13 @@ describe('the approval deadline', () => {
 
     // A restart ten days later: the new execution waits four days, not fourteen, for the same deadline.
     w.advance(10 * DAY);
-    expect(await resumeUnfinished(w.deps, { proposalId: p.id, actor: 'system:local-stack-restart' })).toMatchObject({ ok: true });
-    expect(await validateProposal(w.deps, { proposalId: p.id })).toMatchObject({ status: 'AWAITING_APPROVAL', approvalTimeoutSeconds: 4 * 86_400 });
+    expect(await resumeUnfinished(w.deps, { proposalId: p.id, actor: 'system:local-stack-restart' })).toMatchObject({
+      ok: true,
+    });
+    expect(await validateProposal(w.deps, { proposalId: p.id })).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      approvalTimeoutSeconds: 4 * 86_400,
+    });
     w.workflow.waiting.add('t2');
     await requestApproval(w.deps, { proposalId: p.id, taskToken: 't2' });
     expect((await w.proposals.get(p.id))!.approval).toMatchObject({ expiresAt, taskToken: 't2' });
@@ -63,7 +71,10 @@ describe('the approval deadline', () => {
     const w = world();
     const { id, code } = await awaiting(w);
     w.advance(programme.approvalTimeoutDays * DAY);
-    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({ ok: false, reason: 'EXPIRED' });
+    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({
+      ok: false,
+      reason: 'EXPIRED',
+    });
     const p = (await w.proposals.get(id))!;
     expect(p.status).toBe('AWAITING_APPROVAL');
     expect(p.approval!.decision).toBeUndefined();
@@ -75,7 +86,10 @@ describe('the approval deadline', () => {
     const w = world();
     const { id, code } = await awaiting(w);
     w.advance(programme.approvalTimeoutDays * DAY - 1);
-    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({ ok: true, proposal: { status: 'APPROVED' } });
+    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({
+      ok: true,
+      proposal: { status: 'APPROVED' },
+    });
   });
 
   it('a decision racing the timeout: the timeout lands first, the decision is refused as late', async () => {
@@ -88,7 +102,10 @@ describe('the approval deadline', () => {
         await resolveApprovalTimeout(w.deps, { proposalId: id });
       }
     };
-    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({ ok: false, reason: 'EXPIRED' });
+    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({
+      ok: false,
+      reason: 'EXPIRED',
+    });
     expect((await w.proposals.get(id))!.status).toBe('EXPIRED');
   });
 
@@ -99,9 +116,15 @@ describe('the approval deadline', () => {
       if (changed !== id || change.audit.action !== 'PROPOSAL_APPROVED') return;
       // What the decision read is no longer so when it writes: the deadline is already behind it.
       const p = w.proposals.items.get(id)!;
-      w.proposals.items.set(id, { ...p, approval: { ...p.approval!, expiresAt: new Date(w.now().getTime() - 1).toISOString() } });
+      w.proposals.items.set(id, {
+        ...p,
+        approval: { ...p.approval!, expiresAt: new Date(w.now().getTime() - 1).toISOString() },
+      });
     };
-    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({ ok: false, reason: 'EXPIRED' });
+    expect(await decideApproval(w.deps, { proposalId: id, code, decision: 'APPROVED' })).toMatchObject({
+      ok: false,
+      reason: 'EXPIRED',
+    });
     expect((await w.proposals.get(id))!.status).toBe('AWAITING_APPROVAL');
   });
 });

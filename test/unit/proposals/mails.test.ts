@@ -6,7 +6,11 @@ import { proposal } from './proposal-fixture';
 
 const programme = findProgramme('kapuas-2026-apbd')!;
 const approvalUrl = 'https://api.example/proposals/prp-0123456789abcdef0123/approval?code=secret-approval-code-42&x=1';
-const recipients = { operator: 'operator@desa.example', ops: 'dinsos@kapuaskab.go.id', approver: 'kepala.dinsos@kapuaskab.go.id' };
+const recipients = {
+  operator: 'operator@desa.example',
+  ops: 'dinsos@kapuaskab.go.id',
+  approver: 'kepala.dinsos@kapuaskab.go.id',
+};
 // What the callers hand the builders: the console page of the proposal (consoleUrl), for the proposal and its report.
 const links = {
   proposal: 'https://api.example/app/proposals/prp-0123456789abcdef0123',
@@ -32,7 +36,9 @@ describe('approvalRequestMail', () => {
   it('gives the counts, the report link and the deadline', () => {
     expect(mail.text).toContain('Jumlah baris: 12. Valid: 9. Tidak valid: 3. Melebihi kuota: 0.');
     // The link opens the console page (sign-in first), never the report itself.
-    expect(mail.text).toContain('Rincian dan laporan validasi (perlu masuk): https://api.example/app/proposals/prp-0123456789abcdef0123');
+    expect(mail.text).toContain(
+      'Rincian dan laporan validasi (perlu masuk): https://api.example/app/proposals/prp-0123456789abcdef0123',
+    );
     expect(mail.text).not.toContain('/report');
     expect(mail.text).toContain('berlaku sampai 2026-02-26');
   });
@@ -40,7 +46,11 @@ describe('approvalRequestMail', () => {
   it('states the monthly contribution for the valid workers in id-ID rupiah (9 x Rp16.800)', () => {
     expect(mail.text).toContain('Rp151.200 per bulan');
     expect(mail.html).toContain('Rp151.200 per bulan');
-    const many = approvalRequestMail(proposal({ counts: { rows: 1000, valid: 1000, invalid: 0 } }), programme, approvalUrl);
+    const many = approvalRequestMail(
+      proposal({ counts: { rows: 1000, valid: 1000, invalid: 0 } }),
+      programme,
+      approvalUrl,
+    );
     expect(many.text).toContain('Rp16.800.000 per bulan');
   });
 
@@ -52,7 +62,11 @@ describe('approvalRequestMail', () => {
   });
 
   it('lists the most frequent problems when the proposal has them', () => {
-    const m = approvalRequestMail(proposal({ topIssues: [{ code: 'NIK_CHECKSUM', rows: 2, example: 'NIK 6203 salah' }] }), programme, approvalUrl);
+    const m = approvalRequestMail(
+      proposal({ topIssues: [{ code: 'NIK_CHECKSUM', rows: 2, example: 'NIK 6203 salah' }] }),
+      programme,
+      approvalUrl,
+    );
     expect(m.text).toContain('Masalah terbanyak:\n- 2 baris: NIK 6203 salah');
   });
 
@@ -63,31 +77,46 @@ describe('approvalRequestMail', () => {
 
 describe('outcomeMail', () => {
   it('tells the operator, with ops in copy, why an INVALID proposal stopped and links the report', () => {
-    const p = proposal({ status: 'INVALID', reason: { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris, lalu unggah ulang.' } });
+    const p = proposal({
+      status: 'INVALID',
+      reason: { code: 'NO_VALID_ROWS', message: 'Tidak ada baris yang valid. Perbaiki baris, lalu unggah ulang.' },
+    });
     const mail = outcomeMail(p, recipients, links)!;
     expect(mail.to).toEqual(['operator@desa.example', 'dinsos@kapuaskab.go.id']);
     expect(mail.subject).toBe('[Jaring] Usulan usulan.xlsx tidak dapat diproses');
     expect(mail.text).toContain('Alasan: Tidak ada baris yang valid. Perbaiki baris, lalu unggah ulang.');
-    expect(mail.text).toContain('Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): https://api.example/app/proposals/prp-0123456789abcdef0123');
+    expect(mail.text).toContain(
+      'Laporan per baris (perbaiki lalu unggah ulang berkas yang sama): https://api.example/app/proposals/prp-0123456789abcdef0123',
+    );
     expect(mail.text).toContain('Rincian: https://api.example/app/proposals/prp-0123456789abcdef0123');
   });
 
   it('sends an INVALID notice to ops alone when the upload named no operator', () => {
-    const p = proposal({ status: 'INVALID', operatorEmail: undefined, reason: { code: 'UPLOAD_LAYOUT', message: 'Lokasi berkas tidak sesuai.' } });
+    const p = proposal({
+      status: 'INVALID',
+      operatorEmail: undefined,
+      reason: { code: 'UPLOAD_LAYOUT', message: 'Lokasi berkas tidak sesuai.' },
+    });
     const mail = outcomeMail(p, { ops: recipients.ops }, links)!;
     expect(mail.to).toEqual(['dinsos@kapuaskab.go.id']);
     expect(mail.text).toContain('Alasan: Lokasi berkas tidak sesuai.');
   });
 
   it('escapes the reason in HTML', () => {
-    const p = proposal({ status: 'INVALID', reason: { code: 'X', message: 'Berkas <img src=x onerror=alert(1)> rusak' } });
+    const p = proposal({
+      status: 'INVALID',
+      reason: { code: 'X', message: 'Berkas <img src=x onerror=alert(1)> rusak' },
+    });
     const mail = outcomeMail(p, recipients, links)!;
     expect(mail.html).not.toContain('<img');
     expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
   it("includes the approver's note when REJECTED, escaped in HTML", () => {
-    const p = proposal({ status: 'REJECTED', approval: { ...proposal().approval!, decision: 'REJECTED', note: 'Data <b>ganda</b> & belum diverifikasi' } });
+    const p = proposal({
+      status: 'REJECTED',
+      approval: { ...proposal().approval!, decision: 'REJECTED', note: 'Data <b>ganda</b> & belum diverifikasi' },
+    });
     const mail = outcomeMail(p, recipients, links)!;
     expect(mail.to).toEqual(['operator@desa.example', 'dinsos@kapuaskab.go.id']);
     expect(mail.subject).toContain('ditolak');
@@ -104,7 +133,11 @@ describe('outcomeMail', () => {
   });
 
   it('says some were refused for PARTIALLY_ENROLLED', () => {
-    const mail = outcomeMail(proposal({ status: 'PARTIALLY_ENROLLED', enrolled: 7, rejectedByBpjs: 2 }), recipients, links)!;
+    const mail = outcomeMail(
+      proposal({ status: 'PARTIALLY_ENROLLED', enrolled: 7, rejectedByBpjs: 2 }),
+      recipients,
+      links,
+    )!;
     expect(mail.text).toContain('Terdaftar sebagai peserta: 7. Ditolak BPJS: 2.');
     expect(mail.text).toContain('Sebagian pekerja ditolak BPJS');
   });
@@ -123,7 +156,14 @@ describe('outcomeMail', () => {
   });
 
   it('sends nothing for a proposal still under way', () => {
-    for (const status of ['RECEIVED', 'VALIDATING', 'VALIDATED', 'AWAITING_APPROVAL', 'APPROVED', 'SUBMITTING'] as const) {
+    for (const status of [
+      'RECEIVED',
+      'VALIDATING',
+      'VALIDATED',
+      'AWAITING_APPROVAL',
+      'APPROVED',
+      'SUBMITTING',
+    ] as const) {
       expect(outcomeMail(proposal({ status }), recipients, links), status).toBeUndefined();
     }
   });
@@ -144,9 +184,21 @@ describe('personal data in mail', () => {
     status: 'INVALID',
     reason: { code: 'NIK_DATE_INVALID', message: `NIK ${nikA} tidak mungkin` },
     topIssues: [
-      { code: 'NIK_REGION_INVALID', rows: 3, example: `NIK ${nikA} tidak mungkin: 6 digit pertama (kode wilayah) tidak valid.` },
-      { code: 'NAME_IMPLAUSIBLE', rows: 2, example: 'Nama "Budi Santoso 2" tidak wajar (berisi angka atau tanda, atau terlalu pendek).' },
-      { code: 'BIRTHDATE_MISMATCH', rows: 1, example: 'Tanggal lahir 12-05-1985 tidak sama dengan tanggal lahir dalam NIK (15-06-1988).' },
+      {
+        code: 'NIK_REGION_INVALID',
+        rows: 3,
+        example: `NIK ${nikA} tidak mungkin: 6 digit pertama (kode wilayah) tidak valid.`,
+      },
+      {
+        code: 'NAME_IMPLAUSIBLE',
+        rows: 2,
+        example: 'Nama "Budi Santoso 2" tidak wajar (berisi angka atau tanda, atau terlalu pendek).',
+      },
+      {
+        code: 'BIRTHDATE_MISMATCH',
+        rows: 1,
+        example: 'Tanggal lahir 12-05-1985 tidak sama dengan tanggal lahir dalam NIK (15-06-1988).',
+      },
     ],
   });
 
@@ -166,7 +218,11 @@ describe('personal data in mail', () => {
   });
 
   it('keeps control characters of a file name out of the subject', () => {
-    const mail = outcomeMail(proposal({ status: 'INVALID', fileName: 'usulan\r\nBcc: x@y.example.csv' }), { ops: 'ops@dinsos.example' }, links)!;
+    const mail = outcomeMail(
+      proposal({ status: 'INVALID', fileName: 'usulan\r\nBcc: x@y.example.csv' }),
+      { ops: 'ops@dinsos.example' },
+      links,
+    )!;
     expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });
@@ -174,7 +230,15 @@ describe('personal data in mail', () => {
 describe('file names and notes that carry personal data', () => {
   it('keeps a NIK typed into a file name or a note out of the mail', () => {
     const nikA = '6203011205850001';
-    const p = proposal({ status: 'REJECTED', fileName: `${nikA} Budi.csv`, approval: { ...proposal().approval!, decision: 'REJECTED', note: `NIK ${nikA} lahir 12-05-1985 bukan warga desa` } });
+    const p = proposal({
+      status: 'REJECTED',
+      fileName: `${nikA} Budi.csv`,
+      approval: {
+        ...proposal().approval!,
+        decision: 'REJECTED',
+        note: `NIK ${nikA} lahir 12-05-1985 bukan warga desa`,
+      },
+    });
     const mail = outcomeMail(p, { operator: 'op@desa.example', ops: 'ops@dinsos.example' }, links)!;
     for (const body of [mail.subject, mail.text, mail.html]) {
       expect(body).not.toContain(nikA);
@@ -186,7 +250,12 @@ describe('file names and notes that carry personal data', () => {
 
 describe('a file refused whole', () => {
   it('links no row-by-row report, which does not exist for it', () => {
-    const refused = proposal({ status: 'INVALID', counts: undefined, report: { json: 'reports/prp-0123456789abcdef0123/report.json' }, reason: { code: 'HEADER_NOT_FOUND', message: 'Kolom NIK tidak ditemukan.' } });
+    const refused = proposal({
+      status: 'INVALID',
+      counts: undefined,
+      report: { json: 'reports/prp-0123456789abcdef0123/report.json' },
+      reason: { code: 'HEADER_NOT_FOUND', message: 'Kolom NIK tidak ditemukan.' },
+    });
     const mail = outcomeMail(refused, { ops: 'ops@dinsos.example' }, links)!;
     expect(mail.text).not.toContain('Laporan per baris');
     expect(mail.text).toContain('Kolom NIK tidak ditemukan.');

@@ -12,7 +12,10 @@ export function proposal(overrides: Record<string, unknown> = {}): Proposal {
     uploadKey: 'proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx',
     operatorEmail: 'operator@desa.example',
     counts: { rows: 12, valid: 9, invalid: 3, overQuota: 0, warnings: 1 },
-    report: { json: 'reports/prp-0123456789abcdef0123/report.json', xlsx: 'reports/prp-0123456789abcdef0123/report.xlsx' },
+    report: {
+      json: 'reports/prp-0123456789abcdef0123/report.json',
+      xlsx: 'reports/prp-0123456789abcdef0123/report.xlsx',
+    },
     approval: {
       code: 'secret-approval-code-42',
       taskToken: 'AAAA-task-token-secret',

@@ -8,7 +8,10 @@ const self = 'https://api.example/proposals/prp-0123456789abcdef0123';
 describe('proposalView', () => {
   it('never exposes the approval code or the task token, whatever the status', () => {
     for (const status of ProposalStatus.options) {
-      const p = proposal({ status, approval: { ...proposal().approval!, decision: 'APPROVED', decidedBy: 'kepala', note: 'ok' } });
+      const p = proposal({
+        status,
+        approval: { ...proposal().approval!, decision: 'APPROVED', decidedBy: 'kepala', note: 'ok' },
+      });
       const json = JSON.stringify(proposalView(p, { self }));
       expect(json, status).not.toContain(p.approval!.code);
       expect(json, status).not.toContain(p.approval!.taskToken);
@@ -17,7 +20,9 @@ describe('proposalView', () => {
   });
 
   it('keeps the approval dates, decision and note', () => {
-    const p = proposal({ approval: { ...proposal().approval!, decision: 'REJECTED', decidedAt: '2026-02-13T01:00:00Z', note: 'ganda' } });
+    const p = proposal({
+      approval: { ...proposal().approval!, decision: 'REJECTED', decidedAt: '2026-02-13T01:00:00Z', note: 'ganda' },
+    });
     expect(proposalView(p, { self }).approval).toEqual({
       requestedAt: '2026-02-12T03:15:00Z',
       expiresAt: '2026-02-26T03:15:00Z',
@@ -37,17 +42,34 @@ describe('proposalView', () => {
   });
 
   it('offers no xlsx download when only the JSON report exists, and no report before validation', () => {
-    expect(proposalView(proposal({ report: { json: 'reports/x/report.json' } }), { self }).report?.download.xlsx).toBeUndefined();
+    expect(
+      proposalView(proposal({ report: { json: 'reports/x/report.json' } }), { self }).report?.download.xlsx,
+    ).toBeUndefined();
     expect(proposalView(proposal({ report: undefined }), { self }).report).toBeUndefined();
   });
 
   it('gives counts, zero when not yet counted', () => {
-    expect(proposalView(proposal(), { self })).toMatchObject({ rows: 12, valid: 9, invalid: 3, overQuota: 0, warnings: 1 });
-    expect(proposalView(proposal({ counts: undefined }), { self })).toMatchObject({ rows: 0, valid: 0, invalid: 0, overQuota: 0, warnings: 0 });
+    expect(proposalView(proposal(), { self })).toMatchObject({
+      rows: 12,
+      valid: 9,
+      invalid: 3,
+      overQuota: 0,
+      warnings: 1,
+    });
+    expect(proposalView(proposal({ counts: undefined }), { self })).toMatchObject({
+      rows: 0,
+      valid: 0,
+      invalid: 0,
+      overQuota: 0,
+      warnings: 0,
+    });
   });
 
   it('keeps only stage and error of a failure (not the internal cause)', () => {
-    const p = proposal({ status: 'FAILED', failure: { stage: 'Submit', previousStatus: 'APPROVED', error: 'BpjsUnavailable', cause: 'stack trace at ...' } });
+    const p = proposal({
+      status: 'FAILED',
+      failure: { stage: 'Submit', previousStatus: 'APPROVED', error: 'BpjsUnavailable', cause: 'stack trace at ...' },
+    });
     expect(proposalView(p, { self }).failure).toEqual({ stage: 'Submit', error: 'BpjsUnavailable' });
   });
 
@@ -65,6 +87,7 @@ describe('STATUS_TEXT', () => {
   });
 
   it('is what the view shows for each status', () => {
-    for (const status of ProposalStatus.options) expect(proposalView(proposal({ status }), { self }).statusText).toBe(STATUS_TEXT[status]);
+    for (const status of ProposalStatus.options)
+      expect(proposalView(proposal({ status }), { self }).statusText).toBe(STATUS_TEXT[status]);
   });
 });

@@ -85,7 +85,12 @@ function world(people: { p: Participant; events?: Parameters<typeof applyCoverag
   return { deps, objects, grants, audit, records };
 }
 
-const billed = (month: string) => ({ type: 'BILLED' as const, at: `${month}-01T00:00:00Z`, month, billId: `b#${month}` });
+const billed = (month: string) => ({
+  type: 'BILLED' as const,
+  at: `${month}-01T00:00:00Z`,
+  month,
+  billId: `b#${month}`,
+});
 const overdue = (month: string) => ({ type: 'DUE_DATE_PASSED' as const, at: `${month}-20T00:00:00Z`, month });
 const ended = { type: 'COVERAGE_ENDED' as const, at: '2025-10-01T00:00:00Z' };
 
@@ -148,7 +153,11 @@ describe('renewVillage (kapuas-2025-apbd to kapuas-2026-apbd)', () => {
         entity: `village#${TO}#${VILLAGE}`,
         action: 'RENEWAL_REQUESTED',
         actor: 'operator:sari',
-        details: expect.objectContaining({ carried: 2, withArrears: 1, leftOut: { DECEASED: 1, LAPSED: 1, AGED_OUT: 1 } }),
+        details: expect.objectContaining({
+          carried: 2,
+          withArrears: 1,
+          leftOut: { DECEASED: 1, LAPSED: 1, AGED_OUT: 1 },
+        }),
       }),
     ]);
     expect(JSON.stringify(w.audit.events)).not.toContain(dead.nik);
@@ -178,7 +187,7 @@ describe('renewVillage (kapuas-2025-apbd to kapuas-2026-apbd)', () => {
     expect(w.objects.size).toBe(0);
   });
 
-  it("hides another village from an operator, and lets a verifier renew any village of the regency", async () => {
+  it('hides another village from an operator, and lets a verifier renew any village of the regency', async () => {
     const w = world([{ p: active }]);
     const elsewhere = await renewVillage(w.deps, operator, { ...request, villageCode: '62.03.01.2012' });
     expect(elsewhere).toMatchObject({ ok: false, status: 404 });

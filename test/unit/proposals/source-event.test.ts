@@ -28,7 +28,13 @@ const awsEvent = {
   },
 };
 
-const upload = { bucket: 'jaring-uploads', key: 'proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx', versionId: 'v1', sequencer: '0001', etag: 'e1' };
+const upload = {
+  bucket: 'jaring-uploads',
+  key: 'proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx',
+  versionId: 'v1',
+  sequencer: '0001',
+  etag: 'e1',
+};
 
 describe('ObjectCreatedEvent', () => {
   it('parses the event S3 sends to EventBridge and gives the upload it names', () => {
@@ -50,13 +56,18 @@ describe('ObjectCreatedEvent', () => {
     expect(uploadOf(event).sequencer).toBe('617f08299329d189');
   });
 
-  it.each(['Object Deleted', 'Object Restore Completed', 'Object Tags Added'])('rejects detail-type %s', (detailType) => {
-    expect(ObjectCreatedEvent.safeParse({ ...awsEvent, 'detail-type': detailType }).success).toBe(false);
-  });
+  it.each(['Object Deleted', 'Object Restore Completed', 'Object Tags Added'])(
+    'rejects detail-type %s',
+    (detailType) => {
+      expect(ObjectCreatedEvent.safeParse({ ...awsEvent, 'detail-type': detailType }).success).toBe(false);
+    },
+  );
 
   it('rejects an event from another source or without an object key', () => {
     expect(ObjectCreatedEvent.safeParse({ ...awsEvent, source: 'aws.s3.custom' }).success).toBe(false);
-    expect(ObjectCreatedEvent.safeParse({ ...awsEvent, detail: { ...awsEvent.detail, object: { size: 1 } } }).success).toBe(false);
+    expect(
+      ObjectCreatedEvent.safeParse({ ...awsEvent, detail: { ...awsEvent.detail, object: { size: 1 } } }).success,
+    ).toBe(false);
   });
 });
 

@@ -30,7 +30,12 @@ describe('upload order', () => {
     const b = w.upload('usulan.csv', [], T0, '0062A2', {}, false);
     // Same key: the sequencer decides (padded on the right), whatever the times say.
     expect(compareUploads(b, a)).toBeGreaterThan(0);
-    expect(compareUploads(w.upload('usulan.csv', [], T0, '0062A20', {}, false), w.upload('usulan.csv', [], T0, '0062A1F', {}, false))).toBeGreaterThan(0);
+    expect(
+      compareUploads(
+        w.upload('usulan.csv', [], T0, '0062A20', {}, false),
+        w.upload('usulan.csv', [], T0, '0062A1F', {}, false),
+      ),
+    ).toBeGreaterThan(0);
     // Across keys: the event time; registration (createdAt) only when nothing else tells.
     w.advance(60_000);
     const c = w.upload('usulan-perbaikan.csv', [], T0, '0062A0', {}, false);
@@ -57,7 +62,11 @@ describe('the newest upload for a village and programme wins', () => {
 
     expect(first).toMatchObject({ status: 'SUPERSEDED', valid: 0 });
     expect(await w.proposals.get(old.id)).toMatchObject({ status: 'SUPERSEDED', supersededBy: fresh.id });
-    expect(await w.proposals.get(fresh.id)).toMatchObject({ status: 'VALIDATED', counts: { valid: 6, invalid: 0 }, supersedes: old.id });
+    expect(await w.proposals.get(fresh.id)).toMatchObject({
+      status: 'VALIDATED',
+      counts: { valid: 6, invalid: 0 },
+      supersedes: old.id,
+    });
     for (let s = 1; s <= 6; s++) expect(w.ledger.holderOf(nik(s))).toBe(fresh.id);
     // The person only the first file had was claimed after the release, and went back all the same.
     expect(w.ledger.holderOf(nik(9))).toBeUndefined();
@@ -120,7 +129,11 @@ describe('the newest upload for a village and programme wins', () => {
     };
     await expect(validate(w, failed.id)).rejects.toThrow('throttled');
     w.ledger.onClaim = undefined;
-    await markFailed(w.deps, { proposalId: failed.id, stage: 'validate', error: { Error: 'Error', Cause: 'throttled' } });
+    await markFailed(w.deps, {
+      proposalId: failed.id,
+      stage: 'validate',
+      error: { Error: 'Error', Cause: 'throttled' },
+    });
     expect(w.ledger.heldBy(failed.id)).toBe(3);
 
     const fresh = w.upload('usulan-mei-perbaikan.csv', people(4, 3), T3, 'E2');
@@ -148,9 +161,11 @@ describe('the newest upload for a village and programme wins', () => {
   it('a claim left under a superseded proposal is stale: the next proposal takes the person', async () => {
     const w = world();
     const gone = w.upload('usulan-lama.csv', [], T0, 'G0', { villageCode: '62.03.01.2012', status: 'SUPERSEDED' });
-    await w.ledger.claim(w.period, { proposalId: gone.id, programmeId: gone.programmeId, villageCode: gone.villageCode, fileName: gone.fileName }, [
-      { nik: nik(1), row: 2 },
-    ]);
+    await w.ledger.claim(
+      w.period,
+      { proposalId: gone.id, programmeId: gone.programmeId, villageCode: gone.villageCode, fileName: gone.fileName },
+      [{ nik: nik(1), row: 2 }],
+    );
     const p = w.upload('usulan.csv', people(1, 2), T3, 'G1');
     expect(await validate(w, p.id)).toMatchObject({ status: 'VALIDATED', valid: 2 });
     expect(w.ledger.holderOf(nik(1))).toBe(p.id);
@@ -165,7 +180,8 @@ describe('races around superseding', () => {
     const fresh = w.upload('usulan-mei-perbaikan.csv', people(1, 2), T3, 'H2');
     let token: string | undefined;
     w.proposals.beforeChange = async (id, change) => {
-      if (id === old.id && change.audit.action === 'PROPOSAL_SUPERSEDED' && !token) token = await awaitApproval(w, old.id);
+      if (id === old.id && change.audit.action === 'PROPOSAL_SUPERSEDED' && !token)
+        token = await awaitApproval(w, old.id);
     };
     await validate(w, fresh.id);
 
@@ -185,7 +201,9 @@ describe('races around superseding', () => {
     w.proposals.beforeChange = async (id, change) => {
       if (id === old.id && change.audit.action === 'PROPOSAL_SUPERSEDED' && !rejected) {
         rejected = true;
-        expect(await decideApproval(w.deps, { proposalId: old.id, code, decision: 'REJECTED', note: 'data belum lengkap' })).toMatchObject({ ok: true });
+        expect(
+          await decideApproval(w.deps, { proposalId: old.id, code, decision: 'REJECTED', note: 'data belum lengkap' }),
+        ).toMatchObject({ ok: true });
       }
     };
     await validate(w, fresh.id);
@@ -250,7 +268,10 @@ describe('races around superseding', () => {
     const { code } = (await w.proposals.get(old.id))!.approval!;
     await validate(w, w.upload('usulan-mei-perbaikan.csv', people(1, 2), T3, 'J2').id);
     expect(w.workflow.succeeded).toContainEqual({ token, output: { proposalId: old.id, decision: 'SUPERSEDED' } });
-    expect(await decideApproval(w.deps, { proposalId: old.id, code, decision: 'APPROVED' })).toMatchObject({ ok: false, reason: 'NOT_AWAITING' });
+    expect(await decideApproval(w.deps, { proposalId: old.id, code, decision: 'APPROVED' })).toMatchObject({
+      ok: false,
+      reason: 'NOT_AWAITING',
+    });
     expect(await statusOf(w, old.id)).toBe('SUPERSEDED');
   });
 
@@ -274,7 +295,10 @@ describe('races around superseding', () => {
 
     // The workflow's retry (or a late second attempt) ends the same way.
     const again = await awaitApproval(w, old.id, 'token-retry');
-    expect(w.workflow.succeeded).toContainEqual({ token: again, output: { proposalId: old.id, decision: 'SUPERSEDED' } });
+    expect(w.workflow.succeeded).toContainEqual({
+      token: again,
+      output: { proposalId: old.id, decision: 'SUPERSEDED' },
+    });
     expect(w.sent).toHaveLength(0);
   });
 
@@ -324,7 +348,10 @@ describe('races around superseding', () => {
         await validate(w, fresh.id);
       }
     };
-    expect(await resolveApprovalTimeout(w.deps, { proposalId: old.id })).toEqual({ proposalId: old.id, decision: 'SUPERSEDED' });
+    expect(await resolveApprovalTimeout(w.deps, { proposalId: old.id })).toEqual({
+      proposalId: old.id,
+      decision: 'SUPERSEDED',
+    });
     expect(await statusOf(w, old.id)).toBe('SUPERSEDED');
     expect(await w.ledger.reserved(w.quota)).toBe(2);
   });

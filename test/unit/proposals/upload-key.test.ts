@@ -22,11 +22,17 @@ describe('splitUploadKey', () => {
   });
 
   it('keeps nested folders in the file name, so the check can refuse them', () => {
-    expect(splitUploadKey('proposals/kapuas-2026-apbd/62.03.01.2011/lama/usulan.xlsx').fileName).toBe('lama/usulan.xlsx');
+    expect(splitUploadKey('proposals/kapuas-2026-apbd/62.03.01.2011/lama/usulan.xlsx').fileName).toBe(
+      'lama/usulan.xlsx',
+    );
   });
 
   it('leaves missing parts undefined rather than empty', () => {
-    expect(splitUploadKey('proposals/kapuas-2026-apbd/')).toEqual({ programmeId: 'kapuas-2026-apbd', villageCode: undefined, fileName: undefined });
+    expect(splitUploadKey('proposals/kapuas-2026-apbd/')).toEqual({
+      programmeId: 'kapuas-2026-apbd',
+      villageCode: undefined,
+      fileName: undefined,
+    });
   });
 });
 
@@ -37,7 +43,11 @@ describe('checkUploadKey', () => {
     if (!check.ok) return;
     expect(check.programme.id).toBe('kapuas-2026-apbd');
     expect(check.village).toMatchObject({ code: '62.03.01.2011', kind: 'desa', districtName: 'Selat' });
-    expect(check.parts).toEqual({ programmeId: 'kapuas-2026-apbd', villageCode: '62.03.01.2011', fileName: 'usulan.xlsx' });
+    expect(check.parts).toEqual({
+      programmeId: 'kapuas-2026-apbd',
+      villageCode: '62.03.01.2011',
+      fileName: 'usulan.xlsx',
+    });
   });
 
   it.each([
@@ -64,12 +74,15 @@ describe('checkUploadKey', () => {
     expect(parts.programmeId).toBe('kapuas-2024-apbd');
   });
 
-  it.each(['6203012011', '62-03-01-2011', '62.3.1.2011', '62.03.01.2011a'])('refuses village code %s for its format, with an example', (code) => {
-    const { reason } = refusal(`proposals/kapuas-2026-apbd/${code}/usulan.xlsx`);
-    expect(reason.code).toBe('UPLOAD_VILLAGE_CODE_FORMAT');
-    expect(reason.message).toContain(`"${code}"`);
-    expect(reason.message).toContain('contoh: 62.03.01.2011, dengan titik');
-  });
+  it.each(['6203012011', '62-03-01-2011', '62.3.1.2011', '62.03.01.2011a'])(
+    'refuses village code %s for its format, with an example',
+    (code) => {
+      const { reason } = refusal(`proposals/kapuas-2026-apbd/${code}/usulan.xlsx`);
+      expect(reason.code).toBe('UPLOAD_VILLAGE_CODE_FORMAT');
+      expect(reason.message).toContain(`"${code}"`);
+      expect(reason.message).toContain('contoh: 62.03.01.2011, dengan titik');
+    },
+  );
 
   it('refuses a well-formed code that is not a village', () => {
     const { reason } = refusal('proposals/kapuas-2026-apbd/62.03.01.2999/usulan.xlsx');
@@ -117,12 +130,15 @@ describe('checkUploadKey', () => {
     expect(checkUploadKey('proposals/kapuas-2026-apbd/62.03.01.1006/usulan.xlsx', lookups).ok).toBe(true);
   });
 
-  it.each(['usulan.pdf', 'usulan.xls', 'usulan.docx', 'usulan', 'usulan.xlsx.pdf'])('refuses %s as not a spreadsheet, asking for .xlsx or .csv', (file) => {
-    const { reason } = refusal(`proposals/kapuas-2026-apbd/62.03.01.2011/${file}`);
-    expect(reason.code).toBe('UPLOAD_NOT_SPREADSHEET');
-    expect(reason.message).toContain(`"${file}"`);
-    expect(reason.message).toContain('Unggah berkas Excel (.xlsx) atau CSV (.csv)');
-  });
+  it.each(['usulan.pdf', 'usulan.xls', 'usulan.docx', 'usulan', 'usulan.xlsx.pdf'])(
+    'refuses %s as not a spreadsheet, asking for .xlsx or .csv',
+    (file) => {
+      const { reason } = refusal(`proposals/kapuas-2026-apbd/62.03.01.2011/${file}`);
+      expect(reason.code).toBe('UPLOAD_NOT_SPREADSHEET');
+      expect(reason.message).toContain(`"${file}"`);
+      expect(reason.message).toContain('Unggah berkas Excel (.xlsx) atau CSV (.csv)');
+    },
+  );
 
   it.each(['USULAN.XLSX', 'usulan.csv', 'Usulan Desa.Csv'])('accepts %s whatever the case of its extension', (file) => {
     const check = checkUploadKey(`proposals/kapuas-2026-apbd/62.03.01.2011/${file}`, lookups);

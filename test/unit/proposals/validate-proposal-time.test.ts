@@ -20,7 +20,13 @@ const person = (nik: string, name: string) => [nik, name, '12-05-1985', 'L', 'pe
 
 function fakes(upload: Buffer) {
   const programme = findProgramme('kapuas-2026-apbd')!;
-  let stored: Proposal = proposal({ status: 'RECEIVED', programmeId: programme.id, counts: undefined, report: undefined, approval: undefined });
+  let stored: Proposal = proposal({
+    status: 'RECEIVED',
+    programmeId: programme.id,
+    counts: undefined,
+    report: undefined,
+    approval: undefined,
+  });
   const objects = new Map<string, Buffer>([[stored.upload.key, upload]]);
   const claimed: string[] = [];
   const proposals: ProposalStore = {
@@ -71,7 +77,9 @@ function fakes(upload: Buffer) {
 
 describe('validateProposal and time', () => {
   it('refuses a file it cannot read within its budget as INVALID, with the reason, before claiming anyone', async () => {
-    const file = rawXlsx([{ name: 'Data', sheetData: textRow(1, HEADER) + textRow(2, person('6203011205850001', 'Budi')) }]);
+    const file = rawXlsx([
+      { name: 'Data', sheetData: textRow(1, HEADER) + textRow(2, person('6203011205850001', 'Budi')) },
+    ]);
     const { deps, claimed, stored, id } = fakes(file);
     const result = await validateProposal(deps, { proposalId: id }, { readMs: -1 });
     expect(result.status).toBe('INVALID');
@@ -85,7 +93,10 @@ describe('validateProposal and time', () => {
     const file = rawXlsx([
       {
         name: 'Data',
-        sheetData: textRow(1, HEADER) + textRow(2, person('6203011205850001', 'Budi')) + textRow(1_048_576, person('6203016308900002', 'Siti')),
+        sheetData:
+          textRow(1, HEADER) +
+          textRow(2, person('6203011205850001', 'Budi')) +
+          textRow(1_048_576, person('6203016308900002', 'Siti')),
       },
     ]);
     const { deps, stored, id } = fakes(file);

@@ -13,9 +13,16 @@ const village = '62.03.01.2011';
 export const nik = (serial: number) => `620301140282${String(serial).padStart(4, '0')}`;
 
 /** A row the rules accept, for the person with this serial. */
-export const person = (serial: number) => [nik(serial), `Pekerja ${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[serial % 26]}`, '14-02-1982', 'L', 'petani'];
+export const person = (serial: number) => [
+  nik(serial),
+  `Pekerja ${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[serial % 26]}`,
+  '14-02-1982',
+  'L',
+  'petani',
+];
 
-const csv = (rows: string[][]) => ['NIK;Nama Lengkap;Tgl Lahir;L/P;Pekerjaan', ...rows.map((r) => r.join(';'))].join('\n') + '\n';
+const csv = (rows: string[][]) =>
+  ['NIK;Nama Lengkap;Tgl Lahir;L/P;Pekerjaan', ...rows.map((r) => r.join(';'))].join('\n') + '\n';
 
 /** Every port in memory, a clock the test moves, and uploads made the way S3 and registration make them. */
 export function world(start = '2026-03-02T01:00:00.000Z') {
@@ -57,7 +64,14 @@ export function world(start = '2026-03-02T01:00:00.000Z') {
      * An upload S3 took at `at` (the event's time) with `sequencer`, registered as RECEIVED; put in
      * the store only when `register` is true (a test may register it later, as a late event would).
      */
-    upload(name: string, rows: string[][], at: string, sequencer: string, overrides: Partial<Proposal> = {}, register = true): Proposal {
+    upload(
+      name: string,
+      rows: string[][],
+      at: string,
+      sequencer: string,
+      overrides: Partial<Proposal> = {},
+      register = true,
+    ): Proposal {
       const key = `proposals/${programme.id}/${overrides.villageCode ?? village}/${name}`;
       const p = proposal({
         id: `prp-${name.replace(/\W/g, '')}-${sequencer}`,
@@ -71,7 +85,12 @@ export function world(start = '2026-03-02T01:00:00.000Z') {
         counts: undefined,
         report: undefined,
         approval: undefined,
-        sourceEvent: { 'detail-type': 'Object Created', source: 'aws.s3', time: at, detail: { bucket: { name: 'uploads' }, object: { key, sequencer } } },
+        sourceEvent: {
+          'detail-type': 'Object Created',
+          source: 'aws.s3',
+          time: at,
+          detail: { bucket: { name: 'uploads' }, object: { key, sequencer } },
+        },
         createdAt: now().toISOString(),
         updatedAt: now().toISOString(),
         ...overrides,

@@ -89,8 +89,7 @@ export type RenewalResult =
 
 export const RENEWALS_PREFIX = 'renewals/';
 /** The village's renewals of a programme in the audit trail, as proposals and participants have theirs. */
-const villageProgrammeEntity = (programmeId: string, villageCode: string) =>
-  `village#${programmeId}#${villageCode}`;
+const villageProgrammeEntity = (programmeId: string, villageCode: string) => `village#${programmeId}#${villageCode}`;
 
 const shownDate = (iso: string) => iso.split('-').reverse().join('-');
 const PAGE = 200;
@@ -165,7 +164,11 @@ export async function renewVillage(
   const from = deps.findProgramme(fromProgrammeId);
   const to = deps.findProgramme(toProgrammeId);
   if (!from || !to)
-    return refuse(404, 'UPLOAD_UNKNOWN_PROGRAMME', `Program "${from ? toProgrammeId : fromProgrammeId}" tidak dikenal.`);
+    return refuse(
+      404,
+      'UPLOAD_UNKNOWN_PROGRAMME',
+      `Program "${from ? toProgrammeId : fromProgrammeId}" tidak dikenal.`,
+    );
   const mismatch = checkProgrammes(from, to);
   if (mismatch) return mismatch;
   const fileName = `perpanjangan-${from.id}.xlsx`;
