@@ -7,6 +7,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
+import { RENEWALS_PREFIX } from '../../functions/core/proposals/use-cases/renew-village';
 import { BillingWorkflow } from '../../workflows/billing/billing-workflow';
 import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
@@ -62,6 +63,10 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/bills/{billId}'],
       [HttpMethod.POST, '/bills/{billId}/payments'],
     ],
+  },
+  renewals: {
+    public: [],
+    signedIn: [[HttpMethod.POST, '/renewals']],
   },
   approvals: {
     // The secret code in the mailed link is the credential (the approver may read mail on a phone
@@ -171,8 +176,18 @@ export class StatelessStack extends Stack {
       // Finance's presigned PUT of a transfer slip is signed with this role: payment proofs only.
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: ['bills/*/*/payments/'] });
 
+    const apiRenewals = fn('ApiRenewalsFunction', 'api-renewals', "A village's participants as the next period's proposal")
+      // Reads who the village had in the ending programme: their coverage and their participant record.
+      .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
+      .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
+      // Writes the proposal where uploads go (the enrollment workflow starts from it, with the grant an
+      // operator's upload has) and the left-out list beside it; the grant and RENEWAL_REQUESTED are appends.
+      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: [PROPOSALS_PREFIX, RENEWALS_PREFIX] })
+      .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' })
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' });
+
     new FunctionAlarms(this, 'ApiAlarms', {
-      functions: [apiProposals, apiSession, apiUploads, apiApprovals, apiContributions],
+      functions: [apiProposals, apiSession, apiUploads, apiApprovals, apiContributions, apiRenewals],
       topic: alarms.topic,
     });
 
@@ -182,6 +197,7 @@ export class StatelessStack extends Stack {
       uploads: new HttpLambdaIntegration('UploadsIntegration', apiUploads),
       proposals: new HttpLambdaIntegration('ProposalsIntegration', apiProposals),
       approvals: new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals),
+      renewals: new HttpLambdaIntegration('RenewalsIntegration', apiRenewals),
       contributions: new HttpLambdaIntegration('ContributionsIntegration', apiContributions),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [keyof typeof API_ROUTES, (typeof API_ROUTES)[keyof typeof API_ROUTES]][]) {
