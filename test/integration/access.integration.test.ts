@@ -120,6 +120,14 @@ describe('every signed-in route, for every role (the README table)', () => {
     ['GET', absentBill, undefined, [403, 404, 404, 404, 404, 404]],
     // Finance alone records payments; an empty payment is refused for what it lacks.
     ['POST', `${absentBill}/payments`, '{}', [403, 403, 403, 400, 403, 403]],
+    // A renewal is the village operator's or Dinas Sosial's; into a programme of another source it is refused
+    // for that (400) after the role is checked, so the matrix writes no proposal.
+    [
+      'POST',
+      '/renewals',
+      JSON.stringify({ villageCode: mine, fromProgrammeId: 'kapuas-2025-apbd', toProgrammeId: 'kapuas-2026-dbh-sawit' }),
+      [400, 400, 403, 404, 403, 400],
+    ],
   ];
 
   it('answers each role as the table says', async () => {
