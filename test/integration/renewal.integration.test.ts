@@ -4,10 +4,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
-import { applyCoverageEvent, openCoverage } from '../../functions/core/contributions/coverage';
+import { applyCoverageEvent } from '../../functions/core/contributions/coverage';
 import { ContributionTerms } from '../../functions/core/contributions/terms';
 import { maskNik } from '../../functions/core/privacy/mask';
-import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { RenewalSummary } from '../../functions/core/proposals/use-cases/renew-village';
 import {
   api,
@@ -63,15 +62,9 @@ beforeAll(async () => {
   expect(await waitForProposal(stack, key, ['ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'], 60_000)).toMatchObject({
     status: 'ENROLLED',
   });
-  // Enrollment opens each participant's coverage where that change has landed; where it has not, the
-  // test opens them through the same store, as enrollment does.
-  const { coverage } = findProgramme(FROM)!;
-  for (const [n] of people) {
-    if (await coverages.get(FROM, n)) continue;
-    await coverages.create(
-      openCoverage({ programmeId: FROM, nik: n, villageCode: village, ...coverage }, new Date().toISOString()),
-    );
-  }
+  // Enrollment opened each participant's coverage, ACTIVE in the village, as renewal reads them.
+  for (const [n] of people)
+    expect(await coverages.get(FROM, n)).toMatchObject({ status: 'ACTIVE', villageCode: village });
   const terms = ContributionTerms.parse({});
   await coverages.update(FROM, deceased, (c) =>
     applyCoverageEvent(c, { type: 'DIED', at: new Date().toISOString(), dateOfDeath: '2025-08-17' }, terms),
