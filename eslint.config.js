@@ -45,11 +45,11 @@ export default defineConfig(
           message: "Write `import * as z from 'zod'`: the named z keeps every zod locale in the bundle.",
         },
       ],
-      // Lines up to 120 columns. OFF until the tree is reformatted with printWidth 120 (.prettierrc.json); then
-      // set 'off' to 'error'. URLs, strings, template literals and regular expressions may run longer: Prettier
-      // does not break them, and cutting a message or a pattern in two only makes it harder to find.
+      // Lines up to 120 columns, as Prettier formats them (.prettierrc.json). URLs, strings, template literals and
+      // regular expressions may run longer: Prettier does not break them, and cutting a message or a pattern in two
+      // only makes it harder to find.
       '@stylistic/max-len': [
-        'off',
+        'error',
         {
           code: 120,
           ignoreUrls: true,

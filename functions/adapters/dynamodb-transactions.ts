@@ -18,7 +18,10 @@ export type CancellationCode =
   | (string & {});
 
 export type WriteFailure =
-  /** Conditions did not hold, on these items (indexes into TransactItems; [0] for a single write). Nothing else went wrong. */
+  /**
+   * Conditions did not hold, on these items (indexes into TransactItems; [0] for a single write).
+   * Nothing else went wrong.
+   */
   | { kind: 'condition'; items: number[] }
   /** Nothing was written and nothing was decided: the same write may succeed if tried again. */
   | { kind: 'transient'; codes: CancellationCode[] }

@@ -16,7 +16,8 @@ export const wiring = once(() => ({
   findProgramme,
 }));
 
-// The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed mid-batch.
+// The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed
+// mid-batch.
 export const handler = taskHandler(StageInput, (input, context) =>
   submitToBpjs(wiring(), input, {
     deadline: Date.now() + context.getRemainingTimeInMillis(),

@@ -5,7 +5,10 @@ import { STATUS_TEXT } from '../core/proposals/proposal-view';
 import { villageLabel } from '../core/regions/village-label';
 import { markup, LINK_PAGE_STYLE, page, type SafeHtml } from './html';
 
-/** The approval page the mailed link opens. Deciding takes a deliberate POST: mail scanners that follow links decide nothing. */
+/**
+ * The approval page the mailed link opens. Deciding takes a deliberate POST: mail scanners that follow links decide
+ * nothing.
+ */
 
 const titled = (title: string, body: SafeHtml) =>
   page({ title, style: LINK_PAGE_STYLE, body: markup`<h1>${title}</h1>${body}` });

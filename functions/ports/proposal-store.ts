@@ -37,7 +37,7 @@ export interface ProposalStore {
   findByProgrammeVillage(programmeId: string, villageCode: string): Promise<Proposal[]>;
   /** Creates the proposal unless one with the same id exists; returns which happened. */
   create(proposal: Proposal, audit: Omit<AuditEvent, 'entity' | 'at'>): Promise<'created' | 'exists'>;
-  /** Applies a change atomically with its audit event; throws ProposalStatusConflictError when a condition does not hold. */
+  /** Applies a change atomically with its audit event; ProposalStatusConflictError when a condition does not hold. */
   change(id: string, change: ProposalChange): Promise<Proposal>;
   /** Proposals the workflow has not finished, for re-driving after an interruption. */
   listUnfinished(): Promise<Proposal[]>;

@@ -157,7 +157,8 @@ export class StatefulStack extends Stack {
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
     });
 
-    // CDK turns `eventBridgeEnabled` into a small custom-resource function that sets the bucket's notification configuration.
+    // CDK turns `eventBridgeEnabled` into a small custom-resource function that sets the bucket's notification
+    // configuration.
     NagSuppressions.addResourceSuppressions(this.users, [
       {
         id: 'AwsSolutions-COG2',

@@ -77,7 +77,10 @@ export const API_ROUTES = {
     ],
     signedIn: [],
   },
-} as const satisfies Record<string, { public: readonly (readonly [HttpMethod, string])[]; signedIn: readonly (readonly [HttpMethod, string])[] }>;
+} as const satisfies Record<
+  string,
+  { public: readonly (readonly [HttpMethod, string])[]; signedIn: readonly (readonly [HttpMethod, string])[] }
+>;
 
 /**
  * Everything that can be redeployed freely: the workflows (each with its functions and what starts
@@ -93,7 +96,9 @@ export class StatelessStack extends Stack {
     const mailIdentity = new EmailIdentity(this, 'MailIdentity', { identity: Identity.domain(config.mailDomain) });
     const mail = { identity: mailIdentity, from: `Jaring Dinas Sosial <jaring@${config.mailDomain}>` };
 
-    const api = new HttpApi(this, 'HttpApi', { description: 'Jaring: sign-in, console, proposals, reports and approval links' });
+    const api = new HttpApi(this, 'HttpApi', {
+      description: 'Jaring: sign-in, console, proposals, reports and approval links',
+    });
 
     // Alarms from every workflow and the API go to the Dinas Sosial team's address.
     const alarms = new AlarmTopic(this, 'Alarms', { email: config.opsEmail });
@@ -113,7 +118,10 @@ export class StatelessStack extends Stack {
     // Contributions (issue 9): the monthly bill and the daily due-date check, each on its schedule.
     new BillingWorkflow(this, 'Billing', {
       stateMachineName: `jaring-${config.stage}-billing`,
-      scheduleNames: { monthly: `jaring-${config.stage}-billing-monthly`, daily: `jaring-${config.stage}-billing-daily` },
+      scheduleNames: {
+        monthly: `jaring-${config.stage}-billing-monthly`,
+        daily: `jaring-${config.stage}-billing-daily`,
+      },
       tables: { coverage: stateful.contributions.coverage, bills: stateful.contributions.bills, audit },
       uploads,
       mail,
@@ -125,19 +133,33 @@ export class StatelessStack extends Stack {
     });
 
     // The API's functions, each binding what it touches: the setting with the grant.
-    const fn = (id: string, name: string, description: string, extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {}) =>
-      new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra });
+    const fn = (
+      id: string,
+      name: string,
+      description: string,
+      extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {},
+    ) => new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra });
     const apiProposals = workflow.bind(
       bindProposalStore(
-        fn('ApiProposalsFunction', 'api-proposals', 'Proposals for signed-in people: status, reports, history, re-drive, cancel', {
-          environment: { API_URL: api.apiEndpoint },
-        }),
+        fn(
+          'ApiProposalsFunction',
+          'api-proposals',
+          'Proposals for signed-in people: status, reports, history, re-drive, cancel',
+          {
+            environment: { API_URL: api.apiEndpoint },
+          },
+        ),
         { proposals, audit },
         // The proposal history is the audit trail read back.
         'readAppend',
       )
         // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
-        .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read', keyPrefixes: ['reports/', 'work/'] })
+        .bindBucket({
+          bucket: uploads,
+          envVarName: 'UPLOADS_BUCKET',
+          access: 'read',
+          keyPrefixes: ['reports/', 'work/'],
+        })
         .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' }),
       'start',
     );
@@ -155,7 +177,9 @@ export class StatelessStack extends Stack {
       .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' });
     const apiApprovals = workflow.bind(
       bindProposalStore(
-        fn('ApiApprovalsFunction', 'api-approvals', 'The approval page behind the link in the mail', { environment: { API_URL: api.apiEndpoint } }),
+        fn('ApiApprovalsFunction', 'api-approvals', 'The approval page behind the link in the mail', {
+          environment: { API_URL: api.apiEndpoint },
+        }),
         { proposals, audit },
       )
         .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
@@ -174,15 +198,29 @@ export class StatelessStack extends Stack {
       // Opening one participant's record is appended to their trail.
       .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
       // Finance's presigned PUT of a transfer slip is signed with this role: payment proofs only.
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: ['bills/*/*/payments/'] });
+      .bindBucket({
+        bucket: uploads,
+        envVarName: 'UPLOADS_BUCKET',
+        access: 'put',
+        keyPrefixes: ['bills/*/*/payments/'],
+      });
 
-    const apiRenewals = fn('ApiRenewalsFunction', 'api-renewals', "A village's participants as the next period's proposal")
+    const apiRenewals = fn(
+      'ApiRenewalsFunction',
+      'api-renewals',
+      "A village's participants as the next period's proposal",
+    )
       // Reads who the village had in the ending programme: their coverage and their participant record.
       .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
       .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
       // Writes the proposal where uploads go (the enrollment workflow starts from it, with the grant an
       // operator's upload has) and the left-out list beside it; the grant and RENEWAL_REQUESTED are appends.
-      .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: [PROPOSALS_PREFIX, RENEWALS_PREFIX] })
+      .bindBucket({
+        bucket: uploads,
+        envVarName: 'UPLOADS_BUCKET',
+        access: 'put',
+        keyPrefixes: [PROPOSALS_PREFIX, RENEWALS_PREFIX],
+      })
       .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' })
       .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' });
 
@@ -191,7 +229,9 @@ export class StatelessStack extends Stack {
       topic: alarms.topic,
     });
 
-    const authorizer = new HttpUserPoolAuthorizer('SignedIn', stateful.users, { userPoolClients: [stateful.webClient] });
+    const authorizer = new HttpUserPoolAuthorizer('SignedIn', stateful.users, {
+      userPoolClients: [stateful.webClient],
+    });
     const integrations = {
       session: new HttpLambdaIntegration('SessionIntegration', apiSession),
       uploads: new HttpLambdaIntegration('UploadsIntegration', apiUploads),
@@ -200,10 +240,19 @@ export class StatelessStack extends Stack {
       renewals: new HttpLambdaIntegration('RenewalsIntegration', apiRenewals),
       contributions: new HttpLambdaIntegration('ContributionsIntegration', apiContributions),
     };
-    for (const [name, routes] of Object.entries(API_ROUTES) as [keyof typeof API_ROUTES, (typeof API_ROUTES)[keyof typeof API_ROUTES]][]) {
+    for (const [name, routes] of Object.entries(API_ROUTES) as [
+      keyof typeof API_ROUTES,
+      (typeof API_ROUTES)[keyof typeof API_ROUTES],
+    ][]) {
       for (const [method, path] of routes.public)
-        api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer: new HttpNoneAuthorizer() });
-      for (const [method, path] of routes.signedIn) api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer });
+        api.addRoutes({
+          path,
+          methods: [method],
+          integration: integrations[name],
+          authorizer: new HttpNoneAuthorizer(),
+        });
+      for (const [method, path] of routes.signedIn)
+        api.addRoutes({ path, methods: [method], integration: integrations[name], authorizer });
     }
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
     const stage = api.defaultStage?.node.defaultChild as CfnStage;
@@ -224,13 +273,20 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'EnrollmentStateMachineArn', { value: workflow.stateMachine.stateMachineArn });
 
     NagSuppressions.addStackSuppressions(this, [
-      { id: 'AwsSolutions-IAM4', reason: 'AWSLambdaBasicExecutionRole only lets a function write its own logs; it is the AWS-maintained minimum for that.' },
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          'AWSLambdaBasicExecutionRole only lets a function write its own logs; it is the AWS-maintained minimum for that.',
+      },
       {
         id: 'AwsSolutions-IAM5',
         reason:
           "Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), and the workflow invoking its own functions' versions.",
       },
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is what the local stack runs the same handlers on; the two move together.' },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'Node.js 22 is what the local stack runs the same handlers on; the two move together.',
+      },
     ]);
     // Each route without the JWT authorizer, with why a signed-out person must reach it.
     for (const [name, routes] of Object.entries(API_ROUTES)) {

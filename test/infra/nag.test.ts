@@ -47,8 +47,11 @@ describe.each(stacks)('cdk-nag AwsSolutions, %s stack', (_, stack, template) => 
   it('suppresses nothing that no longer needs it', () => {
     // cdk-nag's compliance report lists every finding a suppression hid.
     const report = readFileSync(join(app.outdir, `AwsSolutions-${stack.stackName}-NagReport.csv`), 'utf8');
-    const suppressedRules = new Set([...report.matchAll(/^"(AwsSolutions-[A-Z0-9]+)","[^"]*","Suppressed"/gm)].map((m) => m[1]));
-    for (const s of suppressionsIn(template)) expect(suppressedRules, `${s.where} ${s.id} suppresses nothing`).toContain(s.id);
+    const suppressedRules = new Set(
+      [...report.matchAll(/^"(AwsSolutions-[A-Z0-9]+)","[^"]*","Suppressed"/gm)].map((m) => m[1]),
+    );
+    for (const s of suppressionsIn(template))
+      expect(suppressedRules, `${s.where} ${s.id} suppresses nothing`).toContain(s.id);
   });
 });
 
@@ -70,12 +73,16 @@ describe('the stateless stack-wide IAM5 suppression', () => {
         const actions = [statement.Action].flat() as string[];
         for (const resource of [statement.Resource].flat().map(tokensToText)) {
           if (!resource.includes('*')) continue;
-          if (resource === '*' ? actions.every((a) => resourceLess.test(a)) : allowed.some((form) => form.test(resource))) continue;
+          if (
+            resource === '*' ? actions.every((a) => resourceLess.test(a)) : allowed.some((form) => form.test(resource))
+          )
+            continue;
           unexplained.push(`${id}: ${actions.join(',')} on ${resource}`);
         }
         for (const action of actions.filter((a) => a.includes('*'))) {
           // CDK's bucket grants use s3:GetObject*, s3:List* and the like; nothing broader than one verb family.
-          if (!/^s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/.test(action)) unexplained.push(`${id}: action ${action}`);
+          if (!/^s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/.test(action))
+            unexplained.push(`${id}: action ${action}`);
         }
       }
     }

@@ -2,7 +2,18 @@ import ExcelJS from 'exceljs';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../infra/stacks/stateless-stack';
-import { api, approvalLink, nik, proposalCsv, startTestStack, upload, uploadAsOperator, waitForProposal, type Caller, type TestStack } from '../support/local-stack';
+import {
+  api,
+  approvalLink,
+  nik,
+  proposalCsv,
+  startTestStack,
+  upload,
+  uploadAsOperator,
+  waitForProposal,
+  type Caller,
+  type TestStack,
+} from '../support/local-stack';
 
 // Sign-in and roles through the local stack, as people and strangers would try them.
 const mine = '62.03.01.2011'; // the demo operator's village (Pulau Telo)
@@ -17,8 +28,13 @@ let other: { id: string; uploadKey: string };
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const csv = (serial: number) => proposalCsv([[nik('12-05-1985', 'L', serial), 'Budi Santoso', '12-05-1985', 'L', 'Petani']]);
-  const ownKey = await uploadAsOperator(stack, { programmeId, villageCode: mine, fileName: 'usulan-akses.csv' }, csv(301));
+  const csv = (serial: number) =>
+    proposalCsv([[nik('12-05-1985', 'L', serial), 'Budi Santoso', '12-05-1985', 'L', 'Petani']]);
+  const ownKey = await uploadAsOperator(
+    stack,
+    { programmeId, villageCode: mine, fileName: 'usulan-akses.csv' },
+    csv(301),
+  );
   // The neighbour's proposal arrives the way Dinas Sosial staff with bucket access would put it.
   const otherKey = `proposals/${programmeId}/${neighbour}/usulan-tetangga.csv`;
   await upload(stack, otherKey, csv(302));
@@ -29,13 +45,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const concrete = (path: string) => path.replace('{id}', own?.id ?? 'prp-00000000000000000000').replace('{path+}', 'proposals/x');
+const concrete = (path: string) =>
+  path.replace('{id}', own?.id ?? 'prp-00000000000000000000').replace('{path+}', 'proposals/x');
 
 describe('a stranger without a token', () => {
   it('gets 401 from every route that needs sign-in, and no function runs for them', async () => {
     for (const routes of Object.values(API_ROUTES)) {
       for (const [method, path] of routes.signedIn) {
-        const res = await api(stack, concrete(path), { as: 'anonymous', method, headers: { 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        const res = await api(stack, concrete(path), {
+          as: 'anonymous',
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
         expect({ route: `${method} ${path}`, status: res.status }).toEqual({ route: `${method} ${path}`, status: 401 });
       }
     }
@@ -46,7 +68,12 @@ describe('a stranger without a token', () => {
       as: 'anonymous',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: stack.info.users.admin!.username, password: 'x', newPassword: 'Diambil-alih-2026!', session: 'made-up' }),
+      body: JSON.stringify({
+        username: stack.info.users.admin!.username,
+        password: 'x',
+        newPassword: 'Diambil-alih-2026!',
+        session: 'made-up',
+      }),
     });
     expect(res.status).toBe(401);
     // The admin still signs in with their own password.
@@ -61,7 +88,12 @@ describe('a stranger without a token', () => {
 
   it('cannot be signed in by another site’s form, nor with credentials in the URL', async () => {
     const user = stack.info.users.operator!;
-    const form = await api(stack, '/session', { as: 'anonymous', method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ username: user.username, password: user.password }) });
+    const form = await api(stack, '/session', {
+      as: 'anonymous',
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ username: user.username, password: user.password }),
+    });
     expect(form.status).toBe(415);
     const inUrl = await api(stack, `/session?username=${user.username}&password=${encodeURIComponent(user.password)}`, {
       as: 'anonymous',
@@ -73,13 +105,25 @@ describe('a stranger without a token', () => {
   });
 
   it('reaches sign-in, the console shell and health, which carry no data', async () => {
-    for (const path of ['/health', '/masuk', '/app.js', '/app/proposals/x']) expect((await api(stack, path, { as: 'anonymous' })).status, path).toBe(200);
-    expect((await api(stack, '/session', { as: 'anonymous', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"x","password":"y"}' })).status).toBe(401);
+    for (const path of ['/health', '/masuk', '/app.js', '/app/proposals/x'])
+      expect((await api(stack, path, { as: 'anonymous' })).status, path).toBe(200);
+    expect(
+      (
+        await api(stack, '/session', {
+          as: 'anonymous',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"username":"x","password":"y"}',
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('is refused with a token it made itself, or one for another audience', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const real = JSON.parse(Buffer.from(stack.info.users.auditor!.token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const real = JSON.parse(
+      Buffer.from(stack.info.users.auditor!.token.split('.')[1]!, 'base64url').toString(),
+    ) as Record<string, unknown>;
     const sign = (header: object, payload: object) => {
       const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const body = `${part(header)}.${part(payload)}`;
@@ -88,7 +132,9 @@ describe('a stranger without a token', () => {
     const forged = sign({ alg: 'RS256', kid: 'CognitoLocal', typ: 'JWT' }, { ...real, 'cognito:groups': ['admin'] });
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(real)).toString('base64url')}.`;
     for (const token of [forged, unsigned, 'not-a-token']) {
-      const res = await fetch(`${stack.info.api}/proposals/${own.id}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${stack.info.api}/proposals/${own.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(401);
     }
   });
@@ -102,7 +148,12 @@ describe('every signed-in route, for every role (the README table)', () => {
     ['GET', '/programmes', undefined, [200, 200, 200, 200, 200, 200]],
     ['GET', `/programmes/${programmeId}/template`, undefined, [200, 200, 200, 200, 200, 200]],
     ['GET', '/uploads/new', undefined, [200, 200, 200, 200, 200, 200]],
-    ['POST', '/uploads', JSON.stringify({ programmeId, villageCode: mine, fileName: 'matriks.csv' }), [201, 403, 403, 403, 403, 403]],
+    [
+      'POST',
+      '/uploads',
+      JSON.stringify({ programmeId, villageCode: mine, fileName: 'matriks.csv' }),
+      [201, 403, 403, 403, 403, 403],
+    ],
     ['GET', `/proposals?uploadKey=${encodeURIComponent(own.uploadKey)}`, undefined, [200, 200, 200, 404, 200, 200]],
     ['GET', `/proposals?programmeId=${programmeId}&villageCode=${mine}`, undefined, [200, 200, 200, 403, 200, 200]],
     ['GET', `/proposals/${own.id}`, undefined, [200, 200, 200, 404, 200, 200]],
@@ -125,7 +176,11 @@ describe('every signed-in route, for every role (the README table)', () => {
     [
       'POST',
       '/renewals',
-      JSON.stringify({ villageCode: mine, fromProgrammeId: 'kapuas-2025-apbd', toProgrammeId: 'kapuas-2026-dbh-sawit' }),
+      JSON.stringify({
+        villageCode: mine,
+        fromProgrammeId: 'kapuas-2025-apbd',
+        toProgrammeId: 'kapuas-2026-dbh-sawit',
+      }),
       [400, 400, 403, 404, 403, 400],
     ],
   ];
@@ -135,7 +190,12 @@ describe('every signed-in route, for every role (the README table)', () => {
     const wanted: string[] = [];
     for (const [method, path, body, expected] of table()) {
       for (const [i, as] of roles.entries()) {
-        const res = await api(stack, path, { as, method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+        const res = await api(stack, path, {
+          as,
+          method,
+          body,
+          headers: body ? { 'content-type': 'application/json' } : {},
+        });
         seen.push(`${as} ${method} ${path.split('?')[0]} -> ${res.status}`);
         wanted.push(`${as} ${method} ${path.split('?')[0]} -> ${expected[i]}`);
       }
@@ -145,15 +205,27 @@ describe('every signed-in route, for every role (the README table)', () => {
 
   it('covers every signed-in route of the API', () => {
     const route = (path: string) =>
-      path.replace(absentBill, '/bills/{billId}').replace(absentNik, '{nik}').replace(own.id, '{id}').replace(programmeId, '{id}');
+      path
+        .replace(absentBill, '/bills/{billId}')
+        .replace(absentNik, '{nik}')
+        .replace(own.id, '{id}')
+        .replace(programmeId, '{id}');
     const covered = new Set(table().map(([method, path]) => `${method} ${route(path.split('?')[0]!)}`));
-    for (const routes of Object.values(API_ROUTES)) for (const [method, path] of routes.signedIn) expect(covered, `${method} ${path}`).toContain(`${method} ${path}`);
+    for (const routes of Object.values(API_ROUTES))
+      for (const [method, path] of routes.signedIn) expect(covered, `${method} ${path}`).toContain(`${method} ${path}`);
   });
 });
 
 describe('the access table, role by role', () => {
   const status = async (as: Caller, path: string, method = 'GET') =>
-    (await api(stack, path, { as, method, headers: { 'content-type': 'application/json', accept: 'application/json' }, body: method === 'GET' ? undefined : '{}' })).status;
+    (
+      await api(stack, path, {
+        as,
+        method,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      })
+    ).status;
 
   it('operator: their own village whole, another village not even there', async () => {
     expect(await status('operator', `/proposals/${own.id}`)).toBe(200);
@@ -178,7 +250,12 @@ describe('the access table, role by role', () => {
     expect(await status('verifier', `/proposals/${own.id}/redrive`, 'POST')).toBe(409);
     expect(await status('approver', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
     // Cancelling is Dinas Sosial's too, for a FAILED proposal, with a reason.
-    const cancel = await api(stack, `/proposals/${own.id}/cancel`, { as: 'verifier', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"note":"uji"}' });
+    const cancel = await api(stack, `/proposals/${own.id}/cancel`, {
+      as: 'verifier',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"note":"uji"}',
+    });
     expect(cancel.status).toBe(409);
     expect(cancel.body.error).toBe('NOT_FAILED');
   });
@@ -190,7 +267,12 @@ describe('the access table, role by role', () => {
     expect(await status('auditor', `/proposals/${own.id}/redrive`, 'POST')).toBe(403);
     expect(await status('auditor', `/proposals/${own.id}/cancel`, 'POST')).toBe(403);
     expect(await status('auditor', '/uploads', 'POST')).toBe(400); // a request that names nothing is refused before the role
-    const asAuditor = await api(stack, '/uploads', { as: 'auditor', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ programmeId, villageCode: mine, fileName: 'x.csv' }) });
+    const asAuditor = await api(stack, '/uploads', {
+      as: 'auditor',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ programmeId, villageCode: mine, fileName: 'x.csv' }),
+    });
     expect(asAuditor.status).toBe(403);
   });
 
@@ -203,7 +285,12 @@ describe('the access table, role by role', () => {
 
   it('tells the signed-in user who they are, with their role and villages', async () => {
     const me = await api(stack, '/me', { as: 'operator' });
-    expect(me.body).toMatchObject({ username: stack.info.users.operator!.username, roles: ['operator'], regency: '62.03', villages: expect.arrayContaining([mine]) });
+    expect(me.body).toMatchObject({
+      username: stack.info.users.operator!.username,
+      roles: ['operator'],
+      regency: '62.03',
+      villages: expect.arrayContaining([mine]),
+    });
   });
 });
 
@@ -216,11 +303,21 @@ describe('odd requests', () => {
   it('answers a browser’s bad approval form with an Indonesian page, not JSON', async () => {
     const { code } = await approvalLink(stack, other.id);
     const html = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
-    const noNote = await api(stack, `/approvals/${other.id}`, { as: 'anonymous', method: 'POST', headers: html, body: new URLSearchParams({ code, decision: 'REJECTED' }).toString() });
+    const noNote = await api(stack, `/approvals/${other.id}`, {
+      as: 'anonymous',
+      method: 'POST',
+      headers: html,
+      body: new URLSearchParams({ code, decision: 'REJECTED' }).toString(),
+    });
     expect(noNote.status).toBe(400);
     expect(noNote.headers.get('content-type')).toContain('text/html');
     expect(noNote.body).toContain('alasan penolakan');
-    const nonsense = await api(stack, `/approvals/${other.id}`, { as: 'anonymous', method: 'POST', headers: html, body: new URLSearchParams({ code, decision: 'mungkin' }).toString() });
+    const nonsense = await api(stack, `/approvals/${other.id}`, {
+      as: 'anonymous',
+      method: 'POST',
+      headers: html,
+      body: new URLSearchParams({ code, decision: 'mungkin' }).toString(),
+    });
     expect(nonsense.status).toBe(400);
     expect(nonsense.headers.get('content-type')).toContain('text/html');
     expect(nonsense.body).toContain('Keputusan tidak dikenali');
@@ -250,10 +347,20 @@ describe('uploads by people', () => {
     expect(granted.status).toBe(201);
     // A path in the file name is not a way out of the village.
     expect(granted.body.uploadKey).toBe(`proposals/${programmeId}/${mine}/usulan.csv`);
-    const elsewhere = granted.body.url.replace(encodeURIComponent(mine), encodeURIComponent(neighbour)).replace(mine, neighbour);
+    const elsewhere = granted.body.url
+      .replace(encodeURIComponent(mine), encodeURIComponent(neighbour))
+      .replace(mine, neighbour);
     expect(elsewhere).not.toBe(granted.body.url);
     expect((await fetch(elsewhere, { method: 'PUT', headers: granted.body.headers, body: 'x' })).status).toBe(403);
-    expect((await fetch(granted.body.url, { method: 'PUT', headers: { 'x-amz-meta-upload-grant': 'someone-else' }, body: 'x' })).status).toBe(403);
+    expect(
+      (
+        await fetch(granted.body.url, {
+          method: 'PUT',
+          headers: { 'x-amz-meta-upload-grant': 'someone-else' },
+          body: 'x',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('records who uploaded: the signed-in user, or the AWS principal of a direct upload with a forged grant', async () => {
@@ -262,7 +369,9 @@ describe('uploads by people', () => {
     expect(received.details.uploadedBy).toMatchObject({ kind: 'user', username: stack.info.users.operator!.username });
 
     const forgedKey = `proposals/${programmeId}/${mine}/usulan-palsu.csv`;
-    await upload(stack, forgedKey, proposalCsv([[nik('12-05-1985', 'L', 303), 'Budi', '12-05-1985', 'L', 'Petani']]), { 'upload-grant': 'made-up' });
+    await upload(stack, forgedKey, proposalCsv([[nik('12-05-1985', 'L', 303), 'Budi', '12-05-1985', 'L', 'Petani']]), {
+      'upload-grant': 'made-up',
+    });
     const forged = await waitForProposal(stack, forgedKey, ['AWAITING_APPROVAL', 'INVALID', 'SUPERSEDED']);
     const events = (await api(stack, `/proposals/${forged.id}/history`)).body.events;
     expect(events.find((e: { action: string }) => e.action === 'UPLOAD_RECEIVED').details.uploadedBy.kind).toBe('aws');
@@ -275,8 +384,14 @@ describe('personal data', () => {
     const download = await api(stack, `/proposals/${own.id}/report?format=xlsx`, { as: 'operator' });
     expect(download.status).toBe(302);
     // The signed link is short-lived (minutes).
-    expect(Number(new URL(download.headers.get('location')!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(60);
-    const events = (await api(stack, `/proposals/${own.id}/history`, { as: 'auditor' })).body.events as { action: string; actor: string; details: any }[];
+    expect(Number(new URL(download.headers.get('location')!).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(
+      60,
+    );
+    const events = (await api(stack, `/proposals/${own.id}/history`, { as: 'auditor' })).body.events as {
+      action: string;
+      actor: string;
+      details: any;
+    }[];
     expect(events.length).toBe(before + 1);
     expect(events.filter((e) => e.action === 'REPORT_DOWNLOADED').at(-1)).toMatchObject({
       actor: `operator:${stack.info.users.operator!.username}`,

@@ -26,7 +26,10 @@ const CORS = {
 };
 
 let s3: Awaited<ReturnType<typeof startS3Local>>;
-/** A client that presigns uploads a browser can use: without it, current SDKs sign the CRC32 of an empty body into the URL. */
+/**
+ * A client that presigns uploads a browser can use: without it, current SDKs sign the CRC32 of an empty body into
+ * the URL.
+ */
 const client = (accessKeyId = 'local', secretAccessKey = 'local') =>
   new S3Client({
     endpoint: s3.endpoint,

@@ -59,7 +59,10 @@ async function villageProposals(
   return (await api(stack, `/proposals?programmeId=${programme.id}&villageCode=${village}`)).body.proposals ?? [];
 }
 
-/** Waits until every execution started for these upload keys has left RUNNING, except those waiting for the given proposals' approval. */
+/**
+ * Waits until every execution started for these upload keys has left RUNNING, except those waiting for the given
+ * proposals' approval.
+ */
 async function executionsSettled(keys: string[], waitingFor: number) {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {

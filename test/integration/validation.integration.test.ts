@@ -231,7 +231,8 @@ describe('validation through the local stack', () => {
     );
     expect(await ledger.reserved(quotaOf(programme, village))).toBe(4);
 
-    // What the workflow runs when the approval wait times out (days, in AWS): the same handler, called as Step Functions would.
+    // What the workflow runs when the approval wait times out (days, in AWS): the same handler, called as Step
+    // Functions would.
     const { handler } = await import('../../functions/handlers/resolve-approval-timeout');
     const outcome = await handler(
       { proposalId: waiting.id, executionArn: 'arn:aws:states:local:0:execution:test:timeout' },

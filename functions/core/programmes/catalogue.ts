@@ -7,7 +7,10 @@ import { Programme } from './programme';
 
 const kapuas = { code: '62.03', name: 'Kabupaten Kapuas' } as const;
 
-/** BPU, lowest bracket: JKK 1% of Rp1,000,000 + JKM Rp6,800 = Rp16,800 per person per month (PP 44/2015; Permenaker 5/2021). */
+/**
+ * BPU, lowest bracket: JKK 1% of Rp1,000,000 + JKM Rp6,800 = Rp16,800 per person per month
+ * (PP 44/2015; Permenaker 5/2021).
+ */
 const bpuLowestBracket = {
   declaredMonthlyIncome: 1_000_000,
   rates: { jkkPercentOfIncome: 1, jkmMonthly: 6_800, jhtPercentOfIncome: 2, jpMonthly: 0 },

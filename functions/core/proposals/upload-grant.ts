@@ -90,7 +90,8 @@ export async function requestUpload(
     };
   }
   const check = checkUploadKey(uploadKey, deps);
-  // The village ties the programme to the user's regency: `authorize` held it to theirs, the key check to the programme's.
+  // The village ties the programme to the user's regency: `authorize` held it to theirs, the key check to the
+  // programme's.
   if (!check.ok)
     return { ok: false, status: check.reason.code === 'UPLOAD_UNKNOWN_PROGRAMME' ? 404 : 400, reason: check.reason };
   const now = deps.now();

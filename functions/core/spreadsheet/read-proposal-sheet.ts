@@ -40,7 +40,7 @@ export { type ProposalColumn } from './proposal-columns';
  */
 
 export type SheetRow = {
-  /** The sheet's own 1-based row number, as the operator sees it in Excel (see xlsx-reader.ts for unusual numbering). */
+  /** The sheet's own 1-based row number, as the operator sees it in Excel (xlsx-reader.ts: unusual numbering). */
   row: number;
   cells: Partial<Record<ProposalColumn, RawCell>>;
   /** The cells that exist, by 0-based column (0 = column A), for the report. */

@@ -112,7 +112,10 @@ const GREEN = 'FFE2F4E2';
 
 export type ReportXlsxInput = {
   report: Omit<ValidationReport, 'rows'>;
-  /** Programme and village names for the summary, when the caller has them; the village label may already carry its code ("Desa X (62.03...)"). */
+  /**
+   * Programme and village names for the summary, when the caller has them; the village label may already carry
+   * its code ("Desa X (62.03...)").
+   */
   names?: { programme?: string; village?: string };
   header: SheetHeader;
   /** The original rows, re-read from the upload, in sheet order (row numbers going up, as the reader gives them). */

@@ -130,7 +130,8 @@ export async function submitToBpjs(
         results: niks.map((nik) => answers.get(nik)!),
       };
       const registered = record.results.filter((r) => r.status === 'REGISTERED').length;
-      // Audit first: if saving the answer fails, the retry replays the batch (same answer) and audits it again, never silently.
+      // Audit first: if saving the answer fails, the retry replays the batch (same answer) and audits it again,
+      // never silently.
       await recordProposalEvent(deps.audit, p.id, {
         action: 'BPJS_BATCH_ANSWERED',
         actor: 'bpjs',
