@@ -12,6 +12,12 @@ const benches = [
     nodeOptions: '--max-old-space-size=300',
     args: process.argv.slice(2),
   },
+  {
+    name: 'bill a month on the local stack (participants: BENCH_BILLING_PARTICIPANTS, default 100,000)',
+    script: join(import.meta.dirname, 'billing.ts'),
+    nodeOptions: '',
+    args: [],
+  },
 ];
 
 for (const bench of benches) {
