@@ -1,6 +1,7 @@
 import { indonesianHolidays } from '../core/contributions/holidays';
 import { BillSteps } from '../core/contributions/use-cases/bill-steps';
-import { billingMonth, issueMonthBills } from '../core/contributions/use-cases/monthly-billing';
+import { billingMonth } from '../core/contributions/use-cases/billing-run';
+import { issueMonthBills } from '../core/contributions/use-cases/issue-month-bills';
 import { auditLog } from '../wiring/audit-log';
 import { billStore } from '../wiring/bill-store';
 import { billedProgrammes } from '../wiring/billing';

@@ -1,5 +1,5 @@
 import { BillSteps } from '../core/contributions/use-cases/bill-steps';
-import { mailIssuedBills } from '../core/contributions/use-cases/monthly-billing';
+import { mailIssuedBills } from '../core/contributions/use-cases/mail-issued-bills';
 import { auditLog } from '../wiring/audit-log';
 import { billStore } from '../wiring/bill-store';
 import { billRecipients } from '../wiring/billing';

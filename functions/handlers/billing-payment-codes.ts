@@ -1,4 +1,4 @@
-import { requestPaymentCodes } from '../core/contributions/use-cases/monthly-billing';
+import { requestPaymentCodes } from '../core/contributions/use-cases/request-payment-codes';
 import { billStore } from '../wiring/bill-store';
 import { bpjsCall, bpjsPayments } from '../wiring/billing';
 import { once } from '../wiring/settings';

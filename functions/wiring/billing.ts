@@ -2,7 +2,7 @@ import { HttpBpjsGateway } from '../adapters/http-bpjs-gateway';
 import { BpjsCaller, GaveUpError, OutOfTimeError, systemClock } from '../core/bpjs/bpjs-caller';
 import type { BillRecipients } from '../core/contributions/billing-mails';
 import { contributionTermsFor } from '../core/contributions/terms';
-import type { BilledProgramme } from '../core/contributions/use-cases/monthly-billing';
+import type { BilledProgramme } from '../core/contributions/use-cases/billing-run';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { BpjsUnavailableError, type BpjsLimits } from '../ports/bpjs';
 import { setting } from './settings';

@@ -29,7 +29,7 @@ export const BillStatus = z.enum(['ISSUED', 'PARTLY_PAID', 'PAID', 'OVERDUE', 'O
 export type BillStatus = z.infer<typeof BillStatus>;
 
 /** One village's part of a bill. */
-export const BillLine = z.object({
+const BillLine = z.object({
   villageCode: z.string().min(1),
   participants: z.number().int().positive(),
   amount: Rupiah,

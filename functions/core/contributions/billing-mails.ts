@@ -13,7 +13,7 @@ import { monthName, type familiesAtRisk } from './coverage';
 /** Who hears of a programme's bills. */
 export type BillRecipients = { finance: string; dinasSosial: string[]; operators: string[] };
 
-export const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
+const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
 
 const tanggal = (date: string) =>
   new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(

@@ -32,10 +32,10 @@ export const CoverageStatus = z.enum(['ACTIVE', 'ARREARS', 'LAPSED', 'ENDED', 'D
 export type CoverageStatus = z.infer<typeof CoverageStatus>;
 
 /** BILLED: on a bill, not yet due or paid. OVERDUE: its due date passed without the bill paid. */
-export const MonthState = z.enum(['BILLED', 'OVERDUE', 'PAID', 'PAID_LATE']);
+const MonthState = z.enum(['BILLED', 'OVERDUE', 'PAID', 'PAID_LATE']);
 export type MonthState = z.infer<typeof MonthState>;
 
-export const CoveredMonth = z.object({
+const CoveredMonth = z.object({
   month: CalendarMonth,
   billId: z.string().min(1),
   state: MonthState,
@@ -44,7 +44,7 @@ export const CoveredMonth = z.object({
 });
 export type CoveredMonth = z.infer<typeof CoveredMonth>;
 
-export const CoverageReason = z.enum([
+const CoverageReason = z.enum([
   'ENROLLED',
   'BILL_OVERDUE',
   'UNPAID_THRESHOLD',
@@ -173,7 +173,7 @@ export type CoverageEvent = z.infer<typeof CoverageEvent>;
 type EventOf<T extends CoverageEvent['type']> = Extract<CoverageEvent, { type: T }>;
 
 /** The participant is on the bill for `month`. */
-export function billed(c: Coverage, e: EventOf<'BILLED'>): Coverage {
+function billed(c: Coverage, e: EventOf<'BILLED'>): Coverage {
   const existing = c.months.find((m) => m.month === e.month);
   if (existing) {
     if (existing.billId === e.billId) return c;
@@ -189,7 +189,7 @@ export function billed(c: Coverage, e: EventOf<'BILLED'>): Coverage {
 }
 
 /** The bill for `month` was not fully paid by its due date. */
-export function dueDatePassed(c: Coverage, e: EventOf<'DUE_DATE_PASSED'>, terms: ContributionTerms): Coverage {
+function dueDatePassed(c: Coverage, e: EventOf<'DUE_DATE_PASSED'>, terms: ContributionTerms): Coverage {
   const entry = c.months.find((m) => m.month === e.month);
   if (!entry) throw new CoverageTransitionError(`${maskNik(c.nik)} was not billed for ${e.month}`);
   if (entry.state !== 'BILLED') return c;
@@ -226,7 +226,7 @@ export function dueDatePassed(c: Coverage, e: EventOf<'DUE_DATE_PASSED'>, terms:
 }
 
 /** The bill for `month` is fully paid; the payment that completed it is dated `paidOn`. */
-export function billPaid(c: Coverage, e: EventOf<'BILL_PAID'>, terms: ContributionTerms): Coverage {
+function billPaid(c: Coverage, e: EventOf<'BILL_PAID'>, terms: ContributionTerms): Coverage {
   const entry = c.months.find((m) => m.month === e.month);
   if (!entry) throw new CoverageTransitionError(`${maskNik(c.nik)} was not billed for ${e.month}`);
   if (entry.billId !== e.billId) {
@@ -272,7 +272,7 @@ export function billPaid(c: Coverage, e: EventOf<'BILL_PAID'>, terms: Contributi
 }
 
 /** The programme's coverage period is over. */
-export function coverageEnded(c: Coverage, e: EventOf<'COVERAGE_ENDED'>): Coverage {
+function coverageEnded(c: Coverage, e: EventOf<'COVERAGE_ENDED'>): Coverage {
   if (FINAL.includes(c.status)) return c;
   const unpaid = overdueMonths(c);
   return change(c, e.at, 'ENDED', {
@@ -288,7 +288,7 @@ export function coverageEnded(c: Coverage, e: EventOf<'COVERAGE_ENDED'>): Covera
  * The participant died. A death while LAPSED is probably not covered (DOMAIN.md): the note says so,
  * for whoever handles the claim, from the status when the death is recorded.
  */
-export function died(c: Coverage, e: EventOf<'DIED'>): Coverage {
+function died(c: Coverage, e: EventOf<'DIED'>): Coverage {
   if (c.status === 'DECEASED') return c;
   const lapsed = c.status === 'LAPSED';
   return change(c, e.at, 'DECEASED', {
@@ -329,17 +329,17 @@ export function scholarshipProgress(c: Coverage, terms: ContributionTerms) {
   };
 }
 
-export const AtRiskParticipant = z.object({
+/** One family in a notice; built here, never parsed, so a plain type. */
+export type AtRiskParticipant = {
   /** Masked: the notice goes to operators, finance and Dinas Sosial by mail. */
-  nik: z.string(),
-  villageCode: z.string(),
-  unpaidMonths: z.array(CalendarMonth),
-  monthsUntilLapse: z.number().int().positive(),
-  continuousPaidMonths: z.number().int().nonnegative(),
+  nik: string;
+  villageCode: string;
+  unpaidMonths: CalendarMonth[];
+  monthsUntilLapse: number;
+  continuousPaidMonths: number;
   /** Whether a lapse would reset the scholarship clock (`reset` rule, months on the clock). */
-  clockWouldReset: z.boolean(),
-});
-export type AtRiskParticipant = z.infer<typeof AtRiskParticipant>;
+  clockWouldReset: boolean;
+};
 
 /**
  * The families a missed payment puts at risk: participants in ARREARS, how far each is from the

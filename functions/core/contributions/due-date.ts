@@ -22,7 +22,7 @@ import { type Holiday, type HolidayCalendar } from './holidays';
  * which again can only make the date early; the result says so, so the notice can say so too.
  */
 
-export const DUE_DAY_OF_MONTH = 15;
+const DUE_DAY_OF_MONTH = 15;
 
 export const DueDate = z.object({
   month: CalendarMonth,

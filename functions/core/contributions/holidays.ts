@@ -3,7 +3,7 @@ import { CalendarDate, yearOf } from './calendar';
 import { HOLIDAY_YEARS } from './holidays-data';
 
 /** A day off the SKB 3 Menteri names: a national holiday by law, or a collective leave day. */
-export const HolidayKind = z.enum(['LIBUR_NASIONAL', 'CUTI_BERSAMA']);
+const HolidayKind = z.enum(['LIBUR_NASIONAL', 'CUTI_BERSAMA']);
 export type HolidayKind = z.infer<typeof HolidayKind>;
 
 export const Holiday = z.object({ date: CalendarDate, kind: HolidayKind, name: z.string().min(1) });

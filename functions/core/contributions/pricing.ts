@@ -11,7 +11,7 @@ import { paidByStateBudget, rateScheduleFor, type BenefitRate, type Contribution
 
 const Rupiah = z.number().int().nonnegative();
 
-export const PriceLine = z.object({
+const PriceLine = z.object({
   benefit: Benefit,
   /** How the amount was computed, in the bill's language: `1% x Rp1.000.000`, `tetap per bulan`. */
   computation: z.string(),
@@ -22,7 +22,7 @@ export const PriceLine = z.object({
 });
 export type PriceLine = z.infer<typeof PriceLine>;
 
-export const DiscountDecision = z.object({
+const DiscountDecision = z.object({
   name: z.string(),
   legalBasis: z.string(),
   applied: z.boolean(),

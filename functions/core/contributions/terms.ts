@@ -35,7 +35,7 @@ export const RateSchedule = z.object({
 export type RateSchedule = z.infer<typeof RateSchedule>;
 
 /** A cut the law grants on some benefits for some months, e.g. PP 50/2025's 50% on BPU JKK and JKM. */
-export const ContributionDiscount = z
+const ContributionDiscount = z
   .object({
     name: z.string().min(1),
     legalBasis: z.string().min(1),
@@ -70,7 +70,7 @@ export const BPU_RATES_2015: RateSchedule = {
  * December 2026 outside the transport sector (January 2026 to March 2027 for transport workers, a
  * programme for them would set its own window), never where the APBN or APBD pays.
  */
-export const PP_50_2025: ContributionDiscount = {
+const PP_50_2025: ContributionDiscount = {
   name: 'Keringanan iuran JKK dan JKM BPU 50%',
   legalBasis: 'PP 50/2025 Pasal 3-4',
   from: '2026-04',

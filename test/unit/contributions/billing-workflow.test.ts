@@ -8,12 +8,10 @@ import { contributionTermsFor } from '../../../functions/core/contributions/term
 import { BillSteps } from '../../../functions/core/contributions/use-cases/bill-steps';
 import { issueMonthlyBill } from '../../../functions/core/contributions/use-cases/issue-monthly-bill';
 import { checkDueDates, pollPayments } from '../../../functions/core/contributions/use-cases/daily-billing-check';
-import {
-  billingMonth,
-  issueMonthBills,
-  mailIssuedBills,
-  requestPaymentCodes,
-} from '../../../functions/core/contributions/use-cases/monthly-billing';
+import { billingMonth } from '../../../functions/core/contributions/use-cases/billing-run';
+import { mailIssuedBills } from '../../../functions/core/contributions/use-cases/mail-issued-bills';
+import { issueMonthBills } from '../../../functions/core/contributions/use-cases/issue-month-bills';
+import { requestPaymentCodes } from '../../../functions/core/contributions/use-cases/request-payment-codes';
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import { BpjsUnavailableError } from '../../../functions/ports/bpjs';
 import type { Mail } from '../../../functions/ports/mailer';

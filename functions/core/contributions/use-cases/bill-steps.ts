@@ -1,5 +1,4 @@
 import type { AuditLog } from '../../../ports/audit-log';
-import type { BpjsPayments } from '../../../ports/bpjs';
 import type { CoverageStore } from '../../../ports/coverage-store';
 import type { ObjectStore } from '../../../ports/object-store';
 import { PaymentCodeRequest } from '../../bpjs/payment-contract';
@@ -28,7 +27,7 @@ export type BillStep =
   | 'NOTICE_DUE_SOON'
   | 'NOTICE_OVERDUE';
 
-export const billEntityOf = (bill: Pick<Bill, 'id'>) => `bill#${bill.id}`;
+const billEntityOf = (bill: Pick<Bill, 'id'>) => `bill#${bill.id}`;
 
 export class BillSteps {
   constructor(
@@ -131,5 +130,3 @@ export const paymentCodeRequestFor = (bill: Bill): PaymentCodeRequest =>
     dueDate: bill.due.date,
     participants: bill.participants,
   });
-
-export type PaymentCodeDeps = { bpjs: Pick<BpjsPayments, 'requestPaymentCode'> };

@@ -9,7 +9,8 @@ import { familiesAtRisk, type Coverage } from '../coverage';
 import { applyToBill, ensureBilled, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
 import { endCoverages } from './end-coverages';
 import { markOverdueBills } from './mark-overdue-bills';
-import type { BilledProgramme, NoticeDeps } from './monthly-billing';
+import type { BilledProgramme } from './billing-run';
+import type { NoticeDeps } from './mail-issued-bills';
 import { recordBillPayment } from './record-bill-payment';
 
 /**

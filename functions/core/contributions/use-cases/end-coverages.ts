@@ -1,7 +1,7 @@
 import { BILLABLE_SHARDS, type CoverageStore } from '../../../ports/coverage-store';
 import { jakartaDate, monthOf } from '../calendar';
 import { applyCoverageEvent, type CoverageEvent } from '../coverage';
-import type { BilledProgramme } from './monthly-billing';
+import type { BilledProgramme } from './billing-run';
 
 /**
  * At the end of a programme's coverage period its participants END: from the day after the last

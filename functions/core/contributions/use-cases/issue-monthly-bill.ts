@@ -17,7 +17,7 @@ export type BillParticipant = z.infer<typeof BillParticipant>;
  * The list is named by its content: two runs racing for the same month each write their own list, and
  * the bill that wins points at the list it was counted from, never at the other run's.
  */
-export const billParticipantsKey = (programmeId: string, month: CalendarMonth, body: string) =>
+const billParticipantsKey = (programmeId: string, month: CalendarMonth, body: string) =>
   `bills/${programmeId}/${month}/participants-${createHash('sha256').update(body).digest('hex').slice(0, 16)}.jsonl`;
 
 export type IssueBillDeps = {

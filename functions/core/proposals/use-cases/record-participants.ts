@@ -15,7 +15,7 @@ import { periodOf, quotaOf } from '../reservations';
 import { bpjsResultsKey } from '../work-keys';
 
 /** How many refusals a proposal lists itself (a DynamoDB item holds 400 KB); the report has them all. */
-export const MAX_LISTED_REJECTIONS = 500;
+const MAX_LISTED_REJECTIONS = 500;
 
 export type RecordDeps = {
   proposals: ProposalStore;
