@@ -224,8 +224,7 @@ try {
   const cost = {
     dynamodbWrites: (writeUnits / 1e6) * PRICES.dynamodbPerMillionWriteRequestUnits * per10k,
     dynamodbReads: (readUnits / 1e6) * PRICES.dynamodbPerMillionReadRequestUnits * per10k,
-    lambda:
-      (gbSeconds * PRICES.lambdaPerGbSecond + (invocations / 1e6) * PRICES.lambdaPerMillionRequests) * per10k,
+    lambda: (gbSeconds * PRICES.lambdaPerGbSecond + (invocations / 1e6) * PRICES.lambdaPerMillionRequests) * per10k,
     stepFunctions: (transitions / 1000) * PRICES.stepFunctionsStandardPerThousandTransitions * per10k,
     s3: ((s3Puts / 1000) * PRICES.s3PerThousandPuts + (s3Gets / 1000) * PRICES.s3PerThousandGets) * per10k,
   };
@@ -260,7 +259,7 @@ try {
     'DynamoDB requests / participant': result.dynamodb.requestsPerParticipant.toFixed(3),
     'DynamoDB read units / participant': result.dynamodb.readUnitsPerParticipant.toFixed(3),
     'DynamoDB write units / participant': result.dynamodb.writeUnitsPerParticipant.toFixed(3),
-    'DynamoDB index units (all)': result.dynamodb.indexUnits,
+    'of those units, on indexes': result.dynamodb.indexUnits,
     'S3 PUT-class / GET-class': `${s3Puts} / ${s3Gets}`,
     'Lambda invocations, GB-s': `${invocations}, ${result.lambda.gbSeconds}`,
     'Step Functions transitions': transitions,
