@@ -6,6 +6,7 @@ import { billedProgrammes, billRecipients } from '../wiring/billing';
 import { coverageStore } from '../wiring/coverage-store';
 import { mailer } from '../wiring/mailer';
 import { logger } from '../wiring/observability';
+import { proposalStore } from '../wiring/proposal-store';
 import { once, setting } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { BillingRunInput } from './billing-inputs';
@@ -14,6 +15,8 @@ import { taskHandler } from './task-handler';
 export const wiring = once(() => ({
   bills: billStore(),
   coverages: coverageStore(),
+  // Read only: who each village's operator is, for the overdue notice (notify-village-operators.ts).
+  proposals: proposalStore(),
   objects: uploadsStore(),
   mailer: mailer(),
   steps: new BillSteps(auditLog(), 'system:billing-check-due-dates'),

@@ -13,8 +13,9 @@ export const billedProgrammes = (): readonly BilledProgramme[] =>
 
 /**
  * Who hears of a programme's bills: finance (FINANCE_EMAIL), and Dinas Sosial as the programme's
- * approver and the team's address (OPS_EMAIL). Village operators are not known to billing yet
- * (no per-village operator address is stored): the team's address stands in for them.
+ * approver and the team's address (OPS_EMAIL). The programme-wide overdue notice names every village,
+ * so no single operator gets it: the team's address stands in, and each village's operator gets a
+ * notice of their own village from the due-date check (notify-village-operators.ts).
  */
 export const billRecipients = () => {
   const finance = setting('FINANCE_EMAIL');

@@ -122,7 +122,7 @@ export class StatelessStack extends Stack {
         monthly: `jaring-${config.stage}-billing-monthly`,
         daily: `jaring-${config.stage}-billing-daily`,
       },
-      tables: { coverage: stateful.contributions.coverage, bills: stateful.contributions.bills, audit },
+      tables: { coverage: stateful.contributions.coverage, bills: stateful.contributions.bills, audit, proposals },
       uploads,
       mail,
       apiUrl: api.apiEndpoint,

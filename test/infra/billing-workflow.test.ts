@@ -121,6 +121,11 @@ describe('the billing workflow', () => {
     for (const id of [issue, codes]) expect(actionsOf(id).some((a) => a.startsWith('ses:'))).toBe(false);
     expect(resourcesNamed(codes, 'dynamodb:GetItem')).not.toMatch(/Coverage/);
     expect(resourcesNamed(mail, 'dynamodb:GetItem')).not.toMatch(/Coverage/);
+    // Only the due-date check reads proposals (each village operator's address), and it changes none.
+    expect(resourcesNamed(due, 'dynamodb:Query')).toMatch(/Proposals/);
+    expect(resourcesNamed(due, 'dynamodb:PutItem')).not.toMatch(/Proposals/);
+    expect(resourcesNamed(due, 'dynamodb:UpdateItem')).not.toMatch(/Proposals/);
+    for (const id of [issue, codes, mail, poll]) expect(resourcesNamed(id, 'dynamodb:Query')).not.toMatch(/Proposals/);
     // The mail step reads bills and never changes one.
     expect(resourcesNamed(mail, 'dynamodb:PutItem')).not.toMatch(/Bills/);
     // BPJS's address only where BPJS is called.

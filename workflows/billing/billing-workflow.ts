@@ -21,13 +21,14 @@ export type BillingWorkflowProps = {
   stateMachineName: string;
   /** Schedule names (unique per account and region): the local stack fires them by name. */
   scheduleNames: { monthly: string; daily: string };
-  tables: { coverage: ITableV2; bills: ITableV2; audit: ITableV2 };
+  /** Proposals are read only, by the due-date check, for each village operator's address. */
+  tables: { coverage: ITableV2; bills: ITableV2; audit: ITableV2; proposals: ITableV2 };
   /** Bills' files and participants lists go under bills/ here. */
   uploads: IBucket;
   mail: MailSender;
   /** Base URL of the HTTP API, for the links in mail. */
   apiUrl: string;
-  /** The Dinas Sosial team: told of every bill, and of overdue ones in the operators' stead. */
+  /** The Dinas Sosial team: told of every bill, and of overdue ones for villages with no operator on record. */
   opsEmail: string;
   /** Finance (BPKAD): pays the bills. */
   financeEmail: string;
@@ -141,6 +142,8 @@ export class BillingWorkflow extends Construct {
       ),
       mail,
     );
+    // The overdue notice finds each village's operator from its latest enrolled proposal: read only.
+    checkDueDates.bindTable({ table: tables.proposals, envVarName: 'PROPOSALS_TABLE', access: 'read' });
     const functions = { issueBills, requestPaymentCodes, mailIssuedBills, pollPayments, checkDueDates };
     this.stateMachine = billingStateMachine(this, { stateMachineName: props.stateMachineName, functions });
 

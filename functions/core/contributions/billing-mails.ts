@@ -2,12 +2,14 @@ import type { Mail } from '../../ports/mailer';
 import { render } from '../proposals/mails';
 import { villageLabel } from '../regions/village-label';
 import { outstanding, type Bill } from './bill';
-import { monthName, type familiesAtRisk } from './coverage';
+import { monthName, type AtRiskParticipant, type familiesAtRisk } from './coverage';
 
 /**
  * The billing workflow's mail, in plain Bahasa Indonesia, to finance (BPKAD) and Dinas Sosial, and
- * for an overdue bill the operators too. Counts and money only: no NIK or name goes out by mail.
- * Pure builders, so the wording is tested without a mail server.
+ * for an overdue bill the operators too. Counts and money only, no name: the one exception is the
+ * notice to a village's own operator, who enrolled those people and must find them, and even there
+ * each NIK is masked (first 4 and last 4 digits). Pure builders, so the wording is tested without a
+ * mail server.
  */
 
 /** Who hears of a programme's bills. */
@@ -128,6 +130,47 @@ export function overdueMail(
       villages.length ? `Per desa:\n${villages.join('\n')}` : '',
       codeLine(bill),
       'Melunasi tagihan ini mengaktifkan kembali semua pesertanya.',
+    ].filter(Boolean),
+    billLink(bill, apiUrl),
+  );
+}
+
+/** One village's part of an overdue bill: its participants in ARREARS (NIK masked) and those who lapsed. */
+export type VillageAtRisk = {
+  villageCode: string;
+  inArrears: readonly AtRiskParticipant[];
+  /** Masked NIKs of the village's participants the bill's due date lapsed (or left lapsed). */
+  lapsed: readonly string[];
+};
+
+/**
+ * The overdue notice to one village's operator: only their village's families, counted and listed
+ * by masked NIK, with how many months each has before the lapse, so the operator can go to them.
+ */
+export function villageOverdueMail(bill: Bill, village: VillageAtRisk, operatorEmail: string, apiUrl: string): Mail {
+  const desa = villageLabel(village.villageCode);
+  const clock = village.inArrears.filter((p) => p.clockWouldReset).length;
+  const arrears = village.inArrears.map(
+    (p) =>
+      `- ${p.nik}: belum lunas ${p.unpaidMonths.map(monthName).join(', ')}; ` +
+      `nonaktif dalam ${p.monthsUntilLapse} bulan bila tidak dibayar`,
+  );
+  return render(
+    [operatorEmail],
+    `[Jaring] Iuran ${monthName(bill.month)} belum lunas: ${village.inArrears.length} peserta ${desa} menunggak`,
+    [
+      `Yth. Operator ${desa},`,
+      `Iuran BPJS Ketenagakerjaan ${monthName(bill.month)} program ${bill.programmeId} belum lunas pada jatuh ` +
+        `tempo ${tanggal(bill.due.date)}. Pembayaran iuran dilakukan Bagian Keuangan kabupaten, bukan oleh desa ` +
+        'atau peserta; pemberitahuan ini agar Anda tahu keluarga mana di desa Anda yang terdampak.',
+      `${village.inArrears.length} peserta di ${desa} kini menunggak. ${clock} keluarga akan kehilangan hitungan ` +
+        'iuran berturut-turut untuk beasiswa anak bila tunggakan berlanjut sampai kepesertaan nonaktif.',
+      arrears.length ? `Peserta menunggak (NIK disamarkan):\n${arrears.join('\n')}` : '',
+      village.lapsed.length
+        ? `${village.lapsed.length} peserta sudah nonaktif karena tunggakan mencapai batas program ` +
+          `(NIK disamarkan):\n${village.lapsed.map((n) => `- ${n}`).join('\n')}`
+        : '',
+      'Bila warga bertanya, tunggakan dilunasi oleh kabupaten; setelah lunas kepesertaan aktif kembali.',
     ].filter(Boolean),
     billLink(bill, apiUrl),
   );

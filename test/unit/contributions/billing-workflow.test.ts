@@ -15,7 +15,8 @@ import { requestPaymentCodes } from '../../../functions/core/contributions/use-c
 import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import { BpjsUnavailableError } from '../../../functions/ports/bpjs';
 import type { Mail } from '../../../functions/ports/mailer';
-import { MemoryAuditLog, MemoryObjects } from '../proposals/fakes';
+import { MemoryAuditLog, MemoryObjects, MemoryProposalStore } from '../proposals/fakes';
+import { proposal } from '../proposals/proposal-fixture';
 import { MemoryBillStore, MemoryCoverageStore } from './fakes';
 import { MURUNG_KERAMAT, nik, PROGRAMME, PULAU_TELO } from './fixtures';
 
@@ -80,6 +81,24 @@ async function world() {
   const bpjs = new FakeBpjsPayments();
   const mails: Mail[] = [];
   let now = new Date('2025-12-20T03:00:00Z');
+  // Pulau Telo's people came in a signed-in operator's upload; Murung Keramat's in one with no operator.
+  const proposals = new MemoryProposalStore();
+  const enrolledBy = (id: string, villageCode: string, status: string, time: string, operatorEmail?: string) =>
+    proposals.put(
+      proposal({
+        id,
+        villageCode,
+        status,
+        operatorEmail,
+        sourceEvent: { time },
+        uploadKey: `proposals/${PROGRAMME}/${villageCode}/${id}.csv`,
+      }),
+    );
+  enrolledBy('prp-pt-lama', PULAU_TELO, 'ENROLLED', '2025-11-01T00:00:00Z', 'operator.lama@pulau-telo.example');
+  enrolledBy('prp-pt-baru', PULAU_TELO, 'PARTIALLY_ENROLLED', '2025-12-01T00:00:00Z', 'operator@pulau-telo.example');
+  // The newest upload is not enrolled (still awaiting approval): not whose people are billed.
+  enrolledBy('prp-pt-tunggu', PULAU_TELO, 'AWAITING_APPROVAL', '2025-12-10T00:00:00Z', 'orang.lain@example.org');
+  enrolledBy('prp-mk', MURUNG_KERAMAT, 'ENROLLED', '2025-12-01T00:00:00Z');
   for (let n = 1; n <= 5; n++) {
     await coverages.create(
       openCoverage(
@@ -98,6 +117,7 @@ async function world() {
     coverages,
     bills,
     objects,
+    proposals,
     holidays: indonesianHolidays,
     steps: new BillSteps(audit, 'system:test'),
     programmes: () => [{ programme, terms }],
@@ -224,10 +244,36 @@ describe('billing workflow steps', () => {
     expect(late.dueDates).toMatchObject({ overdue: 1, inArrears: 5, clockWouldReset: 5, lapsed: 0 });
     expect((await w.bills.get(PROGRAMME, '2026-02'))!.status).toBe('OVERDUE');
     expect(await w.statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
-    const notices = w.mails.filter((m) => m.subject.includes('belum lunas'));
+    // The programme-wide notice (each village's operator gets one of their own: the next test).
+    const notices = w.mails.filter((m) => m.subject.includes('belum lunas') && m.subject.endsWith(`(${PROGRAMME})`));
     expect(notices).toHaveLength(1);
     expect(notices[0]!.to).toContain('dinsos@kapuaskab.go.id');
     expect(notices[0]!.text).toContain('5 peserta kini menunggak. 5 keluarga akan kehilangan hitungan');
+    expect(late.dueDates.villagesTold).toBe(1);
+  });
+
+  it("tells each village's operator of their own families only, NIKs masked, once", async () => {
+    const w = await world();
+    await w.monthly('2026-01-01T01:00:00');
+    await w.daily('2026-01-20T06:00:00');
+    await w.daily('2026-01-21T06:00:00');
+    const toOperators = w.mails.filter((m) => m.to.some((t) => t.endsWith('pulau-telo.example')));
+    // The latest enrolled proposal's operator; not the older one's, not the unapproved upload's.
+    expect(toOperators.map((m) => m.to)).toEqual([['operator@pulau-telo.example']]);
+    const [notice] = toOperators;
+    expect(notice!.subject).toBe(
+      `[Jaring] Iuran Januari 2026 belum lunas: 3 peserta Desa Pulau Telo (${PULAU_TELO}) menunggak`,
+    );
+    expect(notice!.text).toContain(`3 peserta di Desa Pulau Telo (${PULAU_TELO}) kini menunggak`);
+    for (const n of [1, 2, 3]) {
+      expect(notice!.text).toContain(`- 6203********0${String(n).padStart(3, '0')}: belum lunas Januari 2026`);
+      expect(notice!.text).not.toContain(nik(n));
+    }
+    // Murung Keramat's people are neither counted nor listed, whole or masked.
+    expect(notice!.text).not.toMatch(new RegExp(`${MURUNG_KERAMAT}|\\*{8}000[45]`));
+    // Murung Keramat has no operator on record: nobody but the programme-wide notice's readers hears of it.
+    expect(w.mails.filter((m) => m.subject.includes(MURUNG_KERAMAT))).toEqual([]);
+    expect(w.mails.every((m) => !m.to.includes('orang.lain@example.org'))).toBe(true);
   });
 
   it('lapses everyone after three unpaid months, and paying every arrear restores them', async () => {

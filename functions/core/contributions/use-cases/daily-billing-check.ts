@@ -9,6 +9,7 @@ import { familiesAtRisk, type Coverage } from '../coverage';
 import { applyToBill, ensureBilled, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
 import { endCoverages } from './end-coverages';
 import { markOverdueBills } from './mark-overdue-bills';
+import { notifyVillageOperators, type VillageOperatorDeps } from './notify-village-operators';
 import type { BilledProgramme } from './billing-run';
 import type { NoticeDeps } from './mail-issued-bills';
 import { recordBillPayment } from './record-bill-payment';
@@ -25,8 +26,10 @@ import { recordBillPayment } from './record-bill-payment';
  *    for the payment codes BPJS could not issue when the bill was (and mails them, once).
  *
  * 2. `checkDueDates`: bills past their due date become OVERDUE (mark-overdue-bills), their
- *    participants ARREARS, and LAPSED at the programme's threshold; operators, finance and Dinas
- *    Sosial hear how many families risk their scholarship clock. Bills due within `reminderDays`
+ *    participants ARREARS, and LAPSED at the programme's threshold; finance and Dinas Sosial hear
+ *    how many families risk their scholarship clock, and each village's operator (the address of the
+ *    village's latest enrolled proposal) hears of that village's families only
+ *    (notify-village-operators). Bills due within `reminderDays`
  *    get a reminder. Each notice goes once per bill and kind (BillSteps). Last, coverages past
  *    their programme's period END (end-coverages).
  *
@@ -111,10 +114,21 @@ export async function pollPayments(
   return result;
 }
 
-export async function checkDueDates(deps: DailyDeps & { reminderDays: number }, execution?: string) {
+export async function checkDueDates(
+  deps: DailyDeps & { reminderDays: number; proposals: VillageOperatorDeps['proposals'] },
+  execution?: string,
+) {
   const now = deps.now();
   const today = jakartaDate(now);
-  const result = { overdue: 0, inArrears: 0, lapsed: 0, clockWouldReset: 0, reminders: 0, ended: 0 };
+  const result = {
+    overdue: 0,
+    inArrears: 0,
+    lapsed: 0,
+    clockWouldReset: 0,
+    villagesTold: 0,
+    reminders: 0,
+    ended: 0,
+  };
   await markOverdueBills({ bills: deps.bills, now: deps.now });
   for (const { bill, programme } of await allBills(deps)) {
     const done = await deps.steps.done(bill);
@@ -130,13 +144,16 @@ export async function checkDueDates(deps: DailyDeps & { reminderDays: number }, 
       const risk = familiesAtRisk(after, programme.terms);
       const lapsed = after.filter((c) => c.status === 'LAPSED').length;
       if (!done.has('NOTICE_OVERDUE')) {
+        // Under the same step: a crash before it is recorded sends the notices again (at worst twice).
+        const villagesTold = await notifyVillageOperators(deps, bill, risk, after);
         await deps.mailer.send(overdueMail(bill, risk, lapsed, deps.recipients(bill.programmeId), deps.apiUrl));
         await deps.steps.record(
           bill,
           'NOTICE_OVERDUE',
-          { inArrears: risk.inArrears, clockWouldReset: risk.clockWouldReset, lapsed },
+          { inArrears: risk.inArrears, clockWouldReset: risk.clockWouldReset, lapsed, villagesTold },
           execution,
         );
+        result.villagesTold += villagesTold.length;
       }
       await deps.steps.record(bill, 'OVERDUE_APPLIED', applied, execution);
       result.overdue += 1;
