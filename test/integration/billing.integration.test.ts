@@ -14,6 +14,7 @@ import {
   proposalCsv,
   startTestStack,
   upload,
+  uploadAsOperator,
   waitForProposal,
   type TestStack,
 } from '../support/local-stack';
@@ -21,6 +22,9 @@ import {
 const PROGRAMME = 'kapuas-2026-apbd';
 const VILLAGES = ['62.03.01.2011', '62.03.01.2020'];
 const PER_PERSON = 16_800;
+/** The demo operator (infra/local/demo-users.ts), who uploads the first village's proposal signed in. */
+const OPERATOR = 'operator@desa-pulau-telo.local';
+const masked = (n: string) => `${n.slice(0, 4)}********${n.slice(12)}`;
 
 let stack: TestStack;
 let sfn: SFNClient;
@@ -64,6 +68,17 @@ async function fire(suffix: string, jakartaTime: string) {
 const monthly = (month: string) => fire('billing-monthly', `${month}-01T01:00:00`);
 const daily = (day: string) => fire('billing-daily', `${day}T06:00:00`);
 
+/** The bank pays to a bill's payment code (the whole rest of the bill unless `amount` says otherwise). */
+async function bankPays(month: string, paidOn: string, amount?: number) {
+  const { paymentCode } = (await bills.get(PROGRAMME, month))!;
+  const paid = await fetch(`${stack.info.bpjs}/_sandbox/payments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ paymentCode, paidOn, ...(amount !== undefined && { amount }) }),
+  });
+  expect(paid.status).toBe(201);
+}
+
 const statuses = async () => Promise.all(enrolled.map(async (p) => (await coverages.get(PROGRAMME, p.nik))?.status));
 
 beforeAll(async () => {
@@ -79,10 +94,16 @@ beforeAll(async () => {
   bills = new DynamoDbBillStore(db, { bills: tables.bills!, audit: tables.audit! });
 
   // Two villages enrolled the way enrollment does it: a proposal each, approved, registered with BPJS.
+  // The first by its operator, signed in (the proposal records their address); the second by a direct
+  // upload, which records no operator: the overdue notice then has nobody in that village to tell.
   for (const [v, villageCode] of VILLAGES.entries()) {
     const people = [1, 2].map((serial) => nik('12-05-1985', 'L', v * 10 + serial));
-    const key = `proposals/${PROGRAMME}/${villageCode}/usulan-iuran.csv`;
-    await upload(stack, key, proposalCsv(people.map((n) => [n, 'Pekerja Desa', '12-05-1985', 'L', 'petani'])));
+    const fileName = 'usulan-iuran.csv';
+    const key = `proposals/${PROGRAMME}/${villageCode}/${fileName}`;
+    const csv = proposalCsv(people.map((n) => [n, 'Pekerja Desa', '12-05-1985', 'L', 'petani']));
+    if (v === 0)
+      expect(await uploadAsOperator(stack, { programmeId: PROGRAMME, villageCode, fileName }, csv)).toBe(key);
+    else await upload(stack, key, csv);
     const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
     expect(waiting.status).toBe('AWAITING_APPROVAL');
     const { code } = await approvalLink(stack, waiting.id);
@@ -154,13 +175,7 @@ describe('billing through the local stack', () => {
   });
 
   it('learns of a payment through the sandbox bank by asking BPJS, and marks everyone paid', async () => {
-    const { paymentCode } = (await bills.get(PROGRAMME, '2026-01'))!;
-    const paid = await fetch(`${stack.info.bpjs}/_sandbox/payments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ paymentCode, paidOn: '2026-01-12' }),
-    });
-    expect(paid.status).toBe(201);
+    await bankPays('2026-01', '2026-01-12');
     await daily('2026-01-13');
     expect(await bills.get(PROGRAMME, '2026-01')).toMatchObject({
       status: 'PAID',
@@ -170,18 +185,57 @@ describe('billing through the local stack', () => {
     for (const p of enrolled) {
       const c = (await coverages.get(PROGRAMME, p.nik))!;
       expect(c).toMatchObject({ status: 'ACTIVE', monthsPaid: 1, continuousPaidMonths: 1 });
+      expect(c.months).toMatchObject([{ month: '2026-01', state: 'PAID', paidOn: '2026-01-12' }]);
     }
   });
 
-  it('puts everyone in ARREARS after an unpaid due date, with one notice naming the families at risk', async () => {
+  it('holds a partial payment as such: the bill PARTLY_PAID, then OVERDUE and everyone in ARREARS, with the notices', async () => {
     await monthly('2026-02');
+    // Half of February's bill, before its due date (16 February: the 15th is a Sunday).
+    await bankPays('2026-02', '2026-02-10', 2 * PER_PERSON);
+    await daily('2026-02-11');
+    expect(await bills.get(PROGRAMME, '2026-02')).toMatchObject({ status: 'PARTLY_PAID', paid: 2 * PER_PERSON });
+    expect(await statuses()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+
+    // A bill is paid as a whole: half paid at the due date leaves everyone on it in ARREARS.
     await daily('2026-02-20');
     await daily('2026-02-21');
-    expect((await bills.get(PROGRAMME, '2026-02'))!.status).toBe('OVERDUE');
+    const february = (await bills.get(PROGRAMME, '2026-02'))!;
+    expect(february).toMatchObject({ status: 'OVERDUE', paid: 2 * PER_PERSON, amount: 4 * PER_PERSON });
+    expect(february.paidInFullOn).toBeUndefined();
     expect(await statuses()).toEqual(['ARREARS', 'ARREARS', 'ARREARS', 'ARREARS']);
-    const notices = (await mails(stack)).filter((m) => m.subject.includes('Iuran Februari 2026 belum lunas'));
+    for (const p of enrolled) {
+      const c = (await coverages.get(PROGRAMME, p.nik))!;
+      expect(c.months.map((m) => m.state)).toEqual(['PAID', 'OVERDUE']);
+      expect(c.history.at(-1)).toMatchObject({
+        from: 'ACTIVE',
+        to: 'ARREARS',
+        reason: 'BILL_OVERDUE',
+        months: ['2026-02'],
+      });
+    }
+
+    const all = await mails(stack);
+    // Finance and Dinas Sosial: the whole programme, counts only.
+    const notices = all.filter(
+      (m) => m.subject.includes('Iuran Februari 2026 belum lunas') && m.subject.endsWith(`(${PROGRAMME})`),
+    );
     expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain('dibayar Rp33.600 dari Rp67.200, kurang Rp33.600');
     expect(notices[0]!.text).toContain('4 peserta kini menunggak. 4 keluarga akan kehilangan hitungan');
+    // The operator who enrolled the first village: that village's two families only, NIKs masked.
+    const toOperator = all.filter(
+      (m) => m.to.includes(OPERATOR) && m.subject.includes('Iuran Februari 2026 belum lunas'),
+    );
+    expect(toOperator).toHaveLength(1);
+    expect(toOperator[0]!.to).toEqual([OPERATOR]);
+    expect(toOperator[0]!.subject).toContain(`2 peserta Desa Pulau Telo (${VILLAGES[0]}) menunggak`);
+    for (const p of enrolled) {
+      expect(toOperator[0]!.text).not.toContain(p.nik);
+      if (p.villageCode === VILLAGES[0]) expect(toOperator[0]!.text).toContain(`- ${masked(p.nik)}: belum lunas`);
+      else expect(toOperator[0]!.text).not.toContain(masked(p.nik));
+    }
+    expect(toOperator[0]!.text).not.toContain(VILLAGES[1]);
   });
 
   it('lapses them at the third unpaid month, with the reason on record', async () => {
@@ -197,5 +251,48 @@ describe('billing through the local stack', () => {
       months: ['2026-02', '2026-03', '2026-04'],
       continuousMonthsLost: 1,
     });
+  });
+
+  it("restores them when the arrears are paid, by the programme's rule: reset, the scholarship clock from zero", async () => {
+    // The arrears: the rest of February, and March and April (billed before the lapse), in full.
+    await bankPays('2026-02', '2026-04-25');
+    await bankPays('2026-03', '2026-04-25');
+    await bankPays('2026-04', '2026-04-25');
+    await daily('2026-04-26');
+    for (const month of ['2026-02', '2026-03', '2026-04']) {
+      expect(await bills.get(PROGRAMME, month), month).toMatchObject({ status: 'PAID', paidInFullOn: '2026-04-25' });
+    }
+    expect((await bills.get(PROGRAMME, '2026-02'))!.payments.map((p) => p.amount)).toEqual([
+      2 * PER_PERSON,
+      2 * PER_PERSON,
+    ]);
+    expect(await statuses()).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE', 'ACTIVE']);
+    for (const p of enrolled) {
+      const c = (await coverages.get(PROGRAMME, p.nik))!;
+      // `reset` (the default): the lapse took January's month off the clock, and the arrears paid while
+      // LAPSED do not count towards it; all four months are paid all the same.
+      expect(c).toMatchObject({ monthsPaid: 4, continuousPaidMonths: 0 });
+      expect(c.months.map((m) => m.state)).toEqual(['PAID', 'PAID_LATE', 'PAID_LATE', 'PAID_LATE']);
+      expect(c.history.at(-1)).toMatchObject({
+        from: 'LAPSED',
+        to: 'ACTIVE',
+        reason: 'RESTORED',
+        months: ['2026-02', '2026-03', '2026-04'],
+        note: expect.stringContaining('dimulai lagi dari bulan berikutnya'),
+      });
+    }
+
+    // Restored, they are billed again, and the first month paid on time is month 1 of the new clock.
+    await monthly('2026-05');
+    expect(await bills.get(PROGRAMME, '2026-05')).toMatchObject({ participants: 4, amount: 4 * PER_PERSON });
+    await bankPays('2026-05', '2026-05-11');
+    await daily('2026-05-12');
+    for (const p of enrolled) {
+      expect(await coverages.get(PROGRAMME, p.nik)).toMatchObject({
+        status: 'ACTIVE',
+        monthsPaid: 5,
+        continuousPaidMonths: 1,
+      });
+    }
   });
 }, 600_000);
