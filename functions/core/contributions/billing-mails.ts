@@ -117,7 +117,9 @@ export function overdueMail(
     [...to.operators, to.finance, ...to.dinasSosial],
     `[Jaring] Iuran ${monthName(bill.month)} belum lunas: ${risk.inArrears} peserta menunggak (${bill.programmeId})`,
     [
-      'Yth. Operator Desa, Bagian Keuangan dan Dinas Sosial,',
+      to.operators.length
+        ? 'Yth. Operator Desa, Bagian Keuangan dan Dinas Sosial,'
+        : 'Yth. Bagian Keuangan dan Dinas Sosial,',
       `Tagihan iuran ${monthName(bill.month)} program ${bill.programmeId} belum lunas pada jatuh tempo ` +
         `${tanggal(bill.due.date)}: dibayar ${rupiah(bill.paid)} dari ${rupiah(bill.amount)}, ` +
         `kurang ${rupiah(outstanding(bill))}.`,
