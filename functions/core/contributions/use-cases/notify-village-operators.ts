@@ -21,7 +21,7 @@ const ENROLLED: readonly ProposalStatus[] = ['ENROLLED', 'PARTIALLY_ENROLLED'];
  * does not silence the operator who enrolled the people before. A village whose people no operator
  * uploaded has no one to tell here; the notice to Dinas Sosial covers it.
  */
-export async function villageOperator(
+async function villageOperator(
   proposals: VillageOperatorDeps['proposals'],
   programmeId: string,
   villageCode: string,
