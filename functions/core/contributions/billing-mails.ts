@@ -3,6 +3,7 @@ import { render } from '../proposals/mails';
 import { villageLabel } from '../regions/village-label';
 import { outstanding, type Bill } from './bill';
 import { monthName, type AtRiskParticipant, type familiesAtRisk } from './coverage';
+import { billConsoleUrl } from '../proposals/links';
 
 /**
  * The billing workflow's mail, in plain Bahasa Indonesia, to finance (BPKAD) and Dinas Sosial, and
@@ -41,7 +42,7 @@ const linesList = (bill: Bill) =>
   bill.lines.map((l) => `- ${villageLabel(l.villageCode)}: ${l.participants} peserta, ${rupiah(l.amount)}`).join('\n');
 
 const billLink = (bill: Bill, apiUrl: string) => ({
-  href: `${apiUrl}/bills?programmeId=${encodeURIComponent(bill.programmeId)}&month=${bill.month}`,
+  href: billConsoleUrl(apiUrl, bill.id),
   label: 'Lihat tagihan di Jaring',
 });
 

@@ -13,6 +13,10 @@ export const proposalUrl = (apiUrl: string, id: string) => under(apiUrl, `propos
  */
 export const consoleUrl = (apiUrl: string, id: string) => under(apiUrl, `app/proposals/${id}`).toString();
 
+/** The console page of a bill, for finance and Dinas Sosial opening a billing mail (the id's `#` encoded). */
+export const billConsoleUrl = (apiUrl: string, billId: string) =>
+  under(apiUrl, `app/bills/${encodeURIComponent(billId)}`).toString();
+
 /** Where the approval page posts its decision. */
 export const approvalActionUrl = (apiUrl: string, id: string) => under(apiUrl, `approvals/${id}`).toString();
 
