@@ -1,22 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   JsonPath,
-  LogLevel,
   StateMachine,
-  StateMachineType,
   Succeed,
-  TaskInput,
-  Timeout,
   type RetryProps,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { lambdaTask, workflowStateMachine, type TaskRetryPolicy } from '../../infra/constructs/workflow-state-machine';
 
 export type BillingFunctions = {
   issueBills: IFunction;
@@ -27,13 +21,16 @@ export type BillingFunctions = {
 };
 
 /** Errors a retry cannot mend. Everything else gets retried. */
-const PERMANENT_ERRORS = [
-  'ZodError',
-  'BpjsRequestRejectedError',
-  'CoverageTransitionError',
-  'PaymentConflictError',
-  'MissingSettingError',
-];
+const RETRY_POLICY: TaskRetryPolicy = {
+  permanentErrors: [
+    'ZodError',
+    'BpjsRequestRejectedError',
+    'CoverageTransitionError',
+    'PaymentConflictError',
+    'MissingSettingError',
+  ],
+  otherwise: { errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3 },
+};
 /** BPJS outages and rate limits pass: wait longer between tries than for our own faults. */
 const BPJS_RETRY: RetryProps = {
   errors: ['BpjsUnavailableError'],
@@ -74,20 +71,7 @@ export function billingStateMachine(
     payload: Record<string, unknown>,
     resultPath: string,
     retries: RetryProps[] = [],
-  ) => {
-    const t = new LambdaInvoke(scope, id, {
-      lambdaFunction,
-      payload: TaskInput.fromObject(payload),
-      payloadResponseOnly: true,
-      resultPath,
-      taskTimeout: Timeout.duration(Duration.minutes(15)),
-    });
-    t.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 });
-    // The first matching retrier wins, so specific ones go before the catch-all.
-    for (const retry of retries) t.addRetry(retry);
-    t.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3 });
-    return t;
-  };
+  ) => lambdaTask(scope, id, lambdaFunction, payload, RETRY_POLICY, { resultPath, retries });
 
   const issue = task('IssueBills', fn.issueBills, run, '$.issued');
   const withBills = { ...run, bills: JsonPath.objectAt('$.issued.bills') };
@@ -108,14 +92,10 @@ export function billingStateMachine(
       new Fail(scope, 'UnknownRun', { error: 'UnknownRun', cause: 'The input names no run this workflow has' }),
     );
 
-  const logGroup = new LogGroup(scope, 'Logs', { retention: RetentionDays.ONE_YEAR });
-  return new StateMachine(scope, 'StateMachine', {
+  return workflowStateMachine(scope, {
     stateMachineName: props.stateMachineName,
-    stateMachineType: StateMachineType.STANDARD,
-    definitionBody: DefinitionBody.fromChainable(definition),
+    definition,
     // A run is minutes; BPJS's retries add a few. One still going after six hours is stuck.
     timeout: Duration.hours(6),
-    tracingEnabled: true,
-    logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
   });
 }

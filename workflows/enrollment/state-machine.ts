@@ -1,17 +1,13 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   IntegrationPattern,
   JsonPath,
-  LogLevel,
   Pass,
   StateMachine,
-  StateMachineType,
   Succeed,
   TaskInput,
   Timeout,
@@ -19,6 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { lambdaTask, workflowStateMachine, type TaskRetryPolicy } from '../../infra/constructs/workflow-state-machine';
 
 export type EnrollmentFunctions = {
   registerUpload: IFunction;
@@ -32,12 +29,10 @@ export type EnrollmentFunctions = {
 };
 
 /** Errors a retry cannot mend: bad input and broken invariants. Everything else gets retried. */
-const PERMANENT_ERRORS = [
-  'ZodError',
-  'BpjsRequestRejectedError',
-  'ProposalStatusConflictError',
-  'ProposalNotFoundError',
-];
+const RETRY_POLICY: TaskRetryPolicy = {
+  permanentErrors: ['ZodError', 'BpjsRequestRejectedError', 'ProposalStatusConflictError', 'ProposalNotFoundError'],
+  otherwise: { errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 2 },
+};
 
 /**
  * The enrollment workflow, defined once: AWS runs what this synthesizes, and so does the local
@@ -59,20 +54,7 @@ export function enrollmentStateMachine(
     lambdaFunction: IFunction,
     payload: Record<string, unknown>,
     extra: { timeout?: Duration; resultPath?: string; retries?: RetryProps[] } = {},
-  ) => {
-    const t = new LambdaInvoke(scope, id, {
-      lambdaFunction,
-      payload: TaskInput.fromObject(payload),
-      payloadResponseOnly: true,
-      resultPath: extra.resultPath,
-      taskTimeout: Timeout.duration(extra.timeout ?? Duration.minutes(15)),
-    });
-    t.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 });
-    // The first matching retrier wins, so specific ones go before the catch-all.
-    for (const retry of extra.retries ?? []) t.addRetry(retry);
-    t.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 2 });
-    return t;
-  };
+  ) => lambdaTask(scope, id, lambdaFunction, payload, RETRY_POLICY, extra);
 
   // Failures: record where the proposal stopped, then fail the execution so it shows as FAILED.
   const markFailed = task(
@@ -100,7 +82,7 @@ export function enrollmentStateMachine(
     // How long the approver has is the programme's setting, handed on by validation.
     taskTimeout: Timeout.at('$.approvalTimeoutSeconds'),
   });
-  awaitApproval.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 });
+  awaitApproval.addRetry({ errors: [...RETRY_POLICY.permanentErrors], maxAttempts: 0 });
   awaitApproval.addRetry({
     errors: ['States.TaskFailed'],
     interval: Duration.seconds(5),
@@ -162,15 +144,11 @@ export function enrollmentStateMachine(
       .otherwise(notify),
   );
 
-  const logGroup = new LogGroup(scope, 'Logs', { retention: RetentionDays.ONE_YEAR });
-  return new StateMachine(scope, 'StateMachine', {
+  return workflowStateMachine(scope, {
     stateMachineName: props.stateMachineName,
-    stateMachineType: StateMachineType.STANDARD,
-    definitionBody: DefinitionBody.fromChainable(definition),
+    definition,
     // The approval wait may last the programme's whole approval window (at most 20 days).
     timeout: Duration.days(24),
-    tracingEnabled: true,
-    logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
   });
 }
 
