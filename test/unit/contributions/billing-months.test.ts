@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Bill } from '../../../functions/core/contributions/bill';
-import { openCoverage, type CoverageEvent } from '../../../functions/core/contributions/coverage';
+import { type CoverageEvent } from '../../../functions/core/contributions/coverage';
 import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
 import type { ContributionTerms } from '../../../functions/core/contributions/terms';
 import { issueMonthlyBill } from '../../../functions/core/contributions/use-cases/issue-monthly-bill';
@@ -8,7 +8,7 @@ import { markOverdueBills } from '../../../functions/core/contributions/use-case
 import { recordBillPayment } from '../../../functions/core/contributions/use-cases/record-bill-payment';
 import { billParticipants, updateCoverage } from '../../../functions/core/contributions/use-cases/update-coverage';
 import { MemoryObjects } from '../proposals/fakes';
-import { MemoryBillStore, MemoryCoverageStore } from './fakes';
+import { MemoryBillStore, MemoryCoverageStore, openFiveCoverages } from './fakes';
 import { MURUNG_KERAMAT, nik, PROGRAMME, PULAU_TELO, terms } from './fixtures';
 
 const programme = { id: PROGRAMME, fundingSource: 'APBD', benefits: ['JKK', 'JKM'] } as const;
@@ -20,20 +20,7 @@ async function world(t: ContributionTerms) {
   const bills = new MemoryBillStore();
   const objects = new MemoryObjects();
   let now = new Date('2025-12-20T03:00:00Z');
-  for (let n = 1; n <= 5; n++) {
-    await coverages.create(
-      openCoverage(
-        {
-          programmeId: PROGRAMME,
-          nik: nik(n),
-          villageCode: n <= 3 ? PULAU_TELO : MURUNG_KERAMAT,
-          start: '2026-01-01',
-          end: '2026-12-31',
-        },
-        now.toISOString(),
-      ),
-    );
-  }
+  await openFiveCoverages(coverages, now);
   const deps = { coverages, bills, objects, holidays: indonesianHolidays, now: () => now };
   return {
     deps,

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { PaymentCodeRequest, PaymentCodeStatus } from '../../../functions/core/bpjs/payment-contract';
 import type { BillRecipients } from '../../../functions/core/contributions/billing-mails';
-import { openCoverage, type Coverage } from '../../../functions/core/contributions/coverage';
+import { type Coverage } from '../../../functions/core/contributions/coverage';
 import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
 import { contributionTermsFor } from '../../../functions/core/contributions/terms';
 import { BillSteps } from '../../../functions/core/contributions/use-cases/bill-steps';
@@ -17,7 +17,7 @@ import { BpjsUnavailableError } from '../../../functions/ports/bpjs';
 import type { Mail } from '../../../functions/ports/mailer';
 import { MemoryAuditLog, MemoryObjects, MemoryProposalStore } from '../proposals/fakes';
 import { proposal } from '../proposals/proposal-fixture';
-import { MemoryBillStore, MemoryCoverageStore } from './fakes';
+import { MemoryBillStore, MemoryCoverageStore, openFiveCoverages } from './fakes';
 import { MURUNG_KERAMAT, nik, PROGRAMME, PULAU_TELO } from './fixtures';
 
 /** The memory store with the adapter's many-at-once update, one by one. */
@@ -99,20 +99,7 @@ async function world() {
   // The newest upload is not enrolled (still awaiting approval): not whose people are billed.
   enrolledBy('prp-pt-tunggu', PULAU_TELO, 'AWAITING_APPROVAL', '2025-12-10T00:00:00Z', 'orang.lain@example.org');
   enrolledBy('prp-mk', MURUNG_KERAMAT, 'ENROLLED', '2025-12-01T00:00:00Z');
-  for (let n = 1; n <= 5; n++) {
-    await coverages.create(
-      openCoverage(
-        {
-          programmeId: PROGRAMME,
-          nik: nik(n),
-          villageCode: n <= 3 ? PULAU_TELO : MURUNG_KERAMAT,
-          start: '2026-01-01',
-          end: '2026-12-31',
-        },
-        now.toISOString(),
-      ),
-    );
-  }
+  await openFiveCoverages(coverages, now);
   const deps = {
     coverages,
     bills,

@@ -1,6 +1,12 @@
 import { Bill } from '../../../functions/core/contributions/bill';
 import type { CalendarDate, CalendarMonth } from '../../../functions/core/contributions/calendar';
-import { Coverage, isCoveredIn, type BillableCoverage } from '../../../functions/core/contributions/coverage';
+import {
+  Coverage,
+  isCoveredIn,
+  openCoverage,
+  type BillableCoverage,
+} from '../../../functions/core/contributions/coverage';
+import { MURUNG_KERAMAT, nik, PROGRAMME, PULAU_TELO } from './fixtures';
 import { BillNotFoundError, type BillStore } from '../../../functions/ports/bill-store';
 import {
   billableShard,
@@ -102,5 +108,23 @@ export class MemoryBillStore implements BillStore {
     return [...this.items.values()]
       .filter((b) => ['ISSUED', 'PARTLY_PAID', 'OVERDUE'].includes(b.status) && b.due.date < day)
       .map((b) => structuredClone(b));
+  }
+}
+
+/** The billing tests' programme of 2026: five participants, three in Pulau Telo and two in Murung Keramat. */
+export async function openFiveCoverages(coverages: MemoryCoverageStore, now: Date) {
+  for (let n = 1; n <= 5; n++) {
+    await coverages.create(
+      openCoverage(
+        {
+          programmeId: PROGRAMME,
+          nik: nik(n),
+          villageCode: n <= 3 ? PULAU_TELO : MURUNG_KERAMAT,
+          start: '2026-01-01',
+          end: '2026-12-31',
+        },
+        now.toISOString(),
+      ),
+    );
   }
 }
