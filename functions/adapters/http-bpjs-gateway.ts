@@ -1,8 +1,11 @@
 import { RegisteredParticipant, RegistrationResponse, type RegistrationRequest } from '../core/bpjs/contract';
 import { PaymentCode, PaymentCodeStatus, type PaymentCodeRequest } from '../core/bpjs/payment-contract';
+import { BpjsClaimStatus, type AmountConfirmation, type ClaimSubmission } from '../core/bpjs/claim-contract';
+import type { DocumentType } from '../core/claims/claim';
 import {
   BpjsRequestRejectedError,
   BpjsUnavailableError,
+  type BpjsClaims,
   type BpjsGateway,
   type BpjsLimits,
   type BpjsPayments,
@@ -14,7 +17,7 @@ import {
  * What a retry can mend (no answer in time, 408, 429, 5xx, an answer we cannot read) is
  * BpjsUnavailableError, with BPJS's Retry-After when it sent one; any other refusal is final.
  */
-export class HttpBpjsGateway implements BpjsGateway, BpjsPayments {
+export class HttpBpjsGateway implements BpjsGateway, BpjsPayments, BpjsClaims {
   readonly limits: BpjsLimits;
 
   constructor(
@@ -68,6 +71,51 @@ export class HttpBpjsGateway implements BpjsGateway, BpjsPayments {
       );
     }
     return readAnswer(PaymentCodeStatus, text);
+  }
+
+  async submitClaim(submission: ClaimSubmission) {
+    return this.claimAnswer(
+      'klaim',
+      await this.send('/v1/claims', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': submission.reference },
+        body: JSON.stringify(submission),
+      }),
+    );
+  }
+
+  async getClaimStatus(bpjsClaimId: string) {
+    const answer = await this.send(`/v1/claims/${encodeURIComponent(bpjsClaimId)}`, { method: 'GET' });
+    if (answer.status === 404) return undefined;
+    return this.claimAnswer('pertanyaan status klaim', answer);
+  }
+
+  async supplyDocument(bpjsClaimId: string, type: DocumentType) {
+    return this.claimAnswer(
+      'dokumen klaim',
+      await this.send(`/v1/claims/${encodeURIComponent(bpjsClaimId)}/documents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type }),
+      }),
+    );
+  }
+
+  async confirmAmount(bpjsClaimId: string, confirmation: AmountConfirmation) {
+    return this.claimAnswer(
+      'konfirmasi jumlah klaim',
+      await this.send(`/v1/claims/${encodeURIComponent(bpjsClaimId)}/amount`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(confirmation),
+      }),
+    );
+  }
+
+  private claimAnswer(what: string, { status, text }: { status: number; text: string }) {
+    if (status < 200 || status >= 300)
+      throw new BpjsRequestRejectedError(`BPJS menolak ${what} (${status}): ${text.slice(0, 300)}`);
+    return readAnswer(BpjsClaimStatus, text);
   }
 
   private async send(path: string, init: RequestInit): Promise<{ status: number; text: string }> {

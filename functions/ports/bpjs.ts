@@ -1,5 +1,7 @@
 import type { RegisteredParticipant, RegistrationRequest, RegistrationResponse } from '../core/bpjs/contract';
 import type { PaymentCode, PaymentCodeRequest, PaymentCodeStatus } from '../core/bpjs/payment-contract';
+import type { AmountConfirmation, BpjsClaimStatus, ClaimSubmission } from '../core/bpjs/claim-contract';
+import type { DocumentType } from '../core/claims/claim';
 
 /** How hard a BPJS endpoint may be pushed: the adapter knows its partner, the use case keeps to it. */
 export type BpjsLimits = {
@@ -28,6 +30,24 @@ export interface BpjsPayments {
   requestPaymentCode(request: PaymentCodeRequest): Promise<PaymentCode>;
   /** What BPJS has received to the code so far; undefined when BPJS does not know the code. */
   getPaymentStatus(paymentCode: string): Promise<PaymentCodeStatus | undefined>;
+}
+
+/**
+ * Claims with BPJS (claim-contract.ts): filed once under our claim id, decided by BPJS in its own time
+ * and learned of by asking. A port of its own, as BpjsPayments is; the HTTP adapter serves it too.
+ * Errors as for registration: BpjsUnavailableError when a retry can mend it, BpjsRequestRejectedError
+ * when it cannot.
+ */
+export interface BpjsClaims {
+  readonly limits: BpjsLimits;
+  /** Files the claim; the same reference again answers the same claim, so it is filed once whatever the retries. */
+  submitClaim(submission: ClaimSubmission): Promise<BpjsClaimStatus>;
+  /** Where BPJS is with a claim; undefined when BPJS does not know the id. */
+  getClaimStatus(bpjsClaimId: string): Promise<BpjsClaimStatus | undefined>;
+  /** The document BPJS asked for (NEEDS_DOCUMENT) has arrived; BPJS then decides again. */
+  supplyDocument(bpjsClaimId: string, type: DocumentType): Promise<BpjsClaimStatus>;
+  /** After a reclassification (`awaitingAmount`): the amount recomputed for BPJS's classification, to be paid. */
+  confirmAmount(bpjsClaimId: string, confirmation: AmountConfirmation): Promise<BpjsClaimStatus>;
 }
 
 /**
