@@ -31,7 +31,10 @@ export type Relationship = z.infer<typeof Relationship>;
 
 export const BankAccount = z.object({
   bank: z.string().trim().min(2),
-  number: z.string().trim().regex(/^\d{5,20}$/, 'nomor rekening harus 5-20 angka'),
+  number: z
+    .string()
+    .trim()
+    .regex(/^\d{5,20}$/, 'nomor rekening harus 5-20 angka'),
   holder: z.string().trim().min(2),
 });
 export type BankAccount = z.infer<typeof BankAccount>;
@@ -58,6 +61,8 @@ export const ClaimFiling = z
     description: z.string().trim().min(10).max(4000),
     /** JKK only: the declared monthly income the benefit is a multiple of; the programme's bracket if absent. */
     declaredIncome: z.number().int().positive().optional(),
+    /** JKK only: days the doctor declared the participant unable to work (STMB); none, no STMB line. */
+    incapacityDays: z.number().int().positive().max(3660).optional(),
     heirs: z.array(Heir).max(10).default([]),
   })
   .refine((f) => f.nik || f.kpj, { message: 'Isi NIK atau KPJ peserta', path: ['nik'] });
@@ -185,6 +190,7 @@ export const Claim = z.object({
   eventDate: CalendarDate,
   description: z.string(),
   declaredIncome: z.number().int().positive(),
+  incapacityDays: z.number().int().positive().optional(),
   heirs: z.array(Heir),
   status: ClaimStatus,
   issues: z.array(ClaimIssue),
