@@ -2,7 +2,7 @@ import { BillSteps } from '../core/contributions/use-cases/bill-steps';
 import { checkDueDates } from '../core/contributions/use-cases/daily-billing-check';
 import { auditLog } from '../wiring/audit-log';
 import { billStore } from '../wiring/bill-store';
-import { billedProgrammes, billRecipients } from '../wiring/billing';
+import { billedProgrammes, billRecipients, outOfTimeIn } from '../wiring/billing';
 import { coverageStore } from '../wiring/coverage-store';
 import { mailer } from '../wiring/mailer';
 import { logger } from '../wiring/observability';
@@ -27,9 +27,12 @@ export const wiring = once(() => ({
 }));
 
 /** Reminders before the due date; after it, the bill OVERDUE, its participants in ARREARS or LAPSED, and a notice. */
-export const handler = taskHandler(BillingRunInput, async (input) => {
+export const handler = taskHandler(BillingRunInput, async (input, context) => {
   const scheduled = new Date(input.scheduledTime);
-  const result = await checkDueDates({ ...wiring(), now: () => scheduled }, input.executionArn);
+  const result = await checkDueDates(
+    { ...wiring(), now: () => scheduled, outOfTime: outOfTimeIn(context) },
+    input.executionArn,
+  );
   logger.info('Due dates checked', result);
   return result;
 });

@@ -4,7 +4,7 @@ import { billingMonth } from '../core/contributions/use-cases/billing-run';
 import { issueMonthBills } from '../core/contributions/use-cases/issue-month-bills';
 import { auditLog } from '../wiring/audit-log';
 import { billStore } from '../wiring/bill-store';
-import { billedProgrammes } from '../wiring/billing';
+import { billedProgrammes, outOfTimeIn } from '../wiring/billing';
 import { coverageStore } from '../wiring/coverage-store';
 import { logger } from '../wiring/observability';
 import { once } from '../wiring/settings';
@@ -21,13 +21,16 @@ export const wiring = once(() => ({
   programmes: billedProgrammes,
 }));
 
-/** The month's bills, one per programme, with their files and every participant BILLED. */
-export const handler = taskHandler(BillingRunInput, async (input) => {
+/**
+ * The month's bills, one per programme, with their files and every participant BILLED; `more` when it
+ * ran out of time first (the workflow runs it again).
+ */
+export const handler = taskHandler(BillingRunInput, async (input, context) => {
   const scheduled = new Date(input.scheduledTime);
   const run = await issueMonthBills(
-    { ...wiring(), now: () => scheduled },
+    { ...wiring(), now: () => scheduled, outOfTime: outOfTimeIn(context) },
     { month: billingMonth(scheduled), execution: input.executionArn },
   );
-  logger.info('Bills issued', { month: run.month, bills: run.bills });
+  logger.info('Bills issued', { month: run.month, bills: run.bills, more: run.more });
   return run;
 });

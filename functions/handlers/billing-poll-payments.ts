@@ -2,7 +2,7 @@ import { BillSteps } from '../core/contributions/use-cases/bill-steps';
 import { pollPayments } from '../core/contributions/use-cases/daily-billing-check';
 import { auditLog } from '../wiring/audit-log';
 import { billStore } from '../wiring/bill-store';
-import { billedProgrammes, billRecipients, bpjsCall, bpjsPayments } from '../wiring/billing';
+import { billedProgrammes, billRecipients, bpjsCall, bpjsPayments, outOfTimeIn } from '../wiring/billing';
 import { coverageStore } from '../wiring/coverage-store';
 import { mailer } from '../wiring/mailer';
 import { logger } from '../wiring/observability';
@@ -28,7 +28,10 @@ export const handler = taskHandler(BillingRunInput, async (input, context) => {
   const deps = wiring();
   const scheduled = new Date(input.scheduledTime);
   const call = bpjsCall(deps.bpjs.limits, Date.now() + context.getRemainingTimeInMillis());
-  const result = await pollPayments({ ...deps, call, now: () => scheduled }, input.executionArn);
+  const result = await pollPayments(
+    { ...deps, call, now: () => scheduled, outOfTime: outOfTimeIn(context) },
+    input.executionArn,
+  );
   logger.info('Payments polled', result);
   return result;
 });

@@ -91,6 +91,18 @@ describe('the billing workflow', () => {
       const [id] = functionByEntry(`functions/handlers/${entry}.ts`);
       expect(definition).toContain(id);
     }
+    // A step out of time answers `more` and runs again (bill-steps.ts): each loops on its own Choice.
+    for (const [step, result] of [
+      ['IssueBills', '$.issued'],
+      ['PollPayments', '$.payments'],
+      ['CheckDueDates', '$.dueDates'],
+    ]) {
+      expect(definition).toContain(
+        JSON.stringify(
+          `"${step} done?":{"Type":"Choice","Choices":[{"Variable":"${result}.more","BooleanEquals":true,"Next":"${step}"}]`,
+        ).slice(1, -1),
+      );
+    }
     expect(stateMachine.Properties).toMatchObject({
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL' },

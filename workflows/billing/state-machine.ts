@@ -4,6 +4,7 @@ import {
   Choice,
   Condition,
   Fail,
+  type IChainable,
   JsonPath,
   StateMachine,
   Succeed,
@@ -44,7 +45,8 @@ const BPJS_RETRY: RetryProps = {
  * Two runs, each started by its schedule with the time it was due (`scheduledTime`):
  *
  * - MONTHLY: issue the month's bills (one Lambda loops over the programmes and over each bill's
- *   participants, so a month is a handful of transitions whatever the count), ask BPJS for their
+ *   participants, so a month is a handful of transitions whatever the count; one that runs out of
+ *   time answers `more` and is run again), ask BPJS for their
  *   payment codes, mail finance and Dinas Sosial. A BPJS that stays down does not hold the mail
  *   back: the bills go out saying the code follows, and the daily run asks again.
  * - DAILY: ask BPJS what was paid to each open bill's code, then the due dates: reminders before,
@@ -73,17 +75,25 @@ export function billingStateMachine(
     retries: RetryProps[] = [],
   ) => lambdaTask(scope, id, lambdaFunction, payload, RETRY_POLICY, { resultPath, retries });
 
+  // A step that ran out of time with participants left answers `more`, and runs again (bill-steps.ts).
+  const untilDone = (step: ReturnType<typeof task>, resultPath: string, then: IChainable) =>
+    step.next(
+      new Choice(scope, `${step.id} done?`)
+        .when(Condition.booleanEquals(`${resultPath}.more`, true), step)
+        .otherwise(then),
+    );
+
   const issue = task('IssueBills', fn.issueBills, run, '$.issued');
   const withBills = { ...run, bills: JsonPath.objectAt('$.issued.bills') };
   const codes = task('RequestPaymentCodes', fn.requestPaymentCodes, withBills, '$.paymentCodes', [BPJS_RETRY]);
   const mail = task('MailIssuedBills', fn.mailIssuedBills, withBills, '$.mailed');
   codes.addCatch(mail, { errors: ['States.ALL'], resultPath: '$.paymentCodesError' });
-  const monthly = issue.next(codes).next(mail).next(new Succeed(scope, 'MonthBilled'));
+  const monthly = untilDone(issue, '$.issued', codes.next(mail).next(new Succeed(scope, 'MonthBilled')));
 
   const poll = task('PollPayments', fn.pollPayments, run, '$.payments', [BPJS_RETRY]);
   const dueDates = task('CheckDueDates', fn.checkDueDates, run, '$.dueDates');
   poll.addCatch(dueDates, { errors: ['States.ALL'], resultPath: '$.paymentsError' });
-  const daily = poll.next(dueDates).next(new Succeed(scope, 'DayChecked'));
+  const daily = untilDone(poll, '$.payments', untilDone(dueDates, '$.dueDates', new Succeed(scope, 'DayChecked')));
 
   const definition = new Choice(scope, 'Which run?')
     .when(Condition.stringEquals('$.run', 'MONTHLY'), monthly)

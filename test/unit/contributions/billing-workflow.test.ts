@@ -2,7 +2,6 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { PaymentCodeRequest, PaymentCodeStatus } from '../../../functions/core/bpjs/payment-contract';
 import type { BillRecipients } from '../../../functions/core/contributions/billing-mails';
-import { type Coverage } from '../../../functions/core/contributions/coverage';
 import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
 import { contributionTermsFor } from '../../../functions/core/contributions/terms';
 import { BillSteps } from '../../../functions/core/contributions/use-cases/bill-steps';
@@ -19,19 +18,6 @@ import { MemoryAuditLog, MemoryObjects, MemoryProposalStore } from '../proposals
 import { proposal } from '../proposals/proposal-fixture';
 import { MemoryBillStore, MemoryCoverageStore, openFiveCoverages } from './fakes';
 import { MURUNG_KERAMAT, nik, PROGRAMME, PULAU_TELO } from './fixtures';
-
-/** The memory store with the adapter's many-at-once update, one by one. */
-class Coverages extends MemoryCoverageStore {
-  async updateMany(programmeId: string, niks: readonly string[], next: (c: Coverage) => Coverage) {
-    const updated: Coverage[] = [];
-    const missing: string[] = [];
-    for (const n of niks) {
-      if (await this.get(programmeId, n)) updated.push(await this.update(programmeId, n, next));
-      else missing.push(n);
-    }
-    return { updated, missing };
-  }
-}
 
 /** BPJS's payment codes as the contract has them; `down` fails every call as an outage would. */
 class FakeBpjsPayments {
@@ -74,7 +60,7 @@ const recipients: BillRecipients = {
 
 /** Five participants in two villages of one programme, the workflow's steps over fakes, and a settable clock. */
 async function world() {
-  const coverages = new Coverages();
+  const coverages = new MemoryCoverageStore();
   const bills = new MemoryBillStore();
   const objects = new MemoryObjects();
   const audit = new MemoryAuditLog();

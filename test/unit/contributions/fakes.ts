@@ -73,6 +73,18 @@ export class MemoryCoverageStore implements CoverageStore {
     this.items.set(key, stored);
     return structuredClone(stored);
   }
+  /** The adapter's many-at-once update, one by one; `updates` counts the calls. */
+  updates = 0;
+  async updateMany(programmeId: string, niks: readonly string[], next: (c: Coverage) => Coverage) {
+    this.updates += 1;
+    const updated: Coverage[] = [];
+    const missing: string[] = [];
+    for (const n of niks) {
+      if (await this.get(programmeId, n)) updated.push(await this.update(programmeId, n, next));
+      else missing.push(n);
+    }
+    return { updated, missing };
+  }
 }
 
 /** Bills in memory; `beforeIssue` lets a test slip a racing run's bill in between a read and the create. */

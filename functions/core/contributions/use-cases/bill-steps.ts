@@ -72,12 +72,29 @@ export type CoverageUpdates = Pick<CoverageStore, 'update'> & {
 const CHUNK = 1_000;
 
 /**
+ * The step stopped before its Lambda's end with participants left: what it wrote is stored, and the
+ * workflow runs the step again (workflows/billing/state-machine.ts), which carries on from there.
+ * No cursor is kept: applying an event is idempotent and a coverage it changes nothing on is not
+ * written, so the next run reads the ones done (reads are cheap; the writes are what take the time)
+ * and writes only the rest. A month of 100,000 participants on DynamoDB Local takes longer than one
+ * Lambda's 15 minutes; on DynamoDB it fits, and the loop costs nothing there.
+ */
+export class BillingPausedError extends Error {
+  override name = 'BillingPausedError';
+}
+
+/** Asked between chunks: true when the Lambda has too little time left for another one. */
+export type OutOfTime = () => boolean;
+
+/**
  * Applies one event to every participant on the bill, from its stored list, a chunk at a time;
  * `each` sees every coverage as stored (the due-date check counts families at risk from them).
  * A NIK on the list with no coverage is reported, not fatal: the bill was counted from coverages.
+ * With `outOfTime`, it throws BillingPausedError between chunks when the time is up; the caller
+ * records the step only after a run that got through, so a paused one is finished by the next.
  */
 export async function applyToBill(
-  deps: { coverages: CoverageUpdates; objects: ObjectStore },
+  deps: { coverages: CoverageUpdates; objects: ObjectStore; outOfTime?: OutOfTime },
   bill: Bill,
   event: CoverageEvent,
   terms: ContributionTerms,
@@ -86,17 +103,31 @@ export async function applyToBill(
   let chunk: string[] = [];
   let updated = 0;
   let missing = 0;
+  // Coverages this run changed: a run pauses only after changing some, so each run gets further
+  // than the last however little time it had, even after re-reading what earlier runs did.
+  let changed = 0;
+  const apply = (c: Coverage) => {
+    const next = applyCoverageEvent(c, event, terms);
+    if (next !== c) changed += 1;
+    return next;
+  };
   const flush = async () => {
     if (!chunk.length) return;
-    const r = await deps.coverages.updateMany(bill.programmeId, chunk, (c) => applyCoverageEvent(c, event, terms));
+    const r = await deps.coverages.updateMany(bill.programmeId, chunk, apply);
     r.updated.forEach(each);
     updated += r.updated.length;
     missing += r.missing.length;
     chunk = [];
   };
+  const flushOrPause = async () => {
+    await flush();
+    if (changed > 0 && deps.outOfTime?.()) {
+      throw new BillingPausedError(`Bill ${bill.id}: out of time after ${updated} participants`);
+    }
+  };
   for await (const p of billParticipants(deps, bill)) {
     chunk.push(p.nik);
-    if (chunk.length >= CHUNK) await flush();
+    if (chunk.length >= CHUNK) await flushOrPause();
   }
   await flush();
   return { updated, missing };
@@ -108,7 +139,7 @@ export async function applyToBill(
  * or due date reaches people not yet billed.
  */
 export async function ensureBilled(
-  deps: { coverages: CoverageUpdates; objects: ObjectStore; steps: BillSteps; now: () => Date },
+  deps: { coverages: CoverageUpdates; objects: ObjectStore; steps: BillSteps; now: () => Date; outOfTime?: OutOfTime },
   bill: Bill,
   terms: ContributionTerms,
   done: Map<BillStep, unknown>,

@@ -15,6 +15,8 @@ export const MonthlyRun = z.object({
   bills: z.array(
     z.object({ programmeId: z.string(), month: CalendarMonth, outcome: z.enum(['ISSUED', 'ALREADY_ISSUED']) }),
   ),
+  /** The step ran out of time with participants left: the workflow runs it again (bill-steps.ts). */
+  more: z.boolean(),
 });
 export type MonthlyRun = z.infer<typeof MonthlyRun>;
 

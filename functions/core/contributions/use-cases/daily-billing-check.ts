@@ -6,7 +6,14 @@ import type { Bill } from '../bill';
 import { dueSoonMail, overdueMail, paymentCodeMail } from '../billing-mails';
 import { addDays, jakartaDate } from '../calendar';
 import { familiesAtRisk, type Coverage } from '../coverage';
-import { applyToBill, ensureBilled, paymentCodeRequestFor, type CoverageUpdates } from './bill-steps';
+import {
+  applyToBill,
+  BillingPausedError,
+  ensureBilled,
+  paymentCodeRequestFor,
+  type CoverageUpdates,
+  type OutOfTime,
+} from './bill-steps';
 import { endCoverages } from './end-coverages';
 import { markOverdueBills } from './mark-overdue-bills';
 import { notifyVillageOperators, type VillageOperatorDeps } from './notify-village-operators';
@@ -40,7 +47,23 @@ export type DailyDeps = NoticeDeps & {
   objects: ObjectStore;
   programmes: () => readonly BilledProgramme[];
   now: () => Date;
+  outOfTime?: OutOfTime;
 };
+
+/**
+ * Runs a daily step, answering `more: true` when it ran out of time half way through a bill's
+ * participants (bill-steps.ts): the workflow runs it again, and what was done is not done twice.
+ * The counts are of this run only.
+ */
+async function untilOutOfTime<R extends object>(result: R, step: (result: R) => Promise<unknown>) {
+  try {
+    await step(result);
+    return { ...result, more: false };
+  } catch (error) {
+    if (!(error instanceof BillingPausedError)) throw error;
+    return { ...result, more: true };
+  }
+}
 
 /** Every bill of every programme: tens of items (a programme runs a year at most), read by key. */
 async function allBills(deps: { bills: BillStore; programmes: () => readonly BilledProgramme[] }) {
@@ -59,59 +82,63 @@ export async function pollPayments(
   },
   execution?: string,
 ) {
-  const result = { paymentCodes: 0, paymentsRecorded: 0, billsPaid: 0 };
-  for (const { bill: read, programme } of await allBills(deps)) {
-    let bill = read;
-    const done = await deps.steps.done(bill);
-    await ensureBilled(deps, bill, programme.terms, done, execution);
-    if (!bill.paymentCode && OPEN.includes(bill.status)) {
-      const answer = await deps.call(() => deps.bpjs.requestPaymentCode(paymentCodeRequestFor(bill)));
-      bill = await deps.bills.update(bill.programmeId, bill.month, (b) =>
-        b.paymentCode ? b : { ...b, paymentCode: answer.paymentCode },
-      );
-      result.paymentCodes += 1;
-    }
-    // The first mail went without the code: send it now that there is one.
-    if (bill.paymentCode && done.get('NOTICE_ISSUED')?.withPaymentCode === false && !done.has('NOTICE_PAYMENT_CODE')) {
-      await deps.mailer.send(paymentCodeMail(bill, deps.recipients(bill.programmeId), deps.apiUrl));
-      await deps.steps.record(bill, 'NOTICE_PAYMENT_CODE', {}, execution);
-    }
-    if (bill.paymentCode && OPEN.includes(bill.status)) {
-      const code = bill.paymentCode;
-      const status = await deps.call(() => deps.bpjs.getPaymentStatus(code));
-      for (const received of status?.payments ?? []) {
-        if (bill.payments.some((p) => p.bankReference === received.reference)) continue;
-        const recorded = await recordBillPayment(deps, {
-          programmeId: bill.programmeId,
+  return untilOutOfTime({ paymentCodes: 0, paymentsRecorded: 0, billsPaid: 0 }, async (result) => {
+    for (const { bill: read, programme } of await allBills(deps)) {
+      let bill = read;
+      const done = await deps.steps.done(bill);
+      await ensureBilled(deps, bill, programme.terms, done, execution);
+      if (!bill.paymentCode && OPEN.includes(bill.status)) {
+        const answer = await deps.call(() => deps.bpjs.requestPaymentCode(paymentCodeRequestFor(bill)));
+        bill = await deps.bills.update(bill.programmeId, bill.month, (b) =>
+          b.paymentCode ? b : { ...b, paymentCode: answer.paymentCode },
+        );
+        result.paymentCodes += 1;
+      }
+      // The first mail went without the code: send it now that there is one.
+      if (
+        bill.paymentCode &&
+        done.get('NOTICE_ISSUED')?.withPaymentCode === false &&
+        !done.has('NOTICE_PAYMENT_CODE')
+      ) {
+        await deps.mailer.send(paymentCodeMail(bill, deps.recipients(bill.programmeId), deps.apiUrl));
+        await deps.steps.record(bill, 'NOTICE_PAYMENT_CODE', {}, execution);
+      }
+      if (bill.paymentCode && OPEN.includes(bill.status)) {
+        const code = bill.paymentCode;
+        const status = await deps.call(() => deps.bpjs.getPaymentStatus(code));
+        for (const received of status?.payments ?? []) {
+          if (bill.payments.some((p) => p.bankReference === received.reference)) continue;
+          const recorded = await recordBillPayment(deps, {
+            programmeId: bill.programmeId,
+            month: bill.month,
+            payment: {
+              bankReference: received.reference,
+              amount: received.amount,
+              paidOn: received.paidOn,
+              recordedBy: 'bpjs',
+            },
+          });
+          bill = recorded.bill;
+          result.paymentsRecorded += 1;
+        }
+      }
+      // Paid in full (by BPJS's word or by finance's entry): everyone on the bill gets the month paid,
+      // once; a run that stopped half way through is finished here the next day.
+      if (bill.paidInFullOn && !done.has('PAID_APPLIED')) {
+        const event = {
+          type: 'BILL_PAID' as const,
+          at: deps.now().toISOString(),
           month: bill.month,
-          payment: {
-            bankReference: received.reference,
-            amount: received.amount,
-            paidOn: received.paidOn,
-            recordedBy: 'bpjs',
-          },
-        });
-        bill = recorded.bill;
-        result.paymentsRecorded += 1;
+          billId: bill.id,
+          paidOn: bill.paidInFullOn,
+          dueDate: bill.due.date,
+        };
+        const applied = await applyToBill(deps, bill, event, programme.terms);
+        await deps.steps.record(bill, 'PAID_APPLIED', applied, execution);
+        result.billsPaid += 1;
       }
     }
-    // Paid in full (by BPJS's word or by finance's entry): everyone on the bill gets the month paid,
-    // once; a run that stopped half way through is finished here the next day.
-    if (bill.paidInFullOn && !done.has('PAID_APPLIED')) {
-      const event = {
-        type: 'BILL_PAID' as const,
-        at: deps.now().toISOString(),
-        month: bill.month,
-        billId: bill.id,
-        paidOn: bill.paidInFullOn,
-        dueDate: bill.due.date,
-      };
-      const applied = await applyToBill(deps, bill, event, programme.terms);
-      await deps.steps.record(bill, 'PAID_APPLIED', applied, execution);
-      result.billsPaid += 1;
-    }
-  }
-  return result;
+  });
 }
 
 export async function checkDueDates(
@@ -120,55 +147,48 @@ export async function checkDueDates(
 ) {
   const now = deps.now();
   const today = jakartaDate(now);
-  const result = {
-    overdue: 0,
-    inArrears: 0,
-    lapsed: 0,
-    clockWouldReset: 0,
-    villagesTold: 0,
-    reminders: 0,
-    ended: 0,
-  };
-  await markOverdueBills({ bills: deps.bills, now: deps.now });
-  for (const { bill, programme } of await allBills(deps)) {
-    const done = await deps.steps.done(bill);
-    await ensureBilled(deps, bill, programme.terms, done, execution);
-    if (bill.status === 'OVERDUE' && !done.has('OVERDUE_APPLIED')) {
-      // Every OVERDUE bill not yet carried through, not only those that turned today: a run that
-      // failed half way is finished by the next one.
-      const after: Coverage[] = [];
-      const event = { type: 'DUE_DATE_PASSED' as const, at: now.toISOString(), month: bill.month };
-      // Kept for the count of families at risk: only what it reads, not each record's whole history.
-      const slim = (c: Coverage) => ({ ...c, months: c.months.filter((m) => m.state === 'OVERDUE'), history: [] });
-      const applied = await applyToBill(deps, bill, event, programme.terms, (c) => after.push(slim(c)));
-      const risk = familiesAtRisk(after, programme.terms);
-      const lapsed = after.filter((c) => c.status === 'LAPSED').length;
-      if (!done.has('NOTICE_OVERDUE')) {
-        // Under the same step: a crash before it is recorded sends the notices again (at worst twice).
-        const villagesTold = await notifyVillageOperators(deps, bill, risk, after);
-        await deps.mailer.send(overdueMail(bill, risk, lapsed, deps.recipients(bill.programmeId), deps.apiUrl));
-        await deps.steps.record(
-          bill,
-          'NOTICE_OVERDUE',
-          { inArrears: risk.inArrears, clockWouldReset: risk.clockWouldReset, lapsed, villagesTold },
-          execution,
-        );
-        result.villagesTold += villagesTold.length;
+  const counts = { overdue: 0, inArrears: 0, lapsed: 0, clockWouldReset: 0, villagesTold: 0, reminders: 0, ended: 0 };
+  return untilOutOfTime(counts, async (result) => {
+    await markOverdueBills({ bills: deps.bills, now: deps.now });
+    for (const { bill, programme } of await allBills(deps)) {
+      const done = await deps.steps.done(bill);
+      await ensureBilled(deps, bill, programme.terms, done, execution);
+      if (bill.status === 'OVERDUE' && !done.has('OVERDUE_APPLIED')) {
+        // Every OVERDUE bill not yet carried through, not only those that turned today: a run that
+        // failed half way is finished by the next one.
+        const after: Coverage[] = [];
+        const event = { type: 'DUE_DATE_PASSED' as const, at: now.toISOString(), month: bill.month };
+        // Kept for the count of families at risk: only what it reads, not each record's whole history.
+        const slim = (c: Coverage) => ({ ...c, months: c.months.filter((m) => m.state === 'OVERDUE'), history: [] });
+        const applied = await applyToBill(deps, bill, event, programme.terms, (c) => after.push(slim(c)));
+        const risk = familiesAtRisk(after, programme.terms);
+        const lapsed = after.filter((c) => c.status === 'LAPSED').length;
+        if (!done.has('NOTICE_OVERDUE')) {
+          // Under the same step: a crash before it is recorded sends the notices again (at worst twice).
+          const villagesTold = await notifyVillageOperators(deps, bill, risk, after);
+          await deps.mailer.send(overdueMail(bill, risk, lapsed, deps.recipients(bill.programmeId), deps.apiUrl));
+          await deps.steps.record(
+            bill,
+            'NOTICE_OVERDUE',
+            { inArrears: risk.inArrears, clockWouldReset: risk.clockWouldReset, lapsed, villagesTold },
+            execution,
+          );
+          result.villagesTold += villagesTold.length;
+        }
+        await deps.steps.record(bill, 'OVERDUE_APPLIED', applied, execution);
+        result.overdue += 1;
+        result.inArrears += risk.inArrears;
+        result.lapsed += lapsed;
+        result.clockWouldReset += risk.clockWouldReset;
       }
-      await deps.steps.record(bill, 'OVERDUE_APPLIED', applied, execution);
-      result.overdue += 1;
-      result.inArrears += risk.inArrears;
-      result.lapsed += lapsed;
-      result.clockWouldReset += risk.clockWouldReset;
+      const dueSoon = today <= bill.due.date && addDays(today, deps.reminderDays) >= bill.due.date;
+      if (dueSoon && (bill.status === 'ISSUED' || bill.status === 'PARTLY_PAID') && !done.has('NOTICE_DUE_SOON')) {
+        await deps.mailer.send(dueSoonMail(bill, deps.recipients(bill.programmeId), deps.apiUrl));
+        await deps.steps.record(bill, 'NOTICE_DUE_SOON', { today }, execution);
+        result.reminders += 1;
+      }
     }
-    const dueSoon = today <= bill.due.date && addDays(today, deps.reminderDays) >= bill.due.date;
-    if (dueSoon && (bill.status === 'ISSUED' || bill.status === 'PARTLY_PAID') && !done.has('NOTICE_DUE_SOON')) {
-      await deps.mailer.send(dueSoonMail(bill, deps.recipients(bill.programmeId), deps.apiUrl));
-      await deps.steps.record(bill, 'NOTICE_DUE_SOON', { today }, execution);
-      result.reminders += 1;
-    }
-  }
-  // After the due dates: the last month's arrears are on record before a coverage ends.
-  result.ended = (await endCoverages(deps)).ended;
-  return result;
+    // After the due dates: the last month's arrears are on record before a coverage ends.
+    result.ended = (await endCoverages(deps)).ended;
+  });
 }

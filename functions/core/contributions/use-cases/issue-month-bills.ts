@@ -6,7 +6,7 @@ import { billDocumentsPrefix, billJsonKey, villageWorkbookKey } from '../bill-ke
 import type { CalendarMonth } from '../calendar';
 import { overlapsMonth } from '../coverage';
 import type { HolidayCalendar } from '../holidays';
-import { BillSteps, ensureBilled, type CoverageUpdates } from './bill-steps';
+import { BillingPausedError, BillSteps, ensureBilled, type CoverageUpdates, type OutOfTime } from './bill-steps';
 import type { BilledProgramme, MonthlyRun } from './billing-run';
 import { issueMonthlyBill } from './issue-monthly-bill';
 import { billParticipants } from './update-coverage';
@@ -19,6 +19,7 @@ export type IssueMonthDeps = {
   steps: BillSteps;
   programmes: () => readonly BilledProgramme[];
   now: () => Date;
+  outOfTime?: OutOfTime;
 };
 
 /**
@@ -26,9 +27,25 @@ export type IssueMonthDeps = {
  * once: a second firing finds it), the bill's files, and BILLED on everyone on it. A bill the first
  * firing left half done (its files or its events) is finished by the next; one already done is
  * left alone.
+ *
+ * Out of time half way through a bill's participants, it answers `more: true` and the workflow runs
+ * it again; the bills it made are then found, and their outcome reads ALREADY_ISSUED in that run.
  */
-export async function issueMonthBills(deps: IssueMonthDeps, input: { month: CalendarMonth; execution?: string }) {
-  const run: MonthlyRun = { month: input.month, bills: [] };
+export async function issueMonthBills(
+  deps: IssueMonthDeps,
+  input: { month: CalendarMonth; execution?: string },
+): Promise<MonthlyRun> {
+  const run: MonthlyRun = { month: input.month, bills: [], more: false };
+  try {
+    await issueEach(deps, input, run);
+  } catch (error) {
+    if (!(error instanceof BillingPausedError)) throw error;
+    return { ...run, more: true };
+  }
+  return run;
+}
+
+async function issueEach(deps: IssueMonthDeps, input: { month: CalendarMonth; execution?: string }, run: MonthlyRun) {
   for (const { programme, terms } of deps.programmes()) {
     if (!overlapsMonth(programme.coverage, input.month)) continue;
     const issued = await issueMonthlyBill(deps, { programme, terms, month: input.month });
@@ -47,7 +64,6 @@ export async function issueMonthBills(deps: IssueMonthDeps, input: { month: Cale
     await ensureBilled(deps, bill, terms, done, input.execution);
     run.bills.push({ programmeId: bill.programmeId, month: bill.month, outcome: issued.outcome });
   }
-  return run;
 }
 
 /** The bill as JSON and an XLSX per village, from the participants list stored with it. */
