@@ -211,6 +211,18 @@ export const Claim = z.object({
   filedBy: z.string().min(1),
   filedAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * The workflow step waiting on people, with its Step Functions task token: documents to arrive, a
+   * verifier's check, the approvers' decision. Whoever completes the step sends the token back and
+   * clears this. Never shown outside the store: a token lets its holder move the workflow.
+   */
+  waiting: z
+    .object({
+      for: z.enum(['DOCUMENTS', 'VERIFICATION', 'APPROVAL']),
+      taskToken: z.string().min(1),
+      since: z.string(),
+    })
+    .optional(),
   /** Where the operator who filed it is mailed (reminders, payout notice). */
   filerEmail: z.string().email().optional(),
 });
