@@ -32,7 +32,7 @@ export type BenefitInput = {
 };
 
 /** How the operator and the verifier read a claim type. */
-export const CLAIM_TYPE_TEXT: Record<ClaimType, string> = {
+const CLAIM_TYPE_TEXT: Record<ClaimType, string> = {
   JKM: 'JKM (meninggal dunia bukan karena kecelakaan kerja)',
   JKK: 'JKK (kecelakaan kerja)',
   JKK_DEATH: 'JKK meninggal dunia (meninggal karena kecelakaan kerja)',

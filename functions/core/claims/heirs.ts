@@ -25,7 +25,7 @@ const RANK: Record<Relationship, number> = {
   WILL_NAMED: 5,
 };
 
-export const RELATIONSHIP_TEXT: Record<Relationship, string> = {
+const RELATIONSHIP_TEXT: Record<Relationship, string> = {
   SPOUSE: 'janda/duda',
   CHILD: 'anak',
   PARENT: 'orang tua',
@@ -37,8 +37,6 @@ export const RELATIONSHIP_TEXT: Record<Relationship, string> = {
 };
 
 const DEATH_TYPES: readonly ClaimType[] = ['JKM', 'JKK_DEATH'];
-
-export const rankOf = (relationship: Relationship) => RANK[relationship];
 
 /** The heirs of the highest rank named on the claim: the only ones entitled. */
 export function entitledHeirs(heirs: readonly Heir[]): Heir[] {
