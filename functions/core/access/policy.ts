@@ -63,6 +63,26 @@ export const ACTIONS = {
    * upload): the village's operator, or Dinas Sosial for any village of the regency.
    */
   'renewal:request': { operator: 'village', verifier: 'regency', admin: 'regency' },
+  /**
+   * Filing a claim (issue 10): the village's operator, or Dinas Sosial's verifier on a family's behalf
+   * for any village of the regency; uploading its documents goes with it.
+   */
+  'claim:file': { operator: 'village', verifier: 'regency' },
+  /** A claim's status, benefit, documents, decisions and payouts; heirs' NIKs masked and accounts masked. */
+  'claim:read': {
+    operator: 'village',
+    verifier: 'regency',
+    approver: 'regency',
+    finance: 'regency',
+    auditor: 'regency',
+    admin: 'regency',
+  },
+  /** Checking a claim's documents and computation, and marking it verified or rejecting it (the maker). */
+  'claim:verify': { verifier: 'regency' },
+  /** Approving a verified claim (the checker): the approver, as on the mailed link. */
+  'claim:approve': { approver: 'regency' },
+  /** The heirs' bank accounts whole (they are paid to): only who checks, approves or audits the payout. */
+  'claim:bank-account': { verifier: 'regency', approver: 'regency', auditor: 'regency' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 export type Action = keyof typeof ACTIONS;
 
