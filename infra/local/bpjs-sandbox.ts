@@ -15,6 +15,7 @@ import {
   type ReceivedPayment,
 } from '../../functions/core/bpjs/payment-contract';
 import { jakartaDate } from '../../functions/core/contributions/calendar';
+import { ClaimFaults, ClaimsDesk, type ClaimsState } from './bpjs-sandbox-claims';
 
 const rate = z.number().min(0).max(1).default(0);
 
@@ -51,6 +52,9 @@ const SandboxFaults = z
     /** Retry-After sent with every 429, in seconds; 0 sends none. */
     retryAfterSeconds: z.number().int().nonnegative().default(1),
     seed: z.number().int().default(1),
+    // How claims are decided (bpjs-sandbox-claims.ts): delays, refusals, reclassifications, documents
+    // asked, failed transfers.
+    ...ClaimFaults.shape,
   })
   .refine((f) => f.errorRate + f.timeoutRate + f.rateLimitRate <= 1, {
     message: 'errorRate + timeoutRate + rateLimitRate must not exceed 1',
@@ -64,7 +68,7 @@ type State = {
   /** Payment codes (kode iuran) by code, with what the bank paid to each; and the code of each bill. */
   paymentCodes: Record<string, PaymentCodeStatus & { programmeId: string; month: string }>;
   codesByBill: Record<string, string>;
-};
+} & ClaimsState;
 
 /**
  * The sandbox bank's transfer to a payment code: the whole amount still owed, today (Jakarta), under a
@@ -96,15 +100,26 @@ const BankTransfer = z
  * `{ paymentCode, amount?, paidOn?, reference? }` is a transfer to a code, which Jaring learns of by
  * asking `GET /v1/payment-codes/<code>` (its daily check), as it would have to ask the real BPJS.
  */
-export async function startBpjsSandbox(options: { port: number; dataDir: string; log: (line: string) => void }) {
+export async function startBpjsSandbox(options: {
+  port: number;
+  dataDir: string;
+  log: (line: string) => void;
+  /** The clock claims are decided on (tests move it instead of sleeping); the system's by default. */
+  now?: () => number;
+}) {
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'state.json');
-  let state: State = { nextKpj: 1, participants: {}, registrations: {}, paymentCodes: {}, codesByBill: {} };
+  let state: State = {
+    ...{ nextKpj: 1, participants: {}, registrations: {}, paymentCodes: {}, codesByBill: {} },
+    ...{ claims: {}, claimsByReference: {} },
+  };
   try {
-    // A state file from before payment codes lacks them.
+    // A state file from before payment codes or claims lacks them.
     state = {
       paymentCodes: {},
       codesByBill: {},
+      claims: {},
+      claimsByReference: {},
       ...(JSON.parse(readFileSync(file, 'utf-8')) as Partial<State>),
     } as State;
   } catch {
@@ -115,9 +130,16 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
   let window = { second: 0, count: 0 };
   const served = {
     ...{ requests: 0, registered: 0, replayed: 0, errors: 0, timeouts: 0, rateLimited: 0, refused: 0, partial: 0 },
-    ...{ paymentCodes: 0, bankPayments: 0 },
+    ...{ paymentCodes: 0, bankPayments: 0, claims: 0, claimsReplayed: 0 },
   };
   const save = () => writeFileSync(file, JSON.stringify(state));
+  const claims = new ClaimsDesk(state, {
+    faults: () => faults,
+    now: options.now ?? Date.now,
+    isRegistered: (programmeId, nik, kpj) => state.participants[`${programmeId}#${nik}`]?.kpj === kpj,
+    save,
+    log: options.log,
+  });
 
   const register = (request: RegistrationRequest): RegistrationResponse => {
     const results: RegistrationResult[] = request.workers.map((w) => {
@@ -176,6 +198,7 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
       return send(res, 200, {
         participants: Object.keys(state.participants).length,
         registrations: Object.keys(state.registrations).length,
+        claims: claims.count,
         served,
       });
     }
@@ -188,11 +211,15 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     }
     if (url.pathname === '/_sandbox/payments' && req.method === 'POST') return bankTransfer(res, body);
     if (url.pathname === '/_sandbox/payment-codes') return send(res, 200, Object.values(state.paymentCodes));
+    if (url.pathname === '/_sandbox/claims') return send(res, 200, claims.list());
+    const hurry = req.method === 'POST' ? url.pathname.match(/^\/_sandbox\/claims\/([^/]+)\/decide$/) : null;
+    if (hurry) return reply(res, claims.hurry(decodeURIComponent(hurry[1]!)));
     const participant = url.pathname.match(/^\/v1\/participants\/([^/]+)\/(\d{16})$/);
     const registration = url.pathname === '/v1/registrations' && req.method === 'POST';
     const newPaymentCode = url.pathname === '/v1/payment-codes' && req.method === 'POST';
     const paymentCode = req.method === 'GET' ? url.pathname.match(/^\/v1\/payment-codes\/([^/]+)$/) : null;
-    if (!(participant && req.method === 'GET') && !registration && !newPaymentCode && !paymentCode) {
+    const claim = claimRoute(req.method, url.pathname);
+    if (!(participant && req.method === 'GET') && !registration && !newPaymentCode && !paymentCode && !claim) {
       return send(res, 404, { code: 'NOT_FOUND', message: 'Unknown endpoint' });
     }
 
@@ -224,6 +251,11 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     if (!timesOut && roll < faults.errorRate + faults.timeoutRate + faults.rateLimitRate) return rateLimited(res);
 
     if (newPaymentCode) return issuePaymentCode(req, res, body, timesOut);
+    if (claim) {
+      // Like a registration, a claim's request is processed before its answer is lost.
+      const answered = claimRequest(claim, req, body);
+      return timesOut ? hang(res) : reply(res, answered);
+    }
     if (paymentCode) {
       if (timesOut) return hang(res);
       const found = state.paymentCodes[decodeURIComponent(paymentCode[1]!)];
@@ -326,6 +358,18 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     return send(res, 201, payment);
   }
 
+  function claimRequest(route: ClaimRoute, req: IncomingMessage, body: unknown) {
+    if (route.kind === 'file') {
+      const filed = claims.file(String(req.headers['idempotency-key'] ?? ''), body);
+      if (filed.replayed) served.claimsReplayed += 1;
+      else if (filed.status === 201) served.claims += 1;
+      return filed;
+    }
+    if (route.kind === 'read') return claims.read(route.id);
+    if (route.kind === 'documents') return claims.supply(route.id, body);
+    return claims.confirm(route.id, body);
+  }
+
   function rateLimited(res: ServerResponse) {
     served.rateLimited += 1;
     if (faults.retryAfterSeconds) res.setHeader('retry-after', String(faults.retryAfterSeconds));
@@ -341,6 +385,20 @@ export async function startBpjsSandbox(options: { port: number; dataDir: string;
     },
   };
 }
+
+type ClaimRoute = { kind: 'file' } | { kind: 'read' | 'documents' | 'amount'; id: string };
+
+/** The claims endpoints of the contract (claim-contract.ts), or undefined for any other request. */
+function claimRoute(method: string | undefined, path: string): ClaimRoute | undefined {
+  if (path === '/v1/claims') return method === 'POST' ? { kind: 'file' } : undefined;
+  const match = path.match(/^\/v1\/claims\/([^/]+)(?:\/(documents|amount))?$/);
+  if (!match) return undefined;
+  const id = decodeURIComponent(match[1]!);
+  if (!match[2]) return method === 'GET' ? { kind: 'read', id } : undefined;
+  return method === 'POST' ? { kind: match[2] as 'documents' | 'amount', id } : undefined;
+}
+
+const reply = (res: ServerResponse, { status, body }: { status: number; body: unknown }) => send(res, status, body);
 
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
