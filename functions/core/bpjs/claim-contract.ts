@@ -37,7 +37,7 @@ export const ClaimSubmission = z.object({
 });
 export type ClaimSubmission = z.infer<typeof ClaimSubmission>;
 
-export const BpjsClaimState = z.enum([
+const BpjsClaimState = z.enum([
   /** Filed; BPJS has not decided yet. */
   'RECEIVED',
   /** BPJS asks for `missingDocument` before it decides. */
