@@ -14,6 +14,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { AUDIT_INDEXES, PARTICIPANT_INDEXES, PROPOSAL_INDEXES } from '../../functions/adapters/table-design';
 import { Role, USER_ATTRIBUTES } from '../../functions/core/access/principal';
+import { ClaimTables } from '../constructs/claim-tables';
 import { ContributionTables } from '../constructs/contribution-tables';
 import { PRESIGNED_UPLOAD_HEADERS } from '../../functions/core/proposals/upload-grant';
 
@@ -30,6 +31,8 @@ export class StatefulStack extends Stack {
   readonly uploadGrants: TableV2;
   /** Coverage per participant and the monthly bills (issue 9). */
   readonly contributions: ContributionTables;
+  /** Claims on participants' cover, with their payouts (issue 10). */
+  readonly claimTables: ClaimTables;
   readonly users: UserPool;
   readonly webClient: UserPoolClient;
 
@@ -114,6 +117,7 @@ export class StatefulStack extends Stack {
     this.uploadGrants = table('UploadGrantsTable', 'uploadKey', 'grantId', 'ttl');
 
     this.contributions = new ContributionTables(this, 'ContributionTables');
+    this.claimTables = new ClaimTables(this, 'ClaimTables');
 
     // People and roles. Users are created by the regency's admin (no self sign-up); the groups are the
     // roles, the regency and an operator's villages are attributes only an administrator can write.
@@ -193,6 +197,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'UploadGrantsTableName', { value: this.uploadGrants.tableName });
     new CfnOutput(this, 'CoverageTableName', { value: this.contributions.coverage.tableName });
     new CfnOutput(this, 'BillsTableName', { value: this.contributions.bills.tableName });
+    new CfnOutput(this, 'ClaimsTableName', { value: this.claimTables.claims.tableName });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
   }

@@ -109,6 +109,7 @@ describe('tables', () => {
     uploadGrants: logicalId(stateful.uploadGrants),
     coverage: logicalId(stateful.contributions.coverage),
     bills: logicalId(stateful.contributions.bills),
+    claims: logicalId(stateful.claimTables.claims),
   };
   const tableProps = (id: string) => resourceIn(app.templates.stateful, id).Properties as Record<string, any>;
 
