@@ -39,14 +39,19 @@ const DEATH: DocumentType[] = [
   'BANK_BOOK',
 ];
 
-const notYet = (type: DocumentType): RequiredDocument => ({ type, label: DOCUMENT_LABEL[type], present: false });
+/** One line of the checklist, not received yet. */
+export const awaitedDocument = (type: DocumentType): RequiredDocument => ({
+  type,
+  label: DOCUMENT_LABEL[type],
+  present: false,
+});
 
 /** The checklist for a claim, nothing received yet. `benefitTotal` decides the NPWP. */
 export function requiredDocuments(type: ClaimType, heirs: readonly Heir[], benefitTotal: number): RequiredDocument[] {
   const types = new Set<DocumentType>(type === 'JKK' ? JKK : type === 'JKM' ? DEATH : [...JKK, ...DEATH]);
   if (type !== 'JKK' && recipientsOf(heirs).some((h) => h.relationship === 'SPOUSE')) types.add('MARRIAGE_BOOK');
   if (benefitTotal > NPWP_ABOVE) types.add('NPWP');
-  return [...types].map(notYet);
+  return [...types].map(awaitedDocument);
 }
 
 /**
@@ -57,7 +62,7 @@ export function withDocument(docs: readonly RequiredDocument[], type: DocumentTy
   const received = (d: RequiredDocument): RequiredDocument => ({ ...d, present: true, key, receivedAt: at });
   return docs.some((d) => d.type === type)
     ? docs.map((d) => (d.type === type ? received(d) : d))
-    : [...docs, received(notYet(type))];
+    : [...docs, received(awaitedDocument(type))];
 }
 
 export const missing = (docs: readonly RequiredDocument[]) => docs.filter((d) => !d.present);
