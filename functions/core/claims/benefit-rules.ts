@@ -15,7 +15,7 @@ import { SchoolLevel } from './claim';
 
 const Rupiah = z.number().int().nonnegative();
 
-export const BenefitRules = z.object({
+const BenefitRules = z.object({
   /** The key of the table, kept on every benefit computed with it. */
   version: z.string().min(1),
   /** Shown with every benefit, for the verifier and the auditor. */

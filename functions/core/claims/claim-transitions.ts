@@ -108,7 +108,7 @@ export function verify(c: Claim, actor: string, at: string): Claim {
 }
 
 /** How many different approvers the claim's benefit needs under the programme's settings. */
-export function approversNeeded(c: Claim, settings: ClaimSettings): 1 | 2 {
+function approversNeeded(c: Claim, settings: ClaimSettings): 1 | 2 {
   return (c.benefit?.total ?? 0) > settings.twoApproversAbove ? 2 : 1;
 }
 
@@ -245,7 +245,7 @@ export function bpjsRefused(c: Claim, reason: string, at: string): Claim {
 }
 
 /** Whom the benefit is paid to: the heirs chosen for a death, the participant for an accident. */
-export function payeesOf(c: Claim): string[] {
+function payeesOf(c: Claim): string[] {
   return c.type === 'JKK' ? [c.nik] : recipientsOf(c.heirs).map((h) => h.nik);
 }
 
