@@ -109,9 +109,35 @@ export const APP_SCRIPT = String.raw`'use strict';
         if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
         var fields = {}; new FormData(form).forEach(function (v, k) { fields[k] = v; });
         api(form.dataset.action, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(fields) })
-          .then(answer).then(function (body) { alert(body.message || 'Selesai.'); location.reload(); })
+          .then(answer).then(function (body) {
+            alert(body.message || 'Selesai.');
+            // A filing answers with its new page (a claim); everything else is shown again where it is.
+            var next = body.links && ownPath(body.links.page);
+            if (next && next !== location.pathname + location.search) location.href = next; else location.reload();
+          })
           .catch(function (e) { alert(e.message); });
       });
+    });
+    // A claim's document: a presigned PUT for claims/<claimId>/<type>/<file>, then the page again.
+    var doc = $('form[data-claim-document]', root);
+    if (doc) doc.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var out = $('.msg', doc);
+      var file = doc.file.files[0];
+      if (!file) return show(out, 'Pilih berkas terlebih dahulu.', true);
+      show(out, 'Menyiapkan unggahan ...');
+      api(doc.dataset.claimDocument, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ documentType: doc.documentType.value, fileName: file.name }) })
+        .then(answer)
+        .then(function (grant) {
+          show(out, 'Mengunggah ' + file.name + ' ...');
+          return fetch(grant.url, { method: 'PUT', headers: grant.headers, body: file });
+        })
+        .then(function (res) {
+          if (!res.ok) throw new Error('Unggahan ditolak penyimpanan (' + res.status + '). Coba lagi.');
+          show(out, 'Dokumen terkirim. Daftar dokumen diperbarui sebentar lagi.');
+          setTimeout(function () { location.reload(); }, 2000);
+        })
+        .catch(function (e) { show(out, e.message, true); });
     });
     var upload = $('form[data-upload]', root);
     if (upload) upload.addEventListener('submit', function (ev) {

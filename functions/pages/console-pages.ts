@@ -13,7 +13,8 @@ const STYLE =
 header{display:flex;gap:1em;align-items:center;justify-content:space-between;border-bottom:1px solid #ddd;padding:.6em 0;margin-bottom:1em}
 header a,header button{color:#0b57d0;background:none;border:0;font:inherit;cursor:pointer;padding:0}
 label{display:block;margin:.8em 0 .2em}input,select,button{font-size:1em;padding:.45em;max-width:100%}
-input:not([type=file]),select{display:block;width:100%;box-sizing:border-box}
+input:not([type=file]):not([type=checkbox]),select,textarea{display:block;width:100%;box-sizing:border-box}
+fieldset{margin:1em 0;border:1px solid #ddd}textarea{min-height:5em;font:inherit}
 button[type=submit]{display:block;background:#0b57d0;color:#fff;border:0;padding:.55em 1.3em;margin-top:1em;cursor:pointer}
 table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
 .msg{margin-top:1em}.error{color:#b3261e}`);
@@ -30,7 +31,7 @@ export const consoleCsp = (uploadOrigins: string[]) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-const NAV = markup`<header><strong>Jaring</strong><nav><a href="/app/uploads/new">Unggah usulan</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
+const NAV = markup`<header><strong>Jaring</strong><nav><a href="/app/uploads/new">Unggah usulan</a> &middot; <a href="/app/claims/new">Klaim</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
 
 const frame = (title: string, body: SafeHtml, nav = true) =>
   page({
