@@ -203,6 +203,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: mail.smtpUrl,
       BPJS_URL: bpjs.url,
+      // The claims workflow's timed states run in real time here: seconds and minutes, not hours and days.
+      CLAIM_BPJS_POLL_SECONDS: process.env.CLAIM_BPJS_POLL_SECONDS ?? '2',
+      CLAIM_DOCUMENT_REMINDER_SECONDS: process.env.CLAIM_DOCUMENT_REMINDER_SECONDS ?? '300',
       // Powertools writes every log line and EMF metric to stdout, which in Lambda goes to CloudWatch
       // and here would drown the stack's own output: quiet unless asked (JARING_VERBOSE=1, or a level).
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? (VERBOSE ? 'INFO' : 'SILENT'),

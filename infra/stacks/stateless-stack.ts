@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { RENEWALS_PREFIX } from '../../functions/core/proposals/use-cases/renew-village';
 import { BillingWorkflow } from '../../workflows/billing/billing-workflow';
+import { ClaimsWorkflow } from '../../workflows/claims/claims-workflow';
 import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
 import { bindProposalStore } from '../constructs/bindings';
@@ -89,6 +90,8 @@ export const API_ROUTES = {
 export class StatelessStack extends Stack {
   readonly stateMachineArn: string;
   readonly apiUrl: string;
+  /** Claims (issue 10): the API's functions start it and answer its waits through `claims.bind`. */
+  readonly claims: ClaimsWorkflow;
 
   constructor(scope: Construct, id: string, props: StackProps & { stateful: StatefulStack; config: DeploymentConfig }) {
     super(scope, id, props);
@@ -129,6 +132,20 @@ export class StatelessStack extends Stack {
       opsEmail: config.opsEmail,
       financeEmail: config.financeEmail,
       bpjsUrl: config.bpjsUrl,
+      alarmTopic: alarms.topic,
+    });
+
+    // Claims and payouts (issue 10): documents, verifier, approvers, BPJS, the transfer to the heir.
+    this.claims = new ClaimsWorkflow(this, 'Claims', {
+      stateMachineName: `jaring-${config.stage}-claims`,
+      documentsStateMachineName: `jaring-${config.stage}-claim-documents`,
+      tables: { claims: stateful.claimTables.claims, audit, coverage: stateful.contributions.coverage },
+      uploads,
+      mail,
+      apiUrl: api.apiEndpoint,
+      opsEmail: config.opsEmail,
+      bpjsUrl: config.bpjsUrl,
+      secondApproverEmail: config.opsEmail,
       alarmTopic: alarms.topic,
     });
 

@@ -276,13 +276,12 @@ describe('grants', () => {
     expect(readers.sort()).toEqual([handler('api-proposals'), ...billing.map(handler)].sort());
   });
 
-  it('the functions waiting parties call back may complete a task token, on the enrollment state machine only', () => {
+  it('the functions waiting parties call back may complete a task token, each on its own workflow only', () => {
     // Validation completes the wait of an older upload of the same village that it supersedes.
-    expect(entriesAllowed('states:SendTaskSuccess')).toEqual(
-      [handler('api-approvals'), handler('request-approval'), handler('validate-proposal')].sort(),
-    );
+    const enrollment = [handler('api-approvals'), handler('request-approval'), handler('validate-proposal')];
+    expect(entriesAllowed('states:SendTaskSuccess').filter((e) => !e.includes('/claims-'))).toEqual(enrollment.sort());
     const arn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;
-    for (const entry of entriesAllowed('states:SendTaskSuccess')) {
+    for (const entry of enrollment) {
       expect(
         permissionsOf(entry)
           .filter((p) => p.action.startsWith('states:'))
@@ -293,8 +292,9 @@ describe('grants', () => {
   });
 
   it('only the re-drive of the read API and the recovery after a restart start executions, of the enrollment state machine', () => {
-    expect(entriesAllowed('states:StartExecution')).toEqual([handler('api-proposals'), handler('resume-unfinished')]);
-    for (const entry of entriesAllowed('states:StartExecution')) {
+    const enrollment = [handler('api-proposals'), handler('resume-unfinished')];
+    expect(entriesAllowed('states:StartExecution').filter((e) => !e.includes('/claims-'))).toEqual(enrollment);
+    for (const entry of enrollment) {
       expect(permissionsOf(entry).find((p) => p.action === 'states:StartExecution')?.resource, entry).toBe(
         `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`,
       );
@@ -310,8 +310,9 @@ describe('grants', () => {
 
   it('only the approval request, the outcome notice and the billing notices send mail, from the SES identity', () => {
     const billing = ['billing-check-due-dates', 'billing-mail-issued', 'billing-poll-payments'].map(handler);
+    const claims = ['claims-remind-documents', 'claims-request-approval', 'claims-check-bpjs', 'claims-record-payout'];
     expect(entriesAllowed('ses:SendEmail').sort()).toEqual(
-      [handler('notify'), handler('request-approval'), ...billing].sort(),
+      [handler('notify'), handler('request-approval'), ...billing, ...claims.map(handler)].sort(),
     );
     const [identityId, identity] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
     expect(props(identity).EmailIdentity).toBe(app.config.mailDomain);
@@ -332,9 +333,14 @@ describe('grants', () => {
       uploadGrants: app.stateful.uploadGrants,
       coverage: app.stateful.contributions.coverage,
       bills: app.stateful.contributions.bills,
+      claims: app.stateful.claimTables.claims,
       uploads: app.stateful.uploads,
     };
     const stateMachineArn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;
+    const [, claims] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
+      String(props(r).StateMachineName).endsWith('-claims'),
+    )!;
+    const claimsArn = `arn:aws:states:region:123456789012:stateMachine:${props(claims).StateMachineName}`;
     const [identityId] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
     const mailIdentity = `arn:aws:ses:region:123456789012:identity/\${${identityId}}`;
     // A setting's value as the resource it names; a grant's resource (an ARN, or keys and indexes under it) likewise.
@@ -343,13 +349,20 @@ describe('grants', () => {
     );
     const byArn = Object.entries(stored).map(([name, c]) => [`\${Import:${importOf(c, 'Arn')}}`, name] as const);
     const named = (value: unknown) =>
-      byName.get(JSON.stringify(value)) ?? (tokensToText(value) === stateMachineArn ? 'stateMachine' : undefined);
+      byName.get(JSON.stringify(value)) ??
+      (tokensToText(value) === stateMachineArn
+        ? 'stateMachine'
+        : tokensToText(value) === claimsArn
+          ? 'claimsStateMachine'
+          : undefined);
     const grantedOn = (resource: string) =>
       resource === stateMachineArn
         ? 'stateMachine'
-        : resource === mailIdentity
-          ? 'mail'
-          : byArn.find(([arn]) => resource === arn || resource.startsWith(`${arn}/`))?.[1];
+        : resource === claimsArn
+          ? 'claimsStateMachine'
+          : resource === mailIdentity
+            ? 'mail'
+            : byArn.find(([arn]) => resource === arn || resource.startsWith(`${arn}/`))?.[1];
 
     const unnamed: string[] = [];
     for (const [id, entry] of functions) {

@@ -223,6 +223,23 @@ export const Claim = z.object({
       since: z.string(),
     })
     .optional(),
+  /**
+   * The approvers asked (issue 10's maker-checker): how many different approvers must approve, and one
+   * link per approver, each with its own secret code (proposals' approval-code.ts). The approval page
+   * (`/claim-approvals/<claimId>?code=...`) finds the approver by the code; like `waiting`, never shown
+   * outside the store.
+   */
+  approval: z
+    .object({
+      requestedAt: z.string(),
+      approversNeeded: z.number().int().positive(),
+      links: z.array(
+        z.object({ approver: z.string().email(), code: z.string().min(1), mailedAt: z.string().optional() }),
+      ),
+    })
+    .optional(),
+  /** Notices the workflow sent once each (`<kind>#<detail>`): a reminder round, BPJS late, a failed transfer. */
+  notices: z.array(z.string()).optional(),
   /** Where the operator who filed it is mailed (reminders, payout notice). */
   filerEmail: z.string().email().optional(),
 });

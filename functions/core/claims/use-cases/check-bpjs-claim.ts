@@ -1,0 +1,266 @@
+import type { BpjsClaimStatus } from '../../bpjs/claim-contract';
+import type { HolidayCalendar } from '../../contributions/holidays';
+import type { BpjsClaims } from '../../../ports/bpjs';
+import type { ClaimStore, StoredClaim } from '../../../ports/claim-store';
+import type { CoverageStore } from '../../../ports/coverage-store';
+import type { Mailer } from '../../../ports/mailer';
+import { computeBenefit, describeReclassification } from '../benefit';
+import type { Claim, RequiredDocument } from '../claim';
+import {
+  bpjsLateMail,
+  bpjsNeedsDocumentMail,
+  filerOf,
+  reclassifiedMail,
+  refusedByBpjsMail,
+  transferFailedMail,
+} from '../claim-mails';
+import { requiredDocuments } from '../documents';
+import { bpjsIsLate, bpjsPromisedBy } from './bpjs-promise';
+import { hasNotice, mustGetClaim, withNotice, type ClaimStepInput } from './claim-workflow';
+
+export type CheckBpjsClaimDeps = {
+  claims: ClaimStore;
+  bpjs: BpjsClaims;
+  coverages: Pick<CoverageStore, 'get'>;
+  mailer: Mailer;
+  holidays: HolidayCalendar;
+  apiUrl: string;
+  opsEmail: string;
+  /** Dinas Sosial for a programme: the team and the programme's approver. */
+  dinasSosial: (programmeId: string) => string[];
+  now: () => Date;
+};
+
+/** Where the claim is after one look: the workflow waits and looks again unless BPJS paid or refused. */
+export type BpjsLook = { claimId: string; state: 'WAITING' | 'PAID' | 'REFUSED' };
+
+/** The claim was never filed with BPJS, or BPJS no longer knows it: not something waiting mends. */
+export class BpjsClaimMissingError extends Error {
+  override name = 'BpjsClaimMissingError';
+}
+
+const ACTOR = 'system:claims-check-bpjs';
+
+/**
+ * One look at BPJS's decision (the workflow polls with a Wait state between looks). On the way:
+ * - a document BPJS asks for is sent when we have it, else the operator is asked for it (once);
+ * - a reclassification (JKK <-> JKM, PP 49/2023 Ps. 25A) recomputes the benefit by our rules, records
+ *   why, tells the operator and Dinas Sosial, and confirms the new amount, which BPJS then pays;
+ * - a failed transfer marks the claim PAYOUT_FAILED and flags it (once per failure): never paid;
+ * - past BPJS's promise of 3 working days, Dinas Sosial is alerted (once).
+ * Every notice is recorded on the claim before the next look, so a retry sends none twice.
+ */
+export async function checkBpjsClaim(deps: CheckBpjsClaimDeps, input: ClaimStepInput): Promise<BpjsLook> {
+  const c = await mustGetClaim(deps.claims, input.claimId);
+  const look = (state: BpjsLook['state']): BpjsLook => ({ claimId: c.id, state });
+  if (c.status === 'PAID') return look('PAID');
+  if (c.status === 'REFUSED_BY_BPJS') return look('REFUSED');
+  const bpjsClaimId = c.bpjs?.claimId;
+  if (!bpjsClaimId) throw new BpjsClaimMissingError(`Claim ${c.id} has no BPJS claim id`);
+  const status = await deps.bpjs.getClaimStatus(bpjsClaimId);
+  if (!status) throw new BpjsClaimMissingError(`BPJS does not know claim ${bpjsClaimId} (${c.id})`);
+  const step = { deps, claim: c, status, execution: input.executionArn };
+
+  switch (status.status) {
+    case 'PAID':
+      return look('PAID');
+    case 'REFUSED':
+      await refused(step);
+      return look('REFUSED');
+    case 'NEEDS_DOCUMENT':
+      await needsDocument(step);
+      break;
+    case 'APPROVED':
+      if (status.awaitingAmount) await reclassified(step);
+      break;
+    case 'TRANSFER_FAILED':
+      await transferFailed(step);
+      break;
+    case 'RECEIVED':
+      break;
+  }
+  if (!status.decidedAt) await alertIfLate(step);
+  return look('WAITING');
+}
+
+type Step = { deps: CheckBpjsClaimDeps; claim: StoredClaim; status: BpjsClaimStatus; execution?: string };
+
+/** Sends the mail and records it under `key`, unless a notice with that key was recorded already. */
+async function noticeOnce(
+  step: Step,
+  key: string,
+  mail: () => Parameters<Mailer['send']>[0],
+  change: { action: string; next?: (c: Claim) => Claim; details?: Record<string, unknown> },
+) {
+  const { deps, claim } = step;
+  if (hasNotice(claim, key)) return;
+  const sent = mail();
+  const { messageId } = await deps.mailer.send(sent);
+  await deps.claims.change(claim.id, {
+    next: (current) => withNotice(change.next ? change.next(current) : current, key),
+    audit: {
+      action: change.action,
+      actor: ACTOR,
+      execution: step.execution,
+      details: { ...change.details, to: sent.to, messageId },
+    },
+  });
+}
+
+async function refused({ deps, claim, status, execution }: Step) {
+  const reason = status.reason ?? 'BPJS Ketenagakerjaan tidak menyebutkan alasan.';
+  const decidedAt = status.decidedAt ?? deps.now().toISOString();
+  await deps.claims.change(claim.id, {
+    from: ['SUBMITTED_TO_BPJS', 'PAYOUT_FAILED', 'REFUSED_BY_BPJS'],
+    next: (current) =>
+      current.status === 'REFUSED_BY_BPJS'
+        ? current
+        : {
+            ...current,
+            status: 'REFUSED_BY_BPJS',
+            bpjs: { ...current.bpjs!, decidedAt, reason },
+            decisions: [...current.decisions, { action: 'REFUSED', by: 'bpjs', at: decidedAt, reason }],
+          },
+    audit: { action: 'CLAIM_REFUSED_BY_BPJS', actor: ACTOR, execution, details: { reason } },
+  });
+  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+  const latest = await mustGetClaim(deps.claims, claim.id);
+  await noticeOnce(
+    { deps, claim: latest, status, execution },
+    'bpjs-refused',
+    () => refusedByBpjsMail(latest, reason, to, deps.apiUrl),
+    {
+      action: 'CLAIM_REFUSAL_MAIL_SENT',
+    },
+  );
+}
+
+async function needsDocument(step: Step) {
+  const { deps, claim, status } = step;
+  const type = status.missingDocument!;
+  const have = claim.requiredDocuments.find((d) => d.type === type && d.present);
+  if (have) {
+    // BPJS learns the document is there; the file stays with us (claim-contract.ts).
+    await deps.bpjs.supplyDocument(claim.bpjs!.claimId!, type);
+    return;
+  }
+  const asked: RequiredDocument = {
+    ...(requiredDocumentLabel(claim, type) ?? { type, label: type, present: false }),
+    requestedByBpjs: true,
+  };
+  await noticeOnce(
+    step,
+    `bpjs-document#${type}`,
+    () => bpjsNeedsDocumentMail(claim, asked, filerOf(claim, deps.opsEmail), deps.apiUrl),
+    {
+      action: 'CLAIM_DOCUMENT_REQUESTED_BY_BPJS',
+      details: { type },
+      next: (current) => ({
+        ...current,
+        requiredDocuments: current.requiredDocuments.some((d) => d.type === type)
+          ? current.requiredDocuments.map((d) => (d.type === type ? { ...d, requestedByBpjs: true } : d))
+          : [...current.requiredDocuments, asked],
+      }),
+    },
+  );
+}
+
+/** The checklist entry for a document type (its Indonesian label), whether or not the claim lists it. */
+function requiredDocumentLabel(claim: Claim, type: RequiredDocument['type']): RequiredDocument | undefined {
+  return (
+    claim.requiredDocuments.find((d) => d.type === type) ??
+    requiredDocuments('JKK_DEATH', claim.heirs, Number.MAX_SAFE_INTEGER).find((d) => d.type === type)
+  );
+}
+
+async function reclassified(step: Step) {
+  const { deps, claim, status, execution } = step;
+  const classification = status.classification;
+  let current = claim;
+  if (claim.benefit?.computedFor !== classification) {
+    const coverage = await deps.coverages.get(claim.programmeId, claim.nik);
+    const after = computeBenefit({
+      type: classification,
+      eventDate: claim.eventDate,
+      declaredIncome: claim.declaredIncome,
+      paidMonths: coverage?.continuousPaidMonths ?? 0,
+      incapacityDays: claim.incapacityDays,
+    });
+    const explanation = claim.benefit
+      ? describeReclassification(claim.benefit, after)
+      : `BPJS Ketenagakerjaan menggolongkan klaim ini sebagai ${classification}.`;
+    const at = deps.now().toISOString();
+    current = await deps.claims.change(claim.id, {
+      next: (c) =>
+        c.benefit?.computedFor === classification
+          ? c
+          : {
+              ...c,
+              benefit: after,
+              bpjs: { ...c.bpjs!, classification },
+              decisions: [...c.decisions, { action: 'RECLASSIFIED', by: 'bpjs', at, reason: explanation }],
+            },
+      audit: {
+        action: 'CLAIM_RECLASSIFIED',
+        actor: ACTOR,
+        execution,
+        details: { from: claim.type, to: classification, before: claim.benefit?.total, after: after.total },
+      },
+    });
+    const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+    await noticeOnce(
+      { ...step, claim: current },
+      `reclassified#${classification}`,
+      () => reclassifiedMail(current, explanation, to, deps.apiUrl),
+      {
+        action: 'CLAIM_RECLASSIFICATION_MAIL_SENT',
+      },
+    );
+  }
+  // BPJS pays nothing until it has the amount our rules give for its classification.
+  await deps.bpjs.confirmAmount(claim.bpjs!.claimId!, { classification, amount: current.benefit!.total });
+}
+
+async function transferFailed(step: Step) {
+  const { deps, claim, status, execution } = step;
+  const reason = status.reason ?? 'Bank menolak transfer.';
+  const at = deps.now().toISOString();
+  // Flagged (FLAGGED decision, PAYOUT_FAILED) when the failure is first seen; never recorded as paid.
+  const latest = await deps.claims.change(claim.id, {
+    from: ['SUBMITTED_TO_BPJS', 'PAYOUT_FAILED'],
+    next: (c) =>
+      c.status === 'PAYOUT_FAILED'
+        ? c
+        : {
+            ...c,
+            status: 'PAYOUT_FAILED',
+            decisions: [...c.decisions, { action: 'FLAGGED', by: 'bpjs', at, reason }],
+          },
+    audit: { action: 'CLAIM_PAYOUT_FAILED', actor: ACTOR, execution, details: { reason } },
+  });
+  const episode = latest.decisions.filter((d) => d.action === 'FLAGGED').length;
+  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+  await noticeOnce(
+    { ...step, claim: latest },
+    `transfer-failed#${episode}`,
+    () => transferFailedMail(latest, reason, to, deps.apiUrl),
+    {
+      action: 'CLAIM_PAYOUT_FAILURE_FLAGGED',
+      details: { reason },
+    },
+  );
+}
+
+async function alertIfLate(step: Step) {
+  const { deps, claim } = step;
+  const submittedAt = claim.bpjs?.submittedAt;
+  if (!submittedAt || !bpjsIsLate(submittedAt, deps.now(), deps.holidays)) return;
+  const promisedBy = bpjsPromisedBy(submittedAt, deps.holidays);
+  const latest = await mustGetClaim(deps.claims, claim.id);
+  await noticeOnce(
+    { ...step, claim: latest },
+    'bpjs-late',
+    () => bpjsLateMail(latest, deps.dinasSosial(claim.programmeId), submittedAt, promisedBy, deps.apiUrl),
+    { action: 'CLAIM_BPJS_LATE_ALERTED', details: { submittedAt, promisedBy } },
+  );
+}

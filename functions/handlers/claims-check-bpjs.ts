@@ -1,0 +1,24 @@
+import { ClaimStepInput } from '../core/claims/use-cases/claim-workflow';
+import { checkBpjsClaim } from '../core/claims/use-cases/check-bpjs-claim';
+import { indonesianHolidays } from '../core/contributions/holidays';
+import { bpjsGateway } from '../wiring/bpjs';
+import { claimStore } from '../wiring/claim-store';
+import { dinasSosial } from '../wiring/claims';
+import { coverageStore } from '../wiring/coverage-store';
+import { mailer } from '../wiring/mailer';
+import { now, once, setting } from '../wiring/settings';
+import { taskHandler } from './task-handler';
+
+export const wiring = once(() => ({
+  claims: claimStore(),
+  bpjs: bpjsGateway(),
+  coverages: coverageStore(),
+  mailer: mailer(),
+  holidays: indonesianHolidays,
+  apiUrl: setting('API_URL'),
+  opsEmail: setting('OPS_EMAIL'),
+  dinasSosial: dinasSosial(),
+  now,
+}));
+
+export const handler = taskHandler(ClaimStepInput, (input) => checkBpjsClaim(wiring(), input));

@@ -1,0 +1,59 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SfnWorkflow } from '../adapters/sfn-workflow';
+import type { Claim } from '../core/claims/claim';
+import type { ClaimTiming } from '../core/claims/use-cases/open-claim-workflow';
+import type { ApprovalPolicy } from '../core/claims/use-cases/request-claim-approval';
+import { contributionTermsFor } from '../core/contributions/terms';
+import { findProgramme } from '../core/programmes/catalogue';
+import { traced } from './observability';
+import { setting } from './settings';
+
+/**
+ * What the claims workflow's functions share: its state machine (the CLAIMS_STATE_MACHINE_ARN
+ * setting, for task tokens and new executions), its timings, and who is told and who approves.
+ */
+export const claimsWorkflow = () => new SfnWorkflow(traced(new SFNClient({})), setting('CLAIMS_STATE_MACHINE_ARN'));
+
+const seconds = (name: string) => {
+  const value = Number(setting(name));
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`The setting ${name} must be a whole number of seconds`);
+  return value;
+};
+
+export const claimTiming = (): ClaimTiming => ({
+  documentReminderSeconds: seconds('CLAIM_DOCUMENT_REMINDER_SECONDS'),
+  bpjsPollSeconds: seconds('CLAIM_BPJS_POLL_SECONDS'),
+});
+
+export const maxDocumentReminders = () => Number(setting('CLAIM_DOCUMENT_REMINDERS'));
+
+/** Dinas Sosial for a programme: the team's address and the programme's approver (the head of the office). */
+export const dinasSosial = () => {
+  const ops = setting('OPS_EMAIL');
+  return (programmeId: string) => {
+    const approver = findProgramme(programmeId)?.approverEmail;
+    return approver ? [ops, approver] : [ops];
+  };
+};
+
+/**
+ * Who approves a claim: the programme's approver, and a second approver for claims above the amount
+ * that needs two (CLAIM_SECOND_APPROVER_EMAIL, CLAIM_TWO_APPROVERS_ABOVE, in rupiah).
+ */
+export const approvalPolicy = () => {
+  const second = setting('CLAIM_SECOND_APPROVER_EMAIL');
+  const twoAbove = Number(setting('CLAIM_TWO_APPROVERS_ABOVE'));
+  return (claim: Claim): ApprovalPolicy => {
+    const first = findProgramme(claim.programmeId)?.approverEmail;
+    return {
+      approvers: [...(first ? [first] : []), second],
+      approversNeeded: (claim.benefit?.total ?? 0) > twoAbove ? 2 : 1,
+    };
+  };
+};
+
+export const termsFor = (programmeId: string) => {
+  const programme = findProgramme(programmeId);
+  if (!programme) throw new Error(`Programme ${programmeId} is not configured`);
+  return contributionTermsFor(programme);
+};
