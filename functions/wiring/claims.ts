@@ -1,6 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SfnWorkflow } from '../adapters/sfn-workflow';
 import type { Claim } from '../core/claims/claim';
+import { ClaimSettings } from '../core/claims/claim-settings';
 import type { ClaimTiming } from '../core/claims/use-cases/open-claim-workflow';
 import type { ApprovalPolicy } from '../core/claims/use-cases/request-claim-approval';
 import { contributionTermsFor } from '../core/contributions/terms';
@@ -37,12 +38,13 @@ export const dinasSosial = () => {
 };
 
 /**
- * Who approves a claim: the programme's approver, and a second approver for claims above the amount
- * that needs two (CLAIM_SECOND_APPROVER_EMAIL, CLAIM_TWO_APPROVERS_ABOVE, in rupiah).
+ * Who approves a claim: the programme's approver, and a second approver (CLAIM_SECOND_APPROVER_EMAIL)
+ * for claims above the programme's `twoApproversAbove` (claim-settings.ts; the defaults until a
+ * programme carries its own, as the filing reads them).
  */
 export const approvalPolicy = () => {
   const second = setting('CLAIM_SECOND_APPROVER_EMAIL');
-  const twoAbove = Number(setting('CLAIM_TWO_APPROVERS_ABOVE'));
+  const { twoApproversAbove: twoAbove } = ClaimSettings.parse({});
   return (claim: Claim): ApprovalPolicy => {
     const first = findProgramme(claim.programmeId)?.approverEmail;
     return {

@@ -28,12 +28,11 @@ export type ClaimsWorkflowProps = {
   uploads: IBucket;
   mail: MailSender;
   apiUrl: string;
-  /** The Dinas Sosial team: told of late BPJS decisions, failed transfers, payouts; stands in for a filer with no address. */
+  /** The Dinas Sosial team: told of late BPJS answers, failed transfers and payouts; stands in for a filer. */
   opsEmail: string;
   bpjsUrl: string;
-  /** The approver beside the programme's, for claims that need two (above `twoApproversAbove` rupiah). */
+  /** The approver beside the programme's, for claims that need two (claim-settings.ts `twoApproversAbove`). */
   secondApproverEmail: string;
-  twoApproversAbove?: number;
   /** Days from a documents wait to the reminder, and reminders before the wait is parked. */
   documentReminderDays?: number;
   documentReminders?: number;
@@ -100,7 +99,6 @@ export class ClaimsWorkflow extends Construct {
             environment: {
               API_URL: props.apiUrl,
               CLAIM_SECOND_APPROVER_EMAIL: props.secondApproverEmail,
-              CLAIM_TWO_APPROVERS_ABOVE: String(props.twoApproversAbove ?? 50_000_000),
             },
           },
         ),

@@ -34,6 +34,7 @@ const RETRY_POLICY: TaskRetryPolicy = {
     'ZodError',
     'ClaimNotFoundError',
     'ClaimStatusConflictError',
+    'ClaimTransitionError',
     'BpjsRequestRejectedError',
     'ClaimNotSubmittableError',
     'NotEnoughApproversError',

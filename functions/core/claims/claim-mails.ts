@@ -100,8 +100,26 @@ export function bpjsNeedsDocumentMail(c: Claim, document: RequiredDocument, to: 
   );
 }
 
-export function reclassifiedMail(c: Claim, explanation: string, to: string[], apiUrl: string): Mail {
-  return render(to, `Klaim ${c.id} digolongkan ulang oleh BPJS`, [explanation], link(apiUrl, c));
+export function reclassifiedMail(
+  c: Claim,
+  explanation: string,
+  missing: readonly RequiredDocument[],
+  to: string[],
+  apiUrl: string,
+): Mail {
+  return render(
+    to,
+    `Klaim ${c.id} digolongkan ulang oleh BPJS`,
+    [
+      explanation,
+      ...(missing.length
+        ? [
+            `Untuk jenis klaim ini masih diperlukan dokumen berikut; BPJS membayar setelah dokumen lengkap:\n${missing.map((d) => `- ${d.label}`).join('\n')}`,
+          ]
+        : ['Jumlah manfaat yang baru telah dikonfirmasi kepada BPJS Ketenagakerjaan.']),
+    ],
+    link(apiUrl, c),
+  );
 }
 
 export function transferFailedMail(c: Claim, reason: string, to: string[], apiUrl: string): Mail {

@@ -4,8 +4,7 @@ import type { BpjsClaims } from '../../../ports/bpjs';
 import type { ClaimStore, StoredClaim } from '../../../ports/claim-store';
 import type { CoverageStore } from '../../../ports/coverage-store';
 import type { Mailer } from '../../../ports/mailer';
-import { computeBenefit, describeReclassification } from '../benefit';
-import type { Claim, RequiredDocument } from '../claim';
+import type { Claim } from '../claim';
 import {
   bpjsLateMail,
   bpjsNeedsDocumentMail,
@@ -14,7 +13,8 @@ import {
   refusedByBpjsMail,
   transferFailedMail,
 } from '../claim-mails';
-import { requiredDocuments } from '../documents';
+import { bpjsAskedForDocument, bpjsReclassified, bpjsRefused, payoutFailed } from '../claim-transitions';
+import { missing } from '../documents';
 import { bpjsIsLate, bpjsPromisedBy } from './bpjs-promise';
 import { hasNotice, mustGetClaim, withNotice, type ClaimStepInput } from './claim-workflow';
 
@@ -55,6 +55,8 @@ export async function checkBpjsClaim(deps: CheckBpjsClaimDeps, input: ClaimStepI
   const look = (state: BpjsLook['state']): BpjsLook => ({ claimId: c.id, state });
   if (c.status === 'PAID') return look('PAID');
   if (c.status === 'REFUSED_BY_BPJS') return look('REFUSED');
+  if (c.status === 'REJECTED' || c.status === 'REFUSED')
+    throw new BpjsClaimMissingError(`Claim ${c.id} is ${c.status}`);
   const bpjsClaimId = c.bpjs?.claimId;
   if (!bpjsClaimId) throw new BpjsClaimMissingError(`Claim ${c.id} has no BPJS claim id`);
   const status = await deps.bpjs.getClaimStatus(bpjsClaimId);
@@ -63,7 +65,8 @@ export async function checkBpjsClaim(deps: CheckBpjsClaimDeps, input: ClaimStepI
 
   switch (status.status) {
     case 'PAID':
-      return look('PAID');
+      // A transfer BPJS made while the file still lacked what it asked for is recorded once the file is complete.
+      return look(c.status === 'WAITING_FOR_DOCUMENTS' ? 'WAITING' : 'PAID');
     case 'REFUSED':
       await refused(step);
       return look('REFUSED');
@@ -107,26 +110,17 @@ async function noticeOnce(
   });
 }
 
-async function refused({ deps, claim, status, execution }: Step) {
+async function refused(step: Step) {
+  const { deps, claim, status, execution } = step;
   const reason = status.reason ?? 'BPJS Ketenagakerjaan tidak menyebutkan alasan.';
-  const decidedAt = status.decidedAt ?? deps.now().toISOString();
-  await deps.claims.change(claim.id, {
-    from: ['SUBMITTED_TO_BPJS', 'PAYOUT_FAILED', 'REFUSED_BY_BPJS'],
-    next: (current) =>
-      current.status === 'REFUSED_BY_BPJS'
-        ? current
-        : {
-            ...current,
-            status: 'REFUSED_BY_BPJS',
-            bpjs: { ...current.bpjs!, decidedAt, reason },
-            decisions: [...current.decisions, { action: 'REFUSED', by: 'bpjs', at: decidedAt, reason }],
-          },
+  const at = status.decidedAt ?? deps.now().toISOString();
+  const latest = await deps.claims.change(claim.id, {
+    next: (current) => bpjsRefused(current, reason, at),
     audit: { action: 'CLAIM_REFUSED_BY_BPJS', actor: ACTOR, execution, details: { reason } },
   });
   const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
-  const latest = await mustGetClaim(deps.claims, claim.id);
   await noticeOnce(
-    { deps, claim: latest, status, execution },
+    { ...step, claim: latest },
     'bpjs-refused',
     () => refusedByBpjsMail(latest, reason, to, deps.apiUrl),
     {
@@ -135,107 +129,70 @@ async function refused({ deps, claim, status, execution }: Step) {
   );
 }
 
+/**
+ * BPJS asks for a document (claim-transitions.ts `bpjsAskedForDocument`): one the claim holds is sent
+ * on at once; one it lacks puts the claim back to WAITING_FOR_DOCUMENTS and the operator is asked
+ * (once). When it arrives, the next look finds it and sends it.
+ */
 async function needsDocument(step: Step) {
-  const { deps, claim, status } = step;
+  const { deps, claim, status, execution } = step;
   const type = status.missingDocument!;
-  const have = claim.requiredDocuments.find((d) => d.type === type && d.present);
-  if (have) {
-    // BPJS learns the document is there; the file stays with us (claim-contract.ts).
-    await deps.bpjs.supplyDocument(claim.bpjs!.claimId!, type);
-    return;
-  }
-  const asked: RequiredDocument = {
-    ...(requiredDocumentLabel(claim, type) ?? { type, label: type, present: false }),
-    requestedByBpjs: true,
-  };
+  const marked = await deps.claims.change(claim.id, {
+    next: (current) => bpjsAskedForDocument(current, type, deps.now().toISOString()),
+    audit: { action: 'CLAIM_DOCUMENT_REQUESTED_BY_BPJS', actor: ACTOR, execution, details: { type } },
+  });
+  const asked = marked.requiredDocuments.find((d) => d.type === type)!;
+  // BPJS learns the document is there; the file stays with us (claim-contract.ts).
+  if (asked.present) return void (await deps.bpjs.supplyDocument(claim.bpjs!.claimId!, type));
   await noticeOnce(
-    step,
+    { ...step, claim: marked },
     `bpjs-document#${type}`,
-    () => bpjsNeedsDocumentMail(claim, asked, filerOf(claim, deps.opsEmail), deps.apiUrl),
-    {
-      action: 'CLAIM_DOCUMENT_REQUESTED_BY_BPJS',
-      details: { type },
-      next: (current) => ({
-        ...current,
-        requiredDocuments: current.requiredDocuments.some((d) => d.type === type)
-          ? current.requiredDocuments.map((d) => (d.type === type ? { ...d, requestedByBpjs: true } : d))
-          : [...current.requiredDocuments, asked],
-      }),
-    },
+    () => bpjsNeedsDocumentMail(marked, asked, filerOf(claim, deps.opsEmail), deps.apiUrl),
+    { action: 'CLAIM_BPJS_DOCUMENT_MAIL_SENT', details: { type } },
   );
 }
 
-/** The checklist entry for a document type (its Indonesian label), whether or not the claim lists it. */
-function requiredDocumentLabel(claim: Claim, type: RequiredDocument['type']): RequiredDocument | undefined {
-  return (
-    claim.requiredDocuments.find((d) => d.type === type) ??
-    requiredDocuments('JKK_DEATH', claim.heirs, Number.MAX_SAFE_INTEGER).find((d) => d.type === type)
-  );
-}
-
+/**
+ * BPJS approved the claim under the other death classification and waits for the amount: the
+ * benefit is recomputed by our rules (claim-transitions.ts `bpjsReclassified`), the operator and
+ * Dinas Sosial are told why it changed, and the new amount is confirmed once the file holds what the
+ * new type needs (until then the claim waits for those documents, and BPJS pays nothing).
+ */
 async function reclassified(step: Step) {
   const { deps, claim, status, execution } = step;
   const classification = status.classification;
-  let current = claim;
-  if (claim.benefit?.computedFor !== classification) {
-    const coverage = await deps.coverages.get(claim.programmeId, claim.nik);
-    const after = computeBenefit({
-      type: classification,
-      eventDate: claim.eventDate,
-      declaredIncome: claim.declaredIncome,
-      paidMonths: coverage?.continuousPaidMonths ?? 0,
-      incapacityDays: claim.incapacityDays,
-    });
-    const explanation = claim.benefit
-      ? describeReclassification(claim.benefit, after)
-      : `BPJS Ketenagakerjaan menggolongkan klaim ini sebagai ${classification}.`;
-    const at = deps.now().toISOString();
-    current = await deps.claims.change(claim.id, {
-      next: (c) =>
-        c.benefit?.computedFor === classification
-          ? c
-          : {
-              ...c,
-              benefit: after,
-              bpjs: { ...c.bpjs!, classification },
-              decisions: [...c.decisions, { action: 'RECLASSIFIED', by: 'bpjs', at, reason: explanation }],
-            },
-      audit: {
-        action: 'CLAIM_RECLASSIFIED',
-        actor: ACTOR,
-        execution,
-        details: { from: claim.type, to: classification, before: claim.benefit?.total, after: after.total },
-      },
-    });
-    const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
-    await noticeOnce(
-      { ...step, claim: current },
-      `reclassified#${classification}`,
-      () => reclassifiedMail(current, explanation, to, deps.apiUrl),
-      {
-        action: 'CLAIM_RECLASSIFICATION_MAIL_SENT',
-      },
-    );
-  }
+  const coverage = await deps.coverages.get(claim.programmeId, claim.nik);
+  const at = deps.now().toISOString();
+  const current = await deps.claims.change(claim.id, {
+    next: (c) => bpjsReclassified(c, classification, coverage?.continuousPaidMonths ?? 0, at),
+    audit: {
+      action: 'CLAIM_RECLASSIFIED',
+      actor: ACTOR,
+      execution,
+      details: { from: claim.type, to: classification, before: claim.benefit?.total },
+    },
+  });
+  const explanation = current.decisions.findLast((d) => d.action === 'RECLASSIFIED')?.reason ?? '';
+  const stillMissing = missing(current.requiredDocuments);
+  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+  await noticeOnce(
+    { ...step, claim: current },
+    `reclassified#${classification}`,
+    () => reclassifiedMail(current, explanation, stillMissing, to, deps.apiUrl),
+    { action: 'CLAIM_RECLASSIFICATION_MAIL_SENT', details: { after: current.benefit?.total } },
+  );
+  if (stillMissing.length > 0) return;
   // BPJS pays nothing until it has the amount our rules give for its classification.
   await deps.bpjs.confirmAmount(claim.bpjs!.claimId!, { classification, amount: current.benefit!.total });
 }
 
+/** The bank refused the transfer: PAYOUT_FAILED, flagged once per failure, never paid; BPJS tries again. */
 async function transferFailed(step: Step) {
   const { deps, claim, status, execution } = step;
   const reason = status.reason ?? 'Bank menolak transfer.';
   const at = deps.now().toISOString();
-  // Flagged (FLAGGED decision, PAYOUT_FAILED) when the failure is first seen; never recorded as paid.
   const latest = await deps.claims.change(claim.id, {
-    from: ['SUBMITTED_TO_BPJS', 'PAYOUT_FAILED'],
-    next: (c) =>
-      c.status === 'PAYOUT_FAILED'
-        ? c
-        : {
-            ...c,
-            status: 'PAYOUT_FAILED',
-            decisions: [...c.decisions, { action: 'FLAGGED', by: 'bpjs', at, reason }],
-          },
+    next: (c) => (c.status === 'PAYOUT_FAILED' ? c : payoutFailed(c, reason, at)),
     audit: { action: 'CLAIM_PAYOUT_FAILED', actor: ACTOR, execution, details: { reason } },
   });
   const episode = latest.decisions.filter((d) => d.action === 'FLAGGED').length;

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { ClaimStore } from '../../../ports/claim-store';
 import { StaleTaskTokenError, type WorkflowCallbacks } from '../../../ports/workflow';
 import { DocumentType } from '../claim';
-import { missing, withDocument } from '../documents';
+import { ClaimTransitionError, documentArrived as receive } from '../claim-transitions';
+import { missing } from '../documents';
 import { isFinal, type WaitOutcome } from './claim-workflow';
 
 export type DocumentArrivedDeps = {
@@ -21,7 +22,7 @@ export const ObjectCreated = z.object({
 export type ObjectCreated = z.infer<typeof ObjectCreated>;
 
 export type DocumentArrival =
-  | { recorded: false; reason: 'NOT_A_CLAIM_DOCUMENT' | 'UNKNOWN_CLAIM' | 'CLAIM_CLOSED' }
+  | { recorded: false; reason: 'NOT_A_CLAIM_DOCUMENT' | 'UNKNOWN_CLAIM' | 'CLAIM_CLOSED' | 'NOT_AWAITING_DOCUMENTS' }
   | { recorded: true; claimId: string; type: DocumentType; complete: boolean; resumed: 'TASK' | 'EXECUTION' | 'NONE' };
 
 /**
@@ -45,26 +46,37 @@ export async function documentArrived(deps: DocumentArrivedDeps, event: ObjectCr
   // `next` may run again after a conflicting write; what it took is what the last run took.
   let taken: string | undefined;
   let restart = false;
-  const stored = await deps.claims.change(claimId, {
-    next: (c) => {
-      const requiredDocuments = withDocument(c.requiredDocuments, type.data, key, at);
-      const complete = missing(requiredDocuments).length === 0;
-      const waitingForThis = complete && c.waiting?.for === 'DOCUMENTS';
-      taken = waitingForThis ? c.waiting!.taskToken : undefined;
-      restart = complete && !c.waiting && (c.notices ?? []).includes(DOCUMENTS_PARKED);
-      return {
-        ...c,
-        requiredDocuments,
-        waiting: waitingForThis ? undefined : c.waiting,
-        notices: restart ? c.notices!.filter((n) => n !== DOCUMENTS_PARKED) : c.notices,
-      };
-    },
-    audit: {
-      action: 'CLAIM_DOCUMENT_RECEIVED',
-      actor: 'system:claims-document-arrived',
-      details: { type: type.data, key },
-    },
-  });
+  let stored;
+  try {
+    stored = await deps.claims.change(claimId, {
+      next: (c) => {
+        // claim-transitions.ts: ticked, and the claim moves on when it completes (to the verifier, or back to BPJS).
+        const received = receive(c, type.data, key, at);
+        taken = undefined;
+        restart = false;
+        // The same file delivered again: nothing to write, nobody to wake.
+        if (received === c) return c;
+        const complete = missing(received.requiredDocuments).length === 0;
+        const waitingForThis = complete && c.waiting?.for === 'DOCUMENTS';
+        taken = waitingForThis ? c.waiting!.taskToken : undefined;
+        restart = complete && !c.waiting && (c.notices ?? []).includes(DOCUMENTS_PARKED);
+        return {
+          ...received,
+          waiting: waitingForThis ? undefined : c.waiting,
+          notices: restart ? c.notices!.filter((n) => n !== DOCUMENTS_PARKED) : c.notices,
+        };
+      },
+      audit: {
+        action: 'CLAIM_DOCUMENT_RECEIVED',
+        actor: 'system:claims-document-arrived',
+        details: { type: type.data, key },
+      },
+    });
+  } catch (error) {
+    // Past the documents (with the verifier, approvers or BPJS, who did not ask for it): the file stays in S3.
+    if (error instanceof ClaimTransitionError) return { recorded: false, reason: 'NOT_AWAITING_DOCUMENTS' };
+    throw error;
+  }
   const complete = missing(stored.requiredDocuments).length === 0;
   let resumed: 'TASK' | 'EXECUTION' | 'NONE' = 'NONE';
   if (taken) {

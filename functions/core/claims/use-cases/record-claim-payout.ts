@@ -6,6 +6,7 @@ import { applyCoverageEvent, CoverageTransitionError } from '../../contributions
 import type { ContributionTerms } from '../../contributions/terms';
 import type { ClaimType, Payout } from '../claim';
 import { claimPaidMail, filerOf } from '../claim-mails';
+import { payoutRecorded } from '../claim-transitions';
 import { hasNotice, mustGetClaim, withNotice, type ClaimStepInput } from './claim-workflow';
 
 export type RecordClaimPayoutDeps = {
@@ -41,20 +42,12 @@ export async function recordClaimPayout(deps: RecordClaimPayoutDeps, input: Clai
     if (status?.status !== 'PAID' || !status.payout)
       throw new PayoutNotConfirmedError(`BPJS reports claim ${c.id} ${status?.status ?? 'unknown'}, not PAID`);
     const reported: Payout = { ...status.payout, recordedAt: deps.now().toISOString() };
+    // claim-transitions.ts: to a payee of the claim only, once per bank reference, PAID when everyone is paid.
     const paid = await deps.claims.change(c.id, {
-      from: ['SUBMITTED_TO_BPJS', 'PAYOUT_FAILED', 'PAID'],
-      next: (current) =>
-        current.status === 'PAID' && current.payouts.some((p) => p.bankReference === reported.bankReference)
-          ? current
-          : {
-              ...current,
-              status: 'PAID',
-              waiting: undefined,
-              bpjs: { ...current.bpjs!, decidedAt: current.bpjs?.decidedAt ?? status.decidedAt },
-              payouts: current.payouts.some((p) => p.bankReference === reported.bankReference)
-                ? current.payouts
-                : [...current.payouts, reported],
-            },
+      next: (current) => {
+        const moved = payoutRecorded(current, reported);
+        return moved === current ? current : { ...moved, waiting: undefined };
+      },
       audit: {
         action: 'CLAIM_PAID',
         actor: 'system:claims-record-payout',

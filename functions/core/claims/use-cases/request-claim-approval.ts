@@ -88,14 +88,13 @@ export async function requestClaimApproval(deps: RequestClaimApprovalDeps, input
   for (const link of parked.approval!.links.filter((l) => !l.mailedAt && !decided.has(l.approver))) {
     const mail = claimApprovalMail(parked, link.approver, claimApprovalUrl(deps.apiUrl, c.id, link.code), needed);
     const { messageId } = await deps.mailer.send(mail);
+    const mailedAt = deps.now().toISOString();
     await deps.claims.change(c.id, {
       next: (current) => ({
         ...current,
         approval: current.approval && {
           ...current.approval,
-          links: current.approval.links.map((l) =>
-            l.approver === link.approver ? { ...l, mailedAt: deps.now().toISOString() } : l,
-          ),
+          links: current.approval.links.map((l) => (l.approver === link.approver ? { ...l, mailedAt } : l)),
         },
       }),
       audit: {

@@ -1,5 +1,7 @@
 import type { BpjsClaims } from '../../../ports/bpjs';
 import type { ClaimStore } from '../../../ports/claim-store';
+import { ClaimSettings } from '../claim-settings';
+import { submitted } from '../claim-transitions';
 import { recipientOf } from '../heirs';
 import { mustGetClaim, type ClaimStepInput } from './claim-workflow';
 
@@ -42,20 +44,19 @@ export async function submitClaimToBpjs(
     amountRequested: c.benefit.total,
   });
   const submittedAt = deps.now().toISOString();
+  // The approvals are counted as the workflow asked for them (the links that went out said how many).
+  const asAsked = ClaimSettings.parse({
+    twoApproversAbove: (c.approval?.approversNeeded ?? 1) >= 2 ? 0 : Number.MAX_SAFE_INTEGER,
+  });
   await deps.claims.change(c.id, {
-    from: ['AWAITING_APPROVAL', 'SUBMITTED_TO_BPJS'],
-    next: (current) => ({
-      ...current,
-      status: 'SUBMITTED_TO_BPJS',
-      waiting: undefined,
-      bpjs: {
-        ...current.bpjs,
-        reference: current.id,
-        claimId: filed.bpjsClaimId,
-        classification: filed.classification,
-        submittedAt: current.bpjs?.submittedAt ?? submittedAt,
-      },
-    }),
+    next: (current) => {
+      const moved = submitted(current, current.id, asAsked, submittedAt);
+      return {
+        ...moved,
+        waiting: undefined,
+        bpjs: { ...moved.bpjs!, claimId: filed.bpjsClaimId, classification: filed.classification },
+      };
+    },
     audit: {
       action: 'CLAIM_SUBMITTED_TO_BPJS',
       actor: 'system:claims-submit-to-bpjs',
