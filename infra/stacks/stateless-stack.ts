@@ -69,6 +69,28 @@ export const API_ROUTES = {
     public: [],
     signedIn: [[HttpMethod.POST, '/renewals']],
   },
+  claims: {
+    public: [],
+    signedIn: [
+      [HttpMethod.GET, '/claims'],
+      [HttpMethod.POST, '/claims'],
+      [HttpMethod.GET, '/claims/new'],
+      [HttpMethod.GET, '/claims/{id}'],
+      [HttpMethod.POST, '/claims/{id}/documents'],
+      [HttpMethod.POST, '/claims/{id}/verify'],
+      [HttpMethod.POST, '/claims/{id}/reject'],
+      [HttpMethod.POST, '/claims/{id}/approve'],
+      [HttpMethod.GET, '/claim-totals'],
+    ],
+  },
+  'claim-approvals': {
+    // As for proposals: one secret code per approver in the mailed link; the page masks NIKs and accounts.
+    public: [
+      [HttpMethod.GET, '/claim-approvals/{id}'],
+      [HttpMethod.POST, '/claim-approvals/{id}'],
+    ],
+    signedIn: [],
+  },
   approvals: {
     // The secret code in the mailed link is the credential (the approver may read mail on a phone
     // where nobody signed in); the page shows counts, never a worker's data.
@@ -241,8 +263,44 @@ export class StatelessStack extends Stack {
       .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' })
       .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' });
 
+    // Claims (issue 10): filing starts the claims workflow; verify, reject and approve answer its waits.
+    const claimTable = stateful.claimTables.claims;
+    const apiClaims = this.claims.bind(
+      this.claims.bind(
+        fn('ApiClaimsFunction', 'api-claims', 'Claims for signed-in people: filing, documents, verify, reject, read')
+          // Filing, verifying and rejecting are version-conditional writes with their audit event in one transaction.
+          .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
+          // Opening a claim is appended to its trail, as opening a participant is.
+          .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
+          // Filing finds the participant and their coverage on the event date.
+          .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
+          .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
+          // A document's presigned PUT is signed with this role: claim documents only.
+          .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: ['claims/'] }),
+        'start',
+      ),
+      'completeTasks',
+    );
+    const apiClaimApprovals = this.claims.bind(
+      fn('ApiClaimApprovalsFunction', 'api-claim-approvals', 'The claim approval page behind the link in the mail', {
+        environment: { API_URL: api.apiEndpoint },
+      })
+        .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
+        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' }),
+      'completeTasks',
+    );
+
     new FunctionAlarms(this, 'ApiAlarms', {
-      functions: [apiProposals, apiSession, apiUploads, apiApprovals, apiContributions, apiRenewals],
+      functions: [
+        apiProposals,
+        apiSession,
+        apiUploads,
+        apiApprovals,
+        apiContributions,
+        apiRenewals,
+        apiClaims,
+        apiClaimApprovals,
+      ],
       topic: alarms.topic,
     });
 
@@ -256,6 +314,8 @@ export class StatelessStack extends Stack {
       approvals: new HttpLambdaIntegration('ApprovalsIntegration', apiApprovals),
       renewals: new HttpLambdaIntegration('RenewalsIntegration', apiRenewals),
       contributions: new HttpLambdaIntegration('ContributionsIntegration', apiContributions),
+      claims: new HttpLambdaIntegration('ClaimsIntegration', apiClaims),
+      'claim-approvals': new HttpLambdaIntegration('ClaimApprovalsIntegration', apiClaimApprovals),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [
       keyof typeof API_ROUTES,
@@ -316,7 +376,7 @@ export class StatelessStack extends Stack {
               {
                 id: 'AwsSolutions-APIG4',
                 reason:
-                  name === 'approvals'
+                  name === 'approvals' || name === 'claim-approvals'
                     ? 'The approval page is authorised by the unguessable code in the link mailed to the approver (checked in constant time); it shows counts, never workers’ data.'
                     : 'Reached before signing in: health, the sign-in page and its POST (checked by Cognito), and the console shell and script, which carry no data.',
               },

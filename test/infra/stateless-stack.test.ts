@@ -279,7 +279,9 @@ describe('grants', () => {
   it('the functions waiting parties call back may complete a task token, each on its own workflow only', () => {
     // Validation completes the wait of an older upload of the same village that it supersedes.
     const enrollment = [handler('api-approvals'), handler('request-approval'), handler('validate-proposal')];
-    expect(entriesAllowed('states:SendTaskSuccess').filter((e) => !e.includes('/claims-'))).toEqual(enrollment.sort());
+    expect(entriesAllowed('states:SendTaskSuccess').filter((e) => !/\/(api-)?claim/.test(e))).toEqual(
+      enrollment.sort(),
+    );
     const arn = `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`;
     for (const entry of enrollment) {
       expect(
@@ -293,12 +295,25 @@ describe('grants', () => {
 
   it('only the re-drive of the read API and the recovery after a restart start executions, of the enrollment state machine', () => {
     const enrollment = [handler('api-proposals'), handler('resume-unfinished')];
-    expect(entriesAllowed('states:StartExecution').filter((e) => !e.includes('/claims-'))).toEqual(enrollment);
+    expect(entriesAllowed('states:StartExecution').filter((e) => !/\/(api-)?claim/.test(e))).toEqual(enrollment);
     for (const entry of enrollment) {
       expect(permissionsOf(entry).find((p) => p.action === 'states:StartExecution')?.resource, entry).toBe(
         `arn:aws:states:region:123456789012:stateMachine:${props(stateMachine!).StateMachineName}`,
       );
     }
+  });
+
+  it('the claims API starts and answers the claims workflow only; its approval link only answers it', () => {
+    const claims = (entry: string) =>
+      permissionsOf(entry)
+        .filter((p) => p.action.startsWith('states:'))
+        .map((p) => `${p.action} ${p.resource}`);
+    for (const entry of [handler('api-claims'), handler('api-claim-approvals')]) {
+      expect(claims(entry).length, entry).toBeGreaterThan(0);
+      for (const permission of claims(entry)) expect(permission, entry).toMatch(/:stateMachine:jaring-\w+-claims$/);
+    }
+    expect(claims(handler('api-claims')).some((p) => p.startsWith('states:StartExecution '))).toBe(true);
+    expect(claims(handler('api-claim-approvals')).some((p) => p.startsWith('states:StartExecution '))).toBe(false);
   });
 
   it('the workflow declares its recovery function in the template, for the local stack to invoke at start', () => {
@@ -509,9 +524,11 @@ describe('HTTP API', () => {
         'GET /app.js',
         'GET /app/{path+}',
         'GET /approvals/{id}',
+        'GET /claim-approvals/{id}',
         'GET /health',
         'GET /masuk',
         'POST /approvals/{id}',
+        'POST /claim-approvals/{id}',
         'POST /session',
       ].sort(),
     );
