@@ -1,3 +1,4 @@
+import { ClaimSettings } from '../core/claims/claim-settings';
 import { ClaimStepInput } from '../core/claims/use-cases/claim-workflow';
 import { checkBpjsClaim } from '../core/claims/use-cases/check-bpjs-claim';
 import { indonesianHolidays } from '../core/contributions/holidays';
@@ -15,6 +16,8 @@ export const wiring = once(() => ({
   coverages: coverageStore(),
   mailer: mailer(),
   holidays: indonesianHolidays,
+  // The defaults until a programme carries its own settings, as the filing reads them.
+  bpjsPromiseWorkingDays: ClaimSettings.parse({}).bpjsPromiseWorkingDays,
   apiUrl: setting('API_URL'),
   opsEmail: setting('OPS_EMAIL'),
   dinasSosial: dinasSosial(),

@@ -24,6 +24,8 @@ export type CheckBpjsClaimDeps = {
   coverages: Pick<CoverageStore, 'get'>;
   mailer: Mailer;
   holidays: HolidayCalendar;
+  /** BPJS's promise (claim-settings.ts `bpjsPromiseWorkingDays`): past it, Dinas Sosial is alerted. */
+  bpjsPromiseWorkingDays: number;
   apiUrl: string;
   opsEmail: string;
   /** Dinas Sosial for a programme: the team and the programme's approver. */
@@ -35,7 +37,7 @@ export type CheckBpjsClaimDeps = {
 export type BpjsLook = { claimId: string; state: 'WAITING' | 'PAID' | 'REFUSED' };
 
 /** The claim was never filed with BPJS, or BPJS no longer knows it: not something waiting mends. */
-export class BpjsClaimMissingError extends Error {
+class BpjsClaimMissingError extends Error {
   override name = 'BpjsClaimMissingError';
 }
 
@@ -211,8 +213,8 @@ async function transferFailed(step: Step) {
 async function alertIfLate(step: Step) {
   const { deps, claim } = step;
   const submittedAt = claim.bpjs?.submittedAt;
-  if (!submittedAt || !bpjsIsLate(submittedAt, deps.now(), deps.holidays)) return;
-  const promisedBy = bpjsPromisedBy(submittedAt, deps.holidays);
+  if (!submittedAt || !bpjsIsLate(submittedAt, deps.now(), deps.holidays, deps.bpjsPromiseWorkingDays)) return;
+  const promisedBy = bpjsPromisedBy(submittedAt, deps.holidays, deps.bpjsPromiseWorkingDays);
   const latest = await mustGetClaim(deps.claims, claim.id);
   await noticeOnce(
     { ...step, claim: latest },

@@ -37,7 +37,7 @@ export const ClaimWaitInput = ClaimStepInput.extend({ taskToken: z.string().min(
 export type ClaimWaitInput = z.infer<typeof ClaimWaitInput>;
 
 /** Statuses a claim does not leave: the workflow has nothing more to do for it. */
-export const FINAL_STATUSES: readonly ClaimStatus[] = ['REFUSED', 'REJECTED', 'REFUSED_BY_BPJS', 'PAID'];
+const FINAL_STATUSES: readonly ClaimStatus[] = ['REFUSED', 'REJECTED', 'REFUSED_BY_BPJS', 'PAID'];
 export const isFinal = (c: Pick<Claim, 'status'>) => FINAL_STATUSES.includes(c.status);
 
 export type ClaimWaitDeps = {

@@ -8,7 +8,7 @@ import { mustGetClaim, type ClaimStepInput } from './claim-workflow';
 export type SubmitClaimDeps = { claims: ClaimStore; bpjs: BpjsClaims; now: () => Date };
 
 /** The claim cannot be put to BPJS as it stands (no benefit computed, nobody to pay): a retry cannot mend it. */
-export class ClaimNotSubmittableError extends Error {
+class ClaimNotSubmittableError extends Error {
   override name = 'ClaimNotSubmittableError';
 }
 

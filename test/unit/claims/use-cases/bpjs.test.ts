@@ -40,6 +40,7 @@ async function setUp(claim: Claim, at = '2026-11-23T02:00:00Z') {
     bpjs,
     mailer,
     holidays: indonesianHolidays,
+    bpjsPromiseWorkingDays: 3,
     apiUrl: 'https://api.example',
     opsEmail: 'dinsos@x.go.id',
     dinasSosial: () => ['dinsos@x.go.id', 'kepala@x.go.id'],
@@ -79,9 +80,9 @@ describe('BPJS', () => {
   });
 
   it('alerts Dinas Sosial once when BPJS passes its 3 working days, counting weekends and holidays out', async () => {
-    expect(bpjsPromisedBy('2026-11-20T02:00:00Z', indonesianHolidays)).toBe('2026-11-25');
+    expect(bpjsPromisedBy('2026-11-20T02:00:00Z', indonesianHolidays, 3)).toBe('2026-11-25');
     // Christmas Eve (cuti bersama), Christmas and the weekend are not working days.
-    expect(bpjsPromisedBy('2026-12-23T02:00:00Z', indonesianHolidays)).toBe('2026-12-30');
+    expect(bpjsPromisedBy('2026-12-23T02:00:00Z', indonesianHolidays, 3)).toBe('2026-12-30');
 
     const w = await setUp(approved(), '2026-11-20T02:00:00Z');
     await submitClaimToBpjs(w.deps, { claimId: 'KLM-1' });

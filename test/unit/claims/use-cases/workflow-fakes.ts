@@ -9,9 +9,9 @@ import { requiredDocuments } from '../../../../functions/core/claims/documents';
 import type { BpjsClaims } from '../../../../functions/ports/bpjs';
 import type { Mail, Mailer } from '../../../../functions/ports/mailer';
 
-export const DECEASED = '6203011205850001';
+const DECEASED = '6203011205850001';
 export const CHILD = '6203014404050061';
-export const SIBLING = '6203014303800041';
+const SIBLING = '6203014303800041';
 
 /** A claim as the filing leaves it: heirs (a sibling listed before the child, who is paid), benefit, checklist. */
 export function filedClaim(over: Partial<Claim> = {}, type: ClaimType = 'JKM'): Claim {
