@@ -20,6 +20,7 @@ const mine = '62.03.01.2011'; // the demo operator's village (Pulau Telo)
 const neighbour = '62.03.02.2006'; // a Kapuas village that is not theirs
 const programmeId = 'kapuas-2026-apbd';
 const absentNik = nik('01-01-1980', 'L', 9999);
+const absentClaim = 'clm-00000000000000000000';
 const absentBill = `/bills/${encodeURIComponent(`${programmeId}#2026-12`)}`;
 
 let stack: TestStack;
@@ -183,6 +184,18 @@ describe('every signed-in route, for every role (the README table)', () => {
       }),
       [400, 400, 403, 404, 403, 400],
     ],
+    // Claims (issue 10): filing is the operator's and the verifier's (an empty filing is refused for what it
+    // lacks, after the role); no claim is filed here, so one by id is nobody's (claims-api.integration.test.ts
+    // has real ones); the paid totals are the regency's.
+    ['GET', `/claims?programmeId=${programmeId}&villageCode=${mine}`, undefined, [200, 200, 200, 200, 200, 200]],
+    ['POST', '/claims', '{}', [400, 400, 403, 403, 403, 403]],
+    ['GET', '/claims/new', undefined, [200, 200, 403, 403, 403, 403]],
+    ['GET', `/claims/${absentClaim}`, undefined, [404, 404, 404, 404, 404, 404]],
+    ['POST', `/claims/${absentClaim}/documents`, '{}', [404, 404, 404, 404, 404, 404]],
+    ['POST', `/claims/${absentClaim}/verify`, '{}', [404, 404, 404, 404, 404, 404]],
+    ['POST', `/claims/${absentClaim}/reject`, '{}', [404, 404, 404, 404, 404, 404]],
+    ['POST', `/claims/${absentClaim}/approve`, '{}', [404, 404, 404, 404, 404, 404]],
+    ['GET', `/claim-totals?programmeId=${programmeId}`, undefined, [403, 200, 200, 200, 200, 200]],
   ];
 
   it('answers each role as the table says', async () => {
@@ -209,6 +222,7 @@ describe('every signed-in route, for every role (the README table)', () => {
         .replace(absentBill, '/bills/{billId}')
         .replace(absentNik, '{nik}')
         .replace(own.id, '{id}')
+        .replace(absentClaim, '{id}')
         .replace(programmeId, '{id}');
     const covered = new Set(table().map(([method, path]) => `${method} ${route(path.split('?')[0]!)}`));
     for (const routes of Object.values(API_ROUTES))
