@@ -1,6 +1,5 @@
 import type { ClaimType, DocumentType, Relationship } from '../core/claims/claim';
 import type { ClaimDetail, ClaimRow } from '../core/claims/use-cases/claim-views';
-import type { PaidTotal } from '../ports/claim-store';
 import type { Programme } from '../core/programmes/programme';
 import { villageLabel } from '../core/regions/village-label';
 import { markup, page, LINK_PAGE_STYLE, type SafeHtml } from './html';
@@ -37,7 +36,7 @@ const DECISION_TEXT: Record<ClaimDetail['decisions'][number]['action'], string> 
   REFUSED: 'Ditolak pemeriksaan',
 };
 /** How many heirs the filing form offers; a family with more files the rest through the API. */
-export const HEIR_ROWS = 3;
+const HEIR_ROWS = 3;
 
 const at = (iso: string | undefined) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
 const facts = (rows: [string, string | SafeHtml][]) =>
@@ -169,7 +168,10 @@ ${nextPage ? markup`<p><a href="${nextPage}">Halaman berikutnya</a></p>` : undef
 }
 
 /** What a programme paid to heirs, month by month. */
-export function claimTotalsPage(programmeId: string, totals: PaidTotal[]): string {
+export function claimTotalsPage(
+  programmeId: string,
+  totals: { month: string; amount: number; payouts: number; claims: number }[],
+): string {
   return markup`<h1>Manfaat dibayar: ${programmeId}</h1>
 ${
   totals.length

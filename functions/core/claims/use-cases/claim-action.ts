@@ -35,7 +35,7 @@ export const refusal = (status: ClaimRefusal['status'], code: string, message: s
 });
 
 export const NOT_FOUND = refusal(404, 'NOT_FOUND', 'Klaim tidak ditemukan.');
-export const CHANGED = refusal(
+const CHANGED = refusal(
   409,
   'CONFLICT',
   'Klaim ini baru saja diubah orang lain. Muat ulang halaman, periksa kembali, lalu ulangi.',

@@ -19,7 +19,7 @@ export function maskAccountNumber(number: string): string {
   return digits.length <= 4 ? '*'.repeat(digits.length) : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }
 
-export const STATUS_TEXT: Record<ClaimStatus, string> = {
+const STATUS_TEXT: Record<ClaimStatus, string> = {
   REFUSED: 'Ditolak pemeriksaan',
   WAITING_FOR_DOCUMENTS: 'Menunggu dokumen',
   AWAITING_VERIFICATION: 'Menunggu verifikasi',
@@ -46,7 +46,6 @@ function heirView(h: Heir, whole: boolean) {
     bankAccount: whole ? h.bankAccount : maskedAccount(h.bankAccount),
   };
 }
-export type HeirView = ReturnType<typeof heirView>;
 
 /**
  * One claim: status, issues, benefit line by line, documents, decisions and payouts; NIKs and the heirs'
