@@ -174,6 +174,12 @@ async function bpjsClaimsFor(reference: string) {
   return all.filter((c) => c.reference === reference);
 }
 
+/** How many requests the BPJS sandbox answered with a server error (its fault settings). */
+async function bpjsErrorsServed() {
+  const state = (await (await fetch(`${stack.info.bpjs}/_sandbox/state`)).json()) as { served: { errors: number } };
+  return state.served.errors;
+}
+
 /** The claims workflow's executions for a claim, once none is running any more. */
 async function settledExecutionsOf(claimId: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -362,12 +368,16 @@ describe('claims workflow on the local stack', () => {
     expect((await verify(id)).status).toBe(200);
     await waitingFor(id, 'AWAITING_APPROVAL', 'APPROVAL');
     // BPJS is down while the claim is filed and while it is polled, and classifies the death as JKM.
+    const errorsBefore = await bpjsErrorsServed();
     await bpjsFaults(stack, { errorRate: 1, reclassifyClaims: { [reclassified]: 'JKM' } });
     for (const approver of APPROVERS)
       expect((await approveByLink(id, await claimApprovalCode(id, approver))).status).toBe(200);
     await waitForClaim(id, (c) => c.decisions.filter((d) => d.action === 'APPROVED').length === 2, 'approved twice');
-    // Outages are retried (BpjsUnavailableError), not failures: give them a few tries, then BPJS returns.
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Outages are retried (BpjsUnavailableError), not failures: BPJS returns once it has refused the filing.
+    const deadline = Date.now() + 30_000;
+    while ((await bpjsErrorsServed()) === errorsBefore && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(await bpjsErrorsServed()).toBeGreaterThan(errorsBefore);
     await bpjsFaults(stack, { reclassifyClaims: { [reclassified]: 'JKM' } });
     const paid = await waitForStatus(id, 'PAID', 150_000);
 
