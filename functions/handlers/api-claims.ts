@@ -53,6 +53,8 @@ export const wiring = once(() => ({
 }));
 
 const CLAIM_ID = /^clm-[0-9a-f]{20}$/;
+/** A document's download link is for now, as a report's is. */
+const DOCUMENT_URL_SECONDS = 60;
 const PAGE_DEFAULT = 50;
 
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Klaim tidak ditemukan.');
@@ -147,6 +149,7 @@ function linksFor(c: Claim, principal: Principal) {
     self: claimPath(c.id),
     page: `/app${claimPath(c.id)}`,
     uploadDocument: may('claim:file') && open ? `${claimPath(c.id)}/documents` : undefined,
+    documents: may('claim:documents') ? `${claimPath(c.id)}/documents/` : undefined,
     verify: may('claim:verify') && c.status === 'AWAITING_VERIFICATION' ? `${claimPath(c.id)}/verify` : undefined,
     reject:
       (may('claim:verify') && ['WAITING_FOR_DOCUMENTS', 'AWAITING_VERIFICATION'].includes(c.status)) ||
@@ -282,7 +285,7 @@ export const handler = httpHandler(async (event) => {
       const view = claimDetail(c, seesBankAccounts(principal, c));
       await recordOpened(event, principal, c, view.whole);
       const links = linksFor(c, principal);
-      if (wantsHtml(event)) return html(200, claimPage(view, links));
+      if (wantsHtml(event)) return html(200, claimPage(view, links, c.version));
       return json(200, { ...view, version: c.version, links });
     }
     case 'POST /claims/{id}/documents': {
@@ -304,6 +307,24 @@ export const handler = httpHandler(async (event) => {
         details: { documentType: request.documentType, key, userId: principal.id },
       });
       return json(201, { key, ...upload, expiresInSeconds: UPLOAD_URL_SECONDS });
+    }
+    case 'GET /claims/{id}/documents/{type}': {
+      const c = await claimFor(event, principal, 'claim:documents');
+      const type = DocumentType.safeParse(event.pathParameters?.type);
+      const doc = type.success
+        ? c.requiredDocuments.find((d) => d.type === type.data && d.present && d.key)
+        : undefined;
+      if (!doc?.key) throw new HttpError(404, 'NOT_FOUND', 'Dokumen belum diterima.');
+      // A KTP or a bank book is personal data: the link lives a minute, and handing it out is recorded.
+      await deps.audit.append({
+        entity: `claim#${c.id}`,
+        action: 'CLAIM_DOCUMENT_OPENED',
+        actor: actorOf(principal),
+        at: deps.now().toISOString(),
+        details: { documentType: doc.type, userId: principal.id, ...requestOrigin(event) },
+      });
+      const url = await deps.presigner.downloadUrl(doc.key, DOCUMENT_URL_SECONDS);
+      return json(200, { url, expiresInSeconds: DOCUMENT_URL_SECONDS });
     }
     case 'POST /claims/{id}/verify': {
       const form = ActionForm.parse(bodyFields(event));

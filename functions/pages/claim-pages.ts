@@ -79,7 +79,9 @@ ${Array.from({ length: HEIR_ROWS }, (_, i) => heir(i))}
 /** One claim: facts, reasons, the benefit line by line, documents, heirs, decisions, payouts, the actions allowed. */
 export function claimPage(
   c: ClaimDetail,
-  links: { uploadDocument?: string; verify?: string; reject?: string },
+  links: { uploadDocument?: string; documents?: string; verify?: string; reject?: string },
+  /** The version shown: a verification or rejection from this page is refused if the claim changed since. */
+  version?: number,
 ): string {
   const issues = c.issues.length
     ? markup`<h2>Hasil pemeriksaan</h2><ul>${c.issues.map(
@@ -94,9 +96,13 @@ export function claimPage(
       }`
     : undefined;
   const missing = c.requiredDocuments.filter((d) => !d.present);
+  // The file itself through a one-minute link the console's script asks for (audited), for whom may check it.
+  const received = (d: ClaimDetail['requiredDocuments'][number]) =>
+    markup` (diterima ${at(d.receivedAt)}${
+      links.documents ? markup`, <a href="${links.documents}${d.type}" data-download>lihat</a>` : undefined
+    })`;
   const documents = markup`<h2>Dokumen</h2><ul>${c.requiredDocuments.map(
-    (d) =>
-      markup`<li>${d.present ? '✔' : '✘'} ${d.label}${d.present ? markup` (diterima ${at(d.receivedAt)})` : undefined}</li>`,
+    (d) => markup`<li>${d.present ? '✔' : '✘'} ${d.label}${d.present ? received(d) : undefined}</li>`,
   )}</ul>${
     links.uploadDocument && missing.length
       ? markup`<form data-claim-document="${links.uploadDocument}">
@@ -129,12 +135,13 @@ export function claimPage(
         )}</table>`
       : markup`<p>Belum ada pembayaran.</p>`
   }`;
+  const shown = version === undefined ? undefined : markup`<input type="hidden" name="version" value="${version}">`;
   const actions = [
     links.verify
-      ? markup`<form data-action="${links.verify}" data-confirm="Dokumen dan perhitungan sudah diperiksa? Klaim akan diteruskan ke pemberi persetujuan."><label for="verifyNote">Catatan verifikasi</label><textarea id="verifyNote" name="note"></textarea><button type="submit">Tandai terverifikasi</button></form>`
+      ? markup`<form data-action="${links.verify}" data-confirm="Dokumen dan perhitungan sudah diperiksa? Klaim akan diteruskan ke pemberi persetujuan.">${shown}<label for="verifyNote">Catatan verifikasi</label><textarea id="verifyNote" name="note"></textarea><button type="submit">Tandai terverifikasi</button></form>`
       : undefined,
     links.reject
-      ? markup`<form data-action="${links.reject}" data-confirm="Tolak klaim ini?"><label for="rejectReason">Alasan penolakan</label><textarea id="rejectReason" name="reason" required minlength="5"></textarea><button type="submit">Tolak klaim</button></form>`
+      ? markup`<form data-action="${links.reject}" data-confirm="Tolak klaim ini?">${shown}<label for="rejectReason">Alasan penolakan</label><textarea id="rejectReason" name="reason" required minlength="5"></textarea><button type="submit">Tolak klaim</button></form>`
       : undefined,
   ];
   return markup`<h1>Klaim ${c.type} ${c.id}</h1>

@@ -77,6 +77,7 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/claims/new'],
       [HttpMethod.GET, '/claims/{id}'],
       [HttpMethod.POST, '/claims/{id}/documents'],
+      [HttpMethod.GET, '/claims/{id}/documents/{type}'],
       [HttpMethod.POST, '/claims/{id}/verify'],
       [HttpMethod.POST, '/claims/{id}/reject'],
       [HttpMethod.POST, '/claims/{id}/approve'],
@@ -276,7 +277,9 @@ export class StatelessStack extends Stack {
           .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
           .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
           // A document's presigned PUT is signed with this role: claim documents only.
-          .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: ['claims/'] }),
+          .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'put', keyPrefixes: ['claims/'] })
+          // ... and a document's one-minute download link, for whom may check it.
+          .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read', keyPrefixes: ['claims/'] }),
         'start',
       ),
       'completeTasks',

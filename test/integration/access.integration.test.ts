@@ -192,6 +192,7 @@ describe('every signed-in route, for every role (the README table)', () => {
     ['GET', '/claims/new', undefined, [200, 200, 403, 403, 403, 403]],
     ['GET', `/claims/${absentClaim}`, undefined, [404, 404, 404, 404, 404, 404]],
     ['POST', `/claims/${absentClaim}/documents`, '{}', [404, 404, 404, 404, 404, 404]],
+    ['GET', `/claims/${absentClaim}/documents/KTP_HEIR`, undefined, [404, 404, 404, 404, 404, 404]],
     ['POST', `/claims/${absentClaim}/verify`, '{}', [404, 404, 404, 404, 404, 404]],
     ['POST', `/claims/${absentClaim}/reject`, '{}', [404, 404, 404, 404, 404, 404]],
     ['POST', `/claims/${absentClaim}/approve`, '{}', [404, 404, 404, 404, 404, 404]],
@@ -223,6 +224,7 @@ describe('every signed-in route, for every role (the README table)', () => {
         .replace(absentNik, '{nik}')
         .replace(own.id, '{id}')
         .replace(absentClaim, '{id}')
+        .replace('KTP_HEIR', '{type}')
         .replace(programmeId, '{id}');
     const covered = new Set(table().map(([method, path]) => `${method} ${route(path.split('?')[0]!)}`));
     for (const routes of Object.values(API_ROUTES))

@@ -203,6 +203,18 @@ describe('documents, verification and approval', () => {
     await waitForClaim(claimId, ['AWAITING_VERIFICATION']);
   }, 90_000);
 
+  it('opens a received document through a one-minute link for whom may check it, each opening recorded', async () => {
+    const path = `/claims/${claimId}/documents/DEATH_CERTIFICATE`;
+    expect((await api(stack, path, { as: 'finance' })).status).toBe(403);
+    const link = await api(stack, path, { as: 'verifier' });
+    expect(link.status, JSON.stringify(link.body)).toBe(200);
+    expect(await (await fetch(link.body.url)).text()).toBe('%PDF-1.4 test');
+    const events = await new DynamoDbAuditLog(db, tables.audit).byEntity(`claim#${claimId}`);
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: 'CLAIM_DOCUMENT_OPENED', actor: 'verifier:verifikator-dinsos' }),
+    );
+  });
+
   it('records the verifier’s check; the verifier may not approve their own claim', async () => {
     const verified = await post(`/claims/${claimId}/verify`, { note: 'Dokumen sesuai.' }, 'verifier');
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);

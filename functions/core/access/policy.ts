@@ -77,6 +77,8 @@ export const ACTIONS = {
     auditor: 'regency',
     admin: 'regency',
   },
+  /** A claim's documents (KTP, KK, death certificate, bank book): who filed them, checks, decides or audits. */
+  'claim:documents': { operator: 'village', verifier: 'regency', approver: 'regency', auditor: 'regency' },
   /** Checking a claim's documents and computation, and marking it verified or rejecting it (the maker). */
   'claim:verify': { verifier: 'regency' },
   /** Approving a verified claim (the checker): the approver, as on the mailed link. */

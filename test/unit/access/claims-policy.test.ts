@@ -19,6 +19,7 @@ const as = (role: Role): Principal => ({
 type Row = [string, string, string];
 const expected: Record<Role, Record<Extract<Action, `claim:${string}`>, Row>> = {
   operator: {
+    'claim:documents': ['allow', 'hide', 'hide'],
     'claim:file': ['allow', 'hide', 'hide'],
     'claim:read': ['allow', 'hide', 'hide'],
     'claim:verify': ['deny', 'hide', 'hide'],
@@ -26,6 +27,7 @@ const expected: Record<Role, Record<Extract<Action, `claim:${string}`>, Row>> = 
     'claim:bank-account': ['deny', 'hide', 'hide'],
   },
   verifier: {
+    'claim:documents': ['allow', 'allow', 'hide'],
     'claim:file': ['allow', 'allow', 'hide'],
     'claim:read': ['allow', 'allow', 'hide'],
     'claim:verify': ['allow', 'allow', 'hide'],
@@ -33,6 +35,7 @@ const expected: Record<Role, Record<Extract<Action, `claim:${string}`>, Row>> = 
     'claim:bank-account': ['allow', 'allow', 'hide'],
   },
   approver: {
+    'claim:documents': ['allow', 'allow', 'hide'],
     'claim:file': ['deny', 'deny', 'hide'],
     'claim:read': ['allow', 'allow', 'hide'],
     'claim:verify': ['deny', 'deny', 'hide'],
@@ -41,6 +44,7 @@ const expected: Record<Role, Record<Extract<Action, `claim:${string}`>, Row>> = 
   },
   // Finance reads claims (it reconciles payouts) but no proposals, so a refusal hides nothing it may not know.
   finance: {
+    'claim:documents': ['hide', 'hide', 'hide'],
     'claim:file': ['hide', 'hide', 'hide'],
     'claim:read': ['allow', 'allow', 'hide'],
     'claim:verify': ['hide', 'hide', 'hide'],
@@ -48,6 +52,7 @@ const expected: Record<Role, Record<Extract<Action, `claim:${string}`>, Row>> = 
     'claim:bank-account': ['hide', 'hide', 'hide'],
   },
   auditor: {
+    'claim:documents': ['allow', 'allow', 'hide'],
     'claim:file': ['deny', 'deny', 'hide'],
     'claim:read': ['allow', 'allow', 'hide'],
     'claim:verify': ['deny', 'deny', 'hide'],
@@ -55,6 +60,7 @@ const expected: Record<Role, Record<Extract<Action, `claim:${string}`>, Row>> = 
     'claim:bank-account': ['allow', 'allow', 'hide'],
   },
   admin: {
+    'claim:documents': ['deny', 'deny', 'hide'],
     'claim:file': ['deny', 'deny', 'hide'],
     'claim:read': ['allow', 'allow', 'hide'],
     'claim:verify': ['deny', 'deny', 'hide'],

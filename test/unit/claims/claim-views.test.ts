@@ -70,6 +70,13 @@ describe('claim views', () => {
     expect(page).toContain('Rp42.000.000');
   });
 
+  it('render a verifier’s buttons carrying the version shown, so a change since refuses them', () => {
+    const page = claimPage(viewAs('verifier'), { verify: '/claims/clm-1/verify', reject: '/claims/clm-1/reject' }, 7);
+    expect(page).toContain('Tandai terverifikasi');
+    expect(page.match(/name="version" value="7"/g)).toHaveLength(2);
+    expect(page).toContain(ACCOUNT);
+  });
+
   it('render the approval page with the link’s code only, and no NIK or account whole', () => {
     const c = { ...viewAs('operator'), status: 'AWAITING_APPROVAL' as const };
     const page = claimApprovalPage(c, { action: '/claim-approvals/clm-1', console: '/app/claims/clm-1' }, 'my-code');
