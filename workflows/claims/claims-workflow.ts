@@ -140,6 +140,14 @@ export class ClaimsWorkflow extends Construct {
       'start',
     );
 
+    // Not part of the state machine: the local stack invokes it at start to carry on with unfinished claims.
+    const resumeUnfinished = this.bind(
+      fn('ResumeClaimsFunction', 'claims-resume-unfinished', 'Re-starts claims left mid-workflow (local restart)', {
+        timeout: Duration.minutes(5),
+      }),
+      'start',
+    ).recoversAfterRestart();
+
     const functions = {
       open,
       awaitDocuments,
@@ -175,7 +183,7 @@ export class ClaimsWorkflow extends Construct {
 
     new WorkflowAlarms(this, 'Alarms', {
       stateMachine: this.stateMachine,
-      functions: [...Object.values(functions), documentArrived],
+      functions: [...Object.values(functions), documentArrived, resumeUnfinished],
       deadLetterQueue: undelivered,
       topic: props.alarmTopic,
     });

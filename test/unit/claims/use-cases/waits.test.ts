@@ -3,6 +3,8 @@ import { awaitDocuments } from '../../../../functions/core/claims/use-cases/awai
 import { awaitVerification } from '../../../../functions/core/claims/use-cases/await-verification';
 import { documentArrived, DOCUMENTS_PARKED } from '../../../../functions/core/claims/use-cases/document-arrived';
 import { remindDocuments } from '../../../../functions/core/claims/use-cases/remind-documents';
+import { resumeClaims } from '../../../../functions/core/claims/use-cases/resume-claims';
+import type { Claim } from '../../../../functions/core/claims/claim';
 import { FakeClaimsWorkflow, MemoryClaimStore } from '../api-fakes';
 import { FakeMailer, filedClaim, withAllDocuments } from './workflow-fakes';
 
@@ -144,5 +146,24 @@ describe('the verifier wait', () => {
     const rejected = await setUp(filedClaim({ status: 'REJECTED' }));
     await awaitVerification(rejected.deps, { claimId: 'KLM-1', taskToken: 't3' });
     expect(rejected.workflow.succeeded).toEqual([{ taskToken: 't3', output: { decision: 'REJECTED' } }]);
+  });
+});
+
+describe('after a local stack restart', () => {
+  it('starts a new execution for each unfinished claim, leaving finished and parked ones alone', async () => {
+    const claims = new MemoryClaimStore();
+    const filed = (id: string, nik: string, over: Partial<Claim>) =>
+      claims.create(filedClaim({ id, nik, ...over }), { action: 'CLAIM_FILED', actor: 'operator:x' });
+    await filed('KLM-1', '6203011205850001', { status: 'AWAITING_VERIFICATION' });
+    await filed('KLM-2', '6203011205850002', { status: 'PAID' });
+    await filed('KLM-3', '6203011205850003', { status: 'WAITING_FOR_DOCUMENTS', notices: [DOCUMENTS_PARKED] });
+    await filed('KLM-4', '6203011205850004', { status: 'SUBMITTED_TO_BPJS', type: 'JKK' });
+    const workflow = new FakeClaimsWorkflow();
+    const result = await resumeClaims({ claims, workflow, programmeIds: ['kapuas-2026-apbd', 'other'], now });
+    expect(result.redriven.map((r) => [r.id, r.from])).toEqual([
+      ['KLM-1', 'AWAITING_VERIFICATION'],
+      ['KLM-4', 'SUBMITTED_TO_BPJS'],
+    ]);
+    expect(workflow.started.map((s) => s.input)).toEqual([{ claimId: 'KLM-1' }, { claimId: 'KLM-4' }]);
   });
 });
