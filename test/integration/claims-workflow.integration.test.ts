@@ -15,6 +15,7 @@ import {
   mails,
   nik,
   proposalCsv,
+  portsOf,
   startTestStack,
   upload,
   uploadAsOperator,
@@ -41,8 +42,9 @@ let stack: TestStack;
 let sfn: SFNClient;
 let claims: DynamoDbClaimStore;
 let coverages: DynamoDbCoverageStore;
-const people = [1, 2, 3, 4, 5, 6].map((serial) => nik('12-05-1985', 'L', serial));
-const [paidUp, missingCertificate, verifiedByMe, jkkDeath, reclassified] = people as [
+const people = [1, 2, 3, 4, 5, 6, 7].map((serial) => nik('12-05-1985', 'L', serial));
+const [paidUp, missingCertificate, verifiedByMe, jkkDeath, reclassified, acrossRestart] = people as [
+  string,
   string,
   string,
   string,
@@ -392,5 +394,25 @@ describe('claims workflow on the local stack', () => {
     expect(told.to).toContain(OPERATOR);
     expect((await settledExecutionsOf(id)).map((e) => e.status)).toEqual(['SUCCEEDED']);
     await bpjsFaults(stack, {});
+  }, 240_000);
+
+  it('carries on after the local stack restarts while a claim waits for its verifier', async () => {
+    const id = await fileDeath(acrossRestart);
+    await uploadAll(id);
+    await waitingFor(id, 'AWAITING_VERIFICATION', 'VERIFICATION');
+    const before = (await claims.get(id))!.waiting!.taskToken;
+    const ports = portsOf(stack.info);
+    await stack.stop();
+
+    // Same data, new services: the engine remembers no execution; the recovery function starts the claim's again.
+    stack = await startTestStack(stack.home, { ports });
+    expect(stack.redriven).toContain(id);
+    await waitForClaim(id, (c) => c.waiting?.for === 'VERIFICATION' && c.waiting.taskToken !== before, 'waiting anew');
+    await verifyAndApprove(id, [APPROVERS[0]!]);
+    const paid = await waitForStatus(id, 'PAID');
+    expect(paid.payouts).toEqual([
+      expect.objectContaining({ heirNik: heirsOf(acrossRestart).child, amount: 42_000_000 }),
+    ]);
+    expect(await bpjsClaimsFor(id)).toHaveLength(1);
   }, 240_000);
 });
