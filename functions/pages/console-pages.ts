@@ -16,7 +16,8 @@ label{display:block;margin:.8em 0 .2em}input,select,button{font-size:1em;padding
 input:not([type=file]):not([type=checkbox]),select,textarea{display:block;width:100%;box-sizing:border-box}
 fieldset{margin:1em 0;border:1px solid #ddd}textarea{min-height:5em;font:inherit}
 button[type=submit]{display:block;background:#0b57d0;color:#fff;border:0;padding:.55em 1.3em;margin-top:1em;cursor:pointer}
-table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
+table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}h1,h2{overflow-wrap:anywhere}
+@media (max-width:480px){td,th{padding:.3em .4em}}
 .msg{margin-top:1em}.error{color:#b3261e}`);
 
 /** The security policy of every console page: its own script only, calls to the API and to S3 for uploads. */
