@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { sameSecret } from '../core/proposals/approval-code';
 import { approvalActionUrl, consoleUrl } from '../core/proposals/links';
 import { decideApproval } from '../core/proposals/use-cases/decide-approval';
 import { approvalPage, decisionPage } from '../pages/proposal-pages';
 import { findProgramme } from '../core/programmes/catalogue';
+import { ApprovalDecisionForm } from './approval-form';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
 import { auditLog } from '../wiring/audit-log';
 import { proposalStore } from '../wiring/proposal-store';
@@ -11,24 +11,6 @@ import { quotaLedger } from '../wiring/quota-ledger';
 import { now, once, setting } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { workflowCallbacks } from '../wiring/workflow';
-
-const DECISION_WORDS: Record<string, string> = {
-  approve: 'APPROVED',
-  approved: 'APPROVED',
-  setujui: 'APPROVED',
-  disetujui: 'APPROVED',
-  reject: 'REJECTED',
-  rejected: 'REJECTED',
-  tolak: 'REJECTED',
-  ditolak: 'REJECTED',
-};
-
-const DecisionForm = z.object({
-  code: z.string().min(1),
-  // Scripts say it in many ways; the page sends APPROVED or REJECTED.
-  decision: z.preprocess((v) => DECISION_WORDS[String(v).trim().toLowerCase()] ?? v, z.enum(['APPROVED', 'REJECTED'])),
-  note: z.string().max(2000).optional(),
-});
 
 const REFUSALS = {
   NOT_FOUND: [404, 'Usulan tidak ditemukan.'],
@@ -78,7 +60,7 @@ export const handler = httpHandler(async (event) => {
     );
   }
 
-  const parsed = DecisionForm.safeParse(readFields(event));
+  const parsed = ApprovalDecisionForm.safeParse(readFields(event));
   if (!parsed.success) {
     const message = 'Keputusan tidak dikenali. Buka kembali tautan dari email lalu tekan tombol Setujui atau Tolak.';
     return wantsHtml(event)

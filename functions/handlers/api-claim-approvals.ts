@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { claimConsoleUrl } from '../core/claims/claim-mails';
 import { claimDetail } from '../core/claims/use-cases/claim-views';
 import { approverOfCode, BAD_CODE, decideClaimApproval } from '../core/claims/use-cases/decide-claim-approval';
@@ -7,6 +6,7 @@ import { auditLog } from '../wiring/audit-log';
 import { claimStore } from '../wiring/claim-store';
 import { claimsWorkflow } from '../wiring/claims';
 import { now, once, setting } from '../wiring/settings';
+import { ApprovalDecisionForm } from './approval-form';
 import { html, httpHandler, json, readFields, wantsHtml } from './http';
 
 export const wiring = once(() => ({
@@ -16,23 +16,6 @@ export const wiring = once(() => ({
   now,
   apiUrl: setting('API_URL'),
 }));
-
-const DECISION_WORDS: Record<string, string> = {
-  approve: 'APPROVED',
-  approved: 'APPROVED',
-  setujui: 'APPROVED',
-  disetujui: 'APPROVED',
-  reject: 'REJECTED',
-  rejected: 'REJECTED',
-  tolak: 'REJECTED',
-  ditolak: 'REJECTED',
-};
-
-const DecisionForm = z.object({
-  code: z.string().min(1),
-  decision: z.preprocess((v) => DECISION_WORDS[String(v).trim().toLowerCase()] ?? v, z.enum(['APPROVED', 'REJECTED'])),
-  note: z.string().max(2000).optional(),
-});
 
 /**
  * The claim approval link (`/claim-approvals/<claimId>?code=...`), one code per approver, as the
@@ -63,7 +46,7 @@ export const handler = httpHandler(async (event) => {
     );
   }
 
-  const parsed = DecisionForm.safeParse(readFields(event));
+  const parsed = ApprovalDecisionForm.safeParse(readFields(event));
   if (!parsed.success) {
     const message = 'Keputusan tidak dikenali. Buka kembali tautan dari email lalu tekan tombol Setujui atau Tolak.';
     return wantsHtml(event)
