@@ -131,6 +131,13 @@ describe('LocalScheduler', () => {
     const res = await fetch(`${endpoint}/schedules`);
     expect(res.status).toBe(200);
     const { schedules } = (await res.json()) as { schedules: Record<string, unknown>[] };
+    // The next 1st of a month at 01:00 in Jakarta (UTC+7, no daylight saving) from the real now: the list
+    // answers from the wall clock, not from the time the test started the scheduler with.
+    const jakartaHour = 7 * 3_600_000;
+    const wall = new Date(Date.now() + jakartaHour);
+    const firstOf = (month: number) => Date.UTC(wall.getUTCFullYear(), month, 1, 1) - jakartaHour;
+    const thisMonth = firstOf(wall.getUTCMonth());
+    const nextFireTime = new Date(Date.now() < thisMonth ? thisMonth : firstOf(wall.getUTCMonth() + 1)).toISOString();
     expect(schedules).toEqual([
       {
         name: 'jaring-dev-monthly-contributions',
@@ -140,7 +147,7 @@ describe('LocalScheduler', () => {
         expression: 'cron(0 1 1 * ? *)',
         timezone: 'Asia/Jakarta',
         target: machineArn,
-        nextFireTime: '2026-11-30T18:00:00.000Z',
+        nextFireTime,
       },
     ]);
   });
