@@ -314,7 +314,11 @@ describe('claims workflow on the local stack', () => {
     );
     expect(waiting.status).toBe('WAITING_FOR_DOCUMENTS');
     // The reminder names what is missing; it refuses nothing.
-    const reminder = await waitForMail(stack, (m) => m.subject === `Dokumen klaim ${id} belum lengkap`, 30_000);
+    const reminder = await waitForMail(
+      stack,
+      (m) => m.subject === `[Jaring] Dokumen klaim ${id} belum lengkap`,
+      30_000,
+    );
     expect(reminder.to).toEqual([OPERATOR]);
     expect(reminder.text).toContain('Surat keterangan kematian');
     expect((await claims.get(id))!.status).toBe('WAITING_FOR_DOCUMENTS');
@@ -390,7 +394,7 @@ describe('claims workflow on the local stack', () => {
     expect(why!.reason).toContain('Rp70.000.000 menjadi Rp42.000.000');
     expect(paid.payouts).toEqual([expect.objectContaining({ amount: 42_000_000 })]);
     expect(await bpjsClaimsFor(id)).toHaveLength(1);
-    const told = await waitForMail(stack, (m) => m.subject === `Klaim ${id} digolongkan ulang oleh BPJS`);
+    const told = await waitForMail(stack, (m) => m.subject === `[Jaring] Klaim ${id} digolongkan ulang oleh BPJS`);
     expect(told.to).toContain(OPERATOR);
     expect((await settledExecutionsOf(id)).map((e) => e.status)).toEqual(['SUCCEEDED']);
     await bpjsFaults(stack, {});

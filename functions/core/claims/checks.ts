@@ -120,7 +120,7 @@ function alreadyClaimed(filing: ClaimFiling, nik: string, earlier: readonly Clai
     severity: 'REFUSAL',
     message:
       `Peserta ini sudah punya klaim ${c.type === 'JKK' ? 'kecelakaan kerja' : 'kematian'} ${c.id} ` +
-      `(kejadian ${dateText(c.eventDate)}, ${STATUS_TEXT[c.status]}). Satu kejadian hanya diklaim sekali.`,
+      `(kejadian ${dateText(c.eventDate)}, ${STATUS_TEXT[c.status]}). Satu peristiwa hanya dapat diklaim sekali (kematian: satu klaim per peserta).`,
   }));
 }
 

@@ -49,7 +49,7 @@ export function documentsReminderMail(
 ): Mail {
   return render(
     to,
-    `Dokumen klaim ${c.id} belum lengkap`,
+    `[Jaring] Dokumen klaim ${c.id} belum lengkap`,
     [
       `Yth. operator, ${about(c)} masih menunggu dokumen berikut:`,
       missing.map((d) => `- ${d.label}`).join('\n'),
@@ -64,7 +64,7 @@ export function claimApprovalMail(c: Claim, approver: string, url: string, appro
   const total = c.benefit ? rupiah(c.benefit.total) : 'belum dihitung';
   return render(
     [approver],
-    `Persetujuan klaim ${c.id} (${total})`,
+    `[Jaring] Persetujuan klaim ${c.id} (${total})`,
     [
       `Yth. Bapak/Ibu, ${about(c)} telah diverifikasi dan menunggu persetujuan Anda.`,
       `Jumlah manfaat: ${total}.` +
@@ -78,7 +78,7 @@ export function claimApprovalMail(c: Claim, approver: string, url: string, appro
 export function bpjsLateMail(c: Claim, to: string[], submittedAt: string, promisedBy: string, apiUrl: string): Mail {
   return render(
     to,
-    `BPJS Ketenagakerjaan terlambat memutus klaim ${c.id}`,
+    `[Jaring] BPJS Ketenagakerjaan terlambat memutus klaim ${c.id}`,
     [
       `${about(c)} diajukan ke BPJS Ketenagakerjaan pada ${submittedAt.slice(0, 10)} dengan berkas lengkap.`,
       `BPJS wajib membayar dalam 3 hari kerja (UU 40/2004), yaitu paling lambat ${promisedBy}, dan belum memberi ` +
@@ -91,7 +91,7 @@ export function bpjsLateMail(c: Claim, to: string[], submittedAt: string, promis
 export function bpjsNeedsDocumentMail(c: Claim, document: RequiredDocument, to: string[], apiUrl: string): Mail {
   return render(
     to,
-    `BPJS meminta dokumen untuk klaim ${c.id}`,
+    `[Jaring] BPJS meminta dokumen untuk klaim ${c.id}`,
     [
       `BPJS Ketenagakerjaan meminta dokumen berikut untuk ${about(c)}: ${document.label}.`,
       'Unggah dokumen tersebut di halaman klaim; Jaring akan meneruskannya ke BPJS.',
@@ -109,7 +109,7 @@ export function reclassifiedMail(
 ): Mail {
   return render(
     to,
-    `Klaim ${c.id} digolongkan ulang oleh BPJS`,
+    `[Jaring] Klaim ${c.id} digolongkan ulang oleh BPJS`,
     [
       explanation,
       ...(missing.length
@@ -125,7 +125,7 @@ export function reclassifiedMail(
 export function transferFailedMail(c: Claim, reason: string, to: string[], apiUrl: string): Mail {
   return render(
     to,
-    `Transfer manfaat klaim ${c.id} gagal`,
+    `[Jaring] Transfer manfaat klaim ${c.id} gagal`,
     [
       `Transfer manfaat ${about(c)} kepada ahli waris gagal: ${reason}`,
       'Klaim belum dibayar. Mohon periksa rekening ahli waris; BPJS Ketenagakerjaan akan mencoba transfer lagi.',
@@ -142,7 +142,7 @@ export function claimPaidMail(c: Claim, payout: Payout, to: string[], apiUrl: st
   const parts = c.benefit?.parts.map((p) => `- ${p.label}: ${rupiah(p.amount)}`) ?? [];
   return render(
     to,
-    `Manfaat klaim ${c.id} telah dibayarkan`,
+    `[Jaring] Manfaat klaim ${c.id} telah dibayarkan`,
     [
       `Manfaat ${about(c)} telah ditransfer kepada ahli waris (NIK ${maskNik(payout.heirNik)}).`,
       `Jumlah ${rupiah(payout.amount)}, tanggal ${payout.paidOn}, referensi bank ${payout.bankReference}.`,

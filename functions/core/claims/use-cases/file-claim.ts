@@ -172,7 +172,7 @@ async function record(deps: FileClaimDeps, claim: Claim, principal: Principal) {
     const issue: ClaimIssue = {
       code: 'ALREADY_CLAIMED',
       severity: 'REFUSAL',
-      message: `Kematian peserta ini sudah diklaim (klaim ${error.claimId}). Satu kejadian hanya diklaim sekali.`,
+      message: `Kematian peserta ini sudah diklaim (klaim ${error.claimId}). Kematian seorang peserta hanya dapat diklaim sekali.`,
     };
     const refused = withIssues(claim, [...claim.issues, issue], claim.filedAt);
     await deps.claims.create(refused, audit(refused));

@@ -179,7 +179,7 @@ describe('BPJS', () => {
     expect(w.mailer.sent).toHaveLength(1);
     expect(w.mailer.sent[0]).toMatchObject({
       to: ['operator@desa.go.id'],
-      subject: 'BPJS meminta dokumen untuk klaim KLM-1',
+      subject: '[Jaring] BPJS meminta dokumen untuk klaim KLM-1',
     });
     expect((await w.claims.get('KLM-1'))!).toMatchObject({ status: 'WAITING_FOR_DOCUMENTS' });
   });

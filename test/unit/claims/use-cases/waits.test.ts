@@ -98,7 +98,7 @@ describe('the documents wait', () => {
     expect(w.mailer.sent).toHaveLength(2);
     expect(w.mailer.sent[0]).toMatchObject({
       to: ['operator@desa.go.id'],
-      subject: 'Dokumen klaim KLM-1 belum lengkap',
+      subject: '[Jaring] Dokumen klaim KLM-1 belum lengkap',
     });
     expect(w.mailer.sent[0]!.text).toContain('Surat keterangan kematian');
     expect(w.mailer.sent[0]!.text).toContain('Surat keterangan ahli waris');
