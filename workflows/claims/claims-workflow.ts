@@ -1,7 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -12,7 +10,8 @@ import {
   type JaringFunctionProps,
   type StateMachineAccess,
 } from '../../infra/constructs/jaring-function';
-import { deadLetterQueue, WorkflowAlarms } from '../../infra/constructs/workflow-alarms';
+import { objectCreatedRule } from '../../infra/constructs/object-created-rule';
+import { WorkflowAlarms } from '../../infra/constructs/workflow-alarms';
 import { claimDocumentsStateMachine, claimsStateMachine, claimsStateMachineArnFor } from './state-machine';
 
 /** Where a claim's documents go: `claims/<claimId>/<documentType>/<file>`. */
@@ -164,22 +163,16 @@ export class ClaimsWorkflow extends Construct {
       documentArrived,
     });
 
-    const undelivered = deadLetterQueue(this, 'ClaimDocumentDeadLetters');
-    new Rule(this, 'ClaimDocumentUploadedRule', {
-      description: 'Records each claim document uploaded under claims/',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [props.uploads.bucketName] }, object: { key: [{ prefix: CLAIMS_PREFIX }] } },
+    const undelivered = objectCreatedRule(
+      this,
+      { rule: 'ClaimDocumentUploadedRule', deadLetters: 'ClaimDocumentDeadLetters' },
+      {
+        description: 'Records each claim document uploaded under claims/',
+        bucket: props.uploads,
+        prefix: CLAIMS_PREFIX,
+        stateMachine: this.documentsStateMachine,
       },
-      targets: [
-        new SfnStateMachine(this.documentsStateMachine, {
-          deadLetterQueue: undelivered,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
-    });
+    );
 
     new WorkflowAlarms(this, 'Alarms', {
       stateMachine: this.stateMachine,

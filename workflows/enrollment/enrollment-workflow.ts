@@ -1,7 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -13,7 +11,8 @@ import {
   type JaringFunctionProps,
   type StateMachineAccess,
 } from '../../infra/constructs/jaring-function';
-import { deadLetterQueue, executionsFailedMetric, WorkflowAlarms } from '../../infra/constructs/workflow-alarms';
+import { objectCreatedRule } from '../../infra/constructs/object-created-rule';
+import { executionsFailedMetric, WorkflowAlarms } from '../../infra/constructs/workflow-alarms';
 import { enrollmentStateMachine, stateMachineArnFor } from './state-machine';
 
 export type EnrollmentWorkflowProps = {
@@ -159,25 +158,17 @@ export class EnrollmentWorkflow extends Construct {
       },
     });
 
-    // What EventBridge could not hand the workflow after its retries waits here, and raises an alarm.
-    const undelivered = deadLetterQueue(this, 'ProposalUploadedDeadLetters');
-    // S3 -> EventBridge -> the workflow, for proposals only: reports and work files live under other prefixes.
-    new Rule(this, 'ProposalUploadedRule', {
-      description: 'Starts enrollment when a proposal spreadsheet is uploaded',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [uploads.bucketName] }, object: { key: [{ prefix: PROPOSALS_PREFIX }] } },
+    // For proposals only: reports and work files live under other prefixes.
+    const undelivered = objectCreatedRule(
+      this,
+      { rule: 'ProposalUploadedRule', deadLetters: 'ProposalUploadedDeadLetters' },
+      {
+        description: 'Starts enrollment when a proposal spreadsheet is uploaded',
+        bucket: uploads,
+        prefix: PROPOSALS_PREFIX,
+        stateMachine: this.stateMachine,
       },
-      targets: [
-        new SfnStateMachine(this.stateMachine, {
-          deadLetterQueue: undelivered,
-          retryAttempts: 8,
-          // An upload nobody started within a day is better re-driven by hand than started late.
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
-    });
+    );
 
     new WorkflowAlarms(this, 'Alarms', {
       stateMachine: this.stateMachine,
