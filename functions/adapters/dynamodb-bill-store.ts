@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Bill, type BillStatus } from '../core/contributions/bill';
 import type { CalendarDate, CalendarMonth } from '../core/contributions/calendar';
 import { BillNotFoundError, type BillStore } from '../ports/bill-store';
-import { DynamoDbAuditLog } from './dynamodb-audit-log';
+import { DynamoDbAuditLog, type AuditWrite } from './dynamodb-audit-log';
 import { batchGetAll } from './dynamodb-batch-get';
 import { queryAll } from './dynamodb-pages';
 import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
@@ -74,31 +74,31 @@ export class DynamoDbBillStore implements BillStore {
   async issue(bill: Bill) {
     const b = Bill.parse(bill);
     try {
-      await withTransientRetries(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tables.bills,
-                  Item: toItem(b, 1),
-                  ConditionExpression: 'attribute_not_exists(programmeId)',
-                },
-              },
-              this.audit.auditItem(
-                {
-                  entity: billEntity(b.id),
-                  action: 'BILL_ISSUED',
-                  actor: 'system:billing',
-                  at: b.issuedAt,
-                  to: b.status,
-                  details: { participants: b.participants, amount: b.amount, due: b.due.date },
-                },
-                { once: 'issued' },
-              ),
-            ],
-          }),
-        ),
+      await this.audit.transactWithEvents(
+        [
+          {
+            Put: {
+              TableName: this.tables.bills,
+              Item: toItem(b, 1),
+              ConditionExpression: 'attribute_not_exists(programmeId)',
+            },
+          },
+        ],
+        [
+          {
+            event: {
+              entity: billEntity(b.id),
+              action: 'BILL_ISSUED',
+              actor: 'system:billing',
+              at: b.issuedAt,
+              to: b.status,
+              details: { participants: b.participants, amount: b.amount, due: b.due.date },
+            },
+            once: 'issued',
+            // A month's bill is issued once, and its trail starts there.
+            newEntity: true,
+          },
+        ],
       );
       return { bill: b, created: true };
     } catch (error) {
@@ -158,32 +158,32 @@ export class DynamoDbBillStore implements BillStore {
     if (changed.id !== current.id) throw new Error(`A bill update may not change which bill it is (${current.id})`);
     const known = new Set(current.payments.map((p) => p.bankReference));
     const newPayments = changed.payments.filter((p) => !known.has(p.bankReference));
-    const events = [
-      ...newPayments.map((p) =>
-        this.audit.auditItem(
-          {
-            entity: billEntity(changed.id),
-            action: 'BILL_PAYMENT_RECORDED',
-            actor: p.recordedBy,
-            at: p.recordedAt,
-            details: { bankReference: p.bankReference, amount: p.amount, paidOn: p.paidOn, proofKey: p.proofKey },
-          },
-          // A bank reference is recorded once on a bill.
-          { once: `payment#${p.bankReference}` },
-        ),
-      ),
+    const events: AuditWrite[] = [
+      ...newPayments.map((p) => ({
+        event: {
+          entity: billEntity(changed.id),
+          action: 'BILL_PAYMENT_RECORDED',
+          actor: p.recordedBy,
+          at: p.recordedAt,
+          details: { bankReference: p.bankReference, amount: p.amount, paidOn: p.paidOn, proofKey: p.proofKey },
+        },
+        // A bank reference is recorded once on a bill.
+        once: `payment#${p.bankReference}`,
+      })),
       ...(changed.status !== current.status
         ? [
-            this.audit.auditItem({
-              entity: billEntity(changed.id),
-              action: 'BILL_STATUS_CHANGED',
-              // The payment that moved it, or the daily check.
-              actor: newPayments.at(-1)?.recordedBy ?? 'system:billing',
-              at: new Date().toISOString(),
-              from: current.status,
-              to: changed.status,
-              details: { amount: changed.amount, paid: changed.paid, paidInFullOn: changed.paidInFullOn },
-            }),
+            {
+              event: {
+                entity: billEntity(changed.id),
+                action: 'BILL_STATUS_CHANGED',
+                // The payment that moved it, or the daily check.
+                actor: newPayments.at(-1)?.recordedBy ?? 'system:billing',
+                at: new Date().toISOString(),
+                from: current.status,
+                to: changed.status,
+                details: { amount: changed.amount, paid: changed.paid, paidInFullOn: changed.paidInFullOn },
+              },
+            },
           ]
         : []),
     ];
@@ -195,11 +195,8 @@ export class DynamoDbBillStore implements BillStore {
         ExpressionAttributeValues: { ':read': version },
       };
       // Nothing to record beside it (a payment code set): a plain put, half a transaction's cost.
-      await withTransientRetries<unknown>(() =>
-        events.length === 0
-          ? this.db.send(new PutCommand(put))
-          : this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...events] })),
-      );
+      if (events.length === 0) await withTransientRetries(() => this.db.send(new PutCommand(put)));
+      else await this.audit.transactWithEvents([{ Put: put }], events);
       return changed;
     } catch (error) {
       if (readWriteFailure(error).kind === 'condition') return undefined;

@@ -1,7 +1,6 @@
 import {
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -21,7 +20,7 @@ import {
   type StoredClaim,
 } from '../ports/claim-store';
 import type { Page } from '../ports/coverage-store';
-import { DynamoDbAuditLog } from './dynamodb-audit-log';
+import { DynamoDbAuditLog, type AuditWrite } from './dynamodb-audit-log';
 import { batchGetAll } from './dynamodb-batch-get';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor';
 import { queryAll } from './dynamodb-pages';
@@ -100,14 +99,16 @@ export class DynamoDbClaimStore implements ClaimStore {
       { Put: { TableName: this.tables.claims, Item: toItem(c, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...(holds ? [this.takeDeath(c, c.filedAt)] : []),
       ...c.payouts.map((p) => this.payoutItem(c, p)),
-      this.audit.auditItem(
-        { ...event, entity: claimEntity(c.id), at: at ?? c.filedAt, to: c.status },
-        { once: 'filed' },
-      ),
     ];
+    // A claim's trail starts at its filing.
+    const filed: AuditWrite = {
+      event: { ...event, entity: claimEntity(c.id), at: at ?? c.filedAt, to: c.status },
+      once: 'filed',
+      newEntity: true,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
+        await this.audit.transactWithEvents(items, [filed]);
         return 'created' as const;
       } catch (error) {
         const failure = readWriteFailure(error);
@@ -268,12 +269,10 @@ export class DynamoDbClaimStore implements ClaimStore {
     items.push(...changed.payouts.filter((p) => !known.has(p.bankReference)).map((p) => this.payoutItem(changed, p)));
     const moved = changed.status !== claim.status && { from: claim.status, to: changed.status };
     // Keyed by the version it wrote: one event per version, however often the transaction is sent.
-    items.push(
-      this.audit.auditItem({ ...event, entity: claimEntity(claim.id), at, ...moved }, { once: `v${version + 1}` }),
-    );
+    const recorded = { event: { ...event, entity: claimEntity(claim.id), at, ...moved }, once: `v${version + 1}` };
 
     try {
-      await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
+      await this.audit.transactWithEvents(items, [recorded]);
       return { ...changed, version: version + 1 };
     } catch (error) {
       const failure = readWriteFailure(error);

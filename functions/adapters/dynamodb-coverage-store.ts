@@ -1,10 +1,4 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import { participantEntity } from '../core/audit/audit-event';
 import { addMonths, firstDayOf, type CalendarMonth } from '../core/contributions/calendar';
@@ -16,7 +10,7 @@ import {
 } from '../core/contributions/coverage';
 import { maskNik } from '../core/privacy/mask';
 import { billableShard, CoverageNotFoundError, type CoverageStore, type Page } from '../ports/coverage-store';
-import { DynamoDbAuditLog } from './dynamodb-audit-log';
+import { DynamoDbAuditLog, type AuditWrite } from './dynamodb-audit-log';
 import { batchGetAll } from './dynamodb-batch-get';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor';
 import { queryAll } from './dynamodb-pages';
@@ -160,7 +154,7 @@ export class DynamoDbCoverageStore implements CoverageStore {
   async create(coverage: Coverage) {
     const c = Coverage.parse(coverage);
     try {
-      await withTransientRetries(() => this.db.send(new TransactWriteCommand({ TransactItems: this.openItems(c) })));
+      await this.audit.transactWithEvents([this.openPut(c)], [this.opened(c)]);
       return 'created' as const;
     } catch (error) {
       // Only the coverage's own condition (item 0) says it exists; its event is keyed once per opening.
@@ -180,8 +174,9 @@ export class DynamoDbCoverageStore implements CoverageStore {
     for (let i = 0; i < coverages.length; i += COVERAGES_PER_TRANSACTION) {
       const chunk = coverages.slice(i, i + COVERAGES_PER_TRANSACTION).map((c) => Coverage.parse(c));
       try {
-        await withTransientRetries(() =>
-          this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((c) => this.openItems(c)) })),
+        await this.audit.transactWithEvents(
+          chunk.map((c) => this.openPut(c)),
+          chunk.map((c) => this.opened(c)),
         );
         created += chunk.length;
       } catch (error) {
@@ -263,15 +258,12 @@ export class DynamoDbCoverageStore implements CoverageStore {
     // History only grows; what is new in it is what changed status, each entry one audit event.
     const changes = changed.history.slice(current.history.length);
     try {
-      await withTransientRetries<unknown>(() =>
-        changes.length === 0
-          ? this.db.send(new PutCommand(put))
-          : this.db.send(
-              new TransactWriteCommand({
-                TransactItems: [{ Put: put }, ...changes.map((change) => this.statusItem(changed, change))],
-              }),
-            ),
-      );
+      if (changes.length === 0) await withTransientRetries(() => this.db.send(new PutCommand(put)));
+      else
+        await this.audit.transactWithEvents(
+          [{ Put: put }],
+          changes.map((change) => this.statusChanged(changed, change)),
+        );
       return changed;
     } catch (error) {
       if (readWriteFailure(error).kind === 'condition') return undefined;
@@ -279,32 +271,34 @@ export class DynamoDbCoverageStore implements CoverageStore {
     }
   }
 
-  private openItems(c: Coverage) {
-    return [
-      {
-        Put: {
-          TableName: this.tables.coverage,
-          Item: toItem(c, 1),
-          ConditionExpression: 'attribute_not_exists(nik)',
-        },
+  private openPut(c: Coverage) {
+    return {
+      Put: {
+        TableName: this.tables.coverage,
+        Item: toItem(c, 1),
+        ConditionExpression: 'attribute_not_exists(nik)',
       },
-      this.audit.auditItem(
-        {
-          entity: participantEntity(c.nik, c.programmeId),
-          action: 'COVERAGE_OPENED',
-          actor: ACTOR,
-          at: c.history[0]!.at,
-          to: c.status,
-          details: { villageCode: c.villageCode, kpj: c.kpj, start: c.start, end: c.end },
-        },
-        { once: 'coverage-opened' },
-      ),
-    ];
+    };
   }
 
-  private statusItem(c: Coverage, change: CoverageChange) {
-    return this.audit.auditItem(
-      {
+  /** On the participant's trail, after their enrollment: the end of the chain is read for it. */
+  private opened(c: Coverage): AuditWrite {
+    return {
+      event: {
+        entity: participantEntity(c.nik, c.programmeId),
+        action: 'COVERAGE_OPENED',
+        actor: ACTOR,
+        at: c.history[0]!.at,
+        to: c.status,
+        details: { villageCode: c.villageCode, kpj: c.kpj, start: c.start, end: c.end },
+      },
+      once: 'coverage-opened',
+    };
+  }
+
+  private statusChanged(c: Coverage, change: CoverageChange): AuditWrite {
+    return {
+      event: {
         entity: participantEntity(c.nik, c.programmeId),
         action: 'COVERAGE_STATUS_CHANGED',
         actor: ACTOR,
@@ -319,8 +313,8 @@ export class DynamoDbCoverageStore implements CoverageStore {
         },
       },
       // A status is entered once at one instant: a retried transaction cannot write its event twice.
-      { once: `coverage#${change.to}` },
-    );
+      once: `coverage#${change.to}`,
+    };
   }
 }
 

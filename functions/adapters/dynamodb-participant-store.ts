@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { participantEntity, proposalEntity } from '../core/audit/audit-event';
 import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
@@ -28,8 +28,9 @@ export class DynamoDbParticipantStore implements ParticipantStore {
     for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION) {
       const chunk = participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION);
       try {
-        await withTransientRetries(() =>
-          this.db.send(new TransactWriteCommand({ TransactItems: chunk.flatMap((p) => this.items(p, context)) })),
+        await this.audit.transactWithEvents(
+          chunk.map((p) => this.put(p)),
+          chunk.map((p) => this.enrolled(p, context)),
         );
       } catch (error) {
         // Someone in the chunk is already recorded: a retry of this step, or a NIK another proposal
@@ -60,9 +61,7 @@ export class DynamoDbParticipantStore implements ParticipantStore {
 
   private async enrollOne(p: Participant, context: { execution?: string }) {
     try {
-      await withTransientRetries(() =>
-        this.db.send(new TransactWriteCommand({ TransactItems: this.items(p, context) })),
-      );
+      await this.audit.transactWithEvents([this.put(p)], [this.enrolled(p, context)]);
     } catch (error) {
       // Only the participant's own condition (item 0) says the person is recorded already.
       const failure = readWriteFailure(error);
@@ -75,41 +74,45 @@ export class DynamoDbParticipantStore implements ParticipantStore {
         }),
       );
       if (Item?.proposalId === p.proposalId) return;
-      // Keyed by NIK: the same person turned away twice in one instant is one event.
-      await this.audit.append(
-        {
-          entity: proposalEntity(p.proposalId),
-          action: 'DUPLICATE_ENROLLMENT_PREVENTED',
-          actor: 'system:record-participants',
-          at: new Date().toISOString(),
-          execution: context.execution,
-          details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
-        },
-        { once: `dup#${p.nik}` },
-      );
+      // No once-key: stamped with this instant, a re-run's event is a new one anyway, and looking for
+      // the key would read the proposal's whole trail for every person turned away.
+      await this.audit.append({
+        entity: proposalEntity(p.proposalId),
+        action: 'DUPLICATE_ENROLLMENT_PREVENTED',
+        actor: 'system:record-participants',
+        at: new Date().toISOString(),
+        execution: context.execution,
+        details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
+      });
     }
   }
 
-  private items(p: Participant, context: { execution?: string }) {
-    const event = {
-      entity: participantEntity(p.nik, p.programmeId),
-      action: 'PARTICIPANT_ENROLLED',
-      actor: 'system:record-participants',
-      at: p.enrolledAt,
-      execution: context.execution,
-      to: p.status,
-      details: { proposalId: p.proposalId, kpj: p.kpj, villageCode: p.villageCode },
+  private put(p: Participant) {
+    return {
+      Put: {
+        TableName: this.tables.participants,
+        Item: Participant.parse(p),
+        ConditionExpression: 'attribute_not_exists(nik)',
+      },
     };
-    return [
-      {
-        Put: {
-          TableName: this.tables.participants,
-          Item: Participant.parse(p),
-          ConditionExpression: 'attribute_not_exists(nik)',
-        },
+  }
+
+  private enrolled(p: Participant, context: { execution?: string }) {
+    return {
+      event: {
+        entity: participantEntity(p.nik, p.programmeId),
+        action: 'PARTICIPANT_ENROLLED',
+        actor: 'system:record-participants',
+        at: p.enrolledAt,
+        execution: context.execution,
+        to: p.status,
+        details: { proposalId: p.proposalId, kpj: p.kpj, villageCode: p.villageCode },
       },
       // Keyed by the proposal: a re-run of the same enrollment cannot append a second event.
-      this.audit.auditItem(event, { once: `enrolled#${p.proposalId}` }),
-    ];
+      once: `enrolled#${p.proposalId}`,
+      // Enrollment is a person's first event in the programme: tried at position 1 without a read
+      // (10,000 people in a proposal), and read only if the place is taken.
+      newEntity: true,
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { proposalEntity, type AuditEvent } from '../core/audit/audit-event';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../core/proposals/proposal';
 import {
@@ -8,7 +8,7 @@ import {
   type ProposalStore,
 } from '../ports/proposal-store';
 import { DynamoDbAuditLog } from './dynamodb-audit-log';
-import { isConditionFailure, withTransientRetries } from './dynamodb-transactions';
+import { isConditionFailure } from './dynamodb-transactions';
 import { queryAll, scanAll } from './dynamodb-pages';
 import { PROPOSAL_INDEXES } from './table-design';
 
@@ -16,9 +16,9 @@ type Tables = { proposals: string; audit: string };
 type AuditInput = Omit<AuditEvent, 'entity' | 'at'>;
 
 /**
- * Proposals in DynamoDB. Every change goes in one transaction with its audit event, written as the
- * audit log writes every event (one key design for every entity, see DynamoDbAuditLog), so the
- * history can never miss a state the proposal was in. The trail is read through the AuditLog.
+ * Proposals in DynamoDB. Every change goes in one transaction with its audit event, chained onto the
+ * proposal's trail by the audit log (DynamoDbAuditLog.transactWithEvents), so the history can never
+ * miss a state the proposal was in. The trail is read through the AuditLog.
  */
 export class DynamoDbProposalStore implements ProposalStore {
   private readonly audit: DynamoDbAuditLog;
@@ -67,21 +67,17 @@ export class DynamoDbProposalStore implements ProposalStore {
 
   async create(proposal: Proposal, audit: AuditInput) {
     try {
-      await withTransientRetries(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tables.proposals,
-                  Item: { ...proposal, programmeVillage: `${proposal.programmeId}#${proposal.villageCode}` },
-                  ConditionExpression: 'attribute_not_exists(id)',
-                },
-              },
-              this.auditItem(proposal.id, audit, proposal.createdAt),
-            ],
-          }),
-        ),
+      await this.audit.transactWithEvents(
+        [
+          {
+            Put: {
+              TableName: this.tables.proposals,
+              Item: { ...proposal, programmeVillage: `${proposal.programmeId}#${proposal.villageCode}` },
+              ConditionExpression: 'attribute_not_exists(id)',
+            },
+          },
+        ],
+        [this.auditWrite(proposal.id, audit, proposal.createdAt)],
       );
       return 'created' as const;
     } catch (error) {
@@ -124,24 +120,20 @@ export class DynamoDbProposalStore implements ProposalStore {
       condition += ' AND #approval.#expiresAt > :notExpiredAt';
     }
     try {
-      await withTransientRetries(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tables.proposals,
-                  Key: { id },
-                  UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-                  ConditionExpression: condition,
-                  ExpressionAttributeNames: names,
-                  ExpressionAttributeValues: values,
-                },
-              },
-              this.auditItem(id, change.audit, now),
-            ],
-          }),
-        ),
+      await this.audit.transactWithEvents(
+        [
+          {
+            Update: {
+              TableName: this.tables.proposals,
+              Key: { id },
+              UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+              ConditionExpression: condition,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+        ],
+        [this.auditWrite(id, change.audit, now)],
       );
     } catch (error) {
       if (isConditionFailure(error)) {
@@ -172,8 +164,8 @@ export class DynamoDbProposalStore implements ProposalStore {
     return items.map(fromItem);
   }
 
-  private auditItem(proposalId: string, audit: AuditInput, at: string) {
-    return this.audit.auditItem({ ...audit, entity: proposalEntity(proposalId), at });
+  private auditWrite(proposalId: string, audit: AuditInput, at: string) {
+    return { event: { ...audit, entity: proposalEntity(proposalId), at } };
   }
 }
 

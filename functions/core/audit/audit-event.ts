@@ -19,5 +19,19 @@ export const AuditEvent = z.object({
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
+/**
+ * An event as the trail stores it: its place in its entity's hash chain (functions/core/audit/chain.ts).
+ * `position` counts the entity's events from 1, `prev` is the hash of the event before it (64 zeros
+ * for the first), `hash` the sha256 of this event's fields with those two, so changing or removing
+ * an event breaks the link after it.
+ */
+export const ChainedAuditEvent = AuditEvent.extend({
+  position: z.number().int().positive(),
+  // Any string: a hash someone overwrote must still be read, so the verification can name it.
+  prev: z.string(),
+  hash: z.string(),
+});
+export type ChainedAuditEvent = z.infer<typeof ChainedAuditEvent>;
+
 export const proposalEntity = (proposalId: string) => `proposal#${proposalId}`;
 export const participantEntity = (nik: string, programmeId: string) => `participant#${programmeId}#${nik}`;

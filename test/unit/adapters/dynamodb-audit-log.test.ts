@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoDbAuditLog } from '../../../functions/adapters/dynamodb-audit-log';
+import { AuditChainContentionError, DynamoDbAuditLog } from '../../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbParticipantStore } from '../../../functions/adapters/dynamodb-participant-store';
 import { DynamoDbProposalStore } from '../../../functions/adapters/dynamodb-proposal-store';
 import { AuditEvent, proposalEntity } from '../../../functions/core/audit/audit-event';
+import { chainAll, eventHash, GENESIS, verifyChain } from '../../../functions/core/audit/chain';
 import { AUDIT_INDEXES } from '../../../functions/adapters/table-design';
-import { participant, scripted } from './scripted-client';
+import { cancelled, fail, participant, scripted } from './scripted-client';
 
 const conditionFailed = () => {
   throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 };
+const noWait = async () => {};
 
 const event = (at: string, action = 'VALIDATION_STARTED'): AuditEvent => ({
   entity: proposalEntity('prp-1'),
@@ -17,100 +19,146 @@ const event = (at: string, action = 'VALIDATION_STARTED'): AuditEvent => ({
   at,
 });
 
-describe('the audit log’s key design', () => {
-  it('keys an event by entity, `<at>#<unique>` and its UTC day, and never overwrites one', () => {
-    const { Put } = new DynamoDbAuditLog(scripted({}).client, 'audit').auditItem(event('2026-02-01T23:59:59.999Z'));
-    expect(Put.TableName).toBe('audit');
-    expect(Put.ConditionExpression).toBe('attribute_not_exists(entity)');
-    expect(Put.Item).toMatchObject({ entity: 'proposal#prp-1', day: '2026-02-01', action: 'VALIDATION_STARTED' });
-    expect(Put.Item.seq).toMatch(/^2026-02-01T23:59:59\.999Z#[0-9a-f]{8}$/);
-  });
-
-  it('keeps two events of the same millisecond apart, and one keyed `once` in the same place every time', () => {
-    const log = new DynamoDbAuditLog(scripted({}).client, 'audit');
-    const at = '2026-02-01T08:00:00.000Z';
-    expect(log.auditItem(event(at)).Put.Item.seq).not.toBe(log.auditItem(event(at)).Put.Item.seq);
-    expect(log.auditItem(event(at), { once: 'enrolled#prp-1' }).Put.Item.seq).toBe(`${at}#enrolled#prp-1`);
-    expect(log.auditItem(event(at), { once: 'enrolled#prp-1' })).toEqual(
-      log.auditItem(event(at), { once: 'enrolled#prp-1' }),
-    );
-  });
-
-  it('refuses an event that is not one (no actor) before anything is written', () => {
-    const { client, sent } = scripted({});
-    const log = new DynamoDbAuditLog(client, 'audit');
-    expect(() =>
-      log.auditItem({ ...event('2026-02-01T08:00:00.000Z'), actor: undefined } as unknown as AuditEvent),
-    ).toThrow();
-    expect(sent).toEqual([]);
-  });
-});
+/** Stored items of one entity's chain, as the table holds them (keys, day, once beside the event). */
+const stored = (events: AuditEvent[], once?: string) =>
+  chainAll(events).map((e) => ({
+    ...e,
+    seq: String(e.position).padStart(10, '0'),
+    day: e.at.slice(0, 10),
+    ...(once && { once }),
+  }));
+const [first, second] = stored([event('2026-02-01T08:00:00.000Z', 'RECEIVED'), event('2026-02-01T08:00:01.000Z')]);
 
 describe('appending to the audit log', () => {
-  it('puts the event on its own, conditional on its key being new', async () => {
-    const { client, sent } = scripted({ PutCommand: [() => ({})] });
-    await new DynamoDbAuditLog(client, 'audit').append(event('2026-02-01T08:00:00.000Z'));
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.input).toMatchObject({
-      TableName: 'audit',
-      ConditionExpression: 'attribute_not_exists(entity)',
-      Item: { day: '2026-02-01' },
-    });
-  });
-
-  it('takes an event keyed `once` that meets itself for written, and any other failed condition for an error', async () => {
-    const once = scripted({ PutCommand: [conditionFailed] });
-    await expect(
-      new DynamoDbAuditLog(once.client, 'audit').append(event('2026-02-01T08:00:00.000Z'), {
-        once: 'dup#6203011205850001',
-      }),
-    ).resolves.toBeUndefined();
-    const random = scripted({ PutCommand: [conditionFailed] });
-    await expect(
-      new DynamoDbAuditLog(random.client, 'audit').append(event('2026-02-01T08:00:00.000Z')),
-    ).rejects.toMatchObject({
-      name: 'ConditionalCheckFailedException',
-    });
-  });
-});
-
-describe('reading the audit log', () => {
-  const stored = (at: string, action: string) => ({
-    ...event(at, action),
-    seq: `${at}#0a0b0c0d`,
-    day: at.slice(0, 10),
-  });
-
-  it('reads one entity’s events oldest first, across pages, as events (without the key attributes)', async () => {
-    const { client, sent } = scripted({
-      QueryCommand: [
-        () => ({
-          Items: [stored('2026-02-01T08:00:00.000Z', 'RECEIVED')],
-          LastEvaluatedKey: { entity: 'proposal#prp-1', seq: 'x' },
-        }),
-        () => ({ Items: [stored('2026-02-01T08:00:01.000Z', 'VALIDATION_STARTED')] }),
-      ],
-    });
-    const events = await new DynamoDbAuditLog(client, 'audit').byEntity('proposal#prp-1');
-    expect(events.map((e) => e.action)).toEqual(['RECEIVED', 'VALIDATION_STARTED']);
-    expect(events[0]).not.toHaveProperty('seq');
-    expect(events[0]).not.toHaveProperty('day');
+  it('reads the end of the entity’s chain and puts the event after it, on the condition that the place is free', async () => {
+    const { client, sent } = scripted({ QueryCommand: [() => ({ Items: [second] })], PutCommand: [() => ({})] });
+    await new DynamoDbAuditLog(client, 'audit').append(event('2026-02-01T23:59:59.999Z', 'VALIDATED'));
+    expect(sent.map((s) => s.name)).toEqual(['QueryCommand', 'PutCommand']);
     expect(sent[0]!.input).toMatchObject({
       TableName: 'audit',
       KeyConditionExpression: 'entity = :e',
       ExpressionAttributeValues: { ':e': 'proposal#prp-1' },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: 1,
     });
+    const { Item, ConditionExpression } = sent[1]!.input;
+    expect(ConditionExpression).toBe('attribute_not_exists(seq)');
+    expect(Item).toMatchObject({ seq: '0000000003', position: 3, prev: second!.hash, day: '2026-02-01' });
+    expect(Item.hash).toBe(eventHash(Item));
+    expect(verifyChain([first!, second!, Item])).toMatchObject({ ok: true, count: 3 });
+  });
+
+  it('starts an entity with no events at position 1, after GENESIS', async () => {
+    const { client, sent } = scripted({ QueryCommand: [() => ({ Items: [] })], PutCommand: [() => ({})] });
+    await new DynamoDbAuditLog(client, 'audit').append(event('2026-02-01T08:00:00.000Z'));
+    expect(sent[1]!.input.Item).toMatchObject({ seq: '0000000001', position: 1, prev: GENESIS });
+  });
+
+  it('loses the race for a place to another writer, reads the end again and takes the place after the winner', async () => {
+    const { client, sent } = scripted({
+      QueryCommand: [() => ({ Items: [first] }), () => ({ Items: [second] })],
+      PutCommand: [conditionFailed, () => ({})],
+    });
+    await new DynamoDbAuditLog(client, 'audit', noWait).append(event('2026-02-01T08:00:02.000Z', 'VALIDATED'));
+    const puts = sent.filter((s) => s.name === 'PutCommand').map((s) => s.input.Item);
+    expect(puts.map((i) => i.position)).toEqual([2, 3]);
+    expect(puts[1]).toMatchObject({ prev: second!.hash });
+  });
+
+  it('gives up after a bounded number of lost races, naming the entity', async () => {
+    const { client } = scripted({
+      QueryCommand: Array.from({ length: 25 }, () => () => ({ Items: [first] })),
+      PutCommand: Array.from({ length: 25 }, () => conditionFailed),
+    });
+    await expect(
+      new DynamoDbAuditLog(client, 'audit', noWait).append(event('2026-02-01T08:00:02.000Z')),
+    ).rejects.toThrow(AuditChainContentionError);
+  });
+
+  it('writes an event keyed `once` only if the entity has none with that key at that time, storing the key on the event', async () => {
+    const [written] = stored([event('2026-02-01T08:00:00.000Z', 'BILL_STEP')], 'NOTICE_ISSUED');
+    const again = scripted({ QueryCommand: [() => ({ Items: [written] })] });
+    await new DynamoDbAuditLog(again.client, 'audit').append(event('2026-02-01T08:00:00.000Z', 'BILL_STEP'), {
+      once: 'NOTICE_ISSUED',
+    });
+    expect(again.sent.map((s) => s.name)).toEqual(['QueryCommand']);
+    // The whole trail is looked through, not its last event alone.
+    expect(again.sent[0]!.input.Limit).toBeUndefined();
+    expect(again.sent[0]!.input.ProjectionExpression).toContain('#once');
+
+    const other = scripted({ QueryCommand: [() => ({ Items: [written] })], PutCommand: [() => ({})] });
+    await new DynamoDbAuditLog(other.client, 'audit').append(event('2026-02-01T08:00:00.000Z', 'BILL_STEP'), {
+      once: 'NOTICE_PAYMENT_CODE',
+    });
+    expect(other.sent[1]!.input.Item).toMatchObject({ position: 2, once: 'NOTICE_PAYMENT_CODE' });
+  });
+
+  it('tries a new entity’s first event at position 1 unread, and reads only when the place is taken', async () => {
+    const fresh = scripted({ PutCommand: [() => ({})] });
+    await new DynamoDbAuditLog(fresh.client, 'audit').append(event('2026-02-01T08:00:00.000Z'), { newEntity: true });
+    expect(fresh.sent.map((s) => s.name)).toEqual(['PutCommand']);
+    expect(fresh.sent[0]!.input.Item).toMatchObject({ position: 1, prev: GENESIS });
+
+    const taken = scripted({
+      PutCommand: [conditionFailed, () => ({})],
+      QueryCommand: [() => ({ Items: [first] })],
+    });
+    await new DynamoDbAuditLog(taken.client, 'audit', noWait).append(event('2026-02-01T08:00:00.000Z'), {
+      newEntity: true,
+    });
+    expect(taken.sent.map((s) => s.name)).toEqual(['PutCommand', 'QueryCommand', 'PutCommand']);
+    expect(taken.sent[2]!.input.Item).toMatchObject({ position: 2, prev: first!.hash });
+  });
+
+  it('refuses an event that is not one (no actor) before anything is written', async () => {
+    const { client, sent } = scripted({ QueryCommand: [() => ({ Items: [] })] });
+    await expect(
+      new DynamoDbAuditLog(client, 'audit').append({
+        ...event('2026-02-01T08:00:00.000Z'),
+        actor: undefined,
+      } as unknown as AuditEvent),
+    ).rejects.toThrow();
+    expect(sent.filter((s) => s.name !== 'QueryCommand')).toEqual([]);
+  });
+
+  it('refuses to chain after an event with no place in a chain (written before the chain)', async () => {
+    const legacy = { ...event('2026-02-01T08:00:00.000Z'), seq: '2026-02-01T08:00:00.000Z#0a0b0c0d' };
+    const { client } = scripted({ QueryCommand: [() => ({ Items: [legacy] })] });
+    await expect(new DynamoDbAuditLog(client, 'audit').append(event('2026-02-02T08:00:00.000Z'))).rejects.toThrow(
+      /no place in a chain/,
+    );
+  });
+});
+
+describe('reading the audit log', () => {
+  it('reads one entity’s events by position, consistently, across pages, without the storage attributes', async () => {
+    const { client, sent } = scripted({
+      QueryCommand: [
+        () => ({ Items: [{ ...first, once: 'x' }], LastEvaluatedKey: { entity: 'proposal#prp-1', seq: '0000000001' } }),
+        () => ({ Items: [second] }),
+      ],
+    });
+    const events = await new DynamoDbAuditLog(client, 'audit').byEntity('proposal#prp-1');
+    expect(events.map((e) => [e.position, e.action])).toEqual([
+      [1, 'RECEIVED'],
+      [2, 'VALIDATION_STARTED'],
+    ]);
+    for (const key of ['seq', 'day', 'once']) expect(events[0]).not.toHaveProperty(key);
+    expect(sent[0]!.input).toMatchObject({ TableName: 'audit', ConsistentRead: true });
     expect(sent[0]!.input.IndexName).toBeUndefined();
   });
 
-  it('reads one UTC day of every entity from the day index', async () => {
-    const { client, sent } = scripted({
-      QueryCommand: [() => ({ Items: [stored('2026-02-01T23:00:00.000Z', 'RECEIVED')] })],
-    });
+  it('reads one UTC day of every entity from the day index, oldest first', async () => {
+    const [other] = stored([{ ...event('2026-02-01T07:00:00.000Z', 'RECEIVED'), entity: 'proposal#prp-2' }]);
+    const { client, sent } = scripted({ QueryCommand: [() => ({ Items: [second, first, other] })] });
     const events = await new DynamoDbAuditLog(client, 'audit').byDay('2026-02-01');
-    expect(events).toEqual([event('2026-02-01T23:00:00.000Z', 'RECEIVED')]);
+    expect(events.map((e) => [e.entity, e.position])).toEqual([
+      ['proposal#prp-2', 1],
+      ['proposal#prp-1', 1],
+      ['proposal#prp-1', 2],
+    ]);
     expect(sent[0]!.input).toMatchObject({
-      TableName: 'audit',
       IndexName: AUDIT_INDEXES.byDay,
       ExpressionAttributeValues: { ':d': '2026-02-01' },
     });
@@ -118,8 +166,9 @@ describe('reading the audit log', () => {
 });
 
 describe('stores writing their audit events through the audit log', () => {
-  it('writes a proposal change and its event in one transaction', async () => {
+  it('writes a proposal change and its chained event in one transaction, the change first', async () => {
     const { client, sent } = scripted({
+      QueryCommand: [() => ({ Items: [second] })],
       TransactWriteCommand: [() => ({})],
       GetCommand: [() => ({ Item: undefined })],
     });
@@ -131,69 +180,83 @@ describe('stores writing their audit events through the audit log', () => {
         audit: { action: 'VALIDATION_STARTED', actor: 'system:validate-proposal' },
       }),
     ).rejects.toThrow(/does not exist/);
-    const [write] = sent;
-    expect(write!.name).toBe('TransactWriteCommand');
-    const [change, audit] = write!.input.TransactItems;
+    const write = sent.find((s) => s.name === 'TransactWriteCommand')!;
+    const [change, audit] = write.input.TransactItems;
     expect(change.Update.TableName).toBe('proposals');
     expect(audit.Put).toMatchObject({
       TableName: 'audit',
-      ConditionExpression: 'attribute_not_exists(entity)',
-      Item: { entity: 'proposal#prp-1' },
+      ConditionExpression: 'attribute_not_exists(seq)',
+      Item: { entity: 'proposal#prp-1', position: 3, prev: second!.hash },
     });
-    expect(audit.Put.Item.seq.startsWith(`${audit.Put.Item.at}#`)).toBe(true);
   });
 
-  const one = participant();
+  it('re-reads and retries when only the event lost its place; the proposal’s own condition still reaches the store', async () => {
+    const raced = scripted({
+      QueryCommand: [() => ({ Items: [first] }), () => ({ Items: [second] })],
+      TransactWriteCommand: [fail(cancelled('None', 'ConditionalCheckFailed')), () => ({})],
+      GetCommand: [() => ({ Item: undefined })],
+    });
+    const change = {
+      from: ['RECEIVED' as const],
+      set: { status: 'VALIDATING' as const },
+      audit: { action: 'VALIDATION_STARTED', actor: 'system:validate-proposal' },
+    };
+    const store = new DynamoDbProposalStore(raced.client, { proposals: 'proposals', audit: 'audit' });
+    await expect(store.change('prp-1', change)).rejects.toThrow(/does not exist/);
+    const writes = raced.sent.filter((s) => s.name === 'TransactWriteCommand');
+    expect(writes.map((w) => w.input.TransactItems[1].Put.Item.position)).toEqual([2, 3]);
 
-  it('enrolls a participant with its event keyed by the proposal: a re-run writes the same key, which the condition refuses', async () => {
+    const conflict = scripted({
+      QueryCommand: [() => ({ Items: [first] })],
+      TransactWriteCommand: [fail(cancelled('ConditionalCheckFailed', 'None'))],
+      GetCommand: [() => ({ Item: { id: 'prp-1', status: 'VALIDATING' } })],
+    });
+    const other = new DynamoDbProposalStore(conflict.client, { proposals: 'proposals', audit: 'audit' });
+    await expect(other.change('prp-1', change)).rejects.toThrow();
+    expect(conflict.sent.filter((s) => s.name === 'TransactWriteCommand')).toHaveLength(1);
+  });
+
+  it('enrolls participants with their first events at position 1, unread, keyed once by the proposal', async () => {
     const { client, sent } = scripted({ TransactWriteCommand: [() => ({})] });
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([one], {
+    const two = [participant(), participant({ nik: '6203011205850002' })];
+    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll(two, {
       execution: 'exec-1',
     });
-    const audit = sent[0]!.input.TransactItems[1];
-    expect(audit.Put).toMatchObject({
-      TableName: 'audit',
-      Item: {
-        entity: 'participant#kapuas-2026-apbd#6203011205850001',
-        seq: '2026-02-01T00:00:00.000Z#enrolled#prp-1',
-        day: '2026-02-01',
-        execution: 'exec-1',
-      },
+    expect(sent.map((s) => s.name)).toEqual(['TransactWriteCommand']);
+    const items = sent[0]!.input.TransactItems;
+    expect(items.map((i: any) => i.Put.TableName)).toEqual(['participants', 'participants', 'audit', 'audit']);
+    expect(items[2].Put.Item).toMatchObject({
+      entity: 'participant#kapuas-2026-apbd#6203011205850001',
+      seq: '0000000001',
+      prev: GENESIS,
+      once: 'enrolled#prp-1',
+      day: '2026-02-01',
+      execution: 'exec-1',
     });
   });
 
-  it('records a person another proposal enrolled first on this proposal’s trail, once per NIK', async () => {
+  it('records a person another proposal enrolled first on this proposal’s trail', async () => {
     const { client, sent } = scripted({
       TransactWriteCommand: [
-        () =>
-          Promise.reject(
-            Object.assign(new Error('cancelled'), {
-              name: 'TransactionCanceledException',
-              CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
-            }),
-          ),
-        () =>
-          Promise.reject(
-            Object.assign(new Error('cancelled'), {
-              name: 'TransactionCanceledException',
-              CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
-            }),
-          ),
+        fail(cancelled('ConditionalCheckFailed', 'None')),
+        fail(cancelled('ConditionalCheckFailed', 'None')),
       ],
       GetCommand: [() => ({ Item: { proposalId: 'prp-0' } })],
-      PutCommand: [conditionFailed],
+      QueryCommand: [() => ({ Items: [second] })],
+      PutCommand: [() => ({})],
     });
+    const one = participant();
     await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([one], {});
     const put = sent.find((s) => s.name === 'PutCommand')!.input;
     expect(put).toMatchObject({
       TableName: 'audit',
-      ConditionExpression: 'attribute_not_exists(entity)',
+      ConditionExpression: 'attribute_not_exists(seq)',
       Item: {
         entity: 'proposal#prp-1',
         action: 'DUPLICATE_ENROLLMENT_PREVENTED',
+        position: 3,
         details: { nik: one.nik, enrolledBy: 'prp-0' },
       },
     });
-    expect(put.Item.seq).toBe(`${put.Item.at}#dup#${one.nik}`);
   });
 });

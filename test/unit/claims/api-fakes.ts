@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../../../functions/core/audit/audit-event';
+import { chainAll } from '../../../functions/core/audit/chain';
 import type { Principal, Role } from '../../../functions/core/access/principal';
 import { Claim } from '../../../functions/core/claims/claim';
 import type { CalendarMonth } from '../../../functions/core/contributions/calendar';
@@ -148,10 +149,14 @@ export class MemoryAuditLog implements AuditLog {
     this.events.push(event);
   }
   async byEntity(entity: string) {
-    return this.events.filter((e) => e.entity === entity);
+    return chainAll(this.events.filter((e) => e.entity === entity));
   }
   async byDay(day: string) {
-    return this.events.filter((e) => e.at.startsWith(day));
+    const entities = new Set(this.events.map((e) => e.entity));
+    return [...entities]
+      .flatMap((entity) => chainAll(this.events.filter((e) => e.entity === entity)))
+      .filter((e) => e.at.startsWith(day))
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 }
 

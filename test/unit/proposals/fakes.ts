@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { proposalEntity, type AuditEvent } from '../../../functions/core/audit/audit-event';
+import { chainAll } from '../../../functions/core/audit/chain';
 import type { AuditLog } from '../../../functions/ports/audit-log';
 import { compareUploads, FINAL_STATUSES, Proposal } from '../../../functions/core/proposals/proposal';
 import type { ObjectStore } from '../../../functions/ports/object-store';
@@ -22,8 +23,9 @@ export const throttled = () =>
 
 /**
  * The audit trail in memory, with the DynamoDB log's rules: append only, an event keyed `once` lands
- * once, read per entity and per UTC day in time order. `beforeAppend` runs before each append, so a
- * test can make the trail fail (a throttle outlasting the retries) at the moment it chooses.
+ * once, each entity's events a hash chain in the order appended, a UTC day's in time order.
+ * `beforeAppend` runs before each append, so a test can make the trail fail (a throttle outlasting
+ * the retries) at the moment it chooses.
  */
 export class MemoryAuditLog implements AuditLog {
   readonly events: AuditEvent[] = [];
@@ -40,17 +42,16 @@ export class MemoryAuditLog implements AuditLog {
     }
     this.events.push(structuredClone(event));
   }
+  /** In the order appended, chained as the DynamoDB log chains them. */
   async byEntity(entity: string) {
-    return this.inOrder(this.events.filter((e) => e.entity === entity));
+    return chainAll(this.events.filter((e) => e.entity === entity));
   }
   async byDay(day: string) {
-    return this.inOrder(this.events.filter((e) => e.at.startsWith(day)));
-  }
-  private inOrder(events: AuditEvent[]) {
-    return events
-      .map((e, i) => ({ e, i }))
-      .sort((a, b) => a.e.at.localeCompare(b.e.at) || a.i - b.i)
-      .map(({ e }) => structuredClone(e));
+    const entities = new Set(this.events.map((e) => e.entity));
+    return [...entities]
+      .flatMap((entity) => chainAll(this.events.filter((e) => e.entity === entity)))
+      .filter((e) => e.at.startsWith(day))
+      .sort((a, b) => a.at.localeCompare(b.at) || a.entity.localeCompare(b.entity) || a.position - b.position);
   }
 }
 
