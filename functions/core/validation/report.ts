@@ -118,8 +118,8 @@ export type ReportXlsxInput = {
    */
   names?: { programme?: string; village?: string };
   header: SheetHeader;
-  /** The original rows, re-read from the upload, in sheet order (row numbers going up, as the reader gives them). */
-  rows: AsyncIterable<SheetRow>;
+  /** The original rows, as read from the upload, in sheet order (row numbers going up, as the reader gives them). */
+  rows: AsyncIterable<SheetRow> | Iterable<SheetRow>;
   verdictOf: (row: number) => ReportRow | undefined;
 };
 

@@ -40,7 +40,7 @@ function claimsTable(before: (write: Write[], n: number) => Error | undefined = 
       await new Promise((r) => setTimeout(r, 2));
       inFlight -= 1;
       if (name === 'BatchGetCommand') {
-        const [[table, { Keys, ConsistentRead }]] = Object.entries(command.input.RequestItems) as [string, any][];
+        const [table, { Keys, ConsistentRead }] = Object.entries(command.input.RequestItems)[0] as [string, any];
         expect(ConsistentRead).toBe(true);
         expect(Keys.length).toBeLessThanOrEqual(100);
         sent.push({ name, size: Keys.length });

@@ -163,7 +163,8 @@ async function reportOf(src: ProposalSource, names?: { village?: string }) {
 }
 
 describe('validation report of unusual sheets', () => {
-  it('writes a row at the last row of the sheet as fast as any other (no walk over the empty rows between)', async () => {
+  // A walk over the empty rows between took hours once: the test's timeout catches that; no time is asserted.
+  it('writes a row at the last row of the sheet under its own number', async () => {
     const file = rawXlsx([
       {
         name: 'Data',
@@ -174,9 +175,7 @@ describe('validation report of unusual sheets', () => {
         ].join(''),
       },
     ]);
-    const started = performance.now();
     const wb = await reportOf(source(file));
-    expect(performance.now() - started).toBeLessThan(5000);
     const ws = wb.getWorksheet('Hasil Validasi')!;
     expect(ws.getCell('F2').value).toBe('VALID');
     expect(ws.getCell('B1048576').value).toBe('Siti');
@@ -230,9 +229,7 @@ describe('validation report of unusual sheets', () => {
     expect(ws.getCell('I2').value).toBe('catatan G');
 
     const far = rawXlsx([{ name: 'Data', sheetData: textRow(1, HEADER) + rows.join('') }]);
-    const started = performance.now();
     const farSheet = (await reportOf(source(far))).getWorksheet('Hasil Validasi')!;
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(farSheet.getCell('F2').value).toBe('VALID');
   }, 30_000);
 

@@ -6,6 +6,7 @@ import { findVillage } from '../../regions/villages';
 import { villageLabel } from '../../regions/village-label';
 import { DEFAULT_LIMITS, openProposalSheet, SheetError } from '../../spreadsheet/read-proposal-sheet';
 import { issue, type RowIssue } from '../../validation/messages';
+import { KeptRows } from '../../validation/kept-rows';
 import { countRows, reportRowOf, ValidationReport, writeReportXlsx, type ReportRow } from '../../validation/report';
 import { validateRows } from '../../validation/rules';
 import type { Worker } from '../../workers/worker';
@@ -30,9 +31,9 @@ export type ValidateDeps = SupersedeDeps & { findProgramme: (id: string) => Prog
 
 /**
  * How long reading and checking the upload may take (wall-clock ms). The validating Lambda has 10
- * minutes (infra/stacks/stateless-stack.ts), and the report reads the file again and writes it,
- * about as long again: a file slower than a third of that is refused INVALID (FILE_TOO_SLOW) while
- * there is time to say so, instead of the Lambda timing out and every retry timing out the same way.
+ * minutes (workflows/enrollment/enrollment-workflow.ts), and the claims and the report take about as
+ * long again: a file slower than a third of that is refused INVALID (FILE_TOO_SLOW) while there is
+ * time to say so, instead of the Lambda timing out and every retry timing out the same way.
  * A caller with a Lambda context may pass its own (a third of getRemainingTimeInMillis()).
  */
 const READ_BUDGET_MS = 200_000;
@@ -48,7 +49,8 @@ const WITHDRAWN: readonly Proposal['status'][] = ['SUPERSEDED', 'CANCELLED'];
 /**
  * Checks every row of the upload against the programme's rules and writes the report the operator
  * acts on: JSON for machines, and the operator's own sheet with a status and reasons per row.
- * The file is read as a stream, twice (once to judge, once to annotate), never held whole.
+ * The file is read once, as a stream, never held whole: its rows are kept compactly (kept-rows.ts)
+ * until the claims and the quota make the verdicts final, then written back with them.
  *
  * The newest upload for a village and programme wins: validation supersedes every earlier one
  * that is not decided yet, and an upload that finds a newer one supersedes itself.
@@ -142,9 +144,11 @@ async function validate(
   }
 
   const verdicts = new Map<number, ReportRow>();
+  // The rows are kept as they pass, for the report sheet: the file is read once.
+  const kept = new KeptRows();
   let workers: Worker[] = [];
   try {
-    for await (const verdict of validateRows(sheet.rows, programme)) {
+    for await (const verdict of validateRows(kept.keep(sheet.rows), programme)) {
       verdicts.set(verdict.row, reportRowOf(verdict));
       if (verdict.worker && verdict.errors.length === 0) workers.push(verdict.worker);
     }
@@ -217,14 +221,13 @@ async function validate(
   await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
   const xlsx = new PassThrough();
   const upload = deps.objects.put(keys.xlsx, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  const reread = await openProposalSheet(source);
   const { rows: _rows, ...summary } = report;
   await Promise.all([
     writeReportXlsx(xlsx, {
       report: summary,
       names: { programme: programme.name, village: villageLabel(p.villageCode) },
-      header: reread.header,
-      rows: reread.rows,
+      header: sheet.header,
+      rows: kept.replay(),
       verdictOf: (row) => verdicts.get(row),
     }),
     upload,
