@@ -20,6 +20,7 @@ export function buildApp(props: AppProps = {}) {
   const prefix = `Jaring-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     description: 'Jaring: uploads bucket and tables (kept across deployments)',
+    archiveRetentionYears: config.archiveRetentionYears,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     stateful,

@@ -17,6 +17,11 @@ export const DeploymentConfig = z.object({
   financeEmail: z.string().email().default('keuangan@jaring.example.go.id'),
   /** The BPJS registration endpoint (the sandbox until a partner agreement gives a real one). */
   bpjsUrl: z.string().url().default('https://bpjs-sandbox.jaring.example.go.id'),
+  /**
+   * Years each object in the audit archive is locked (S3 Object Lock, compliance mode: nobody, the
+   * account's root included, can delete or overwrite it before then). BPK audits a budget year years later.
+   */
+  archiveRetentionYears: z.coerce.number().int().min(1).max(100).default(10),
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
@@ -27,5 +32,6 @@ export function readDeploymentConfig(context: (key: string) => unknown): Deploym
     opsEmail: context('opsEmail'),
     financeEmail: context('financeEmail'),
     bpjsUrl: context('bpjsUrl'),
+    archiveRetentionYears: context('archiveRetentionYears'),
   });
 }

@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -9,7 +10,14 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  CfnBucket,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { AUDIT_INDEXES, PARTICIPANT_INDEXES, PROPOSAL_INDEXES } from '../../functions/adapters/table-design';
@@ -35,8 +43,10 @@ export class StatefulStack extends Stack {
   readonly claimTables: ClaimTables;
   readonly users: UserPool;
   readonly webClient: UserPoolClient;
+  /** The audit archive (issue 11): events, executions' histories and the daily digests, locked for years. */
+  readonly auditArchive: Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: StackProps & { archiveRetentionYears?: number }) {
     super(scope, id, props);
 
     const accessLogs = new Bucket(this, 'AccessLogsBucket', {
@@ -70,6 +80,36 @@ export class StatefulStack extends Stack {
         },
       ],
     });
+
+    // The archive that outlives the tables and Step Functions' 90 days (functions/core/audit/archive.ts).
+    // Object Lock in compliance mode: each object version is kept, unchanged, for the retention, whoever
+    // asks (the root user included). Executions' inputs and outputs may carry NIKs and names: only the
+    // archive functions write here (put, never delete) and only the audit reader reads.
+    this.auditArchive = new Bucket(this, 'AuditArchiveBucket', {
+      versioned: true,
+      objectLockEnabled: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'audit-archive/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // In years, not CDK's days (3650 days fall short of 10 years by the leap days).
+    (this.auditArchive.node.defaultChild as CfnBucket).objectLockConfiguration = {
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: 'COMPLIANCE', years: props?.archiveRetentionYears ?? 10 } },
+    };
+    // Locked versions cannot be deleted anyway; this also refuses delete markers, which would hide them.
+    this.auditArchive.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'NoDeletes',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.auditArchive.arnForObjects('*')],
+      }),
+    );
 
     const table = (id: string, partitionKey: string, sortKey?: string, timeToLiveAttribute?: string) =>
       new TableV2(this, id, {
@@ -198,6 +238,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'CoverageTableName', { value: this.contributions.coverage.tableName });
     new CfnOutput(this, 'BillsTableName', { value: this.contributions.bills.tableName });
     new CfnOutput(this, 'ClaimsTableName', { value: this.claimTables.claims.tableName });
+    new CfnOutput(this, 'AuditArchiveBucketName', { value: this.auditArchive.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId });
   }

@@ -12,6 +12,7 @@ import { BillingWorkflow } from '../../workflows/billing/billing-workflow';
 import { ClaimsWorkflow } from '../../workflows/claims/claims-workflow';
 import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
+import { AuditArchive } from '../constructs/audit-archive';
 import { bindProposalStore } from '../constructs/bindings';
 import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
 import { AlarmTopic, FunctionAlarms } from '../constructs/workflow-alarms';
@@ -142,7 +143,7 @@ export class StatelessStack extends Stack {
     });
 
     // Contributions (issue 9): the monthly bill and the daily due-date check, each on its schedule.
-    new BillingWorkflow(this, 'Billing', {
+    const billing = new BillingWorkflow(this, 'Billing', {
       stateMachineName: `jaring-${config.stage}-billing`,
       scheduleNames: {
         monthly: `jaring-${config.stage}-billing-monthly`,
@@ -169,6 +170,20 @@ export class StatelessStack extends Stack {
       opsEmail: config.opsEmail,
       bpjsUrl: config.bpjsUrl,
       secondApproverEmail: config.opsEmail,
+      alarmTopic: alarms.topic,
+    });
+
+    // The audit archive (issue 11): each closed execution's history, and each day with its chained digest.
+    new AuditArchive(this, 'AuditArchive', {
+      bucket: stateful.auditArchive,
+      audit,
+      stateMachines: [
+        workflow.stateMachine,
+        billing.stateMachine,
+        this.claims.stateMachine,
+        this.claims.documentsStateMachine,
+      ],
+      scheduleName: `jaring-${config.stage}-audit-archive-daily`,
       alarmTopic: alarms.topic,
     });
 
@@ -361,7 +376,7 @@ export class StatelessStack extends Stack {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          "Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), and the workflow invoking its own functions' versions.",
+          "Wildcards come from CDK grants scoped to one bucket (object keys are per upload), one table and its indexes, X-Ray (which has no resource ARNs), the workflow invoking its own functions' versions, and the audit archive reading the histories of one state machine's executions.",
       },
       {
         id: 'AwsSolutions-L1',

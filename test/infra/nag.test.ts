@@ -59,10 +59,11 @@ describe('the stateless stack-wide IAM5 suppression', () => {
   it('covers only the wildcards its reason names: object keys, table indexes, function versions, services without resource ARNs', () => {
     const allowed = [
       /^\$\{Import:[^}]+Bucket[^}]+\}\/\*$/, // objects of one bucket
-      /^\$\{Import:[^}]+Bucket[^}]+\}\/(proposals|reports|work|bills|renewals|claims)\/\*$/, // objects under one prefix of one bucket
+      /^\$\{Import:[^}]+Bucket[^}]+\}\/(proposals|reports|work|bills|renewals|claims|events|executions|digests)\/\*$/, // objects under one prefix of one bucket
       /^\$\{Import:[^}]+Bucket[^}]+\}\/bills\/\*\/\*\/payments\/\*$/, // payment proofs under each bill's payments/
       /^\$\{Import:[^}]+Table[^}]+\}\/index\/\*$/, // indexes of one table
       /^\$\{[A-Za-z0-9]+Function[A-Za-z0-9]+\.Arn\}:\*$/, // versions of one of our functions
+      /^arn:aws:states:region:123456789012:execution:\$\{[A-Za-z0-9]+StateMachine[A-Za-z0-9]+\.Name\}:\*$/, // executions of one of our state machines
     ];
     // Services whose actions take no resource ARN.
     const resourceLess =
