@@ -85,6 +85,19 @@ export const ACTIONS = {
   'claim:approve': { approver: 'regency' },
   /** The heirs' bank accounts whole (they are paid to): only who checks, approves or audits the payout. */
   'claim:bank-account': { verifier: 'regency', approver: 'regency', auditor: 'regency' },
+  /**
+   * The auditor's console (issue 11): search, an entity's timeline with its chain verified, and their
+   * exports. Each kind is narrowed further by its own read action (proposal:history, participant:read,
+   * bill:read, claim:read), so finance traces bills, participants and claims but not proposals.
+   */
+  'audit:read': {
+    operator: 'village',
+    verifier: 'regency',
+    approver: 'regency',
+    finance: 'regency',
+    auditor: 'regency',
+    admin: 'regency',
+  },
 } as const satisfies Record<string, Partial<Record<Role, Scope>>>;
 export type Action = keyof typeof ACTIONS;
 

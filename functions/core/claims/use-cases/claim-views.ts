@@ -19,7 +19,7 @@ export function maskAccountNumber(number: string): string {
   return digits.length <= 4 ? '*'.repeat(digits.length) : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }
 
-const STATUS_TEXT: Record<ClaimStatus, string> = {
+export const STATUS_TEXT: Record<ClaimStatus, string> = {
   REFUSED: 'Ditolak pemeriksaan',
   WAITING_FOR_DOCUMENTS: 'Menunggu dokumen',
   AWAITING_VERIFICATION: 'Menunggu verifikasi',
