@@ -3,6 +3,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LambdaRuntime } from './lambda-runtime';
 import type { LocalResources } from './resources';
 import type { S3ObjectCreated } from './s3-local';
 
@@ -27,7 +28,9 @@ export const busName = (nameOrArn?: string) =>
  * events S3 sends to EventBridge (only for buckets whose template enables EventBridge), takes the
  * events the functions put themselves (PutEvents, eventbridge-local.ts), matches them against the
  * rules the template puts on that bus, and starts the target state machines through the Step
- * Functions API, as the rule's target would.
+ * Functions API, as the rule's target would. Lambda targets are invoked through the local runtime,
+ * asynchronously as EventBridge invokes them; a failed invocation is logged, not retried (AWS
+ * retries it, and then leaves it in the target's dead-letter queue).
  */
 export class LocalEventRouter {
   private readonly rules: Rule[] = [];
@@ -41,6 +44,8 @@ export class LocalEventRouter {
     private readonly log: (line: string) => void,
     /** A file (JSON lines) recording which objects' events were delivered, so start-up can find those that were not. */
     private readonly journal?: string,
+    /** Runs the rules' Lambda targets (without it, only state machine targets are started). */
+    private readonly lambdas?: LambdaRuntime,
   ) {
     if (journal && existsSync(journal)) {
       for (const line of readFileSync(journal, 'utf8').split('\n')) if (line) this.delivered.add(line);
@@ -182,8 +187,16 @@ export class LocalEventRouter {
       if (rule.bus !== bus || !matches(rule.pattern, event)) continue;
       matched++;
       for (const target of rule.targets) {
-        if (!target.arn.includes(':states:')) continue;
         const input = target.input ?? JSON.stringify(target.inputPath ? pick(event, target.inputPath) : event);
+        if (target.arn.startsWith('arn:aws:lambda:') && this.lambdas) {
+          this.lambdas
+            .invoke(target.arn, JSON.parse(input) as unknown)
+            .catch((error: Error) =>
+              this.log(`rule ${rule.name}: ${target.arn.split(':')[6]} failed: ${error.message}`),
+            );
+          continue;
+        }
+        if (!target.arn.includes(':states:')) continue;
         const out = await this.sfn.send(new StartExecutionCommand({ stateMachineArn: target.arn, input }));
         this.log(`rule ${rule.name} started ${out.executionArn}`);
       }

@@ -182,7 +182,15 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     const sfnClient = new SFNClient({ endpoint: sfnEndpoint, region });
 
     // Events the functions put themselves, and schedules: both start what the template says they start.
-    const eventRouter = new LocalEventRouter(resources, sfnClient, log, join(home, 'events', 'delivered.jsonl'));
+    const eventRouter = new LocalEventRouter(
+      resources,
+      sfnClient,
+      log,
+      join(home, 'events', 'delivered.jsonl'),
+      lambdas,
+    );
+    // Executions' status changes reach the rules on the default bus (the audit archive's), as in AWS.
+    sfn.onStatusChange = (event) => eventRouter.publish(event);
     const eventBridge = new LocalEventBridge(eventRouter, log);
     const eventsEndpoint = await eventBridge.listen(port('events'));
     stoppers.push(['events', () => eventBridge.stop()]);
@@ -290,7 +298,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     if (scheduler.schedules.length) log(`${scheduler.schedules.length} schedule(s) armed`);
 
     writeFileSync(join(home, 'stack.json'), JSON.stringify(info, null, 2));
-    return { info, stop, stepFunctions: sfn, router, scheduler, mail, redriven };
+    return { info, stop, stepFunctions: sfn, router, scheduler, mail, redriven, lambdas };
   } catch (error) {
     await stop();
     throw error;

@@ -40,6 +40,19 @@ type Waiter = {
 };
 type Definition = { arn: string; name: string; definition: Record<string, any> };
 
+/** The event Step Functions puts on the default bus when an execution starts or closes (EventBridge's shape). */
+export type ExecutionStatusChange = {
+  version: '0';
+  id: string;
+  'detail-type': 'Step Functions Execution Status Change';
+  source: 'aws.states';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, unknown>;
+};
+
 class SfnError extends Error {
   constructor(
     readonly type: string,
@@ -72,6 +85,13 @@ export class LocalStepFunctions {
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private server?: Server;
   private readonly file: string;
+  private readonly account: string;
+  private readonly region: string;
+  /**
+   * Where status changes go (the local event router), as Step Functions sends every standard
+   * execution's to EventBridge: RUNNING when it starts, and its closing status.
+   */
+  onStatusChange?: (event: ExecutionStatusChange) => Promise<unknown>;
 
   constructor(
     resources: LocalResources,
@@ -79,6 +99,8 @@ export class LocalStepFunctions {
     dataDir: string,
     private readonly log: (line: string) => void,
   ) {
+    this.account = resources.account;
+    this.region = resources.region;
     for (const { stack, logicalId, resource } of resources.resourcesOfType('AWS::StepFunctions::StateMachine')) {
       const props = resources.resolve(stack, resource.Properties ?? {});
       const arn = resources.stateMachineArn(logicalId);
@@ -239,6 +261,7 @@ export class LocalStepFunctions {
     this.executions.set(executionArn, execution);
     this.run(machine, execution, parsed);
     this.save();
+    this.publishStatus(execution);
     return { executionArn, startDate: execution.startDate };
   }
 
@@ -303,6 +326,7 @@ export class LocalStepFunctions {
         this.running.delete(execution.executionArn);
         this.save();
         this.log(`execution ${execution.name} ${execution.status}${execution.error ? ` (${execution.error})` : ''}`);
+        this.publishStatus(execution);
       });
     this.running.set(execution.executionArn, { abort: () => handle.abort(), done: done.then(() => undefined) });
   }
@@ -456,6 +480,48 @@ export class LocalStepFunctions {
           break;
       }
     }
+  }
+
+  /** An execution's status-change event as it is now, in AWS's shape (epoch ms dates, input and output JSON text). */
+  statusChangeEvent(e: Execution): ExecutionStatusChange {
+    const closed = e.status !== 'RUNNING';
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      account: this.account,
+      time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: this.region,
+      resources: [e.executionArn],
+      detail: {
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: Math.round(e.startDate * 1000),
+        stopDate: closed && e.stopDate ? Math.round(e.stopDate * 1000) : null,
+        input: e.input,
+        output: closed ? (e.output ?? null) : null,
+        stateMachineVersionArn: null,
+        stateMachineAliasArn: null,
+        redriveCount: 0,
+        redriveDate: null,
+        redriveStatus: closed && e.status !== 'SUCCEEDED' ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+        redriveStatusReason:
+          closed && e.status !== 'SUCCEEDED' ? null : `Execution is ${e.status} and cannot be redriven`,
+        inputDetails: { included: true },
+        outputDetails: closed && e.output !== undefined ? { included: true } : null,
+        error: e.error ?? null,
+        cause: e.cause ?? null,
+      },
+    };
+  }
+
+  private publishStatus(e: Execution) {
+    this.onStatusChange?.(this.statusChangeEvent(e)).catch((error: Error) =>
+      this.log(`status change of ${e.name}: ${error.message}`),
+    );
   }
 
   private describe(e: Execution) {
