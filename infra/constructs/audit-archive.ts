@@ -23,7 +23,7 @@ import { JaringFunction } from './jaring-function';
 import { deadLetterQueue, FunctionAlarms } from './workflow-alarms';
 
 /** The statuses an execution closes with: each one is archived. */
-export const CLOSED_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+const CLOSED_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 export type AuditArchiveProps = {
   /** The Object Lock bucket (stateful stack). */

@@ -23,8 +23,8 @@ export const Day = z.string().regex(DAY, 'a UTC day, YYYY-MM-DD');
 
 export const eventsKey = (day: string) => `${ARCHIVE_PREFIXES.events}${day}.jsonl`;
 export const digestKey = (day: string) => `${ARCHIVE_PREFIXES.digests}${day}.json`;
-export const executionsPrefix = (day: string) => `${ARCHIVE_PREFIXES.executions}${day}/`;
-export const executionKey = (stopDay: string, stateMachine: string, executionName: string) =>
+const executionsPrefix = (day: string) => `${ARCHIVE_PREFIXES.executions}${day}/`;
+const executionKey = (stopDay: string, stateMachine: string, executionName: string) =>
   `${executionsPrefix(stopDay)}${stateMachine}/${executionName}.json`;
 
 const dayOfDigestKey = (key: string) => {
@@ -42,7 +42,7 @@ export function addDays(day: string, n: number): string {
   return utcDay(at);
 }
 
-export const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /** JSON with every object's keys sorted (recursively) and undefined left out: one text for one value. */
 function canonicalJson(value: unknown): string {
@@ -70,7 +70,7 @@ export type ArchiveDigest = z.infer<typeof ArchiveDigest>;
 export const digestHash = (digest: Omit<ArchiveDigest, 'hash'>) =>
   sha256(canonicalJson({ day: digest.day, files: digest.files, previous: digest.previous }));
 
-export function makeDigest(day: string, files: ArchivedFile[], previous: ArchiveDigest['previous']): ArchiveDigest {
+function makeDigest(day: string, files: ArchivedFile[], previous: ArchiveDigest['previous']): ArchiveDigest {
   return { day, files, previous, hash: digestHash({ day, files, previous }) };
 }
 
@@ -78,7 +78,7 @@ export function makeDigest(day: string, files: ArchivedFile[], previous: Archive
 type DayEvent = AuditEvent & { position?: number };
 
 /** The day's events as JSON lines, by entity, then position (or time, for events without one). */
-export function eventsJsonl(events: DayEvent[]): string {
+function eventsJsonl(events: DayEvent[]): string {
   const sorted = [...events].sort((a, b) => {
     if (a.entity !== b.entity) return a.entity < b.entity ? -1 : 1;
     if (a.position !== undefined && b.position !== undefined) return a.position - b.position;
@@ -97,12 +97,12 @@ async function createOnce(store: ArchiveStore, key: string, body: Buffer, conten
 
 const fileOf = (key: string, bytes: Buffer): ArchivedFile => ({ key, sha256: sha256(bytes), bytes: bytes.length });
 
-export class ExecutionNotFoundError extends Error {
+class ExecutionNotFoundError extends Error {
   override name = 'ExecutionNotFoundError';
 }
 
-export const EXECUTION_ARCHIVED = 'EXECUTION_ARCHIVED';
-export const executionEntity = (executionArn: string) => `execution#${executionArn}`;
+const EXECUTION_ARCHIVED = 'EXECUTION_ARCHIVED';
+const executionEntity = (executionArn: string) => `execution#${executionArn}`;
 
 export type ExecutionArchiveDeps = {
   store: ArchiveStore;
@@ -147,7 +147,7 @@ export class ArchiveOrderError extends Error {
 }
 
 /** How many days one run archives at most, oldest first, when earlier days were left without a digest. */
-export const CATCH_UP_DAYS = 31;
+const CATCH_UP_DAYS = 31;
 
 /**
  * Archives a UTC day: its events, its executions' files and the digest chaining to the previous

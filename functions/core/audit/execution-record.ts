@@ -4,7 +4,7 @@ import * as z from 'zod';
  * One step of an execution as an auditor reads it beside the entity's trail: a state entered or
  * left, a task scheduled (again, after a failure: retried), or a failure with its error name.
  */
-export const ExecutionStep = z.object({
+const ExecutionStep = z.object({
   name: z.string(),
   type: z.enum(['entered', 'exited', 'failed', 'retried', 'task']),
   at: z.string(),
@@ -44,7 +44,7 @@ export type HistoryEvent = z.infer<typeof HistoryEvent>;
  * The execution as it closed, in the shape of the "Step Functions Execution Status Change" event's
  * detail (and DescribeExecution): dates in epoch milliseconds, input and output as JSON text.
  */
-export const ExecutionSummary = z.looseObject({
+const ExecutionSummary = z.looseObject({
   executionArn: z.string(),
   stateMachineArn: z.string(),
   name: z.string(),
@@ -73,7 +73,7 @@ export type ArchivedExecution = z.infer<typeof ArchivedExecution>;
 export const stateMachineNameOf = (arn: string) => arn.split(':').pop() ?? arn;
 
 /** A history timestamp (ISO text from the SDK's Date, epoch seconds on the wire) as ISO text. */
-export const isoOf = (timestamp: string | number) =>
+const isoOf = (timestamp: string | number) =>
   typeof timestamp === 'number' ? new Date(timestamp * 1000).toISOString() : new Date(timestamp).toISOString();
 
 const detailsOf = (event: HistoryEvent): Record<string, unknown> => {
@@ -86,7 +86,7 @@ const detailsOf = (event: HistoryEvent): Record<string, unknown> => {
  * The steps of an execution from its history. A task scheduled a second time within one state (AWS
  * schedules a retry as a new TaskScheduled; the local engine says so with `retryAttempt`) is `retried`.
  */
-export function stepsOf(events: HistoryEvent[], stateMachine: string): ExecutionStep[] {
+function stepsOf(events: HistoryEvent[], stateMachine: string): ExecutionStep[] {
   const steps: ExecutionStep[] = [];
   let state = stateMachine;
   let scheduled = 0;

@@ -62,7 +62,7 @@ export class FakeStepFunctions implements StepFunctionsHistory {
   }
 }
 
-export const machineArn = 'arn:aws:states:ap-southeast-3:123456789012:stateMachine:jaring-dev-enrollment';
+const machineArn = 'arn:aws:states:ap-southeast-3:123456789012:stateMachine:jaring-dev-enrollment';
 
 export function closedExecution(name: string, stop: string, status = 'SUCCEEDED'): ArchivedExecution {
   const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
