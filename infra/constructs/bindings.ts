@@ -7,16 +7,14 @@ export type ProposalTables = { proposals: ITableV2; audit: ITableV2 };
 
 /**
  * The proposal store for a function: proposals are created and changed, never deleted; their audit
- * trail is append-only (events are added, never changed or deleted), and only `readAppend` may read it back.
+ * trail is append-only (events are added, never changed or deleted). Appending reads: each event is
+ * chained after its entity's last one (functions/adapters/dynamodb-audit-log.ts), so the trail is
+ * `readAppend`, PutItem and reads, never UpdateItem or DeleteItem (test/infra/audit-grants.test.ts).
  */
-export const bindProposalStore = (
-  fn: JaringFunction,
-  tables: ProposalTables,
-  trail: 'append' | 'readAppend' = 'append',
-) =>
+export const bindProposalStore = (fn: JaringFunction, tables: ProposalTables) =>
   fn
     .bindTable({ table: tables.proposals, envVarName: 'PROPOSALS_TABLE', access: 'readUpdate' })
-    .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: trail });
+    .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' });
 
 /** Who mail comes from, and the SES identity that may send it. */
 export type MailSender = { identity: IEmailIdentity; from: string };

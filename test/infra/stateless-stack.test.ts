@@ -270,10 +270,16 @@ describe('grants', () => {
     }
   });
 
-  it('only the read API (the proposal history) and the billing steps (which steps a bill had) read the audit trail', () => {
-    const readers = [...functions.values()].filter((entry) => onAudit(entry).some((p) => auditReads.has(p.action)));
-    const billing = ['billing-issue', 'billing-mail-issued', 'billing-poll-payments', 'billing-check-due-dates'];
-    expect(readers.sort()).toEqual([handler('api-proposals'), ...billing.map(handler)].sort());
+  it('every function that appends to the audit trail reads it: an event is chained after its entity’s last one', () => {
+    const appenders = [...functions.values()].filter((entry) =>
+      onAudit(entry).some((p) => p.action === 'dynamodb:PutItem'),
+    );
+    expect(appenders).toContain(handler('record-participants'));
+    for (const entry of appenders)
+      expect(
+        onAudit(entry).map((p) => p.action),
+        entry,
+      ).toContain('dynamodb:Query');
   });
 
   it('the functions waiting parties call back may complete a task token, each on its own workflow only', () => {

@@ -59,12 +59,13 @@ export class BillingWorkflow extends Construct {
       description: string,
       extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {},
     ) => new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra });
-    // Bills are changed (payments, status, code), never deleted; their trail is appended to, and read
-    // back by the functions that record which steps and notices were done (use-cases/bill-steps.ts).
-    const withBills = (f: JaringFunction, bills: TableAccess, audit: 'append' | 'readAppend' = 'readAppend') =>
+    // Bills are changed (payments, status, code), never deleted; their trail is appended to (after its
+    // chain's end, which is read) and read back by the functions that record which steps and notices
+    // were done (use-cases/bill-steps.ts).
+    const withBills = (f: JaringFunction, bills: TableAccess) =>
       f
         .bindTable({ table: tables.bills, envVarName: 'BILLS_TABLE', access: bills })
-        .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: audit });
+        .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' });
     // Coverages change with every event, never deleted.
     const withCoverage = (f: JaringFunction) =>
       f.bindTable({ table: tables.coverage, envVarName: 'COVERAGE_TABLE', access: 'readUpdate' });
@@ -101,7 +102,6 @@ export class BillingWorkflow extends Construct {
         timeout: Duration.minutes(5),
       }),
       'readUpdate',
-      'append',
     );
     const mailIssuedBills = bindMailer(
       withBills(

@@ -61,10 +61,10 @@ export class ClaimsWorkflow extends Construct {
       description: string,
       extra: Omit<JaringFunctionProps, 'entry' | 'description'> = {},
     ) =>
-      // Every step reads and changes the claim; the claim store appends its audit events (never reads them).
+      // Every step reads and changes the claim; the claim store appends its audit events after their chain's end.
       new JaringFunction(this, id, { entry: `functions/handlers/${name}.ts`, description, ...extra })
         .bindTable({ table: tables.claims, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
-        .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: 'append' });
+        .bindTable({ table: tables.audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' });
     const notices = { API_URL: props.apiUrl, OPS_EMAIL: props.opsEmail };
     const bpjs = { BPJS_URL: props.bpjsUrl };
 
