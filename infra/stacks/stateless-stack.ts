@@ -1,11 +1,13 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnStage, HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { ARCHIVE_PREFIXES } from '../../functions/core/audit/archive';
 import { PROPOSALS_PREFIX } from '../../functions/core/proposals/upload-key';
 import { RENEWALS_PREFIX } from '../../functions/core/proposals/use-cases/renew-village';
 import { BillingWorkflow } from '../../workflows/billing/billing-workflow';
@@ -83,6 +85,14 @@ export const API_ROUTES = {
       [HttpMethod.POST, '/claims/{id}/reject'],
       [HttpMethod.POST, '/claims/{id}/approve'],
       [HttpMethod.GET, '/claim-totals'],
+    ],
+  },
+  audit: {
+    public: [],
+    signedIn: [
+      [HttpMethod.GET, '/home'],
+      [HttpMethod.GET, '/search'],
+      [HttpMethod.GET, '/timeline/{entity}'],
     ],
   },
   'claim-approvals': {
@@ -204,8 +214,9 @@ export class StatelessStack extends Stack {
             environment: { API_URL: api.apiEndpoint },
           },
         ),
-        // The proposal history is the audit trail read back.
         { proposals, audit },
+        // The proposal history is the audit trail read back.
+        'readAppend',
       )
         // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
         .bindBucket({
@@ -249,8 +260,8 @@ export class StatelessStack extends Stack {
       .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
       // A payment is a version-conditional put of the bill, with its audit event in the same transaction.
       .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'readUpdate' })
-      // Opening one participant's record is appended to their trail (read: its chain's end).
-      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
+      // Opening one participant's record is appended to their trail.
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
       // Finance's presigned PUT of a transfer slip is signed with this role: payment proofs only.
       .bindBucket({
         bucket: uploads,
@@ -276,7 +287,7 @@ export class StatelessStack extends Stack {
         keyPrefixes: [PROPOSALS_PREFIX, RENEWALS_PREFIX],
       })
       .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' })
-      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' });
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' });
 
     // Claims (issue 10): filing starts the claims workflow; verify, reject and approve answer its waits.
     const claimTable = stateful.claimTables.claims;
@@ -286,7 +297,7 @@ export class StatelessStack extends Stack {
           // Filing, verifying and rejecting are version-conditional writes with their audit event in one transaction.
           .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
           // Opening a claim is appended to its trail, as opening a participant is.
-          .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
+          .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
           // Filing finds the participant and their coverage on the event date.
           .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
           .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
@@ -303,8 +314,43 @@ export class StatelessStack extends Stack {
         environment: { API_URL: api.apiEndpoint },
       })
         .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
-        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' }),
+        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' }),
       'completeTasks',
+    );
+
+    // The auditor's console (issue 11): search and timelines read every store; the only write is the
+    // VIEWED event appended when someone opens a participant's or a claim's timeline.
+    const apiAudit = fn('ApiAuditFunction', 'api-audit', "The auditor's console: search, timelines, exports")
+      .bindTable({ table: proposals, envVarName: 'PROPOSALS_TABLE', access: 'read' })
+      .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
+      .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
+      .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'read' })
+      .bindTable({ table: stateful.claimTables.claims, envVarName: 'CLAIMS_TABLE', access: 'read' })
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
+      // Each execution's steps: from its archived history, or Step Functions' own until it is archived.
+      .bindBucket({
+        bucket: stateful.auditArchive,
+        envVarName: 'AUDIT_ARCHIVE_BUCKET',
+        access: 'read',
+        keyPrefixes: [ARCHIVE_PREFIXES.executions],
+      });
+    apiAudit.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [
+          workflow.stateMachine,
+          billing.stateMachine,
+          this.claims.stateMachine,
+          this.claims.documentsStateMachine,
+        ].map((machine) =>
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${machine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      }),
     );
 
     new FunctionAlarms(this, 'ApiAlarms', {
@@ -317,6 +363,7 @@ export class StatelessStack extends Stack {
         apiRenewals,
         apiClaims,
         apiClaimApprovals,
+        apiAudit,
       ],
       topic: alarms.topic,
     });
@@ -333,6 +380,7 @@ export class StatelessStack extends Stack {
       contributions: new HttpLambdaIntegration('ContributionsIntegration', apiContributions),
       claims: new HttpLambdaIntegration('ClaimsIntegration', apiClaims),
       'claim-approvals': new HttpLambdaIntegration('ClaimApprovalsIntegration', apiClaimApprovals),
+      audit: new HttpLambdaIntegration('AuditIntegration', apiAudit),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [
       keyof typeof API_ROUTES,
