@@ -214,9 +214,8 @@ export class StatelessStack extends Stack {
             environment: { API_URL: api.apiEndpoint },
           },
         ),
-        { proposals, audit },
         // The proposal history is the audit trail read back.
-        'readAppend',
+        { proposals, audit },
       )
         // Reports to sign download links for; the work files of a proposal Dinas Sosial cancels (whom to release).
         .bindBucket({
@@ -260,8 +259,8 @@ export class StatelessStack extends Stack {
       .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
       // A payment is a version-conditional put of the bill, with its audit event in the same transaction.
       .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'readUpdate' })
-      // Opening one participant's record is appended to their trail.
-      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
+      // Opening one participant's record is appended to their trail (read: its chain's end).
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
       // Finance's presigned PUT of a transfer slip is signed with this role: payment proofs only.
       .bindBucket({
         bucket: uploads,
@@ -287,7 +286,7 @@ export class StatelessStack extends Stack {
         keyPrefixes: [PROPOSALS_PREFIX, RENEWALS_PREFIX],
       })
       .bindTable({ table: uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'append' })
-      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' });
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' });
 
     // Claims (issue 10): filing starts the claims workflow; verify, reject and approve answer its waits.
     const claimTable = stateful.claimTables.claims;
@@ -297,7 +296,7 @@ export class StatelessStack extends Stack {
           // Filing, verifying and rejecting are version-conditional writes with their audit event in one transaction.
           .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
           // Opening a claim is appended to its trail, as opening a participant is.
-          .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' })
+          .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
           // Filing finds the participant and their coverage on the event date.
           .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
           .bindTable({ table: participants, envVarName: 'PARTICIPANTS_TABLE', access: 'read' })
@@ -314,7 +313,7 @@ export class StatelessStack extends Stack {
         environment: { API_URL: api.apiEndpoint },
       })
         .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'readUpdate' })
-        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'append' }),
+        .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' }),
       'completeTasks',
     );
 
