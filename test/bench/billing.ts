@@ -34,6 +34,7 @@ import { BILLABLE_SHARDS } from '../../functions/ports/coverage-store';
 import { COVERAGE_INDEXES } from '../../functions/adapters/table-design';
 import { LambdaRuntime } from '../../infra/local/lambda-runtime';
 import { startTestStack } from '../support/local-stack';
+import { PRICES } from './prices';
 
 // The handlers' logger and metrics are made when their modules load, which here is before the stack quiets them.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -43,23 +44,6 @@ const { documentClient } = await import('../../functions/adapters/dynamodb-clien
 const participants = Number(process.argv[2] ?? process.env.BENCH_BILLING_PARTICIPANTS ?? 100_000);
 const PROGRAMME = 'kapuas-2026-apbd';
 const MONTH = '2026-01';
-
-/**
- * AWS list prices, Asia Pacific (Jakarta) ap-southeast-3, USD, as published on the services' pricing
- * pages (on-demand DynamoDB after the November 2024 reduction), taken down 2026-11-25 without an AWS
- * Pricing API call from this machine: check them against the pages before quoting a budget.
- */
-const PRICES = {
-  region: 'ap-southeast-3',
-  asOf: '2026-11-25',
-  dynamodbPerMillionWriteRequestUnits: 0.7125,
-  dynamodbPerMillionReadRequestUnits: 0.1425,
-  lambdaPerGbSecond: 0.0000166667,
-  lambdaPerMillionRequests: 0.2,
-  stepFunctionsStandardPerThousandTransitions: 0.025,
-  s3PerThousandPuts: 0.005,
-  s3PerThousandGets: 0.0004,
-};
 
 // --- counting ---------------------------------------------------------------------------------------
 type Tally = { requests: number; readUnits: number; writeUnits: number; indexUnits: number };

@@ -26,7 +26,7 @@ if ((mode !== 'parse' && mode !== 'validate') || !file) throw new Error('usage: 
 
 const rssAtStart = process.memoryUsage().rss;
 let peak = rssAtStart;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 
 async function parse() {
