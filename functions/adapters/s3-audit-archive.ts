@@ -51,6 +51,16 @@ export class S3AuditArchive implements ArchiveStore {
     }
   }
 
+  async writtenAt(key: string) {
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return out.LastModified;
+    } catch (error) {
+      if (absent(error)) return undefined;
+      throw error;
+    }
+  }
+
   async create(key: string, body: Buffer, contentType: string): Promise<'created' | 'exists'> {
     try {
       await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));

@@ -12,6 +12,8 @@ export interface ArchiveStore {
   read(key: string): Promise<Buffer | undefined>;
   /** Writes a new object; an object already under the key is left as it is (`exists`), never overwritten. */
   create(key: string, body: Buffer, contentType: string): Promise<'created' | 'exists'>;
+  /** When the object under the key was written (S3's Last-Modified, to the second), or undefined when there is none. */
+  writtenAt(key: string): Promise<Date | undefined>;
 }
 
 /** Step Functions' own record of an execution, while it keeps one (90 days after it closes). */

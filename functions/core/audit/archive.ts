@@ -114,7 +114,8 @@ export type ExecutionArchiveDeps = {
 /**
  * Takes a closed execution's whole history into the archive and records that on the execution's
  * trail. Run again (EventBridge or Lambda retrying) it writes nothing new: the file is there, and
- * the event is keyed `once` and timed at the execution's close.
+ * the event is keyed `once` and timed when the file was written (S3's time for it, the same on every
+ * run), so it falls in the day the archive happened and that day's events file holds it.
  */
 export async function archiveExecution(deps: ExecutionArchiveDeps, executionArn: string) {
   const execution = await deps.stepFunctions.execution(executionArn);
@@ -126,12 +127,14 @@ export async function archiveExecution(deps: ExecutionArchiveDeps, executionArn:
   const key = executionKey(utcDay(stoppedAt), stateMachine, summary.name);
   const stored = await createOnce(deps.store, key, Buffer.from(`${JSON.stringify(execution)}\n`), 'application/json');
   const file = fileOf(key, stored);
+  const writtenAt = await deps.store.writtenAt(key);
+  if (!writtenAt) throw new Error(`${key} was written but cannot be found`);
   await deps.audit.append(
     {
       entity: executionEntity(executionArn),
       action: EXECUTION_ARCHIVED,
       actor: deps.actor,
-      at: stoppedAt.toISOString(),
+      at: writtenAt.toISOString(),
       execution: executionArn,
       details: { key, sha256: file.sha256, status: summary.status, stateMachine, events: events.length },
     },
@@ -148,6 +151,12 @@ export class ArchiveOrderError extends Error {
 
 /** How many days one run archives at most, oldest first, when earlier days were left without a digest. */
 const CATCH_UP_DAYS = 31;
+
+/**
+ * How many days back a day's digest looks for executions archived after their own day's digest was
+ * written (EventBridge retries for a day, the dead-letter queue keeps an event 14 days for a re-drive).
+ */
+const LATE_DAYS = 14;
 
 /**
  * Archives a UTC day: its events, its executions' files and the digest chaining to the previous
@@ -180,7 +189,7 @@ async function archiveOneDay(deps: DayArchiveDeps, day: string, previous: Archiv
   const { store } = deps;
   const events = Buffer.from(eventsJsonl(await deps.audit.byDay(day)));
   const files = [fileOf(eventsKey(day), await createOnce(store, eventsKey(day), events, 'application/x-ndjson'))];
-  for (const key of (await store.list(executionsPrefix(day))).sort()) {
+  for (const key of [...(await store.list(executionsPrefix(day))).sort(), ...(await lateExecutions(store, day))]) {
     const bytes = await store.read(key);
     if (bytes) files.push(fileOf(key, bytes));
   }
@@ -193,6 +202,25 @@ async function archiveOneDay(deps: DayArchiveDeps, day: string, previous: Archiv
   );
   // Another run may have written the day's digest first: the chain goes on from the one stored.
   return { key: digestKey(day), hash: ArchiveDigest.parse(JSON.parse(String(stored))).hash };
+}
+
+/**
+ * Executions of the LATE_DAYS days before `day` archived after their day's digest was written (a
+ * delivery retried past the daily run): no digest of those days lists them, so this day's does.
+ */
+async function lateExecutions(store: ArchiveStore, day: string): Promise<string[]> {
+  const listed = new Set<string>();
+  const digested: string[] = [];
+  for (let d = addDays(day, -LATE_DAYS); d < day; d = addDays(d, 1)) {
+    const digest = await readDigest(store, digestKey(d));
+    if (!digest) continue;
+    digested.push(d);
+    for (const file of digest.files) listed.add(file.key);
+  }
+  const late: string[] = [];
+  for (const d of digested)
+    for (const key of (await store.list(executionsPrefix(d))).sort()) if (!listed.has(key)) late.push(key);
+  return late;
 }
 
 export type ArchiveBreak = {

@@ -16,9 +16,18 @@ export class MemoryArchive implements ArchiveStore {
     return this.objects.get(key);
   }
 
+  /** When each object was written: the clock a test sets (S3's time, to the second). */
+  readonly written = new Map<string, Date>();
+  now = new Date('2026-11-30T08:05:00Z');
+
+  async writtenAt(key: string) {
+    return this.written.get(key);
+  }
+
   async create(key: string, body: Buffer) {
     if (this.objects.has(key)) return 'exists' as const;
     this.objects.set(key, Buffer.from(body));
+    this.written.set(key, this.now);
     this.writes.push(key);
     return 'created' as const;
   }

@@ -50,7 +50,8 @@ describe('archiveExecution', () => {
     expect(archived).toHaveLength(1);
     expect(archived[0]).toMatchObject({
       action: 'EXECUTION_ARCHIVED',
-      at: '2026-11-30T08:02:00.000Z',
+      // When the file was written, the same on every run (the execution closed at 08:02).
+      at: '2026-11-30T08:05:00.000Z',
       execution: arn,
       details: { key, sha256: first.sha256, status: 'SUCCEEDED', stateMachine: 'jaring-dev-enrollment', events: 7 },
     });
@@ -116,6 +117,28 @@ describe('archiveDay', () => {
     expect(next.archived.at(-1)).toBe('2026-11-30');
     expect(next).not.toHaveProperty('pending');
     expect(await verifyArchive(store)).toEqual({ ok: true, days: 61 });
+  });
+
+  it("lists an execution archived after its day's digest in the next digest, and its event in the day it was archived", async () => {
+    const { deps, store, audit, execution } = await setUp();
+    await archiveDay(deps, '2026-11-30');
+    store.now = new Date('2026-12-01T00:40:00Z'); // EventBridge retried past the daily run
+    const { key } = await archiveExecution(deps, execution.summary.executionArn);
+    await archiveDay(deps, '2026-12-01');
+    expect(digestOf(store, '2026-11-30').files.map((f) => f.key)).not.toContain(key);
+    expect(digestOf(store, '2026-12-01').files.map((f) => f.key)).toEqual([eventsKey('2026-12-01'), key]);
+    const events = store.objects.get(eventsKey('2026-12-01'))!.toString('utf8');
+    expect(events).toContain('EXECUTION_ARCHIVED');
+    expect(await verifyArchive(store)).toEqual({ ok: true, days: 2 });
+    // Listed once: the day after does not list it again.
+    await archiveDay(deps, '2026-12-02');
+    expect(digestOf(store, '2026-12-02').files.map((f) => f.key)).toEqual([eventsKey('2026-12-02')]);
+    store.tamper(key, (t) => t.replace('SUCCEEDED', 'FAILED'));
+    expect(await verifyArchive(store)).toMatchObject({
+      ok: false,
+      broken: { day: '2026-12-01', key, reason: 'file-changed' },
+    });
+    expect(audit.events.filter((e) => e.action === 'EXECUTION_ARCHIVED')).toHaveLength(1);
   });
 
   it('keeps an events file written by a run that stopped before its digest, and hashes what is stored', async () => {
