@@ -4,7 +4,14 @@ import { BillStatus } from '../core/contributions/bill';
 import { ClaimStatus } from '../core/claims/claim';
 import { STATUS_TEXT as CLAIM_STATUS_TEXT } from '../core/claims/use-cases/claim-views';
 import { CoverageStatus } from '../core/contributions/coverage';
-import { exportFile, searchTable, timelineTable, type ExportFormat, type ExportTable } from '../core/audit/export';
+import {
+  exportFile,
+  fileStem,
+  searchTable,
+  timelineTable,
+  type ExportFormat,
+  type ExportTable,
+} from '../core/audit/export';
 import {
   BILL_STATUS_TEXT,
   COVERAGE_STATUS_TEXT,
@@ -163,7 +170,7 @@ async function timeline(event: HttpEvent, principal: Principal) {
   });
   if (!answer.ok) throw new HttpError(answer.status, answer.code, answer.message);
   const t = answer.timeline;
-  const stem = `riwayat-${t.entity.replace(/\*+/g, '-')}`;
+  const stem = fileStem(`riwayat-${t.entity}`);
   if (format) return download(timelineTable(t, exported(principal, wiring().now())), format, stem);
   if (wantsHtml(event)) {
     const self = `/timeline/${encodeURIComponent(ref.entity)}`;

@@ -59,8 +59,11 @@ export async function toXlsx(table: ExportTable): Promise<Buffer> {
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-export async function exportFile(table: ExportTable, format: ExportFormat, fileStem: string): Promise<ExportFile> {
-  const safeStem = fileStem.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
+/** A file name's stem any disk and header takes: letters, digits, dot, dash, underscore. */
+export const fileStem = (text: string) => text.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
+
+export async function exportFile(table: ExportTable, format: ExportFormat, stem: string): Promise<ExportFile> {
+  const safeStem = fileStem(stem);
   return format === 'csv'
     ? { body: toCsv(table), contentType: 'text/csv; charset=utf-8', fileName: `${safeStem}.csv` }
     : {
