@@ -217,7 +217,8 @@ async function validate(
   workers = workers.slice(0, granted);
 
   const counts = countRows(verdicts.values());
-  const report = ValidationReport.parse({ ...reportHeader(p, generatedAt), counts, rows: [...verdicts.values()] });
+  // Typed, not parsed: the rows are this module's own, and a parse would copy all of them (100,000 at a time).
+  const report: ValidationReport = { ...reportHeader(p, generatedAt), counts, rows: [...verdicts.values()] };
   await deps.objects.put(keys.json, JSON.stringify(report), 'application/json');
   const xlsx = new PassThrough();
   const upload = deps.objects.put(keys.xlsx, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -232,7 +233,7 @@ async function validate(
     }),
     upload,
   ]);
-  if (workers.length) await deps.objects.put(workersKey(p.id), toJsonLines(workers), 'application/x-ndjson');
+  if (workers.length) await deps.objects.put(workersKey(p.id), jsonLinesStream(workers), 'application/x-ndjson');
 
   // A newer upload that registered while this one validated (an index can lag) still wins.
   const newest = await settleSupersession(deps, p, programme, execution);
@@ -274,6 +275,16 @@ async function finish(
       details: { counts: set.counts, reason: set.reason },
     },
   });
+}
+
+/** JSON Lines as a stream, a thousand records a chunk: 100,000 workers (~23 MB) are never one string. */
+function jsonLinesStream(records: readonly unknown[]): Readable {
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < records.length; i += 1000) yield toJsonLines(records.slice(i, i + 1000));
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** A stream that opens its source on first read, so the sheet reader can ask for fresh copies synchronously. */
