@@ -40,7 +40,7 @@ const option = (value: string, label: string, selected: string | undefined) =>
   markup`<option value="${value}"${value === (selected ?? '') ? markup` selected` : undefined}>${label}</option>`;
 
 /** The query as a link's query string (empty fields left out), with extra fields such as the format. */
-export function queryString(query: Partial<Record<string, string | undefined>>): string {
+function queryString(query: Partial<Record<string, string | undefined>>): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
   return params.toString();

@@ -41,7 +41,7 @@ export function toCsv(table: ExportTable): Buffer {
 }
 
 /** XLSX: the table on its first sheet (header frozen, text cells), what it is on a second. */
-export async function toXlsx(table: ExportTable): Promise<Buffer> {
+async function toXlsx(table: ExportTable): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   book.creator = 'Jaring';
   const sheet = book.addWorksheet(table.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });

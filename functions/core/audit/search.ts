@@ -43,7 +43,7 @@ export const SearchKind = z.enum(SEARCH_KINDS);
 export type SearchKind = z.infer<typeof SearchKind>;
 
 /** More rows than anyone reads on a page or in an export; the answer says it stopped. */
-export const MAX_ROWS = 1000;
+const MAX_ROWS = 1000;
 const CONCURRENCY = 8;
 /** Above this many villages, claims are read per programme and filtered rather than per village. */
 const CLAIMS_BY_VILLAGE_UP_TO = 20;

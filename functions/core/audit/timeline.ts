@@ -24,8 +24,7 @@ import { entityLink, READ_ACTION } from './search';
  * validation report, a bill, a claim's document); above them, the chain's verdict.
  */
 
-export const ENTITY_KINDS = ['proposal', 'participant', 'bill', 'claim'] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
+const ENTITY_KINDS = ['proposal', 'participant', 'bill', 'claim'] as const;
 
 /** What an entity names, parsed from its audit key. */
 export type EntityRef =
@@ -57,7 +56,7 @@ export function parseEntity(raw: string): EntityRef | undefined {
 }
 
 /** The entity as shown: a participant's NIK masked unless the viewer sees it whole. */
-export const shownEntity = (ref: EntityRef, whole: boolean) =>
+const shownEntity = (ref: EntityRef, whole: boolean) =>
   ref.kind === 'participant' && !whole ? `participant#${ref.programmeId}#${maskNik(ref.nik)}` : ref.entity;
 
 const JAKARTA = new Intl.DateTimeFormat('en-GB', {
@@ -90,7 +89,7 @@ const Link = z.object({
 });
 export type TimelineLink = z.infer<typeof Link>;
 
-export const TimelineStep = z.object({
+const TimelineStep = z.object({
   name: z.string(),
   type: z.string(),
   typeText: z.string(),
@@ -148,7 +147,7 @@ export const Timeline = z.object({
 export type Timeline = z.infer<typeof Timeline>;
 
 /** Indonesian words for each action; an action not listed is shown by its name. */
-export const ACTION_TEXT: Record<string, string> = {
+const ACTION_TEXT: Record<string, string> = {
   // Proposals
   UPLOAD_RECEIVED: 'Berkas usulan diterima',
   UPLOAD_REFUSED: 'Unggahan ditolak',
@@ -248,7 +247,7 @@ const REASON_TEXT: Record<string, string> = {
   gap: 'peristiwa pada urutan ini hilang',
 };
 
-export const actionText = (action: string) => ACTION_TEXT[action] ?? action;
+const actionText = (action: string) => ACTION_TEXT[action] ?? action;
 
 const rupiah = (n: unknown) => (typeof n === 'number' ? `Rp${n.toLocaleString('id-ID')}` : undefined);
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -264,7 +263,7 @@ function origin(d: Record<string, unknown>): string | undefined {
 }
 
 /** The facts of one event in a sentence; only fields the event carries, already masked as the viewer needs. */
-export function eventSummary(e: TrailEvent, details: Record<string, unknown>): string {
+function eventSummary(e: TrailEvent, details: Record<string, unknown>): string {
   const d = details;
   const parts: (string | undefined)[] = [];
   switch (e.action) {
@@ -434,7 +433,7 @@ function linksOf(ref: EntityRef, e: TrailEvent, d: Record<string, unknown>, may:
 }
 
 /** The chain's verdict in a sentence, naming the first broken link: position, action, time and why. */
-export function verdictText(verdict: ChainVerdict | undefined, count: number): string {
+function verdictText(verdict: ChainVerdict | undefined, count: number): string {
   if (!verdict) return `Rantai bukti belum dapat diperiksa untuk ${count} peristiwa ini.`;
   if (verdict.ok) return `Rantai bukti utuh: ${verdict.count} peristiwa.`;
   const b = verdict.broken;
@@ -528,7 +527,7 @@ export function buildTimeline(input: {
 }
 
 /** The executions a trail names, once each, in the order they first appear. */
-export const executionsNamed = (events: readonly TrailEvent[]) => [
+const executionsNamed = (events: readonly TrailEvent[]) => [
   ...new Set(events.map((e) => e.execution).filter((x): x is string => Boolean(x))),
 ];
 
