@@ -1,6 +1,7 @@
 /**
  * Recomputes the audit trail's hash chains, every entity's, and names the first broken link of each
- * chain that does not hold (functions/core/audit/chain.ts). Exits 1 when anything is broken.
+ * chain that does not hold (functions/core/audit/chain.ts); then the archive's daily digest chain
+ * (functions/core/audit/archive.ts), naming its first broken link. Exits 1 when anything is broken.
  *
  *   npm run audit:verify
  *
@@ -9,11 +10,14 @@
  * The whole table is read (a Scan): a tool for an auditor or an operator, never a request path.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDbAuditLog } from '../functions/adapters/dynamodb-audit-log';
+import { S3AuditArchive } from '../functions/adapters/s3-audit-archive';
+import { ARCHIVE_PREFIXES, verifyArchive, type ArchiveBreak } from '../functions/core/audit/archive';
 import type { ChainedAuditEvent } from '../functions/core/audit/audit-event';
 import { verifyChain, type BrokenLink } from '../functions/core/audit/chain';
 
@@ -83,16 +87,63 @@ function target(): { db: DynamoDBDocumentClient; table: string } {
   return { db: DynamoDBDocumentClient.from(client, options), table };
 }
 
+const ARCHIVE_REASONS: Record<ArchiveBreak['reason'], string> = {
+  'file-missing': 'the file its digest lists is gone',
+  'file-changed': 'the file was changed after it was archived (its SHA-256 or size no longer matches the digest)',
+  'digest-missing': "the day's digest is missing (removed)",
+  'digest-changed': 'the digest was changed after it was written (it no longer matches its own hash)',
+  chain: "the digest does not link to the day before's (a digest before it was changed or replaced)",
+};
+
+/**
+ * The archive's daily digest chain (functions/core/audit/archive.ts): the running local stack's archive
+ * bucket, or AUDIT_ARCHIVE_BUCKET in AWS. Nothing to verify before the first digest is written.
+ */
+export async function verifyArchiveBucket(): Promise<{ broken: number; lines: string[] }> {
+  let s3: S3Client;
+  let bucket: string | undefined;
+  if (process.env.AUDIT_TABLE) {
+    bucket = process.env.AUDIT_ARCHIVE_BUCKET;
+    if (!bucket) return { broken: 0, lines: ['Archive: not verified (set AUDIT_ARCHIVE_BUCKET to verify it).'] };
+    s3 = new S3Client({});
+  } else {
+    const home = process.env.JARING_HOME ?? join(import.meta.dirname, '..', '.jaring');
+    const info = JSON.parse(readFileSync(join(home, 'stack.json'), 'utf-8')) as {
+      region: string;
+      s3: { endpoint: string; buckets: Record<string, string> };
+    };
+    bucket = info.s3.buckets.auditArchive;
+    if (!bucket) return { broken: 0, lines: [`Archive: the local stack in ${home} names no archive bucket.`] };
+    s3 = new S3Client({
+      endpoint: info.s3.endpoint,
+      region: info.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  }
+  const store = new S3AuditArchive(s3, bucket);
+  if (!(await store.list(ARCHIVE_PREFIXES.digests)).length)
+    return { broken: 0, lines: [`Archive ${bucket}: no day archived yet.`] };
+  const verdict = await verifyArchive(store);
+  if (verdict.ok) return { broken: 0, lines: [`Archive ${bucket}: ${verdict.days} days, the digest chain whole.`] };
+  const { day, key, reason } = verdict.broken;
+  return {
+    broken: 1,
+    lines: [
+      `Archive ${bucket}: ${verdict.days} days whole before the break.`,
+      `BROKEN archive ${day}: ${key}: ${ARCHIVE_REASONS[reason]}`,
+    ],
+  };
+}
+
 export async function main(): Promise<number> {
   const { db, table } = target();
   const trail = await verifyAuditTrail(db, table);
   for (const line of trail.lines) console.log(line);
 
-  // HOOK (archive, helper "archive"): verify the archive's daily digest chain here, with
-  // `verifyArchive(store, options)` from functions/core/audit/archive.ts, when the archive bucket has
-  // files (locally the stack's audit archive bucket, in AWS an AUDIT_ARCHIVE_BUCKET setting); print
-  // its first broken link the same way and count it below.
-  const archiveBroken = 0;
+  const archive = await verifyArchiveBucket();
+  for (const line of archive.lines) console.log(line);
+  const archiveBroken = archive.broken;
 
   return trail.broken + archiveBroken > 0 ? 1 : 0;
 }

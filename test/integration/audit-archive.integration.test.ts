@@ -20,6 +20,7 @@ import {
   verifyArchive,
 } from '../../functions/core/audit/archive';
 import { ArchivedExecution } from '../../functions/core/audit/execution-record';
+import { verifyArchiveBucket } from '../../scripts/audit-verify';
 import {
   approvalLink,
   decide,
@@ -145,6 +146,12 @@ describe('the audit archive on the local stack', () => {
     expect(digest.previous).toEqual({ key: digestKey(addDays(day, -1)), hash: dayBefore.hash });
 
     expect(await verifyArchive(archive)).toEqual({ ok: true, days: 3 });
+    // npm run audit:verify finds the stack's archive from its stack.json.
+    process.env.JARING_HOME = stack.home;
+    expect(await verifyArchiveBucket()).toEqual({
+      broken: 0,
+      lines: [`Archive ${bucket}: 3 days, the digest chain whole.`],
+    });
 
     // A change made directly in the bucket (the local S3 has no Object Lock to refuse it) is named.
     await s3.send(
@@ -155,5 +162,10 @@ describe('the audit archive on the local stack', () => {
       days: 2,
       broken: { day, key, reason: 'file-changed' },
     });
+    const report = await verifyArchiveBucket();
+    expect(report.broken).toBe(1);
+    expect(report.lines[1]).toBe(
+      `BROKEN archive ${day}: ${key}: the file was changed after it was archived (its SHA-256 or size no longer matches the digest)`,
+    );
   });
 });
