@@ -12,10 +12,10 @@ import { rejectClaim } from '../core/claims/use-cases/reject-claim';
 import { verifyClaim } from '../core/claims/use-cases/verify-claim';
 import { isFinal } from '../core/claims/use-cases/claim-workflow';
 import { CalendarMonth } from '../core/contributions/calendar';
+import { ClaimsQuery } from '../core/openapi/queries';
 import { maskNumbers } from '../core/privacy/mask';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { UPLOAD_URL_SECONDS } from '../core/proposals/upload-grant';
-import { VILLAGE_CODE } from '../core/proposals/upload-key';
 import { villageLabel } from '../core/regions/village-label';
 import { claimFilingPage, claimPage, claimsPage, claimTotalsPage } from '../pages/claim-pages';
 import { auditLog } from '../wiring/audit-log';
@@ -55,7 +55,6 @@ export const wiring = once(() => ({
 const CLAIM_ID = /^clm-[0-9a-f]{20}$/;
 /** A document's download link is for now, as a report's is. */
 const DOCUMENT_URL_SECONDS = 60;
-const PAGE_DEFAULT = 50;
 
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'Klaim tidak ditemukan.');
 const REFUSED: Partial<Record<Action, string>> = {
@@ -67,17 +66,6 @@ const refused = (action: Action) =>
 
 /** Whether any of the user's roles may do `action` somewhere (before a claim or village is known). */
 const mayAtAll = (p: Principal, action: Action) => p.roles.some((r) => r in ACTIONS[action]);
-
-const ListQuery = z.object({
-  programmeId: z.string().min(1).optional(),
-  villageCode: z.string().regex(VILLAGE_CODE).optional(),
-  nik: z
-    .string()
-    .regex(/^\d{16}$/)
-    .optional(),
-  cursor: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(PAGE_DEFAULT),
-});
 
 const DocumentRequest = z.object({
   documentType: DocumentType,
@@ -181,7 +169,7 @@ function answerAction(event: HttpEvent, principal: Principal, result: ClaimActio
 }
 
 async function list(event: HttpEvent, principal: Principal) {
-  const query = ListQuery.safeParse(event.queryStringParameters ?? {});
+  const query = ClaimsQuery.safeParse(event.queryStringParameters ?? {});
   if (!query.success)
     throw new HttpError(400, 'BAD_QUERY', 'Sertakan programmeId, villageCode (mis. 62.03.01.2011) atau nik yang sah.');
   const { programmeId, villageCode, nik, cursor, limit } = query.data;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { authorize, type Action } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { participantEntity } from '../core/audit/audit-event';
@@ -13,10 +12,10 @@ import {
 import type { Coverage } from '../core/contributions/coverage';
 import { contributionTermsFor } from '../core/contributions/terms';
 import { PaymentRequest, recordFinancePayment } from '../core/contributions/use-cases/record-finance-payment';
+import { ParticipantsQuery } from '../core/openapi/queries';
 import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import type { Programme } from '../core/programmes/programme';
 import { UPLOAD_URL_SECONDS } from '../core/proposals/upload-grant';
-import { VILLAGE_CODE } from '../core/proposals/upload-key';
 import { auditLog } from '../wiring/audit-log';
 import { billStore } from '../wiring/bill-store';
 import { coverageStore } from '../wiring/coverage-store';
@@ -44,14 +43,6 @@ export const wiring = once(() => ({
 }));
 
 const NIK = /^\d{16}$/;
-const PAGE_DEFAULT = 50;
-
-const ParticipantsQuery = z.object({
-  programmeId: z.string().min(1),
-  villageCode: z.string().regex(VILLAGE_CODE),
-  cursor: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(PAGE_DEFAULT),
-});
 
 const participantNotFound = () => new HttpError(404, 'NOT_FOUND', 'Peserta tidak ditemukan.');
 const billNotFound = () => new HttpError(404, 'NOT_FOUND', 'Tagihan tidak ditemukan.');

@@ -4,6 +4,7 @@ import { consoleCsp, shellPage, signInPage } from '../pages/console-pages';
 import { WeakPasswordError } from '../ports/authenticator';
 import { bodyFields, HttpError, httpHandler, json, principalOf, redirect, type HttpResult } from './http';
 import { authenticator, uploadOrigins } from '../wiring/authenticator';
+import { chartScript } from '../wiring/chart-script';
 import { once } from '../wiring/settings';
 
 const SignIn = z.object({
@@ -53,6 +54,18 @@ export const handler = httpHandler(async (event) => {
           'cache-control': 'no-cache',
         },
         body: APP_SCRIPT,
+      };
+    case 'GET /vendor/chart.js':
+      // Chart.js for the dashboard's charts, from this site (the console allows scripts from itself only);
+      // the library's own code, no data, so it may be cached.
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/javascript; charset=utf-8',
+          'x-content-type-options': 'nosniff',
+          'cache-control': 'public, max-age=86400',
+        },
+        body: chartScript(),
       };
     case 'POST /session': {
       // JSON only, from the body only: a form post from another site (text/plain, urlencoded) or

@@ -76,8 +76,44 @@ export const APP_SCRIPT = String.raw`'use strict';
       var main = $('#main');
       main.replaceChildren.apply(main, Array.prototype.slice.call(doc.body.childNodes));
       wire(main);
+      charts(main);
     })
     .catch(function (e) { show($('#main'), e.message, true); });
+
+  // The dashboard: Chart.js (served by this site) draws each canvas from the chart specs in the page's
+  // JSON block; without it the tables beside the canvases carry the same figures.
+  function charts(root) {
+    var block = $('#dashboard-charts', root);
+    if (!block) return;
+    var specs = JSON.parse(block.textContent);
+    var colours = ['#0b57d0', '#9db8e8', '#1b7f3b'];
+    var number = function (v, money) { return (money ? 'Rp' : '') + Number(v).toLocaleString('id-ID'); };
+    function draw() {
+      specs.forEach(function (s) {
+        var canvas = root.querySelector('canvas[data-chart="' + CSS.escape(s.id) + '"]');
+        if (!canvas) return;
+        var value = { stacked: s.stacked, beginAtZero: true, ticks: { callback: function (v) { return number(v, s.money); } } };
+        new Chart(canvas, {
+          type: 'bar',
+          data: { labels: s.labels, datasets: s.datasets.map(function (d, i) { return { label: d.label, data: d.data, backgroundColor: colours[i % colours.length] }; }) },
+          options: {
+            animation: false, responsive: true, maintainAspectRatio: false, indexAxis: s.horizontal ? 'y' : 'x',
+            scales: s.horizontal ? { x: value, y: { stacked: s.stacked } } : { x: { stacked: s.stacked }, y: value },
+            plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + number(s.horizontal ? c.parsed.x : c.parsed.y, s.money); } } } }
+          }
+        });
+      });
+      // A printed page is narrower than the screen: each chart redraws to the paper's width and back.
+      var resize = function () { Object.keys(Chart.instances).forEach(function (k) { Chart.instances[k].resize(); }); };
+      addEventListener('beforeprint', resize);
+      addEventListener('afterprint', resize);
+    }
+    if (window.Chart) return draw();
+    var script = document.createElement('script');
+    script.src = '/vendor/chart.js';
+    script.onload = draw;
+    document.head.appendChild(script);
+  }
 
   function wire(root) {
     var signout = $('#signout');

@@ -42,6 +42,11 @@ export type JaringFunctionProps = {
   environment?: Record<string, string>;
   /** Extra Node.js flags, e.g. a heap cap for a function that streams large files. */
   nodeOptions?: string;
+  /**
+   * Files the handler reads at run time, copied beside the bundle (`to`, a file name) from the project
+   * (`from`, relative to its root): a browser script the function serves, which esbuild cannot bundle.
+   */
+  copyFiles?: { from: string; to: string }[];
 };
 
 /**
@@ -99,6 +104,14 @@ export class JaringFunction extends NodejsFunction {
         externalModules: [],
         // Some dependencies still call require(); give the ESM bundle one.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        ...(props.copyFiles && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) =>
+              props.copyFiles!.map((f) => `cp "${resolve(inputDir, f.from)}" "${resolve(outputDir, f.to)}"`),
+          },
+        }),
       },
     });
     (this.node.defaultChild as CfnFunction).addMetadata(

@@ -14,6 +14,7 @@ import { BillingWorkflow } from '../../workflows/billing/billing-workflow';
 import { ClaimsWorkflow } from '../../workflows/claims/claims-workflow';
 import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workflow';
 import type { DeploymentConfig } from '../config';
+import { CHART_SCRIPT_FILE } from '../../functions/wiring/chart-script';
 import { AuditArchive } from '../constructs/audit-archive';
 import { bindProposalStore } from '../constructs/bindings';
 import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
@@ -34,6 +35,7 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/app'],
       [HttpMethod.GET, '/app/{path+}'],
       [HttpMethod.GET, '/app.js'],
+      [HttpMethod.GET, '/vendor/chart.js'],
     ],
     signedIn: [[HttpMethod.GET, '/me']],
   },
@@ -93,6 +95,14 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/home'],
       [HttpMethod.GET, '/search'],
       [HttpMethod.GET, '/timeline/{entity}'],
+    ],
+  },
+  dashboard: {
+    // The read API's description: shapes only, no data (why public: functions/core/openapi/read-api.ts).
+    public: [[HttpMethod.GET, '/openapi.json']],
+    signedIn: [
+      [HttpMethod.GET, '/dashboard'],
+      [HttpMethod.GET, '/dashboard/figures'],
     ],
   },
   'claim-approvals': {
@@ -231,6 +241,8 @@ export class StatelessStack extends Stack {
       // Only to let the console's script reach the bucket its presigned uploads go to (a CSP origin);
       // the function itself never touches the bucket, so it gets no grant.
       environment: { UPLOAD_ORIGIN: `https://${uploads.bucketRegionalDomainName}` },
+      // The dashboard's chart library, served at /vendor/chart.js (functions/wiring/chart-script.ts).
+      copyFiles: [{ from: 'node_modules/chart.js/dist/chart.umd.min.js', to: CHART_SCRIPT_FILE }],
     }).bindUserPoolClient({
       client: stateful.webClient,
       envVarName: 'USER_POOL_CLIENT_ID',
@@ -352,6 +364,17 @@ export class StatelessStack extends Stack {
       }),
     );
 
+    // The dashboard (issue 11): counts and sums only, read from where they are kept; it writes nothing.
+    const apiDashboard = fn(
+      'ApiDashboardFunction',
+      'api-dashboard',
+      'The dashboard and its figures for signed-in people; the OpenAPI document of the read API',
+    )
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'read' })
+      .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
+      .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'read' })
+      .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'read' });
+
     new FunctionAlarms(this, 'ApiAlarms', {
       functions: [
         apiProposals,
@@ -362,6 +385,7 @@ export class StatelessStack extends Stack {
         apiRenewals,
         apiClaims,
         apiClaimApprovals,
+        apiDashboard,
         apiAudit,
       ],
       topic: alarms.topic,
@@ -379,6 +403,7 @@ export class StatelessStack extends Stack {
       contributions: new HttpLambdaIntegration('ContributionsIntegration', apiContributions),
       claims: new HttpLambdaIntegration('ClaimsIntegration', apiClaims),
       'claim-approvals': new HttpLambdaIntegration('ClaimApprovalsIntegration', apiClaimApprovals),
+      dashboard: new HttpLambdaIntegration('DashboardIntegration', apiDashboard),
       audit: new HttpLambdaIntegration('AuditIntegration', apiAudit),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [
@@ -442,7 +467,9 @@ export class StatelessStack extends Stack {
                 reason:
                   name === 'approvals' || name === 'claim-approvals'
                     ? 'The approval page is authorised by the unguessable code in the link mailed to the approver (checked in constant time); it shows counts, never workers’ data.'
-                    : 'Reached before signing in: health, the sign-in page and its POST (checked by Cognito), and the console shell and script, which carry no data.',
+                    : name === 'dashboard'
+                      ? 'The OpenAPI document describes the read API’s shapes for integrators before they hold a token; it carries no data.'
+                      : 'Reached before signing in: health, the sign-in page and its POST (checked by Cognito), and the console shell and scripts (its own and Chart.js), which carry no data.',
               },
             ],
             true,

@@ -106,7 +106,7 @@ describe('a stranger without a token', () => {
   });
 
   it('reaches sign-in, the console shell and health, which carry no data', async () => {
-    for (const path of ['/health', '/masuk', '/app.js', '/app/proposals/x'])
+    for (const path of ['/health', '/masuk', '/app.js', '/app/proposals/x', '/vendor/chart.js', '/openapi.json'])
       expect((await api(stack, path, { as: 'anonymous' })).status, path).toBe(200);
     expect(
       (
@@ -197,6 +197,14 @@ describe('every signed-in route, for every role (the README table)', () => {
     ['POST', `/claims/${absentClaim}/reject`, '{}', [404, 404, 404, 404, 404, 404]],
     ['POST', `/claims/${absentClaim}/approve`, '{}', [404, 404, 404, 404, 404, 404]],
     ['GET', `/claim-totals?programmeId=${programmeId}`, undefined, [403, 200, 200, 200, 200, 200]],
+    // The auditor's console (issue 11): a home page for everyone; search and timelines by audit:read narrowed by
+    // each kind's own read (finance traces no proposals: refused by name, not found by id).
+    ['GET', '/home', undefined, [200, 200, 200, 200, 200, 200]],
+    ['GET', `/search?kind=proposal&village=${mine}`, undefined, [200, 200, 200, 403, 200, 200]],
+    ['GET', `/timeline/${encodeURIComponent(`proposal#${own.id}`)}`, undefined, [200, 200, 200, 404, 200, 200]],
+    // The dashboard (issue 11): everyone signed in, each seeing what the policy lets them (an operator their villages).
+    ['GET', '/dashboard', undefined, [200, 200, 200, 200, 200, 200]],
+    ['GET', `/dashboard/figures?programmeId=${programmeId}`, undefined, [200, 200, 200, 200, 200, 200]],
   ];
 
   it('answers each role as the table says', async () => {
@@ -220,6 +228,7 @@ describe('every signed-in route, for every role (the README table)', () => {
   it('covers every signed-in route of the API', () => {
     const route = (path: string) =>
       path
+        .replace(/^\/timeline\/.+$/, '/timeline/{entity}')
         .replace(absentBill, '/bills/{billId}')
         .replace(absentNik, '{nik}')
         .replace(own.id, '{id}')

@@ -34,7 +34,7 @@ export const FUNDING_SOURCE_TEXT: Record<FundingSource, string> = {
 export const programmeLabel = (p: Pick<ProgrammeFigures, 'fundingSource' | 'coverage'>) =>
   `${FUNDING_SOURCE_TEXT[p.fundingSource]} ${p.coverage.start.slice(0, 4)}`;
 
-export const desaLabel = (d: { name: string; kecamatan: string }) => `${d.name} (${d.kecamatan})`;
+const desaLabel = (d: { name: string; kecamatan: string }) => `${d.name} (${d.kecamatan})`;
 
 const spec = (s: Omit<ChartSpec, 'horizontal' | 'stacked' | 'money'> & Partial<ChartSpec>): ChartSpec => ({
   horizontal: false,
