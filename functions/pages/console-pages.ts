@@ -32,7 +32,7 @@ export const consoleCsp = (uploadOrigins: string[]) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-const NAV = markup`<header><strong>Jaring</strong><nav><a href="/app/dashboard">Dasbor</a> &middot; <a href="/app/uploads/new">Unggah usulan</a> &middot; <a href="/app/claims/new">Klaim</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
+const NAV = markup`<header><strong>Jaring</strong><nav><a href="/app/home">Beranda</a> &middot; <a href="/app/search">Cari</a> &middot; <a href="/app/dashboard">Dasbor</a> &middot; <a href="/app/uploads/new">Unggah usulan</a> &middot; <a href="/app/claims/new">Klaim</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
 
 const frame = (title: string, body: SafeHtml, nav = true) =>
   page({
