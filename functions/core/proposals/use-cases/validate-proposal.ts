@@ -322,8 +322,12 @@ async function claimPeople(
     const holders = await deps.ledger.claim(period, me, pending);
     const rowOf = new Map(pending.map((c) => [c.nik, c.row]));
     const byHolder = new Map<string, [string, NikHolder][]>();
-    for (const [nik, holder] of holders)
-      byHolder.set(holder.proposalId, [...(byHolder.get(holder.proposalId) ?? []), [nik, holder]]);
+    // Pushed, not spread: an earlier upload holding all 100,000 people would make spreading quadratic.
+    for (const [nik, holder] of holders) {
+      const held = byHolder.get(holder.proposalId);
+      if (held) held.push([nik, holder]);
+      else byHolder.set(holder.proposalId, [[nik, holder]]);
+    }
     pending = [];
     for (const [holderId, held] of byHolder) {
       let h = await deps.proposals.get(holderId);
