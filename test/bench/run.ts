@@ -5,7 +5,8 @@
  *
  *   npm run bench                          1,000, 10,000 and 100,000 rows
  *   npm run bench -- --rows 1000,10000     other sizes (the largest gives the peak RSS)
- *   npm run bench -- --e2e-rows 1000,10000 end to end for these sizes only (validation still for all)
+ *   npm run bench -- --e2e-rows 1000,10000 end to end for these sizes only (validation still for all;
+ *                                          `none`: validation alone)
  *   npm run bench -- --billing             also bill a month (billing.ts; BENCH_BILLING_PARTICIPANTS)
  *   BENCH_PROFILE=1 npm run bench          CPU profiles (validating runs, the end-to-end process) in
  *                                          .jaring/bench/profiles
@@ -28,7 +29,7 @@ const arg = (name: string) => {
 };
 const sizes = (arg('--rows') ?? '1000,10000,100000').split(',').map(Number);
 /** Sizes run end to end (default: all): each size's floor and run on DynamoDB Local take minutes per 10,000. */
-const e2eSizes = (arg('--e2e-rows') ?? sizes.join(',')).split(',').map(Number);
+const e2eSizes = arg('--e2e-rows') === 'none' ? [] : (arg('--e2e-rows') ?? sizes.join(',')).split(',').map(Number);
 const withBilling = process.argv.includes('--billing');
 
 /** The validating Lambda's settings (workflows/enrollment/enrollment-workflow.ts). */
@@ -85,6 +86,10 @@ const validation = files.map(({ rows, file }) => {
   }
   const parse = runs.parse.reduce((a, b) => (b.ms < a.ms ? b : a));
   const validate = runs.validate.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const { readAndRulesMs, claimsAndQuotaMs } = validate as Validate & {
+    readAndRulesMs: number;
+    claimsAndQuotaMs: number;
+  };
   const peakRssMb = Math.max(...runs.validate.map((v) => v.maxRssMb));
   console.log(
     `# validation of ${rows.toLocaleString('en')} rows: parse ${s(parse.ms)}, rules and claims ${s(validate.validateMs)}, ` +
@@ -94,6 +99,8 @@ const validation = files.map(({ rows, file }) => {
     rows,
     parseMs: parse.ms,
     validateMs: validate.validateMs,
+    readAndRulesMs,
+    claimsAndQuotaMs,
     reportMs: validate.reportMs,
     functionMs: validate.ms,
     ratio: validate.validateMs / parse.ms,
@@ -106,20 +113,21 @@ const validation = files.map(({ rows, file }) => {
 
 // --- 3. end to end ------------------------------------------------------------------------------------
 const e2eFile = join(out, 'enrollment.json');
-execFileSync(
-  process.execPath,
-  [
-    ...(process.env.BENCH_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=e2e.cpuprofile']
-      : []),
-    '--import',
-    'tsx',
-    join(here, 'enrollment.ts'),
-    e2eFile,
-    ...files.filter((f) => e2eSizes.includes(f.rows)).map((f) => `${f.rows}:${f.file}:${f.first}`),
-  ],
-  { stdio: 'inherit' },
-);
+if (e2eSizes.length)
+  execFileSync(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--cpu-prof-name=e2e.cpuprofile']
+        : []),
+      '--import',
+      'tsx',
+      join(here, 'enrollment.ts'),
+      e2eFile,
+      ...files.filter((f) => e2eSizes.includes(f.rows)).map((f) => `${f.rows}:${f.file}:${f.first}`),
+    ],
+    { stdio: 'inherit' },
+  );
 type Tally = { requests: number; items: number; awsUnits: number; indexUnits: number };
 type E2e = {
   rows: number;
@@ -136,7 +144,9 @@ type E2e = {
   s3: Record<string, number>;
   lambda: Record<string, { invocations: number; ms: number; memoryMb: number }>;
 };
-const e2eAll = JSON.parse(readFileSync(e2eFile, 'utf8')) as (E2e | { rows: number; error: string })[];
+const e2eAll = (e2eSizes.length ? JSON.parse(readFileSync(e2eFile, 'utf8')) : []) as (
+  E2e | { rows: number; error: string }
+)[];
 const e2e = e2eAll.filter((r): r is E2e => !('error' in r));
 const unfinished = e2eAll.filter((r): r is { rows: number; error: string } => 'error' in r);
 
@@ -190,6 +200,7 @@ const table: Record<string, Record<string, string>> = {
   'ratio e2e / transaction floor': row((n) => x(at(e2e, n)?.transactionFloorRatio)),
   'BPJS at 2 requests/s would add at least (s)': row((n) => (n / 100 / 2).toFixed(0)),
   'validation: rules and claims (s)': row((n) => s(at(validation, n)?.validateMs)),
+  '  of which reading and the rules (s)': row((n) => s(at(validation, n)?.readAndRulesMs)),
   '  report, JSON and XLSX (s)': row((n) => s(at(validation, n)?.reportMs)),
   'bare parse (s)': row((n) => s(at(validation, n)?.parseMs)),
   'ratio validation / parse': row((n) => x(at(validation, n)?.ratio)),

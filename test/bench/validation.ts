@@ -16,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { Proposal } from '../../functions/core/proposals/proposal';
 import { validateProposal } from '../../functions/core/proposals/use-cases/validate-proposal';
+import { claimsKey } from '../../functions/core/proposals/reservations';
 import { reportKeys } from '../../functions/core/proposals/work-keys';
 import { openProposalSheet } from '../../functions/core/spreadsheet/read-proposal-sheet';
 import { ProposalStatusConflictError, type ProposalStore } from '../../functions/ports/proposal-store';
@@ -67,6 +68,7 @@ async function validate() {
   };
   const written: Record<string, number> = {};
   let reportStarted = 0;
+  let claimsStarted = 0;
   const claims = new Map<string, NikHolder>();
   const ledger: QuotaLedger = {
     reserve: async (_q, _id, wanted) => wanted,
@@ -93,6 +95,8 @@ async function validate() {
         head: async () => undefined,
         put: async (key, body) => {
           if (key === reportKeys(stored.id).json) reportStarted = performance.now();
+          // The NIKs about to be claimed are written once every row is judged: reading and the rules end here.
+          if (key === claimsKey(stored.id)) claimsStarted = performance.now();
           let bytes = 0;
           if (typeof body === 'string' || Buffer.isBuffer(body)) bytes = Buffer.byteLength(body);
           else
@@ -119,6 +123,8 @@ async function validate() {
   return {
     ms: end - t,
     validateMs: reportStarted - t,
+    readAndRulesMs: claimsStarted - t,
+    claimsAndQuotaMs: reportStarted - claimsStarted,
     reportMs: end - reportStarted,
     status: result.status,
     counts: stored.counts,
