@@ -30,7 +30,7 @@ const REASONS: Record<BrokenLink['reason'], string> = {
 };
 
 /** One broken chain in plain words: entity, position, action, time, reason. */
-export function describeBreak(entity: string, broken: BrokenLink): string {
+function describeBreak(entity: string, broken: BrokenLink): string {
   const what = [broken.action, broken.at].filter(Boolean).join(' at ');
   return `BROKEN ${entity}: position ${broken.position}${what ? ` (${what})` : ''}: ${REASONS[broken.reason]}`;
 }
@@ -136,7 +136,7 @@ export async function verifyArchiveBucket(): Promise<{ broken: number; lines: st
   };
 }
 
-export async function main(): Promise<number> {
+async function main(): Promise<number> {
   const { db, table } = target();
   const trail = await verifyAuditTrail(db, table);
   for (const line of trail.lines) console.log(line);
