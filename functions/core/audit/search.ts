@@ -28,7 +28,9 @@ import type { ProposalStore } from '../../ports/proposal-store';
  * - Proposals and participants are read per programme and village (`findByProgrammeVillage`,
  *   `byVillage`): a regency-wide search with no village or kecamatan is 231 villages x the regency's
  *   programmes (4 in Kapuas: 924 queries), run 8 at a time; DynamoDB answers each in ~10 ms, so
- *   about a second in AWS. Naming a kecamatan (~14 villages) or a village cuts it to a handful.
+ *   about a second in AWS for proposals. Participants regency-wide also page through every coverage
+ *   record (Kapuas: up to ~27,000, 200 a page), a few seconds; naming a kecamatan (~14 villages) or
+ *   a village cuts either to a handful of queries.
  * - Claims of more than a few villages are read per programme (`byProgramme`) and filtered.
  * - Bills are a programme's months (`byProgramme`, a dozen a year).
  * - A NIK goes straight to the person's records (`byNik`, `byParticipant`, the participant record).
