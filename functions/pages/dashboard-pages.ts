@@ -100,7 +100,9 @@ function chartData(figures: DashboardFigures) {
 
 export function dashboardPage(figures: DashboardFigures): string {
   const operator = figures.scope === 'village';
-  return markup`${STYLE}<h1>Dasbor ${figures.regency.name}</h1>
+  // The style sheet after the heading: the console's script parses the fragment as a document, where a
+  // style sheet before any content would be put in a head it never copies.
+  return markup`<h1>Dasbor ${figures.regency.name}</h1>${STYLE}
 <p class="scope">${
     operator
       ? `Angka desa/kelurahan Anda saja (${figures.villages.join(', ')}).`
