@@ -12,9 +12,9 @@
  *                                          .jaring/bench/profiles
  *
  * 1. Files: one XLSX per size (proposal-file.ts), each with NIKs of its own.
- * 2. Validation alone: the bare parse and validateProposal (validation.ts), each in a process of its
- *    own started with the validating Lambda's NODE_OPTIONS, alternately, twice each; the faster of each
- *    pair is kept (the machine's load only ever adds).
+ * 2. Validation alone: the bare parse and validateProposal (validation.ts, bundled as the Lambda is),
+ *    each in a process of its own started with the validating Lambda's NODE_OPTIONS, alternately, twice
+ *    each; the faster of each pair is kept (the machine's load only ever adds).
  * 3. End to end on the local stack, each size beside its floor (enrollment.ts).
  * Prints the table and writes .jaring/bench/scale.json (git-ignored, as the local stack's home is).
  */
@@ -70,6 +70,25 @@ const files = sizes.map((rows) => {
 });
 
 // --- 2. validation alone ------------------------------------------------------------------------------
+// Bundled as the Lambda's function is (infra/constructs/jaring-function.ts: ESM, node22, minified, the SDK
+// inside, a require() banner) and run by plain node: its RSS is then the function's, not tsx's as well.
+const bundle = join(out, 'validation.mjs');
+execFileSync(
+  join(here, '..', '..', 'node_modules', '.bin', 'esbuild'),
+  [
+    join(here, 'validation.ts'),
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node22',
+    '--minify',
+    '--sourcemap',
+    `--outfile=${bundle}`,
+    "--banner:js=import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    '--log-level=warning',
+  ],
+  { stdio: 'inherit' },
+);
 type Parse = { ms: number; rows: number; peakRssMb: number; maxRssMb: number };
 type Validate = Parse & { validateMs: number; reportMs: number; counts: { valid: number }; rssAtStartMb: number };
 const validation = files.map(({ rows, file }) => {
@@ -80,7 +99,14 @@ const validation = files.map(({ rows, file }) => {
         process.env.BENCH_PROFILE && mode === 'validate' && round === 0
           ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=validate-${rows}.cpuprofile`]
           : [];
-      const line = node('validation.ts', [mode, file], VALIDATING_LAMBDA.nodeOptions, flags).trim().split('\n').pop()!;
+      const line = execFileSync(process.execPath, ['--enable-source-maps', ...flags, bundle, mode, file], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, NODE_OPTIONS: VALIDATING_LAMBDA.nodeOptions },
+      })
+        .trim()
+        .split('\n')
+        .pop()!;
       (runs[mode] as unknown[]).push(JSON.parse(line));
     }
   }
