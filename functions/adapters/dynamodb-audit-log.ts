@@ -129,7 +129,7 @@ export class DynamoDbAuditLog implements AuditLog {
   private async write(items: readonly TransactItem[], writes: readonly AuditWrite[], onceFirst: boolean) {
     let pending = [...writes];
     const ends = new Map<string, End>();
-    // Entities whose end must be read (again) before the next attempt, and whether to look for once-keys.
+    // Entities whose end must be read (again) before the next attempt: all at first, then those that lost a place.
     let stale = new Set(pending.map((w) => w.event.entity));
     for (let attempt = 1; attempt <= CHAIN_ATTEMPTS; attempt++) {
       await Promise.all(
