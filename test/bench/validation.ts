@@ -5,9 +5,9 @@
  *                                                          reader (openProposalSheet), nothing judged
  *   npx tsx test/bench/validation.ts validate <file.xlsx>   validateProposal itself, the use case the
  *                                                          Lambda runs, over in-memory ports
- * It prints one JSON line. `validate` splits the time where the use case writes the JSON report: before
- * it, reading, the rules and the claims (in memory here: DynamoDB is the end-to-end bench's); after it,
- * the JSON and XLSX reports. The ports hold nothing the Lambda would not: the upload is streamed from
+ * It prints one JSON line. `validate` splits the time where the use case starts writing its outputs:
+ * before, reading, the rules and the claims (in memory here: DynamoDB is the end-to-end bench's); after,
+ * workers.jsonl and the JSON and XLSX reports. The ports hold nothing the Lambda would not: the upload is streamed from
  * disk as S3 streams it, and what the use case writes is counted and dropped (S3 keeps it, not the Lambda).
  */
 import { createReadStream } from 'node:fs';
@@ -17,7 +17,7 @@ import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { Proposal } from '../../functions/core/proposals/proposal';
 import { validateProposal } from '../../functions/core/proposals/use-cases/validate-proposal';
 import { claimsKey } from '../../functions/core/proposals/reservations';
-import { reportKeys } from '../../functions/core/proposals/work-keys';
+import { reportKeys, workersKey } from '../../functions/core/proposals/work-keys';
 import { openProposalSheet } from '../../functions/core/spreadsheet/read-proposal-sheet';
 import { ProposalStatusConflictError, type ProposalStore } from '../../functions/ports/proposal-store';
 import type { NikHolder, QuotaLedger } from '../../functions/ports/quota-ledger';
@@ -94,7 +94,10 @@ async function validate() {
         getText: async () => '',
         head: async () => undefined,
         put: async (key, body) => {
-          if (key === reportKeys(stored.id).json) reportStarted = performance.now();
+          // The use case writes its outputs (workers, then the reports) once the verdicts are final: the first of
+          // those writes ends the validation proper.
+          if ((key === workersKey(stored.id) || key === reportKeys(stored.id).json) && !reportStarted)
+            reportStarted = performance.now();
           // The NIKs about to be claimed are written once every row is judged: reading and the rules end here.
           if (key === claimsKey(stored.id)) claimsStarted = performance.now();
           let bytes = 0;
