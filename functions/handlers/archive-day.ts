@@ -12,7 +12,7 @@ import { taskHandler } from './task-handler';
  */
 const ArchiveDayInput = z.object({ day: Day.optional(), scheduledTime: z.iso.datetime({ offset: true }).optional() });
 
-const wiring = once(() => ({ store: auditArchive(), audit: auditLog() }));
+export const wiring = once(() => ({ store: auditArchive(), audit: auditLog() }));
 
 export const handler = taskHandler(ArchiveDayInput, async (input) => {
   const day = input.day ?? addDays(utcDay(input.scheduledTime ? new Date(input.scheduledTime) : new Date()), -1);

@@ -13,7 +13,7 @@ const ExecutionStatusChange = z.object({
   detail: z.looseObject({ executionArn: z.string(), stateMachineArn: z.string(), status: z.string() }),
 });
 
-const wiring = once(() => ({
+export const wiring = once(() => ({
   store: auditArchive(),
   stepFunctions: stepFunctionsHistory(),
   audit: auditLog(),
