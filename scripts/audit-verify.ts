@@ -110,10 +110,10 @@ export async function verifyArchiveBucket(): Promise<{ broken: number; lines: st
     const home = process.env.JARING_HOME ?? join(import.meta.dirname, '..', '.jaring');
     const info = JSON.parse(readFileSync(join(home, 'stack.json'), 'utf-8')) as {
       region: string;
-      s3: { endpoint: string; buckets: Record<string, string> };
+      s3?: { endpoint: string; buckets: Record<string, string> };
     };
-    bucket = info.s3.buckets.auditArchive;
-    if (!bucket) return { broken: 0, lines: [`Archive: the local stack in ${home} names no archive bucket.`] };
+    bucket = info.s3?.buckets.auditArchive;
+    if (!info.s3 || !bucket) return { broken: 0, lines: [`Archive: the local stack in ${home} names no archive bucket.`] };
     s3 = new S3Client({
       endpoint: info.s3.endpoint,
       region: info.region,
