@@ -35,6 +35,8 @@ export type ContributionRates = z.infer<typeof ContributionRates>;
 
 export const Programme = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
+  /** Which version of the programme this is: a change makes a new one, and what was judged by it records it. */
+  version: z.number().int().positive().default(1),
   name: z.string(),
   regency: z.object({ code: z.string().regex(/^\d{2}\.\d{2}$/), name: z.string() }),
   fundingSource: FundingSource,
