@@ -33,21 +33,76 @@ const ContributionRates = z.object({
 });
 export type ContributionRates = z.infer<typeof ContributionRates>;
 
+const calendarMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM');
+
+/**
+ * Rates that change during a programme (a new Peraturan Pemerintah, a higher bracket): in force from
+ * `effectiveFrom` until the next change. The programme's own `rates` and `declaredMonthlyIncome` hold
+ * from its first month; months already billed keep the rates they were billed at (refusals.ts).
+ */
+export const RateChange = z.object({
+  effectiveFrom: calendarMonth,
+  declaredMonthlyIncome: z.number().int().positive(),
+  rates: ContributionRates,
+  /** The regulation the new rates come from. */
+  legalBasis: z.string().min(1).optional(),
+});
+export type RateChange = z.infer<typeof RateChange>;
+
+/** The document behind the legal basis (a Keputusan Bupati, a PKS), as auditors look it up. */
+export const LegalBasisDocument = z.object({
+  title: z.string().min(1),
+  number: z.string().min(1).optional(),
+  issuedOn: isoDate.optional(),
+  /** Where the signed document can be read (JDIH of the regency, or the uploads bucket). */
+  url: z.string().url().optional(),
+});
+export type LegalBasisDocument = z.infer<typeof LegalBasisDocument>;
+
+/**
+ * Why JP is a setting, off unless a programme turns it on: PP 45/2015 gives Jaminan Pensiun to wage
+ * earners, so whether a regency may pay it for BPU workers is doubtful (DOMAIN.md, "Not confirmed").
+ * The console shows this sentence beside the setting.
+ */
+export const JP_DISABLED_REASON =
+  'JP (Jaminan Pensiun) untuk peserta Bukan Penerima Upah belum pasti dasar hukumnya: PP 45/2015 ' +
+  'membatasi JP bagi pekerja penerima upah. Karena itu JP nonaktif, kecuali Dinas Sosial mengaktifkannya ' +
+  'dengan dasar hukum yang jelas.';
+
 export const Programme = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
-  /** Which version of the programme this is: a change makes a new one, and what was judged by it records it. */
+  /** Each change makes a new version (1, 2, ...); proposals, bills and claims record the one they were judged by. */
   version: z.number().int().positive().default(1),
+  /** Who made this version, when, and why (absent on a seed version nobody has edited). */
+  changedBy: z.string().min(1).optional(),
+  changedAt: z.string().datetime({ offset: true }).optional(),
+  reason: z.string().min(1).optional(),
   name: z.string(),
   regency: z.object({ code: z.string().regex(/^\d{2}\.\d{2}$/), name: z.string() }),
   fundingSource: FundingSource,
   /** Legal basis shown to auditors, e.g. the Keputusan Bupati or PKS number. */
   legalBasis: z.string().optional(),
+  legalBasisDocument: LegalBasisDocument.optional(),
+  /** Where the figures come from (DOMAIN.md's sources, a regulation), and what is not confirmed. */
+  sources: z.array(z.string().min(1)).optional(),
   quota: Quota,
   coverage: z.object({ start: isoDate, end: isoDate }),
   benefits: z.array(Benefit).min(1),
   /** Declared monthly income in rupiah; the lowest BPU bracket is Rp1,000,000. */
   declaredMonthlyIncome: z.number().int().positive(),
   rates: ContributionRates,
+  /** Later rates, each from its month, in order (see RateChange). */
+  rateChanges: z.array(RateChange).default([]),
+  /**
+   * JP for BPU is doubtful in law (JP_DISABLED_REASON): off unless turned on; a programme that lists
+   * JP among its benefits while this is off is refused (programmeProblems).
+   */
+  jpEnabled: z.boolean().default(false),
+  /**
+   * Unpaid months after which BPJS makes a BPU member non-active. Sources say 3 or "more than 3"
+   * (DOMAIN.md), so a setting; the contribution terms take it from here.
+   */
+  lapseAfterUnpaidMonths: z.number().int().min(1).max(12).default(3),
   /** Age limits at coverage start. Unconfirmed in the regulations, hence configurable. */
   ageLimits: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
   /** Occupation categories the programme names; anything else is a warning, not an error. */

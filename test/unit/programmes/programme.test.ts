@@ -10,9 +10,12 @@ import {
 const apbd2025 = findProgramme('kapuas-2025-apbd')!;
 const apbdes = findProgramme('kapuas-2026-apbdes')!;
 
-describe('the catalogue', () => {
+const kapuas = () => allProgrammes().filter((p) => p.regency.code === '62.03');
+const kubuRaya = findProgramme('kuburaya-2026-apbd')!;
+
+describe('the catalogue (the seed)', () => {
   it('has the four Kapuas programmes with their quotas', () => {
-    expect(allProgrammes().map((p) => [p.id, p.fundingSource, p.quota])).toEqual([
+    expect(kapuas().map((p) => [p.id, p.fundingSource, p.quota])).toEqual([
       ['kapuas-2025-apbd', 'APBD', { scope: 'programme', limit: 10_000 }],
       ['kapuas-2026-apbd', 'APBD', { scope: 'programme', limit: 5_000 }],
       ['kapuas-2026-dbh-sawit', 'DBH_SAWIT', { scope: 'programme', limit: 500 }],
@@ -20,10 +23,36 @@ describe('the catalogue', () => {
     ]);
   });
 
-  it('places every programme in Kabupaten Kapuas (62.03), covering JKK and JKM only', () => {
-    for (const p of allProgrammes()) {
+  it('places the Kapuas programmes in Kabupaten Kapuas (62.03), covering JKK and JKM only', () => {
+    for (const p of kapuas()) {
       expect(p.regency).toEqual({ code: '62.03', name: 'Kabupaten Kapuas' });
       expect(p.benefits).toEqual(['JKK', 'JKM']);
+    }
+  });
+
+  it('has Kubu Raya 2026 (61.12) with JHT beside JKK and JKM, at Rp36,800 a month, JP off', () => {
+    expect(allProgrammes().map((p) => p.id)).toEqual([
+      'kapuas-2025-apbd',
+      'kapuas-2026-apbd',
+      'kapuas-2026-dbh-sawit',
+      'kapuas-2026-apbdes',
+      'kuburaya-2026-apbd',
+    ]);
+    expect(kubuRaya.regency).toEqual({ code: '61.12', name: 'Kabupaten Kubu Raya' });
+    expect(kubuRaya.fundingSource).toBe('APBD');
+    expect(kubuRaya.benefits).toEqual(['JKK', 'JKM', 'JHT']);
+    // JKK 1% + JKM Rp6,800 + JHT 2% of the lowest bracket, Rp1,000,000 (DOMAIN.md).
+    expect(monthlyContributionPerPerson(kubuRaya)).toBe(10_000 + 6_800 + 20_000);
+    expect(kubuRaya.jpEnabled).toBe(false);
+    expect(kubuRaya.approverEmail).toMatch(/@kuburayakab\.go\.id$/);
+  });
+
+  it('starts every programme at version 1, with its sources and the lapse rule of 3 months', () => {
+    for (const p of allProgrammes()) {
+      expect(p.version).toBe(1);
+      expect(p.sources?.length).toBeGreaterThan(0);
+      expect(p.lapseAfterUnpaidMonths).toBe(3);
+      expect(p.rateChanges).toEqual([]);
     }
   });
 
@@ -34,7 +63,7 @@ describe('the catalogue', () => {
 
 describe('monthlyContributionPerPerson', () => {
   it('is Rp16,800 for every Kapuas programme: JKK 1% of Rp1,000,000 plus JKM Rp6,800 (DOMAIN.md)', () => {
-    for (const p of allProgrammes()) {
+    for (const p of kapuas()) {
       expect(p.declaredMonthlyIncome).toBe(1_000_000);
       expect(monthlyContributionPerPerson(p)).toBe(0.01 * 1_000_000 + 6_800);
       expect(monthlyContributionPerPerson(p)).toBe(16_800);
@@ -132,5 +161,19 @@ describe('Programme schema', () => {
     const parsed = Programme.parse({ ...rest, rates });
     expect(parsed.rates).toMatchObject({ jhtPercentOfIncome: 0, jpMonthly: 0 });
     expect(parsed.dtsenDecileThreshold).toBe(4);
+  });
+
+  it('parses a programme stored before issue 13 (no version, JP setting, lapse rule or rate changes) with defaults', () => {
+    const { version: _, jpEnabled: __, lapseAfterUnpaidMonths: ___, rateChanges: ____, ...old } = valid;
+    expect(Programme.parse(old)).toMatchObject({ version: 1, jpEnabled: false, lapseAfterUnpaidMonths: 3, rateChanges: [] });
+  });
+
+  it('rejects version 0, a lapse rule outside 1-12 months and a rate change month that is not YYYY-MM', () => {
+    expect(Programme.safeParse({ ...valid, version: 0 }).success).toBe(false);
+    expect(Programme.safeParse({ ...valid, lapseAfterUnpaidMonths: 0 }).success).toBe(false);
+    expect(Programme.safeParse({ ...valid, lapseAfterUnpaidMonths: 13 }).success).toBe(false);
+    const change = { effectiveFrom: '2025-13', declaredMonthlyIncome: 1_000_000, rates: valid.rates };
+    expect(Programme.safeParse({ ...valid, rateChanges: [change] }).success).toBe(false);
+    expect(Programme.safeParse({ ...valid, rateChanges: [{ ...change, effectiveFrom: '2025-06' }] }).success).toBe(true);
   });
 });
