@@ -19,6 +19,11 @@ export const ACTIONS = {
     auditor: 'regency',
     admin: 'regency',
   },
+  /**
+   * Creating and changing a programme (issue 13): the admin of the programme's regency, nobody else,
+   * and nobody for another regency's. Its history (who changed what) is `programme:read`.
+   */
+  'programme:manage': { admin: 'regency' },
   /** A proposal's status, counts and reasons (NIKs masked). */
   'proposal:read': {
     operator: 'village',
