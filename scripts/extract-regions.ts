@@ -1,18 +1,18 @@
 /**
- * Extracts the Kemendagri villages of the regencies the programme catalogue uses from the npm
- * package idn-area-data into functions/core/regions/data/regions.json. Lambdas are bundled by
+ * Extracts the Kemendagri villages of the regencies Jaring serves (functions/core/regions/data/regencies.json)
+ * from the npm package idn-area-data into functions/core/regions/data/regions.json. Lambdas are bundled by
  * esbuild, so they carry this small JSON instead of reading the package's CSVs at runtime.
  *
  *   npx tsx scripts/extract-regions.ts          # rewrite the JSON
- *   (test/unit/regions/regions-data.test.ts fails when the JSON drifts from the package)
+ *   (test/unit/regions/villages.test.ts fails when the JSON drifts from the package)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { allProgrammes } from '../functions/core/programmes/catalogue';
 import { RegionsData } from '../functions/core/regions/regions-data';
+import { servedRegencies } from '../functions/core/regions/regencies';
 
 const dataDir = join(dirname(createRequire(import.meta.url).resolve('idn-area-data/package.json')), 'data');
 
@@ -52,7 +52,8 @@ export function extractRegions(regencyCodes: readonly string[]): RegionsData {
   });
 }
 
-export const regencyCodesInCatalogue = () => allProgrammes().map((p) => p.regency.code);
+/** The regencies served: from their records, not the programmes, so villages exist before a first programme. */
+export const servedRegencyCodes = () => servedRegencies().map((r) => r.code);
 
 export const REGIONS_JSON = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -60,7 +61,7 @@ export const REGIONS_JSON = join(
 );
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const data = extractRegions(regencyCodesInCatalogue());
+  const data = extractRegions(servedRegencyCodes());
   writeFileSync(REGIONS_JSON, `${JSON.stringify(data, null, 1)}\n`);
   for (const r of data.regencies)
     console.log(`${r.code} ${r.name}: ${r.districts.length} kecamatan, ${r.villages.length} desa/kelurahan`);

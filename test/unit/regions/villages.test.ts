@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { REGIONS_JSON, extractRegions, regencyCodesInCatalogue } from '../../../scripts/extract-regions';
+import { REGIONS_JSON, extractRegions, servedRegencyCodes } from '../../../scripts/extract-regions';
 import {
   districtsOfRegency,
   findVillage,
@@ -9,9 +9,40 @@ import {
 } from '../../../functions/core/regions/villages';
 
 describe('regions.json', () => {
-  it('equals what idn-area-data holds for the catalogue regencies (run scripts/extract-regions.ts if this fails)', () => {
+  it('equals what idn-area-data holds for the served regencies (run scripts/extract-regions.ts if this fails)', () => {
     const committed = JSON.parse(readFileSync(REGIONS_JSON, 'utf8'));
-    expect(committed).toEqual(extractRegions(regencyCodesInCatalogue()));
+    expect(committed).toEqual(extractRegions(servedRegencyCodes()));
+  });
+});
+
+describe('Kubu Raya villages', () => {
+  const kubuRaya = villagesOfRegency('61.12');
+
+  it('has 9 kecamatan and 123 desa, no kelurahan, as idn-area-data lists them', () => {
+    expect(districtsOfRegency('61.12').map((d) => d.name)).toEqual([
+      'Sungai Raya',
+      'Kuala Mandor B',
+      'Sungai Ambawang',
+      'Terentang',
+      'Batu Ampar',
+      'Kubu',
+      'Rasau Jaya',
+      'Teluk Pakedai',
+      'Sungai Kakap',
+    ]);
+    expect(kubuRaya).toHaveLength(123);
+    expect(kubuRaya.every((v) => v.kind === 'desa')).toBe(true);
+  });
+
+  it('finds a Kubu Raya desa with its kecamatan, beside Kapuas', () => {
+    expect(findVillage('61.12.07.2005')).toEqual({
+      code: '61.12.07.2005',
+      name: 'Bintang Mas',
+      districtCode: '61.12.07',
+      districtName: 'Rasau Jaya',
+      kind: 'desa',
+    });
+    expect(findVillage('62.03.01.1006')?.name).toBe('Murung Keramat');
   });
 });
 
