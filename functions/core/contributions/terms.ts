@@ -130,16 +130,14 @@ export function rateScheduleFor(terms: ContributionTerms, month: CalendarMonth):
 }
 
 /**
- * Terms from a programme as it is configured today (one set of rates, a percentage in its own units),
- * in force from the programme's first month, with the default settings unless `settings` says
- * otherwise. Until Programme carries `contributions: ContributionTerms` itself, this is how a
- * workflow gets them.
+ * Terms from a programme: its rates from its first month and each of its rate changes from theirs
+ * (a percentage in its own units), its lapse rule, and the default settings unless `settings` says
+ * otherwise (a setting given here wins over the programme's own).
  */
 export function contributionTermsFor(
   programme: Programme,
   settings: Omit<ContributionTermsInput, 'rateSchedules'> = {},
 ): ContributionTerms {
-  const { rates } = programme;
   const toBasisPoints = (percent: number) => {
     const bp = Math.round(percent * 100);
     if (Math.abs(bp - percent * 100) > 1e-9) throw new Error(`${percent}% is finer than a basis point`);
@@ -151,16 +149,32 @@ export function contributionTermsFor(
     legalBasis,
   });
   const flat = (monthly: number, legalBasis: string): BenefitRate => ({ basis: 'FLAT', monthly, legalBasis });
-  const schedule: RateSchedule = {
-    effectiveFrom: monthOf(programme.coverage.start),
-    declaredMonthlyIncome: programme.declaredMonthlyIncome,
+  const schedule = (
+    effectiveFrom: CalendarMonth,
+    declaredMonthlyIncome: number,
+    rates: Programme['rates'],
+    legalBasis?: string,
+  ): RateSchedule => ({
+    effectiveFrom,
+    declaredMonthlyIncome,
     rates: {
-      ...(rates.jkkPercentOfIncome > 0 && { JKK: percent(rates.jkkPercentOfIncome, JKK_JKM_BPU_BASIS) }),
-      ...(rates.jkmMonthly > 0 && { JKM: flat(rates.jkmMonthly, JKK_JKM_BPU_BASIS) }),
-      ...(rates.jhtPercentOfIncome > 0 && { JHT: percent(rates.jhtPercentOfIncome, JHT_BPU_BASIS) }),
+      ...(rates.jkkPercentOfIncome > 0 && {
+        JKK: percent(rates.jkkPercentOfIncome, legalBasis ?? JKK_JKM_BPU_BASIS),
+      }),
+      ...(rates.jkmMonthly > 0 && { JKM: flat(rates.jkmMonthly, legalBasis ?? JKK_JKM_BPU_BASIS) }),
+      ...(rates.jhtPercentOfIncome > 0 && { JHT: percent(rates.jhtPercentOfIncome, legalBasis ?? JHT_BPU_BASIS) }),
       // JP for BPU is not confirmed possible (DOMAIN.md): only what the programme itself configures.
-      ...(rates.jpMonthly > 0 && { JP: flat(rates.jpMonthly, 'Konfigurasi program') }),
+      ...(rates.jpMonthly > 0 && { JP: flat(rates.jpMonthly, legalBasis ?? 'Konfigurasi program') }),
     },
-  };
-  return ContributionTerms.parse({ ...settings, rateSchedules: [schedule] });
+  });
+  return ContributionTerms.parse({
+    lapseAfterUnpaidMonths: programme.lapseAfterUnpaidMonths,
+    ...settings,
+    rateSchedules: [
+      schedule(monthOf(programme.coverage.start), programme.declaredMonthlyIncome, programme.rates),
+      ...(programme.rateChanges ?? []).map((c) =>
+        schedule(c.effectiveFrom, c.declaredMonthlyIncome, c.rates, c.legalBasis),
+      ),
+    ],
+  });
 }
