@@ -168,6 +168,9 @@ export class StatefulStack extends Stack {
       standardAttributes: { email: { required: true, mutable: true } },
       customAttributes: {
         [USER_ATTRIBUTES.regency]: new StringAttribute({ minLen: 5, maxLen: 5, mutable: true }),
+        // An auditor's further regencies (issue 13), codes separated by spaces: a new attribute, since a
+        // deployed pool cannot widen the one above.
+        [USER_ATTRIBUTES.regencies]: new StringAttribute({ maxLen: 2048, mutable: true }),
         // Village codes separated by spaces: 2048 characters hold about 140 villages.
         [USER_ATTRIBUTES.villages]: new StringAttribute({ maxLen: 2048, mutable: true }),
       },

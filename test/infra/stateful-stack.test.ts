@@ -192,13 +192,13 @@ describe('sign-in (Cognito user pool)', () => {
     expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
   });
 
-  it('has one group per role and the regency and villages as attributes', () => {
+  it("has one group per role and the regency, an auditor's further regencies and villages as attributes", () => {
     const groups = resourcesOfType(app.templates.stateful, 'AWS::Cognito::UserPoolGroup')
       .map(([, g]) => g.Properties?.GroupName)
       .sort();
     expect(groups).toEqual(['admin', 'approver', 'auditor', 'finance', 'operator', 'verifier']);
     const custom = (pool.Properties.Schema as { Name: string; Mutable: boolean }[]).map((a) => a.Name);
-    expect(custom).toEqual(expect.arrayContaining(['regency', 'villages']));
+    expect(custom).toEqual(expect.arrayContaining(['regency', 'regencies', 'villages']));
   });
 
   it('asks for a strong password', () => {

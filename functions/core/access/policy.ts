@@ -1,11 +1,14 @@
-import type { Principal, Role } from './principal';
+import { regenciesOf, type Principal, type Role } from './principal';
 
 /**
  * Who may do what, decided here and nowhere else. Handlers ask `authorize` before they read or
  * change anything; buttons a page hides are a courtesy, this is the rule.
  *
  * Scope: `village` means only the villages on the user (operators); `regency` means every village
- * of the user's regency. Nobody reaches another regency's data.
+ * of the user's regency. Nobody reaches another regency's data, with one exception: an auditor
+ * (Inspektorat, BPK) may be given several regencies and reaches each of them as auditor. Every
+ * other role works for its home regency only, whatever else the user's attribute lists, so an
+ * operator, verifier, approver, finance officer or admin of one regency sees nothing of another.
  */
 export type Scope = 'village' | 'regency';
 
@@ -117,15 +120,24 @@ export type Decision = 'allow' | 'deny' | 'hide';
 
 const regencyOf = (r: Resource) => ('villageCode' in r ? r.villageCode.slice(0, 5) : r.regency);
 
-function reaches(p: Principal, scope: Scope | undefined, r: Resource): boolean {
-  if (!scope || regencyOf(r) !== p.regency) return false;
+/** The regencies a role of the user works in: the auditor's every listed one, any other role's home regency. */
+const regenciesOfRole = (p: Principal, role: Role): readonly string[] =>
+  role === 'auditor' ? regenciesOf(p) : [p.regency];
+
+/** Every regency the user reaches through any of their roles, home first. */
+export const regenciesReached = (p: Principal): readonly string[] => [
+  ...new Set(p.roles.flatMap((role) => regenciesOfRole(p, role))),
+];
+
+function reaches(p: Principal, role: Role, scope: Scope | undefined, r: Resource): boolean {
+  if (!scope || !regenciesOfRole(p, role).includes(regencyOf(r))) return false;
   if (scope === 'regency') return true;
   return 'villageCode' in r && p.villages.includes(r.villageCode);
 }
 
 function can(p: Principal, action: Action, r: Resource): boolean {
   const rule = ACTIONS[action] as Partial<Record<Role, Scope>>;
-  return p.roles.some((role) => reaches(p, rule[role], r));
+  return p.roles.some((role) => reaches(p, role, rule[role], r));
 }
 
 export function authorize(p: Principal, action: Action, r: Resource): Decision {

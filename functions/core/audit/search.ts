@@ -1,6 +1,6 @@
 import pMap from 'p-map';
 import * as z from 'zod';
-import { authorize, type Action } from '../access/policy';
+import { authorize, regenciesReached, type Action } from '../access/policy';
 import type { Principal } from '../access/principal';
 import { claimRow } from '../claims/use-cases/claim-views';
 import type { Bill, BillStatus } from '../contributions/bill';
@@ -162,7 +162,8 @@ export const mayTraceRegency = (principal: Principal, kind: SearchKind, regency:
 
 /** The villages a search covers: those the viewer reaches, narrowed by the query's village or kecamatan. */
 function villagesFor(principal: Principal, query: SearchQuery): Village[] | SearchAnswer {
-  const regency = villagesOfRegency(principal.regency);
+  // Every regency the viewer reaches: their own, or each an auditor is given.
+  const regency = regenciesReached(principal).flatMap((code) => villagesOfRegency(code));
   const reachable = regency.filter((v) => mayTrace(principal, query.kind, v.code));
   if (query.village) {
     // A village named outside one's scope is refused plainly, as the other lists do; it is no secret.
@@ -264,7 +265,7 @@ async function allPages<T>(
   return out;
 }
 
-/** Runs `read` for every programme and village pair, a few at a time. */
+/** Runs `read` for every programme and village of its regency, a few at a time (an auditor may reach several). */
 const perVillage = async <T>(
   programmes: readonly Programme[],
   villages: readonly Village[],
@@ -272,7 +273,9 @@ const perVillage = async <T>(
 ) =>
   (
     await pMap(
-      programmes.flatMap((p) => villages.map((v) => [p.id, v.code] as const)),
+      programmes.flatMap((p) =>
+        villages.filter((v) => v.code.startsWith(`${p.regency.code}.`)).map((v) => [p.id, v.code] as const),
+      ),
       ([programmeId, villageCode]) => read(programmeId, villageCode),
       { concurrency: CONCURRENCY },
     )
@@ -289,14 +292,17 @@ export async function searchRecords(
 ): Promise<SearchAnswer> {
   if (authorize(principal, 'audit:read', { regency: principal.regency }) === 'deny' && !principal.villages.length)
     return refusal(403, 'FORBIDDEN', 'Anda tidak berwenang membuka konsol audit.');
-  const regencyProgrammes = sources.programmes().filter((p) => p.regency.code === principal.regency);
-  const programmes = query.programme ? regencyProgrammes.filter((p) => p.id === query.programme) : regencyProgrammes;
+  const reached = regenciesReached(principal);
+  const regencyProgrammes = sources.programmes().filter((p) => reached.includes(p.regency.code));
+  let programmes = query.programme ? regencyProgrammes.filter((p) => p.id === query.programme) : regencyProgrammes;
   if (!programmes.length)
     return refusal(404, 'NOT_FOUND', 'Program tidak ditemukan. Pilih program dari daftar program kabupaten Anda.');
-  const programmeIds = new Set(programmes.map((p) => p.id));
 
-  if (query.kind === 'bill' && !mayTraceRegency(principal, 'bill', principal.regency))
-    return refusal(403, 'FORBIDDEN', 'Anda tidak berwenang melihat tagihan iuran.');
+  if (query.kind === 'bill') {
+    programmes = programmes.filter((p) => mayTraceRegency(principal, 'bill', p.regency.code));
+    if (!programmes.length) return refusal(403, 'FORBIDDEN', 'Anda tidak berwenang melihat tagihan iuran.');
+  }
+  const programmeIds = new Set(programmes.map((p) => p.id));
   const selected = villagesFor(principal, query);
   if (!Array.isArray(selected)) return selected;
   if (!selected.length && query.kind !== 'bill')

@@ -8,6 +8,7 @@ import type { Principal } from '../access/principal';
 import { monthOf } from '../contributions/calendar';
 import type { Programme } from '../programmes/programme';
 import { quotaOf } from '../proposals/reservations';
+import { findRegency } from '../regions/regencies';
 import { villagesOfRegency, districtsOfRegency, type Village } from '../regions/villages';
 import type { DashboardFigures, ProgrammeFigures } from './dashboard-figures';
 
@@ -26,7 +27,8 @@ const CLAIMS_PAGE = 100;
 /**
  * The dashboard's figures for one viewer, each part decided by the access policy as the routes behind
  * it are: programmes of the viewer's regency (`programme:read`); participants of the villages they
- * may see (`participant:read`: an operator's own villages, everyone else's the regency's); bills only
+ * may see (`participant:read`: an operator's own villages, everyone else's the regency's: each programme's
+ * own regency for an auditor given several); bills only
  * for who may read them (`bill:read`, not operators); claims paid for the regency (`claim:read` at
  * regency scope) or summed from the viewer's villages' claims (an operator).
  */
@@ -35,21 +37,36 @@ export async function dashboardFigures(
   viewer: Principal,
   options: { programmes: readonly Programme[]; generatedAt: string },
 ): Promise<DashboardFigures> {
-  const regency = { regency: viewer.regency };
   const programmes = options.programmes.filter(
     (p) => authorize(viewer, 'programme:read', { regency: p.regency.code }) === 'allow',
   );
-  const everyVillage = villagesOfRegency(viewer.regency);
-  const regencyWide = authorize(viewer, 'participant:read', regency) === 'allow';
-  const villages = regencyWide
-    ? everyVillage
-    : everyVillage.filter((v) => authorize(viewer, 'participant:read', { villageCode: v.code }) === 'allow');
+  // Per regency: an auditor given several sees each programme over its own regency's villages.
+  const seen = new Map<string, { villages: readonly Village[]; regencyWide: boolean }>();
+  const villagesOf = (regencyCode: string) => {
+    let found = seen.get(regencyCode);
+    if (!found) {
+      const everyVillage = villagesOfRegency(regencyCode);
+      const regencyWide = authorize(viewer, 'participant:read', { regency: regencyCode }) === 'allow';
+      const villages = regencyWide
+        ? everyVillage
+        : everyVillage.filter((v) => authorize(viewer, 'participant:read', { villageCode: v.code }) === 'allow');
+      found = { villages, regencyWide };
+      seen.set(regencyCode, found);
+    }
+    return found;
+  };
+  const home = villagesOf(viewer.regency);
   const figures = [];
-  for (const programme of programmes) figures.push(await programmeFigures(deps, viewer, programme, villages));
+  for (const programme of programmes)
+    figures.push(await programmeFigures(deps, viewer, programme, villagesOf(programme.regency.code).villages));
+  const regencies = [...new Set([viewer.regency, ...programmes.map((p) => p.regency.code)])];
+  const names = regencies.map(
+    (code) => programmes.find((p) => p.regency.code === code)?.regency.name ?? findRegency(code)?.name ?? code,
+  );
   return {
-    regency: { code: viewer.regency, name: programmes[0]?.regency.name ?? viewer.regency },
-    scope: regencyWide ? 'regency' : 'village',
-    villages: regencyWide ? [] : villages.map((v) => v.code),
+    regency: { code: viewer.regency, name: names.join(' dan ') },
+    scope: home.regencyWide ? 'regency' : 'village',
+    villages: home.regencyWide ? [] : home.villages.map((v) => v.code),
     generatedAt: options.generatedAt,
     programmes: figures,
   };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, authorize, type Action } from '../../../functions/core/access/policy';
-import { NotSignedInError, principalFromClaims, Role, type Principal } from '../../../functions/core/access/principal';
+import { ACTIONS, authorize, regenciesReached, type Action } from '../../../functions/core/access/policy';
+import {
+  NotSignedInError,
+  principalFromClaims,
+  regenciesOf,
+  Role,
+  type Principal,
+} from '../../../functions/core/access/principal';
 
 const mine = '62.03.01.2011';
 const neighbour = '62.03.01.2012';
@@ -112,6 +118,43 @@ describe('the access policy', () => {
     expect(authorize(confused, 'proposal:read', { villageCode: otherRegency })).toBe('hide');
   });
 
+  it('lets an auditor given both regencies read both, and nobody reach a regency not on them', () => {
+    const both: Principal = { ...as('auditor'), regencies: ['62.03', '61.12'] };
+    for (const action of ['proposal:read', 'proposal:report', 'participant:read', 'claim:read'] as const) {
+      expect(authorize(both, action, { villageCode: mine }), action).toBe('allow');
+      expect(authorize(both, action, { villageCode: otherRegency }), action).toBe('allow');
+      expect(authorize(both, action, { villageCode: '11.01.01.2001' }), action).toBe('hide');
+    }
+    expect(authorize(both, 'bill:read', { regency: '61.12' })).toBe('allow');
+    // Read only in either: what the auditor may not do at home, they may not do in the other regency.
+    expect(authorize(both, 'proposal:upload', { villageCode: otherRegency })).toBe('deny');
+    expect(authorize(both, 'bill:pay', { regency: '61.12' })).toBe('deny');
+    expect(regenciesReached(both)).toEqual(['62.03', '61.12']);
+    expect(regenciesReached(as('auditor'))).toEqual(['62.03']);
+  });
+
+  it('keeps every other role in its home regency, whatever else the user lists', () => {
+    for (const role of Role.options.filter((r) => r !== 'auditor')) {
+      const listed: Principal = { ...as(role, role === 'operator' ? [mine] : []), regencies: ['62.03', '61.12'] };
+      expect(authorize(listed, 'programme:read', { regency: '61.12' }), role).toBe('deny');
+      expect(authorize(listed, 'participant:read', { villageCode: otherRegency }), role).toBe('hide');
+      expect(authorize(listed, 'programme:read', { regency: '62.03' }), role).toBe('allow');
+      expect(regenciesReached(listed), role).toEqual(['62.03']);
+    }
+    // An auditor who is also a verifier verifies at home only, and audits both.
+    const twoHats: Principal = { ...as('auditor'), roles: ['verifier', 'auditor'], regencies: ['62.03', '61.12'] };
+    expect(authorize(twoHats, 'proposal:redrive', { villageCode: mine })).toBe('allow');
+    expect(authorize(twoHats, 'proposal:redrive', { villageCode: otherRegency })).toBe('deny');
+    expect(authorize(twoHats, 'proposal:read', { villageCode: otherRegency })).toBe('allow');
+  });
+
+  it('gives a Kubu Raya operator their desa and nothing of Kapuas', () => {
+    const kubuRaya: Principal = { ...as('operator', [otherRegency]), regency: '61.12' };
+    expect(authorize(kubuRaya, 'proposal:upload', { villageCode: otherRegency })).toBe('allow');
+    expect(authorize(kubuRaya, 'proposal:read', { villageCode: mine })).toBe('hide');
+    expect(authorize(kubuRaya, 'programme:read', { regency: '62.03' })).toBe('deny');
+  });
+
   it('names every action in the table for at least one role', () => {
     for (const action of Object.keys(ACTIONS)) expect(Object.keys(ACTIONS[action as Action]).length).toBeGreaterThan(0);
   });
@@ -134,6 +177,21 @@ describe('reading the signed-in user from token claims', () => {
       username: 'sari',
     });
     expect(principalFromClaims({ ...claims, 'cognito:groups': ['verifier'] }).roles).toEqual(['verifier']);
+  });
+
+  it("reads an auditor's regencies, home first, from the home attribute and the list beside it", () => {
+    const auditor = { ...claims, 'cognito:groups': '[auditor]', 'custom:villages': undefined };
+    expect(principalFromClaims({ ...auditor, 'custom:regencies': '61.12 62.03' })).toMatchObject({
+      regency: '62.03',
+      regencies: ['62.03', '61.12'],
+    });
+    expect(principalFromClaims({ ...auditor, 'custom:regency': '61.12 62.03' })).toMatchObject({
+      regency: '61.12',
+      regencies: ['61.12', '62.03'],
+    });
+    expect(principalFromClaims(auditor).regencies).toEqual(['62.03']);
+    expect(regenciesOf({ regency: '62.03' })).toEqual(['62.03']);
+    expect(() => principalFromClaims({ ...auditor, 'custom:regencies': '61.12 kapuas' })).toThrow(NotSignedInError);
   });
 
   it('refuses a token without a known role, a regency or a subject', () => {

@@ -111,6 +111,40 @@ describe('search, within what the viewer may trace', () => {
     });
   });
 
+  it('gives an auditor of both regencies the proposals of both, and a Kapuas verifier none of Kubu Raya', async () => {
+    const kubuRaya = {
+      ...allProgrammes().find((p) => p.id === 'kapuas-2026-apbd')!,
+      id: 'kuburaya-test-apbd',
+      regency: { code: '61.12', name: 'Kabupaten Kubu Raya' },
+    };
+    const s = { ...sources(), programmes: () => [...allProgrammes(), kubuRaya] };
+    s.proposals.put(
+      proposal({
+        id: 'prp-00000000000000000061',
+        programmeId: kubuRaya.id,
+        villageCode: '61.12.07.2005',
+        createdAt: '2026-02-12T02:00:00.000Z',
+      }),
+    );
+    const both = await search({ ...as('auditor'), regencies: ['62.03', '61.12'] }, { kind: 'proposal' }, s);
+    expect(both.ok && both.rows.map((r) => r.villageCode)).toContain('61.12.07.2005');
+    expect(both.ok && both.rows).toHaveLength(4);
+    expect(both.ok && both.villages).toBe(231 + 123);
+    const bintangMas = await search(
+      { ...as('auditor'), regencies: ['62.03', '61.12'] },
+      { kind: 'proposal', village: '61.12.07.2005' },
+      s,
+    );
+    expect(bintangMas.ok && bintangMas.rows.map((r) => r.village)).toEqual(['Desa Bintang Mas']);
+    const listed = { ...as('verifier'), regencies: ['62.03', '61.12'] };
+    const kapuasOnly = await search(listed, { kind: 'proposal' }, s);
+    expect(kapuasOnly.ok && kapuasOnly.rows.map((r) => r.villageCode)).not.toContain('61.12.07.2005');
+    expect(await search(listed, { kind: 'proposal', programme: kubuRaya.id }, s)).toMatchObject({ status: 404 });
+    expect(await search(as('auditor'), { kind: 'proposal', village: '61.12.07.2005' }, s)).toMatchObject({
+      status: 403,
+    });
+  });
+
   it('lists participants with NIKs masked, pages through a village, and finds one person by their whole NIK', async () => {
     const s = sources();
     const village = await search(as('verifier'), { kind: 'participant', village: PULAU_TELO }, s);

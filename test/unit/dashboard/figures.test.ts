@@ -152,6 +152,33 @@ describe('the dashboard figures', () => {
     ]);
   });
 
+  it('gives an auditor of both regencies each programme over its own regency, and a verifier only its own', async () => {
+    const { deps, participants } = await setUp();
+    const kubuRaya = {
+      ...APBD,
+      id: 'kuburaya-test-apbd',
+      name: 'Kubu Raya (uji)',
+      regency: { code: '61.12', name: 'Kabupaten Kubu Raya' },
+    };
+    const programmes = [APBD, kubuRaya];
+    const options = { programmes, generatedAt: '2026-12-02T10:00:00.000Z' };
+    const auditor = person('auditor', 'bpk', { regencies: ['62.03', '61.12'] });
+    const both = await dashboardFigures(deps, auditor, options);
+    expect(both.programmes.map((p) => p.programmeId)).toEqual([APBD.id, kubuRaya.id]);
+    expect(both.regency.name).toBe('Kabupaten Kapuas dan Kabupaten Kubu Raya');
+    expect(programme(both, kubuRaya.id).participants.byKecamatan.map((k) => k.code)).toEqual(
+      Array.from({ length: 9 }, (_, i) => `61.12.0${i + 1}`),
+    );
+    expect(programme(both, APBD.id).participants.byKecamatan).toHaveLength(17);
+    const asked = new Set(participants.asked);
+    expect(asked.has('61.12.07.2005') && asked.has(PULAU_TELO)).toBe(true);
+
+    participants.asked.length = 0;
+    const verifier = await dashboardFigures(deps, person('verifier', 'v', { regencies: ['62.03', '61.12'] }), options);
+    expect(verifier.programmes.map((p) => p.programmeId)).toEqual([APBD.id]);
+    expect(participants.asked.some((v) => v.startsWith('61.12'))).toBe(false);
+  });
+
   it('gives finance the bills, and nobody a programme of another regency', async () => {
     const { deps } = await setUp();
     const figures = await dashboardFigures(deps, person('finance', 'f', { regency: '62.11' }), {
