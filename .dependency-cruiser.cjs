@@ -42,6 +42,16 @@ module.exports = {
       },
     },
     {
+      name: 'programmes-read-per-invocation',
+      comment:
+        'Handlers and wiring judge by the programmes as they stand (issue 13): `await programmeCatalogue()` from ' +
+        'functions/wiring/programmes.ts, read once per invocation, not the shipped seed catalogue, which is ' +
+        'what a Dinas Sosial edit made through the console never reaches.',
+      severity: 'error',
+      from: { path: '^functions/(handlers|wiring)/', pathNot: '^functions/wiring/programmes\\.ts$' },
+      to: { path: '^functions/core/programmes/catalogue\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'An import cycle: modules that need each other load in an order that depends on who came first.',
       severity: 'error',

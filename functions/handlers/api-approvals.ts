@@ -2,9 +2,9 @@ import { sameSecret } from '../core/proposals/approval-code';
 import { approvalActionUrl, consoleUrl } from '../core/proposals/links';
 import { decideApproval } from '../core/proposals/use-cases/decide-approval';
 import { approvalPage, decisionPage } from '../pages/proposal-pages';
-import { findProgramme } from '../core/programmes/catalogue';
 import { ApprovalDecisionForm } from './approval-form';
 import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
+import { programmesNow } from './programme-lookup';
 import { auditLog } from '../wiring/audit-log';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
@@ -29,14 +29,13 @@ export const wiring = once(() => ({
   workflow: workflowCallbacks(),
   ledger: quotaLedger(),
   objects: uploadsStore(),
-  findProgramme,
   now,
   apiUrl: setting('API_URL'),
 }));
 
 /** The approval link: GET shows the proposal and the two buttons, POST records the decision. */
 export const handler = httpHandler(async (event) => {
-  const deps = wiring();
+  const deps = { ...wiring(), ...(await programmesNow()) };
   const id = event.pathParameters?.id ?? '';
   if (event.requestContext.http.method === 'GET') {
     const p = await deps.proposals.get(id);
@@ -52,7 +51,7 @@ export const handler = httpHandler(async (event) => {
       200,
       approvalPage(
         p,
-        findProgramme(p.programmeId),
+        deps.findProgramme(p.programmeId, p.programmeVersion),
         // The report carries every row whole: the approver opens it signed in, from the console.
         { action: self, report: p.report?.xlsx ? consoleUrl(deps.apiUrl, p.id) : undefined },
         code,

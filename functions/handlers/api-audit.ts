@@ -25,7 +25,6 @@ import {
 import { verifyChain } from '../core/audit/chain';
 import { jakartaTime, openTimeline, parseEntity, type TimelineSources } from '../core/audit/timeline';
 import { maskNik } from '../core/privacy/mask';
-import { allProgrammes } from '../core/programmes/catalogue';
 import { ProposalStatus } from '../core/proposals/proposal';
 import { STATUS_TEXT as PROPOSAL_STATUS_TEXT } from '../core/proposals/proposal-view';
 import { villagesOfRegency } from '../core/regions/villages';
@@ -39,15 +38,18 @@ import { participantStore } from '../wiring/participant-store';
 import { proposalStore } from '../wiring/proposal-store';
 import { now, once } from '../wiring/settings';
 import { html, HttpError, httpHandler, json, principalOf, requestOrigin, wantsHtml, type HttpEvent } from './http';
+import { programmesNow } from './programme-lookup';
 
-export const wiring = once((): TimelineSources & Parameters<typeof searchRecords>[0] => ({
+/** What the timeline and the search read; the programmes among it are read on each request (programme-lookup.ts). */
+type AuditSources = TimelineSources & Parameters<typeof searchRecords>[0];
+
+export const wiring = once((): Omit<AuditSources, 'findProgramme' | 'programmes'> => ({
   proposals: proposalStore(),
   participants: participantStore(),
   coverages: coverageStore(),
   bills: billStore(),
   claims: claimStore(),
   audit: auditLog(),
-  programmes: allProgrammes,
   verify: verifyChain,
   executions: executionHistories(),
   now,
@@ -104,7 +106,7 @@ function kindsFor(principal: Principal): SearchKind[] {
   );
 }
 
-async function search(event: HttpEvent, principal: Principal) {
+async function search(event: HttpEvent, principal: Principal, sources: AuditSources) {
   const params = { ...(event.queryStringParameters ?? {}) };
   delete params.format;
   const format = formatOf(event);
@@ -117,7 +119,7 @@ async function search(event: HttpEvent, principal: Principal) {
     );
   const query = parsed.data;
   const asked = Object.keys(params).length > 0;
-  const answer = asked || !wantsHtml(event) ? await searchRecords(wiring(), principal, query) : undefined;
+  const answer = asked || !wantsHtml(event) ? await searchRecords(sources, principal, query) : undefined;
   if (answer && !answer.ok) throw new HttpError(answer.status, answer.code, answer.message);
   const at = wiring().now();
   const stem = `pencarian-${query.kind}-${stamp(at)}`;
@@ -141,7 +143,7 @@ async function search(event: HttpEvent, principal: Principal) {
         query,
         kinds,
         villages,
-        programmes: allProgrammes().filter((p) => p.regency.code === principal.regency),
+        programmes: sources.programmes().filter((p) => p.regency.code === principal.regency),
         statuses,
         answer: answer?.ok ? answer : undefined,
         fileStem: stem,
@@ -160,11 +162,11 @@ async function search(event: HttpEvent, principal: Principal) {
   });
 }
 
-async function timeline(event: HttpEvent, principal: Principal) {
+async function timeline(event: HttpEvent, principal: Principal, sources: AuditSources) {
   const ref = parseEntity(event.pathParameters?.entity ?? '');
   if (!ref) throw new HttpError(404, 'NOT_FOUND', 'Rekaman tidak ditemukan.');
   const format = formatOf(event);
-  const answer = await openTimeline(wiring(), principal, ref, {
+  const answer = await openTimeline(sources, principal, ref, {
     format: format ?? (wantsHtml(event) ? 'page' : 'json'),
     origin: requestOrigin(event),
   });
@@ -186,6 +188,8 @@ async function timeline(event: HttpEvent, principal: Principal) {
  */
 export const handler = httpHandler(async (event) => {
   const principal = principalOf(event);
+  const { findProgramme, allProgrammes } = await programmesNow();
+  const sources: AuditSources = { ...wiring(), findProgramme, programmes: allProgrammes };
   switch (event.routeKey) {
     case 'GET /home': {
       const villages = villagesOfRegency(principal.regency).filter((v) => principal.villages.includes(v.code));
@@ -210,9 +214,9 @@ export const handler = httpHandler(async (event) => {
       );
     }
     case 'GET /search':
-      return search(event, principal);
+      return search(event, principal, sources);
     case 'GET /timeline/{entity}':
-      return timeline(event, principal);
+      return timeline(event, principal, sources);
     default:
       throw new HttpError(404, 'NOT_FOUND', 'Alamat tidak dikenal.');
   }

@@ -14,7 +14,6 @@ import { isFinal } from '../core/claims/use-cases/claim-workflow';
 import { CalendarMonth } from '../core/contributions/calendar';
 import { ClaimsQuery } from '../core/openapi/queries';
 import { maskNumbers } from '../core/privacy/mask';
-import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { UPLOAD_URL_SECONDS } from '../core/proposals/upload-grant';
 import { villageLabel } from '../core/regions/village-label';
 import { claimFilingPage, claimPage, claimsPage, claimTotalsPage } from '../pages/claim-pages';
@@ -36,6 +35,7 @@ import {
   wantsHtml,
   type HttpEvent,
 } from './http';
+import { programmesNow, type ProgrammeLookup } from './programme-lookup';
 
 export const wiring = once(() => ({
   claims: claimStore(),
@@ -44,8 +44,6 @@ export const wiring = once(() => ({
   audit: auditLog(),
   presigner: presigner(),
   workflow: claimsWorkflow(),
-  findProgramme,
-  allProgrammes,
   // Programmes carry no claim settings yet: the defaults are DOMAIN.md's safer readings (claim-settings.ts).
   settingsFor: () => ClaimSettings.parse({}),
   newId: () => `clm-${randomBytes(10).toString('hex')}`,
@@ -168,7 +166,7 @@ function answerAction(event: HttpEvent, principal: Principal, result: ClaimActio
   return json(200, { id: c.id, status: c.status, message: done, links: linksFor(c, principal) });
 }
 
-async function list(event: HttpEvent, principal: Principal) {
+async function list(event: HttpEvent, principal: Principal, { findProgramme }: ProgrammeLookup) {
   const query = ClaimsQuery.safeParse(event.queryStringParameters ?? {});
   if (!query.success)
     throw new HttpError(400, 'BAD_QUERY', 'Sertakan programmeId, villageCode (mis. 62.03.01.2011) atau nik yang sah.');
@@ -222,7 +220,7 @@ function badCursor(error: unknown): never {
   throw error;
 }
 
-function filingPage(principal: Principal) {
+function filingPage(principal: Principal, { allProgrammes }: ProgrammeLookup) {
   if (!mayAtAll(principal, 'claim:file')) throw refused('claim:file');
   return html(200, claimFilingPage(allProgrammes().filter((p) => p.regency.code === principal.regency)));
 }
@@ -234,13 +232,13 @@ function filingPage(principal: Principal) {
  * approver's decisions. The mailed approval link is api-claim-approvals.ts.
  */
 export const handler = httpHandler(async (event) => {
-  const deps = wiring();
+  const deps = { ...wiring(), ...(await programmesNow()) };
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /claims':
-      return list(event, principal);
+      return list(event, principal, deps);
     case 'GET /claims/new':
-      return filingPage(principal);
+      return filingPage(principal, deps);
     case 'POST /claims': {
       if (!mayAtAll(principal, 'claim:file')) throw refused('claim:file');
       const filing = ClaimFiling.parse(filingFields(bodyFields(event)));
@@ -268,7 +266,7 @@ export const handler = httpHandler(async (event) => {
       });
     }
     case 'GET /claims/{id}': {
-      if (event.pathParameters?.id === 'new') return filingPage(principal);
+      if (event.pathParameters?.id === 'new') return filingPage(principal, deps);
       const c = await claimFor(event, principal, 'claim:read');
       const view = claimDetail(c, seesBankAccounts(principal, c));
       await recordOpened(event, principal, c, view.whole);
@@ -351,7 +349,7 @@ export const handler = httpHandler(async (event) => {
     }
     case 'GET /claim-totals': {
       const programmeId = event.queryStringParameters?.programmeId ?? '';
-      const programme = findProgramme(programmeId);
+      const programme = deps.findProgramme(programmeId);
       if (!programme || programme.regency.code !== principal.regency)
         throw new HttpError(404, 'NOT_FOUND', 'Program tidak ditemukan. Sertakan programmeId dari daftar program.');
       if (authorize(principal, 'claim:read', { regency: programme.regency.code }) !== 'allow')

@@ -13,7 +13,6 @@ import type { Coverage } from '../core/contributions/coverage';
 import { contributionTermsFor } from '../core/contributions/terms';
 import { PaymentRequest, recordFinancePayment } from '../core/contributions/use-cases/record-finance-payment';
 import { ParticipantsQuery } from '../core/openapi/queries';
-import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import type { Programme } from '../core/programmes/programme';
 import { UPLOAD_URL_SECONDS } from '../core/proposals/upload-grant';
 import { auditLog } from '../wiring/audit-log';
@@ -33,6 +32,7 @@ import {
   wantsHtml,
   type HttpEvent,
 } from './http';
+import { programmesNow, type ProgrammeLookup } from './programme-lookup';
 
 export const wiring = once(() => ({
   coverages: coverageStore(),
@@ -59,7 +59,7 @@ const termsOf = (programme: Programme | undefined) => programme && contributionT
 const billPath = (id: string) => `/bills/${encodeURIComponent(id)}`;
 
 /** The programme a bill belongs to and its month, from the id in the path (`<programmeId>#<YYYY-MM>`, `#` as %23). */
-function billOf(event: HttpEvent) {
+function billOf(event: HttpEvent, findProgramme: ProgrammeLookup['findProgramme']) {
   let raw = event.pathParameters?.billId ?? '';
   try {
     if (raw.includes('%')) raw = decodeURIComponent(raw);
@@ -116,6 +116,7 @@ const rows = (page: Coverage[]) => page.map(participantRow);
  */
 export const handler = httpHandler(async (event) => {
   const deps = wiring();
+  const { findProgramme, allProgrammes } = await programmesNow();
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /participants': {
@@ -188,7 +189,7 @@ export const handler = httpHandler(async (event) => {
       return json(200, { bills: views });
     }
     case 'GET /bills/{billId}': {
-      const { programme, month } = billOf(event);
+      const { programme, month } = billOf(event, findProgramme);
       mayOnBills(principal, 'bill:read', programme);
       const bill = await deps.bills.get(programme.id, month);
       if (!bill) throw billNotFound();
@@ -200,7 +201,7 @@ export const handler = httpHandler(async (event) => {
       return json(200, { ...billDetail(bill), links: { self: billPath(bill.id), payments } });
     }
     case 'POST /bills/{billId}/payments': {
-      const { programme, month } = billOf(event);
+      const { programme, month } = billOf(event, findProgramme);
       mayOnBills(principal, 'bill:pay', programme);
       const request = PaymentRequest.parse(bodyFields(event));
       const result = await recordFinancePayment(deps, {

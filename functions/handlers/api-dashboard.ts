@@ -1,11 +1,11 @@
 import { DashboardQuery } from '../core/dashboard/dashboard-figures';
 import { dashboardFigures } from '../core/dashboard/figures-for';
 import { openApiDocument } from '../core/openapi/openapi-document';
-import { allProgrammes } from '../core/programmes/catalogue';
 import { dashboardPage } from '../pages/dashboard-pages';
 import { dashboardSources } from '../wiring/dashboard';
 import { now, once } from '../wiring/settings';
 import { html, HttpError, httpHandler, json, principalOf, type HttpEvent } from './http';
+import { programmesNow } from './programme-lookup';
 
 export const wiring = once(() => ({ sources: dashboardSources(), now }));
 /** The same for every request (no data in it): built on the first. */
@@ -17,7 +17,7 @@ async function figuresFor(event: HttpEvent) {
   const query = DashboardQuery.safeParse(event.queryStringParameters ?? {});
   if (!query.success) throw new HttpError(400, 'BAD_QUERY', 'programmeId ditulis seperti kapuas-2026-apbd.');
   const { programmeId } = query.data;
-  const programmes = allProgrammes().filter((p) => !programmeId || p.id === programmeId);
+  const programmes = (await programmesNow()).allProgrammes().filter((p) => !programmeId || p.id === programmeId);
   return dashboardFigures(sources, principal, { programmes, generatedAt: now().toISOString() });
 }
 

@@ -6,10 +6,9 @@ import { proposalUrl } from '../core/proposals/links';
 import { proposalHistory, recordProposalEvent } from '../core/proposals/proposal-trail';
 import { cancelProposal } from '../core/proposals/use-cases/cancel-proposal';
 import { redrive } from '../core/proposals/use-cases/redrive';
-import type { Proposal } from '../core/proposals/proposal';
+import type { FindProgramme, Proposal } from '../core/proposals/proposal';
 import { proposalView } from '../core/proposals/proposal-view';
 import { VILLAGE_CODE } from '../core/proposals/upload-key';
-import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { impliedBudget } from '../core/programmes/programme';
 import { proposalPage } from '../pages/proposal-pages';
 import {
@@ -24,6 +23,7 @@ import {
   wantsHtml,
   type HttpEvent,
 } from './http';
+import { programmesNow } from './programme-lookup';
 import { auditLog } from '../wiring/audit-log';
 import { presigner } from '../wiring/presigner';
 import { proposalStore } from '../wiring/proposal-store';
@@ -53,7 +53,12 @@ const notFound = () => new HttpError(404, 'NOT_FOUND', 'Usulan tidak ditemukan.'
 const forbidden = () => new HttpError(403, 'FORBIDDEN', 'Anda tidak berwenang melakukan ini pada usulan tersebut.');
 
 /** The proposal in the path, if the user may know it exists; `action` decides the rest (403). */
-async function proposalFor(event: HttpEvent, principal: Principal, action: Action): Promise<Proposal> {
+async function proposalFor(
+  event: HttpEvent,
+  principal: Principal,
+  action: Action,
+  resourceOf: (p: Proposal) => Resource,
+): Promise<Proposal> {
   const id = event.pathParameters?.id ?? '';
   const p = PROPOSAL_ID.test(id) ? await wiring().proposals.get(id) : undefined;
   if (!p) throw notFound();
@@ -67,9 +72,11 @@ async function proposalFor(event: HttpEvent, principal: Principal, action: Actio
  * What a proposal is about, for the policy: its village; or, for an upload put in the wrong place,
  * the regency of its programme (regency-wide roles see those, operators cannot).
  */
-function resourceOf(p: Proposal): Resource {
-  if (VILLAGE_CODE.test(p.villageCode)) return { villageCode: p.villageCode };
-  return { regency: findProgramme(p.programmeId)?.regency.code ?? 'unknown' };
+function resourceIn(findProgramme: FindProgramme) {
+  return (p: Proposal): Resource =>
+    VILLAGE_CODE.test(p.villageCode)
+      ? { villageCode: p.villageCode }
+      : { regency: findProgramme(p.programmeId)?.regency.code ?? 'unknown' };
 }
 
 const CancelForm = z.object({ note: z.string().max(2000).optional() });
@@ -91,6 +98,8 @@ const view = (p: Proposal) => proposalView(p, { self: proposalUrl(wiring().apiUr
  */
 export const handler = httpHandler(async (event) => {
   const { proposals, audit, presigner, ledger, objects, workflow } = wiring();
+  const { findProgramme, allProgrammes } = await programmesNow();
+  const resourceOf = resourceIn(findProgramme);
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /proposals': {
@@ -125,13 +134,13 @@ export const handler = httpHandler(async (event) => {
       return json(200, { proposals: found.map(view) });
     }
     case 'GET /proposals/{id}': {
-      const p = await proposalFor(event, principal, 'proposal:read');
+      const p = await proposalFor(event, principal, 'proposal:read', resourceOf);
       const v = view(p);
       if (wantsHtml(event)) {
         const mayDownload = authorize(principal, 'proposal:report', resourceOf(p)) === 'allow';
         return html(
           200,
-          proposalPage(p, findProgramme(p.programmeId), {
+          proposalPage(p, findProgramme(p.programmeId, p.programmeVersion), {
             reportXlsx: mayDownload ? v.report?.download.xlsx : undefined,
             reportJson: mayDownload ? v.report?.download.json : undefined,
             redrive:
@@ -148,7 +157,7 @@ export const handler = httpHandler(async (event) => {
       return json(200, v);
     }
     case 'GET /proposals/{id}/report': {
-      const p = await proposalFor(event, principal, 'proposal:report');
+      const p = await proposalFor(event, principal, 'proposal:report', resourceOf);
       const format = event.queryStringParameters?.format === 'json' ? 'json' : 'xlsx';
       const key = format === 'json' ? p.report?.json : p.report?.xlsx;
       if (!key) throw new HttpError(404, 'NO_REPORT', 'Laporan validasi untuk usulan ini belum tersedia.');
@@ -169,12 +178,12 @@ export const handler = httpHandler(async (event) => {
       return redirect(url);
     }
     case 'GET /proposals/{id}/history': {
-      const p = await proposalFor(event, principal, 'proposal:history');
+      const p = await proposalFor(event, principal, 'proposal:history', resourceOf);
       const events = (await proposalHistory(audit, p.id)).map((e) => redactDeep(e));
       return json(200, { proposalId: p.id, events });
     }
     case 'POST /proposals/{id}/redrive': {
-      const p = await proposalFor(event, principal, 'proposal:redrive');
+      const p = await proposalFor(event, principal, 'proposal:redrive', resourceOf);
       if (p.status !== 'FAILED') {
         throw new HttpError(
           409,
@@ -196,7 +205,7 @@ export const handler = httpHandler(async (event) => {
       });
     }
     case 'POST /proposals/{id}/cancel': {
-      const p = await proposalFor(event, principal, 'proposal:cancel');
+      const p = await proposalFor(event, principal, 'proposal:cancel', resourceOf);
       const { note } = CancelForm.parse(readFields(event));
       const result = await cancelProposal(
         { proposals, audit, ledger, objects, findProgramme },

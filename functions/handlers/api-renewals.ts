@@ -1,4 +1,3 @@
-import { findProgramme } from '../core/programmes/catalogue';
 import { RenewalRequest, renewVillage } from '../core/proposals/use-cases/renew-village';
 import { findVillage } from '../core/regions/villages';
 import { auditLog } from '../wiring/audit-log';
@@ -8,6 +7,7 @@ import { now, once } from '../wiring/settings';
 import { uploadGrants } from '../wiring/upload-grants';
 import { uploadsStore } from '../wiring/uploads';
 import { bodyFields, HttpError, httpHandler, json, principalOf } from './http';
+import { programmesNow } from './programme-lookup';
 
 export const wiring = once(() => ({
   coverages: coverageStore(),
@@ -15,7 +15,6 @@ export const wiring = once(() => ({
   objects: uploadsStore(),
   grants: uploadGrants(),
   audit: auditLog(),
-  findProgramme,
   findVillage,
   now,
 }));
@@ -28,7 +27,7 @@ export const wiring = once(() => ({
 export const handler = httpHandler(async (event) => {
   if (event.routeKey !== 'POST /renewals') throw new HttpError(404, 'NOT_FOUND', 'Alamat tidak dikenal.');
   const request = RenewalRequest.parse(bodyFields(event));
-  const result = await renewVillage(wiring(), principalOf(event), request);
+  const result = await renewVillage({ ...wiring(), ...(await programmesNow()) }, principalOf(event), request);
   if (!result.ok) {
     // Nobody to carry still says why each one was left out.
     const { code, message } = result.reason;

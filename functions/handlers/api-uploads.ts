@@ -1,24 +1,24 @@
 import { authorize } from '../core/access/policy';
 import { uploadPage } from '../pages/console-pages';
-import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
 import { requestUpload, UploadRequest } from '../core/proposals/upload-grant';
 import { findVillage } from '../core/regions/villages';
 import { html, HttpError, httpHandler, json, principalOf, readFields } from './http';
+import { programmesNow } from './programme-lookup';
 import { presigner } from '../wiring/presigner';
 import { now, once } from '../wiring/settings';
 import { uploadGrants } from '../wiring/upload-grants';
 
-export const wiring = once(() => ({ grants: uploadGrants(), presigner: presigner(), findProgramme, findVillage, now }));
+export const wiring = once(() => ({ grants: uploadGrants(), presigner: presigner(), findVillage, now }));
 
 /** Uploads by signed-in operators: the form, and a presigned PUT for one of their own villages. */
 export const handler = httpHandler(async (event) => {
-  const deps = wiring();
+  const deps = { ...wiring(), ...(await programmesNow()) };
   const principal = principalOf(event);
   switch (event.routeKey) {
     case 'GET /uploads/new': {
-      const programmes = allProgrammes().filter(
-        (p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow',
-      );
+      const programmes = deps
+        .allProgrammes()
+        .filter((p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow');
       const villages = principal.villages
         .filter((code) => authorize(principal, 'proposal:upload', { villageCode: code }) === 'allow')
         .map((code) => findVillage(code))

@@ -10,6 +10,7 @@ import { proposalStore } from '../wiring/proposal-store';
 import { once, setting } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { BillingRunInput } from './billing-inputs';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 
 export const wiring = once(() => ({
@@ -20,17 +21,24 @@ export const wiring = once(() => ({
   objects: uploadsStore(),
   mailer: mailer(),
   steps: new BillSteps(auditLog(), 'system:billing-check-due-dates'),
-  recipients: billRecipients(),
-  programmes: billedProgrammes,
+  recipientsIn: billRecipients(),
   apiUrl: setting('API_URL'),
   reminderDays: Number(setting('BILL_REMINDER_DAYS')),
 }));
 
 /** Reminders before the due date; after it, the bill OVERDUE, its participants in ARREARS or LAPSED, and a notice. */
 export const handler = taskHandler(BillingRunInput, async (input, context) => {
+  const deps = wiring();
+  const { findProgramme, allProgrammes } = await programmesNow();
   const scheduled = new Date(input.scheduledTime);
   const result = await checkDueDates(
-    { ...wiring(), now: () => scheduled, outOfTime: outOfTimeIn(context) },
+    {
+      ...deps,
+      recipients: deps.recipientsIn(findProgramme),
+      programmes: billedProgrammes(allProgrammes),
+      now: () => scheduled,
+      outOfTime: outOfTimeIn(context),
+    },
     input.executionArn,
   );
   logger.info('Due dates checked', result);

@@ -10,6 +10,7 @@ import { logger } from '../wiring/observability';
 import { once } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { BillingRunInput } from './billing-inputs';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 
 export const wiring = once(() => ({
@@ -18,7 +19,6 @@ export const wiring = once(() => ({
   objects: uploadsStore(),
   holidays: indonesianHolidays,
   steps: new BillSteps(auditLog(), 'system:billing-issue'),
-  programmes: billedProgrammes,
 }));
 
 /**
@@ -26,9 +26,10 @@ export const wiring = once(() => ({
  * ran out of time first (the workflow runs it again).
  */
 export const handler = taskHandler(BillingRunInput, async (input, context) => {
+  const { allProgrammes } = await programmesNow();
   const scheduled = new Date(input.scheduledTime);
   const run = await issueMonthBills(
-    { ...wiring(), now: () => scheduled, outOfTime: outOfTimeIn(context) },
+    { ...wiring(), programmes: billedProgrammes(allProgrammes), now: () => scheduled, outOfTime: outOfTimeIn(context) },
     { month: billingMonth(scheduled), execution: input.executionArn },
   );
   logger.info('Bills issued', { month: run.month, bills: run.bills, more: run.more });

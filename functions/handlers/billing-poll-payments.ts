@@ -9,6 +9,7 @@ import { logger } from '../wiring/observability';
 import { once, setting } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { BillingRunInput } from './billing-inputs';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 
 export const wiring = once(() => ({
@@ -18,18 +19,25 @@ export const wiring = once(() => ({
   mailer: mailer(),
   bpjs: bpjsPayments(),
   steps: new BillSteps(auditLog(), 'system:billing-poll-payments'),
-  recipients: billRecipients(),
-  programmes: billedProgrammes,
+  recipientsIn: billRecipients(),
   apiUrl: setting('API_URL'),
 }));
 
 /** What BPJS received to each open bill's payment code, recorded; bills paid in full carried to their participants. */
 export const handler = taskHandler(BillingRunInput, async (input, context) => {
   const deps = wiring();
+  const { findProgramme, allProgrammes } = await programmesNow();
   const scheduled = new Date(input.scheduledTime);
   const call = bpjsCall(deps.bpjs.limits, Date.now() + context.getRemainingTimeInMillis());
   const result = await pollPayments(
-    { ...deps, call, now: () => scheduled, outOfTime: outOfTimeIn(context) },
+    {
+      ...deps,
+      recipients: deps.recipientsIn(findProgramme),
+      programmes: billedProgrammes(allProgrammes),
+      call,
+      now: () => scheduled,
+      outOfTime: outOfTimeIn(context),
+    },
     input.executionArn,
   );
   logger.info('Payments polled', result);

@@ -8,6 +8,7 @@ import { dinasSosial } from '../wiring/claims';
 import { coverageStore } from '../wiring/coverage-store';
 import { mailer } from '../wiring/mailer';
 import { now, once, setting } from '../wiring/settings';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 
 export const wiring = once(() => ({
@@ -20,8 +21,12 @@ export const wiring = once(() => ({
   bpjsPromiseWorkingDays: ClaimSettings.parse({}).bpjsPromiseWorkingDays,
   apiUrl: setting('API_URL'),
   opsEmail: setting('OPS_EMAIL'),
-  dinasSosial: dinasSosial(),
+  dinasSosialIn: dinasSosial(),
   now,
 }));
 
-export const handler = taskHandler(ClaimStepInput, (input) => checkBpjsClaim(wiring(), input));
+export const handler = taskHandler(ClaimStepInput, async (input) => {
+  const deps = wiring();
+  const { findProgramme } = await programmesNow();
+  return checkBpjsClaim({ ...deps, dinasSosial: deps.dinasSosialIn(findProgramme) }, input);
+});

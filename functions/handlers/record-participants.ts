@@ -1,4 +1,3 @@
-import { findProgramme } from '../core/programmes/catalogue';
 import { recordParticipants } from '../core/proposals/use-cases/record-participants';
 import { coverageStore } from '../wiring/coverage-store';
 import { participantStore } from '../wiring/participant-store';
@@ -7,6 +6,7 @@ import { quotaLedger } from '../wiring/quota-ledger';
 import { now, once } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { count } from '../wiring/observability';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
@@ -16,12 +16,11 @@ export const wiring = once(() => ({
   participants: participantStore(),
   coverages: coverageStore(),
   ledger: quotaLedger(),
-  findProgramme,
   now,
 }));
 
 export const handler = taskHandler(StageInput, async (input) => {
-  const result = await recordParticipants(wiring(), input);
+  const result = await recordParticipants({ ...wiring(), ...(await programmesNow()) }, input);
   // The use case does not name the programme; the proposal does.
   const programme = (await wiring().proposals.get(result.proposalId))?.programmeId;
   count({ WorkersEnrolled: result.enrolled ?? 0 }, { programme });

@@ -1,10 +1,10 @@
-import { findProgramme } from '../core/programmes/catalogue';
 import { registerUpload } from '../core/proposals/use-cases/register-upload';
 import { findVillage } from '../core/regions/villages';
 import { proposalStore } from '../wiring/proposal-store';
 import { now, once } from '../wiring/settings';
 import { uploadGrants } from '../wiring/upload-grants';
 import { uploadsStore } from '../wiring/uploads';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 import { RegisterInput } from './workflow-inputs';
 
@@ -12,11 +12,10 @@ export const wiring = once(() => ({
   proposals: proposalStore(),
   uploads: uploadsStore(),
   grants: uploadGrants(),
-  findProgramme,
   findVillage,
   now,
 }));
 
-export const handler = taskHandler(RegisterInput, ({ event, executionArn }) =>
-  registerUpload(wiring(), event, executionArn),
+export const handler = taskHandler(RegisterInput, async ({ event, executionArn }) =>
+  registerUpload({ ...wiring(), ...(await programmesNow()) }, event, executionArn),
 );

@@ -1,9 +1,9 @@
-import { findProgramme } from '../core/programmes/catalogue';
 import { resolveApprovalTimeout } from '../core/proposals/use-cases/resolve-approval-timeout';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
 import { once } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
@@ -11,7 +11,8 @@ export const wiring = once(() => ({
   proposals: proposalStore(),
   ledger: quotaLedger(),
   objects: uploadsStore(),
-  findProgramme,
 }));
 
-export const handler = taskHandler(StageInput, (input) => resolveApprovalTimeout(wiring(), input));
+export const handler = taskHandler(StageInput, async (input) =>
+  resolveApprovalTimeout({ ...wiring(), ...(await programmesNow()) }, input),
+);

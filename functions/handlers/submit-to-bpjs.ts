@@ -1,10 +1,10 @@
-import { findProgramme } from '../core/programmes/catalogue';
 import { submitToBpjs } from '../core/proposals/use-cases/submit-to-bpjs';
 import { auditLog } from '../wiring/audit-log';
 import { bpjsGateway } from '../wiring/bpjs';
 import { proposalStore } from '../wiring/proposal-store';
 import { once } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
@@ -13,13 +13,12 @@ export const wiring = once(() => ({
   audit: auditLog(),
   objects: uploadsStore(),
   bpjs: bpjsGateway(),
-  findProgramme,
 }));
 
 // The use case stops before the Lambda's end and the workflow comes back, rather than the Lambda being killed
 // mid-batch.
-export const handler = taskHandler(StageInput, (input, context) =>
-  submitToBpjs(wiring(), input, {
+export const handler = taskHandler(StageInput, async (input, context) =>
+  submitToBpjs({ ...wiring(), ...(await programmesNow()) }, input, {
     deadline: Date.now() + context.getRemainingTimeInMillis(),
   }),
 );

@@ -1,4 +1,3 @@
-import { findProgramme } from '../core/programmes/catalogue';
 import { validateProposal } from '../core/proposals/use-cases/validate-proposal';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
@@ -6,6 +5,7 @@ import { now, once } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { workflowCallbacks } from '../wiring/workflow';
 import { count } from '../wiring/observability';
+import { programmesNow } from './programme-lookup';
 import { taskHandler } from './task-handler';
 import { StageInput } from './workflow-inputs';
 
@@ -14,12 +14,11 @@ export const wiring = once(() => ({
   objects: uploadsStore(),
   ledger: quotaLedger(),
   workflow: workflowCallbacks(),
-  findProgramme,
   now,
 }));
 
 export const handler = taskHandler(StageInput, async (input) => {
-  const result = await validateProposal(wiring(), input);
+  const result = await validateProposal({ ...wiring(), ...(await programmesNow()) }, input);
   if (result.status === 'VALIDATED' || result.status === 'INVALID') await countValidation(result.proposalId);
   return result;
 });

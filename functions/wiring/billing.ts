@@ -4,12 +4,15 @@ import { BpjsCaller, GaveUpError, OutOfTimeError, systemClock } from '../core/bp
 import type { BillRecipients } from '../core/contributions/billing-mails';
 import { contributionTermsFor } from '../core/contributions/terms';
 import type { BilledProgramme } from '../core/contributions/use-cases/billing-run';
-import { allProgrammes, findProgramme } from '../core/programmes/catalogue';
+import type { Programme } from '../core/programmes/programme';
 import { BpjsUnavailableError, type BpjsLimits } from '../ports/bpjs';
 import { setting } from './settings';
 
-/** Every programme of the catalogue with its contribution terms (terms.ts: until Programme carries its own). */
-export const billedProgrammes = (): readonly BilledProgramme[] =>
+/**
+ * Every programme of the catalogue the handler read for this invocation (handlers/programme-lookup.ts),
+ * with its contribution terms.
+ */
+export const billedProgrammes = (allProgrammes: () => readonly Programme[]) => (): readonly BilledProgramme[] =>
   allProgrammes().map((programme) => ({ programme, terms: contributionTermsFor(programme) }));
 
 /**
@@ -21,10 +24,12 @@ export const billedProgrammes = (): readonly BilledProgramme[] =>
 export const billRecipients = () => {
   const finance = setting('FINANCE_EMAIL');
   const ops = setting('OPS_EMAIL');
-  return (programmeId: string): BillRecipients => {
-    const approver = findProgramme(programmeId)?.approverEmail;
-    return { finance, dinasSosial: approver ? [approver, ops] : [ops], operators: [ops] };
-  };
+  // The settings are read when the handler is built; the programmes, on each invocation.
+  return (findProgramme: (id: string) => Programme | undefined) =>
+    (programmeId: string): BillRecipients => {
+      const approver = findProgramme(programmeId)?.approverEmail;
+      return { finance, dinasSosial: approver ? [approver, ops] : [ops], operators: [ops] };
+    };
 };
 
 export const bpjsPayments = () => new HttpBpjsGateway(setting('BPJS_URL'));

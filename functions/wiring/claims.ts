@@ -5,7 +5,7 @@ import { ClaimSettings } from '../core/claims/claim-settings';
 import type { ClaimTiming } from '../core/claims/use-cases/open-claim-workflow';
 import type { ApprovalPolicy } from '../core/claims/use-cases/request-claim-approval';
 import { contributionTermsFor } from '../core/contributions/terms';
-import { findProgramme } from '../core/programmes/catalogue';
+import type { Programme } from '../core/programmes/programme';
 import { traced } from './observability';
 import { setting } from './settings';
 
@@ -28,10 +28,16 @@ export const claimTiming = (): ClaimTiming => ({
 
 export const maxDocumentReminders = () => Number(setting('CLAIM_DOCUMENT_REMINDERS'));
 
-/** Dinas Sosial for a programme: the team's address and the programme's approver (the head of the office). */
+/** Finds a programme in the catalogue the handler read for this invocation (handlers/programme-lookup.ts). */
+type FindProgramme = (id: string) => Programme | undefined;
+
+/**
+ * Dinas Sosial for a programme: the team's address and the programme's approver (the head of the office).
+ * The setting is read when the handler is built; the programmes, on each invocation.
+ */
 export const dinasSosial = () => {
   const ops = setting('OPS_EMAIL');
-  return (programmeId: string) => {
+  return (findProgramme: FindProgramme) => (programmeId: string) => {
     const approver = findProgramme(programmeId)?.approverEmail;
     return approver ? [ops, approver] : [ops];
   };
@@ -45,16 +51,17 @@ export const dinasSosial = () => {
 export const approvalPolicy = () => {
   const second = setting('CLAIM_SECOND_APPROVER_EMAIL');
   const { twoApproversAbove: twoAbove } = ClaimSettings.parse({});
-  return (claim: Claim): ApprovalPolicy => {
-    const first = findProgramme(claim.programmeId)?.approverEmail;
-    return {
-      approvers: [...(first ? [first] : []), second],
-      approversNeeded: (claim.benefit?.total ?? 0) > twoAbove ? 2 : 1,
+  return (findProgramme: FindProgramme) =>
+    (claim: Claim): ApprovalPolicy => {
+      const first = findProgramme(claim.programmeId)?.approverEmail;
+      return {
+        approvers: [...(first ? [first] : []), second],
+        approversNeeded: (claim.benefit?.total ?? 0) > twoAbove ? 2 : 1,
+      };
     };
-  };
 };
 
-export const termsFor = (programmeId: string) => {
+export const termsIn = (findProgramme: FindProgramme) => (programmeId: string) => {
   const programme = findProgramme(programmeId);
   if (!programme) throw new Error(`Programme ${programmeId} is not configured`);
   return contributionTermsFor(programme);

@@ -4,7 +4,7 @@ import { authorize, type Action, type Resource } from '../access/policy';
 import { actorOf, type Principal } from '../access/principal';
 import { monthName } from '../contributions/coverage';
 import { maskNik, redactDeep, redactText } from '../privacy/mask';
-import { findProgramme } from '../programmes/catalogue';
+import type { Programme } from '../programmes/programme';
 import { villageLabel } from '../regions/village-label';
 import type { AuditLog } from '../../ports/audit-log';
 import type { BillStore } from '../../ports/bill-store';
@@ -543,6 +543,8 @@ export type TimelineSources = {
   verify: (events: readonly ChainedAuditEvent[]) => ChainVerdict;
   /** Each execution's steps, archived or live (functions/ports/execution-archive.ts). */
   executions?: { history(executionArn: string): Promise<ExecutionRecord | undefined> };
+  /** The programmes as they stand: whose regency a record of a programme belongs to. */
+  findProgramme: (id: string) => Programme | undefined;
   now: () => Date;
 };
 
@@ -574,7 +576,7 @@ async function subjectOf(sources: TimelineSources, ref: EntityRef): Promise<Subj
       return {
         resource: village
           ? { villageCode: p.villageCode }
-          : { regency: findProgramme(p.programmeId)?.regency.code ?? 'unknown' },
+          : { regency: sources.findProgramme(p.programmeId)?.regency.code ?? 'unknown' },
         title: () => `usulan ${redactText(p.fileName)}, ${villageLabel(p.villageCode)}`,
         record: `/app/proposals/${p.id}`,
         whole: 'proposal:report',
@@ -593,7 +595,7 @@ async function subjectOf(sources: TimelineSources, ref: EntityRef): Promise<Subj
       };
     }
     case 'bill': {
-      const programme = findProgramme(ref.programmeId);
+      const programme = sources.findProgramme(ref.programmeId);
       const bill = programme && (await sources.bills.get(ref.programmeId, ref.month));
       if (!bill) return undefined;
       return {
@@ -630,7 +632,7 @@ export async function openTimeline(
 ): Promise<TimelineAnswer> {
   // Another regency's programme is nobody's here: not found, rather than refused (which would confirm it).
   const programmeId = ref.kind === 'participant' || ref.kind === 'bill' ? ref.programmeId : undefined;
-  if (programmeId && findProgramme(programmeId)?.regency.code !== principal.regency) return NOT_FOUND;
+  if (programmeId && sources.findProgramme(programmeId)?.regency.code !== principal.regency) return NOT_FOUND;
   const subject = await subjectOf(sources, ref);
   if (!subject) return NOT_FOUND;
   const decisions = [

@@ -183,6 +183,8 @@ export type Payout = z.infer<typeof Payout>;
 export const Claim = z.object({
   id: z.string().min(1),
   programmeId: z.string().min(1),
+  /** The programme's version the claim was filed under (absent on claims from before versions). */
+  programmeVersion: z.number().int().positive().optional(),
   nik: Nik,
   kpj: z.string().min(1),
   villageCode: z.string().min(1),

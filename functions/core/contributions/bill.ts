@@ -54,6 +54,8 @@ export const Bill = z
   .object({
     id: z.string(),
     programmeId: z.string().min(1),
+    /** The programme's version the bill was priced by (absent on bills from before versions). */
+    programmeVersion: z.number().int().positive().optional(),
     month: CalendarMonth,
     fundingSource: FundingSource,
     benefits: z.array(Benefit).min(1),
@@ -126,7 +128,12 @@ export class BillTally {
   }
 }
 
-export type BillProgramme = { id: string; fundingSource: FundingSource; benefits: readonly Benefit[] };
+export type BillProgramme = {
+  id: string;
+  version?: number;
+  fundingSource: FundingSource;
+  benefits: readonly Benefit[];
+};
 
 /** The bill for the participants the tally counted; undefined when nobody is covered that month. */
 export function issueBill(input: {
@@ -150,6 +157,7 @@ export function issueBill(input: {
   return Bill.parse({
     id: billId(programme.id, tally.month),
     programmeId: programme.id,
+    programmeVersion: programme.version,
     month: tally.month,
     fundingSource: programme.fundingSource,
     benefits: [...programme.benefits],

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RowIssueSchema } from '../issues';
+import type { Programme } from '../programmes/programme';
 import { Uploader } from './upload-grant';
 
 /**
@@ -80,6 +81,11 @@ export const Proposal = z.object({
   id: z.string(),
   status: ProposalStatus,
   programmeId: z.string(),
+  /**
+   * The programme's version the proposal was registered under; every later stage judges by it, so an edit
+   * made while it waits does not change its rules midway. Absent on proposals from before versions.
+   */
+  programmeVersion: z.number().int().positive().optional(),
   villageCode: z.string(),
   fileName: z.string(),
   upload: UploadRef,
@@ -126,6 +132,12 @@ export const Proposal = z.object({
   updatedAt: z.string(),
 });
 export type Proposal = z.infer<typeof Proposal>;
+
+/**
+ * How a stage finds the programme it judges a proposal by: given the version the proposal recorded, that
+ * version; without one (a proposal from before versions), the current one.
+ */
+export type FindProgramme = (id: string, version?: number) => Programme | undefined;
 
 /**
  * Orders two uploads by when S3 took them, not by when their workflows got round to them (events

@@ -3,6 +3,7 @@ import type { Principal, Role } from '../../../functions/core/access/principal';
 import type { AuditEvent } from '../../../functions/core/audit/audit-event';
 import { chainAll, verifyChain } from '../../../functions/core/audit/chain';
 import type { ExecutionRecord } from '../../../functions/core/audit/execution-record';
+import { findProgramme } from '../../../functions/core/programmes/catalogue';
 import {
   buildTimeline,
   jakartaTime,
@@ -163,6 +164,7 @@ describe('opening a timeline', () => {
         claims: new MemoryClaimStore(),
         audit,
         verify: verifyChain,
+        findProgramme,
         now: () => new Date('2026-12-03T01:00:00.000Z'),
       } satisfies TimelineSources,
     };

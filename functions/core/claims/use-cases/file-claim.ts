@@ -105,6 +105,7 @@ export async function fileClaim(
   const claim: Claim = {
     id: deps.newId(),
     programmeId: coverage.programmeId,
+    programmeVersion: programme.version,
     nik,
     kpj: coverage.kpj ?? participant?.kpj ?? filing.kpj ?? '-',
     villageCode: coverage.villageCode,

@@ -2,8 +2,7 @@ import type { AuditLog } from '../../../ports/audit-log';
 import type { ObjectStore } from '../../../ports/object-store';
 import { ProposalStatusConflictError, type ProposalStore } from '../../../ports/proposal-store';
 import type { QuotaLedger } from '../../../ports/quota-ledger';
-import type { Programme } from '../../programmes/programme';
-import type { Proposal } from '../proposal';
+import type { FindProgramme, Proposal } from '../proposal';
 import { recordProposalEvent } from '../proposal-trail';
 import { releaseReservations } from '../reservations';
 
@@ -12,7 +11,7 @@ export type CancelDeps = {
   audit: AuditLog;
   ledger: QuotaLedger;
   objects: ObjectStore;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
 };
 
 export type CancelResult =
@@ -62,7 +61,7 @@ export async function cancelProposal(
     if (!(error instanceof ProposalStatusConflictError)) throw error;
     return { ok: false, reason: 'NOT_FAILED', proposal: await deps.proposals.get(p.id) };
   }
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (programme) {
     const released = await releaseReservations(deps, cancelled, programme);
     await recordProposalEvent(deps.audit, p.id, {

@@ -3,10 +3,9 @@ import type { ObjectStore } from '../../../ports/object-store';
 import { ProposalStatusConflictError, type ProposalStore } from '../../../ports/proposal-store';
 import type { QuotaLedger } from '../../../ports/quota-ledger';
 import { StaleTaskTokenError, type WorkflowCallbacks } from '../../../ports/workflow';
-import type { Programme } from '../../programmes/programme';
 import { sameSecret } from '../approval-code';
 import { deadlinePassed, type ApprovalOutcome, type Decision } from '../approval-deadline';
-import type { Proposal } from '../proposal';
+import type { FindProgramme, Proposal } from '../proposal';
 import { recordProposalEvent } from '../proposal-trail';
 import { releaseReservations } from '../reservations';
 
@@ -16,7 +15,7 @@ export type DecideDeps = {
   workflow: WorkflowCallbacks;
   ledger: QuotaLedger;
   objects: ObjectStore;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
   now: () => Date;
 };
 
@@ -40,7 +39,7 @@ export async function decideApproval(
 ): Promise<DecisionResult> {
   const p = await deps.proposals.get(input.proposalId);
   if (!p) return { ok: false, reason: 'NOT_FOUND' };
-  const approver = deps.findProgramme(p.programmeId)?.approverEmail ?? 'approval-link';
+  const approver = deps.findProgramme(p.programmeId, p.programmeVersion)?.approverEmail ?? 'approval-link';
   if (!p.approval || !sameSecret(p.approval.code, input.code)) return { ok: false, reason: 'BAD_CODE' };
   if (p.approval.decision) return { ok: false, reason: 'ALREADY_DECIDED', proposal: p };
   const now = deps.now();
@@ -79,7 +78,7 @@ export async function decideApproval(
       return { ok: false, reason: 'EXPIRED', proposal: current };
     return { ok: false, reason: 'NOT_AWAITING', proposal: current };
   }
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (input.decision === 'REJECTED' && programme) {
     // A rejected proposal gives its quota and its people back for other proposals.
     const released = await releaseReservations(deps, decided, programme);

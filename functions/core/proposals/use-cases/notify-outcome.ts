@@ -1,6 +1,6 @@
 import type { Mailer } from '../../../ports/mailer';
 import type { ProposalStore } from '../../../ports/proposal-store';
-import type { Programme } from '../../programmes/programme';
+import type { FindProgramme } from '../proposal';
 import { consoleUrl } from '../links';
 import { outcomeMail } from '../mails';
 import { mustGet } from '../must-get';
@@ -8,7 +8,7 @@ import { mustGet } from '../must-get';
 export type NotifyDeps = {
   proposals: ProposalStore;
   mailer: Mailer;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
   apiUrl: string;
   opsEmail: string;
 };
@@ -19,7 +19,11 @@ export async function notifyOutcome(deps: NotifyDeps, input: { proposalId: strin
   if (p.notified.includes(p.status)) return { proposalId: p.id, notified: false };
   const mail = outcomeMail(
     p,
-    { operator: p.operatorEmail, ops: deps.opsEmail, approver: deps.findProgramme(p.programmeId)?.approverEmail },
+    {
+      operator: p.operatorEmail,
+      ops: deps.opsEmail,
+      approver: deps.findProgramme(p.programmeId, p.programmeVersion)?.approverEmail,
+    },
     { proposal: consoleUrl(deps.apiUrl, p.id), report: p.report ? consoleUrl(deps.apiUrl, p.id) : undefined },
   );
   if (!mail) return { proposalId: p.id, notified: false };

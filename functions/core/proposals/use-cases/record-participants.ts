@@ -7,7 +7,7 @@ import { RegistrationResult } from '../../bpjs/contract';
 import { openCoverage } from '../../contributions/coverage';
 import type { Participant } from '../../participants/participant';
 import { maskNik, redactText } from '../../privacy/mask';
-import type { Programme } from '../../programmes/programme';
+import type { FindProgramme } from '../proposal';
 import { Worker } from '../../workers/worker';
 import { readJsonLines } from '../jsonl';
 import { mustGet } from '../must-get';
@@ -24,7 +24,7 @@ export type RecordDeps = {
   /** Each participant's coverage is opened here: billing counts from it from the first month. */
   coverages: Pick<CoverageStore, 'createMany'>;
   ledger: QuotaLedger;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
   now: () => Date;
 };
 
@@ -38,7 +38,7 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
   const p = await mustGet(deps.proposals, input.proposalId);
   if (p.status === 'ENROLLED' || p.status === 'PARTIALLY_ENROLLED')
     return { proposalId: p.id, status: p.status, enrolled: p.enrolled };
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (!programme || !p.workersKey) throw new Error(`Proposal ${p.id} cannot be recorded: programme or workers missing`);
 
   const outcomes = new Map<string, RegistrationResult>();

@@ -67,6 +67,7 @@ export async function registerUpload(
     id,
     status: check.ok ? 'RECEIVED' : 'INVALID',
     programmeId: parts.programmeId ?? '',
+    programmeVersion: check.ok ? check.programme.version : undefined,
     villageCode: parts.villageCode ?? '',
     fileName: parts.fileName ?? upload.key.split('/').pop() ?? upload.key,
     upload,

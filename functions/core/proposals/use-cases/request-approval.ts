@@ -1,19 +1,18 @@
 import type { Mailer } from '../../../ports/mailer';
 import { ProposalStatusConflictError, type ProposalStore } from '../../../ports/proposal-store';
 import type { WorkflowCallbacks } from '../../../ports/workflow';
-import type { Programme } from '../../programmes/programme';
 import { newApprovalCode } from '../approval-code';
 import { deadlinePassed, type ApprovalOutcome } from '../approval-deadline';
 import { approvalUrl, consoleUrl } from '../links';
 import { approvalRequestMail } from '../mails';
 import { mustGet } from '../must-get';
-import type { Proposal } from '../proposal';
+import type { FindProgramme, Proposal } from '../proposal';
 
 export type RequestApprovalDeps = {
   proposals: ProposalStore;
   mailer: Mailer;
   workflow: WorkflowCallbacks;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
   apiUrl: string;
   now: () => Date;
 };
@@ -36,7 +35,7 @@ export async function requestApproval(
     return;
   }
   if (await endedWithoutDecision(deps, p, input.taskToken)) return;
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (!programme) throw new Error(`Programme ${p.programmeId} of proposal ${p.id} is not configured`);
   const now = deps.now();
   // Past its deadline (a re-drive or restart after it passed): nobody is asked any more, and the

@@ -1,17 +1,16 @@
 import type { ObjectStore } from '../../../ports/object-store';
 import { ProposalStatusConflictError, type ProposalStore } from '../../../ports/proposal-store';
 import type { QuotaLedger } from '../../../ports/quota-ledger';
-import type { Programme } from '../../programmes/programme';
 import { settledOutcome, type ApprovalOutcome } from '../approval-deadline';
 import { mustGet } from '../must-get';
-import type { Proposal } from '../proposal';
+import type { FindProgramme, Proposal } from '../proposal';
 import { releaseReservations } from '../reservations';
 
 export type TimeoutDeps = {
   proposals: ProposalStore;
   ledger: QuotaLedger;
   objects: ObjectStore;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
 };
 
 /**
@@ -51,7 +50,7 @@ export async function resolveApprovalTimeout(
         to: 'EXPIRED',
       },
     });
-    const programme = deps.findProgramme(p.programmeId);
+    const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
     if (programme) await releaseReservations(deps, p, programme);
   } catch (error) {
     if (!(error instanceof ProposalStatusConflictError)) throw error;
@@ -67,7 +66,7 @@ export async function resolveApprovalTimeout(
 const RELEASE_AGAIN: readonly ApprovalOutcome['decision'][] = ['REJECTED', 'EXPIRED'];
 
 async function releasedAgain(deps: TimeoutDeps, p: Proposal, outcome: ApprovalOutcome): Promise<ApprovalOutcome> {
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (programme && RELEASE_AGAIN.includes(outcome.decision)) await releaseReservations(deps, p, programme);
   return outcome;
 }

@@ -5,7 +5,7 @@ import type { ObjectStore } from '../../../ports/object-store';
 import type { ProposalStore } from '../../../ports/proposal-store';
 import { BpjsCaller, GaveUpError, OutOfTimeError, systemClock, type Clock } from '../../bpjs/bpjs-caller';
 import { MAX_BATCH_SIZE, RegistrationResult, type RegisteredParticipant } from '../../bpjs/contract';
-import type { Programme } from '../../programmes/programme';
+import type { FindProgramme } from '../proposal';
 import { Worker } from '../../workers/worker';
 import { mustGet } from '../must-get';
 import { readJsonLines, toJsonLines } from '../jsonl';
@@ -28,7 +28,7 @@ export type SubmitDeps = {
   audit: AuditLog;
   objects: ObjectStore;
   bpjs: BpjsGateway;
-  findProgramme: (id: string) => Programme | undefined;
+  findProgramme: FindProgramme;
   clock?: Clock;
 };
 
@@ -51,7 +51,7 @@ export async function submitToBpjs(
   options: { deadline?: number } = {},
 ): Promise<Submitted> {
   const p = await mustGet(deps.proposals, input.proposalId);
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (!programme) throw new Error(`Programme ${p.programmeId} is not configured`);
   if (!p.workersKey) throw new Error(`Proposal ${p.id} has no validated workers`);
   if (p.status === 'APPROVED') {

@@ -13,7 +13,7 @@ import type { Worker } from '../../workers/worker';
 import { approvalWaitSeconds } from '../approval-deadline';
 import { toJsonLines } from '../jsonl';
 import { mustGet } from '../must-get';
-import { compareUploads, ProposalStatus, type Proposal } from '../proposal';
+import { compareUploads, ProposalStatus, type FindProgramme, type Proposal } from '../proposal';
 import { claimsKey, periodOf, quotaOf, RELEASED_STATUSES } from '../reservations';
 import { reportKeys, workersKey } from '../work-keys';
 import {
@@ -27,7 +27,7 @@ import {
   type Validated,
 } from './supersede';
 
-export type ValidateDeps = SupersedeDeps & { findProgramme: (id: string) => Programme | undefined };
+export type ValidateDeps = SupersedeDeps & { findProgramme: FindProgramme };
 
 /**
  * How long reading and checking the upload may take (wall-clock ms). The validating Lambda has 10
@@ -61,7 +61,7 @@ export async function validateProposal(
   budget: { readMs?: number } = {},
 ): Promise<Validated> {
   const p = await mustGet(deps.proposals, input.proposalId);
-  const programme = deps.findProgramme(p.programmeId);
+  const programme = deps.findProgramme(p.programmeId, p.programmeVersion);
   if (!programme) throw new Error(`Programme ${p.programmeId} is not configured`);
   if (WITHDRAWN.includes(p.status)) return withdrawn(deps, p, programme);
   if (VALIDATED_ALREADY.includes(p.status)) {
