@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { AuditLog } from '../../ports/audit-log';
 import type { ArchiveStore, ExecutionHistories, StepFunctionsHistory } from '../../ports/execution-archive';
 import type { AuditEvent } from './audit-event';
+import { canonicalJson } from './chain';
 import { ArchivedExecution, executionRecord, stateMachineNameOf, type ExecutionRecord } from './execution-record';
 
 /*
@@ -43,16 +44,6 @@ export function addDays(day: string, n: number): string {
 }
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
-
-/** JSON with every object's keys sorted (recursively) and undefined left out: one text for one value. */
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 export const ArchivedFile = z.object({ key: z.string(), sha256: z.string(), bytes: z.number().int().nonnegative() });
 export type ArchivedFile = z.infer<typeof ArchivedFile>;
