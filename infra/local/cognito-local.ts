@@ -5,10 +5,12 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  AddCustomAttributesCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
   ListUserPoolClientsCommand,
@@ -157,6 +159,14 @@ export async function createUserPoolsFromTemplates(client: CognitoIdentityProvid
         }),
       );
       id = created.UserPool!.Id!;
+    } else {
+      // A pool kept from an earlier run gets the custom attributes the template has added since, as a
+      // CloudFormation update adds them (an existing attribute cannot change, here or there).
+      const had = (await client.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool?.SchemaAttributes ?? [];
+      const added = ((props.Schema as SchemaAttributeType[] | undefined) ?? []).filter(
+        (a) => !had.some((h) => h.Name === a.Name || h.Name === `custom:${a.Name}`),
+      );
+      if (added.length) await client.send(new AddCustomAttributesCommand({ UserPoolId: id, CustomAttributes: added }));
     }
     pools.set(logicalId, id);
     resources.setRef(logicalId, id);

@@ -5,12 +5,16 @@ import type { DemoUser } from './cognito-local';
 const DEMO_PASSWORD = 'Jaring-Lokal-2026!';
 
 /** Real Kapuas villages the demo operator works for (Kecamatan Selat): two desa and a kelurahan. */
-export const DEMO_OPERATOR_VILLAGES = ['62.03.01.2011', '62.03.01.2020', '62.03.01.1006'];
+const DEMO_OPERATOR_VILLAGES = ['62.03.01.2011', '62.03.01.2020', '62.03.01.1006'];
 
 const KAPUAS = '62.03';
+const KUBU_RAYA = '61.12';
 
-/** One user per role in Kabupaten Kapuas, created (or brought up to date) at every `npm start`. */
-export const DEMO_USERS: Record<Role, DemoUser> = {
+/** Real Kubu Raya desa the second regency's demo operator works for (Kec. Rasau Jaya): Bintang Mas, Pematang Tujuh. */
+const KUBU_RAYA_OPERATOR_VILLAGES = ['61.12.07.2005', '61.12.07.2006'];
+
+/** One user per role in Kabupaten Kapuas, created (or brought up to date) at every `npm start`, as the others are. */
+const DEMO_USERS: Record<Role, DemoUser> = {
   operator: {
     username: 'operator-pulau-telo',
     password: DEMO_PASSWORD,
@@ -54,3 +58,56 @@ export const DEMO_USERS: Record<Role, DemoUser> = {
     attributes: { 'custom:regency': KAPUAS },
   },
 };
+
+/**
+ * The second regency side by side (issue 13): Kubu Raya's Dinas Sosial and a desa operator, and an
+ * auditor given both regencies (BPK audits every regency). Keyed as they appear in stack.json's `users`;
+ * usernames distinct from Kapuas's, which stay as they are.
+ */
+const OTHER_DEMO_USERS = {
+  kubuRayaOperator: {
+    username: 'operator-rasau-jaya',
+    password: DEMO_PASSWORD,
+    email: 'operator@desa-bintang-mas.local',
+    group: 'operator',
+    attributes: { 'custom:regency': KUBU_RAYA, 'custom:villages': KUBU_RAYA_OPERATOR_VILLAGES.join(' ') },
+  },
+  kubuRayaVerifier: {
+    username: 'verifikator-dinsos-kuburaya',
+    password: DEMO_PASSWORD,
+    email: 'verifikator@dinsos-kuburaya.local',
+    group: 'verifier',
+    attributes: { 'custom:regency': KUBU_RAYA },
+  },
+  kubuRayaApprover: {
+    username: 'kepala-dinsos-kuburaya',
+    password: DEMO_PASSWORD,
+    email: 'kepala@dinsos-kuburaya.local',
+    group: 'approver',
+    attributes: { 'custom:regency': KUBU_RAYA },
+  },
+  kubuRayaAdmin: {
+    username: 'admin-dinsos-kuburaya',
+    password: DEMO_PASSWORD,
+    email: 'admin@dinsos-kuburaya.local',
+    group: 'admin',
+    attributes: { 'custom:regency': KUBU_RAYA },
+  },
+  auditorBothRegencies: {
+    username: 'auditor-bpk',
+    password: DEMO_PASSWORD,
+    email: 'auditor@bpk.local',
+    group: 'auditor',
+    attributes: { 'custom:regency': KAPUAS, 'custom:regencies': `${KAPUAS} ${KUBU_RAYA}` },
+  },
+} as const satisfies Record<string, DemoUser>;
+
+/** Every demo user by its key in stack.json's `users`: one per role in Kapuas, then the others. */
+export const ALL_DEMO_USERS: Record<Role | keyof typeof OTHER_DEMO_USERS, DemoUser> = {
+  ...DEMO_USERS,
+  ...OTHER_DEMO_USERS,
+};
+
+/** The villages a demo user works for, as its attribute lists them (operators only). */
+export const villagesOfDemoUser = (user: DemoUser): string[] | undefined =>
+  user.attributes['custom:villages']?.split(' ').filter(Boolean);

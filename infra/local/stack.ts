@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../constructs/jaring-function';
 import { startBpjsSandbox } from './bpjs-sandbox';
 import { createUserPoolsFromTemplates, ensureUser, signIn, startCognitoLocal } from './cognito-local';
-import { DEMO_OPERATOR_VILLAGES, DEMO_USERS } from './demo-users';
+import { ALL_DEMO_USERS, villagesOfDemoUser } from './demo-users';
+import { runCustomResources } from './custom-resources';
 import { createTablesFromTemplates, startDynamoDbLocal } from './dynamodb-local';
 import { LocalEventRouter } from './event-router';
 import { LocalEventBridge } from './eventbridge-local';
@@ -61,7 +62,7 @@ export type StackInfo = {
   mail: { web: string; messages: string; smtp: string };
   bpjs: string;
   cognito: { endpoint: string; userPools: Record<string, string>; clients: Record<string, string> };
-  /** One demo user per role, signed in for this session. */
+  /** One demo user per role in Kapuas, Kubu Raya's and an auditor of both, signed in for this session. */
   users: Record<string, StackUser>;
 };
 
@@ -221,25 +222,29 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     });
     router = eventRouter;
 
+    // What a deployment's custom resources do (the programme seed: programmes the table lacks), at every start.
+    await runCustomResources(resources, lambdas, log);
+
     const stateMachines: Record<string, string> = {};
     for (const { logicalId, resource } of resources.resourcesOfType('AWS::StepFunctions::StateMachine')) {
       const name = resource.Properties?.StateMachineName as string | undefined;
       stateMachines[stateMachineKey(name, logicalId, templates.config.stage)] = resources.stateMachineArn(logicalId);
     }
 
-    // One demo user per role, created as an admin would, and signed in through the app client.
+    // One demo user per role in Kapuas, and Kubu Raya's (demo-users.ts), created as an admin would and signed in.
     const pool = [...userPools.pools.values()][0];
     const webClient = [...userPools.clients.values()].find((c) => c.poolId === pool);
     const users: Record<string, StackUser> = {};
     if (pool && webClient) {
-      for (const [role, user] of Object.entries(DEMO_USERS)) {
+      for (const [key, user] of Object.entries(ALL_DEMO_USERS)) {
         await ensureUser(cognitoClient, pool, user);
-        users[role] = {
+        const villages = villagesOfDemoUser(user);
+        users[key] = {
           username: user.username,
           password: user.password,
           email: user.email,
           token: await signIn(cognitoClient, webClient.clientId, user.username, user.password),
-          ...(role === 'operator' ? { villages: DEMO_OPERATOR_VILLAGES } : {}),
+          ...(villages ? { villages } : {}),
         };
       }
     }
