@@ -3,7 +3,7 @@ import { approvalActionUrl, consoleUrl } from '../core/proposals/links';
 import { decideApproval } from '../core/proposals/use-cases/decide-approval';
 import { approvalPage, decisionPage } from '../pages/proposal-pages';
 import { ApprovalDecisionForm } from './approval-form';
-import { HttpError, html, httpHandler, json, readFields, wantsHtml } from './http';
+import { HttpError, html, httpHandler, json, readFields, requestOrigin, wantsHtml } from './http';
 import { programmesNow } from './programme-lookup';
 import { auditLog } from '../wiring/audit-log';
 import { proposalStore } from '../wiring/proposal-store';
@@ -70,7 +70,7 @@ export const handler = httpHandler(async (event) => {
   if (form.decision === 'REJECTED' && !form.note?.trim()) {
     throw new HttpError(400, 'NOTE_REQUIRED', 'Mohon tuliskan alasan penolakan agar desa dapat memperbaikinya.');
   }
-  const result = await decideApproval(deps, { proposalId: id, ...form });
+  const result = await decideApproval(deps, { proposalId: id, ...form, origin: requestOrigin(event) });
   if (!result.ok) {
     const [status, message] = REFUSALS[result.reason];
     return wantsHtml(event)

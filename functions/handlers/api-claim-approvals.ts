@@ -7,7 +7,7 @@ import { claimStore } from '../wiring/claim-store';
 import { claimsWorkflow } from '../wiring/claims';
 import { now, once, setting } from '../wiring/settings';
 import { ApprovalDecisionForm } from './approval-form';
-import { html, httpHandler, json, readFields, wantsHtml } from './http';
+import { html, httpHandler, json, readFields, requestOrigin, wantsHtml } from './http';
 
 export const wiring = once(() => ({
   claims: claimStore(),
@@ -59,6 +59,7 @@ export const handler = httpHandler(async (event) => {
     approver: { code: form.code },
     decision: form.decision,
     note: form.note,
+    origin: requestOrigin(event),
   });
   if (!result.ok) {
     return wantsHtml(event)

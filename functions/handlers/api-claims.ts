@@ -344,6 +344,7 @@ export const handler = httpHandler(async (event) => {
         approver: { principal },
         decision: 'APPROVED',
         note: form.note,
+        origin: requestOrigin(event),
       });
       return answerAction(event, principal, result, 'Persetujuan Anda tercatat.');
     }

@@ -33,5 +33,11 @@ export const ChainedAuditEvent = AuditEvent.extend({
 });
 export type ChainedAuditEvent = z.infer<typeof ChainedAuditEvent>;
 
+/**
+ * Where a person acted from, as their request said (API Gateway's source IP and user agent): recorded
+ * on decisions and on openings of personal data, so the trail answers "from where" as well as who.
+ */
+export type RequestOrigin = { sourceIp?: string; userAgent?: string };
+
 export const proposalEntity = (proposalId: string) => `proposal#${proposalId}`;
 export const participantEntity = (nik: string, programmeId: string) => `participant#${programmeId}#${nik}`;

@@ -254,10 +254,14 @@ const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 const record = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-/** Where a person acted from, when the event recorded it. */
-function origin(d: Record<string, unknown>): string | undefined {
-  const ip = str(d.sourceIp);
-  const agent = str(d.userAgent);
+/**
+ * Where a person acted from, when the event recorded it: read from the event as stored, not the masked
+ * copy, since an address is no NIK and masking its digits (192.168.100.200 has twelve) would hide it.
+ * Only an address-shaped IP is shown, and the browser's name shortened.
+ */
+function origin(stored: Record<string, unknown>): string | undefined {
+  const ip = str(stored.sourceIp)?.match(/^[0-9a-f.:]{2,45}$/i)?.[0];
+  const agent = str(stored.userAgent);
   if (!ip && !agent) return undefined;
   return `dari ${[ip, agent && `(${agent.slice(0, 60)})`].filter(Boolean).join(' ')}`;
 }
@@ -371,7 +375,7 @@ function eventSummary(e: TrailEvent, details: Record<string, unknown>): string {
     default:
       parts.push(str(d.reason) ?? str(d.note) ?? str(d.message));
   }
-  parts.push(origin(d));
+  parts.push(origin(e.details ?? {}));
   if (e.from || e.to) parts.push(`status ${e.from ?? '-'} → ${e.to ?? '-'}`);
   return parts.filter((p): p is string => Boolean(p)).join('; ');
 }

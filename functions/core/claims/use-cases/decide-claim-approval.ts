@@ -1,5 +1,6 @@
 import { authorize } from '../../access/policy';
 import type { Principal } from '../../access/principal';
+import type { RequestOrigin } from '../../audit/audit-event';
 import { sameSecret } from '../../proposals/approval-code';
 import type { Claim } from '../claim';
 import { ClaimSettings } from '../claim-settings';
@@ -47,7 +48,14 @@ export const approverOfCode = (c: Pick<Claim, 'approval'>, code: string) =>
  */
 export async function decideClaimApproval(
   deps: ClaimActionDeps,
-  input: { claimId: string; approver: ClaimApprover; decision: ClaimApprovalDecision; note?: string },
+  input: {
+    claimId: string;
+    approver: ClaimApprover;
+    decision: ClaimApprovalDecision;
+    note?: string;
+    /** Where the decision came from (the link's or the console's request), for the trail. */
+    origin?: RequestOrigin;
+  },
 ): Promise<ClaimActionResult> {
   const c = await deps.claims.get(input.claimId);
   if (!c) return NOT_FOUND;
@@ -100,7 +108,7 @@ export async function decideClaimApproval(
         action: approved ? 'CLAIM_APPROVED' : 'CLAIM_REJECTED',
         actor: by,
         at,
-        details: { note, via: 'code' in input.approver ? 'link' : 'console', userId },
+        details: { note, via: 'code' in input.approver ? 'link' : 'console', userId, ...input.origin },
       },
     });
   } catch (error) {

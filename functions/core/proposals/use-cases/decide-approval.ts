@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../../ports/audit-log';
+import type { RequestOrigin } from '../../audit/audit-event';
 import type { ObjectStore } from '../../../ports/object-store';
 import { ProposalStatusConflictError, type ProposalStore } from '../../../ports/proposal-store';
 import type { QuotaLedger } from '../../../ports/quota-ledger';
@@ -29,13 +30,14 @@ export type DecisionResult =
 
 /**
  * The approver's answer from the approval page. The link's code proves its holder received the
- * mail sent to the programme's approver, so the decision is recorded in that approver's name.
+ * mail sent to the programme's approver, so the decision is recorded in that approver's name, with
+ * where it came from (`origin`: IP and browser), since the link's holder is known by the code alone.
  * Only before the proposal's deadline: the write itself is conditional on it, so a decision
  * racing the deadline (or the timeout that expires the proposal) is either in time or refused.
  */
 export async function decideApproval(
   deps: DecideDeps,
-  input: { proposalId: string; code: string; decision: Decision; note?: string },
+  input: { proposalId: string; code: string; decision: Decision; note?: string; origin?: RequestOrigin },
 ): Promise<DecisionResult> {
   const p = await deps.proposals.get(input.proposalId);
   if (!p) return { ok: false, reason: 'NOT_FOUND' };
@@ -66,7 +68,7 @@ export async function decideApproval(
         actor: `approver:${approver}`,
         from: 'AWAITING_APPROVAL',
         to: input.decision,
-        details: { note: input.note || undefined },
+        details: { note: input.note || undefined, ...input.origin },
       },
     });
   } catch (error) {
