@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
+import { mayAnywhere } from '../core/access/offers';
 import { ACTIONS, authorize, type Action } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { claimDocumentKey, ClaimFiling, DocumentType, type Claim } from '../core/claims/claim';
@@ -209,7 +210,13 @@ async function list(event: HttpEvent, principal: Principal, { findProgramme }: P
         ...(villageCode && { villageCode }),
         cursor: page.cursor,
       });
-    return html(200, claimsPage(title, rows, next ? `/app/claims?${next.toString()}` : undefined));
+    return html(
+      200,
+      claimsPage(title, rows, {
+        nextPage: next ? `/app/claims?${next.toString()}` : undefined,
+        mayFile: mayAnywhere(principal, 'claim:file'),
+      }),
+    );
   }
   return json(200, { claims: rows.map((r) => ({ ...r, links: { self: claimPath(r.id) } })), cursor: page.cursor });
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { actionsOf } from '../core/access/offers';
 import { APP_SCRIPT } from '../pages/app-script';
 import { consoleCsp, shellPage, signInPage } from '../pages/console-pages';
 import { WeakPasswordError } from '../ports/authenticator';
@@ -108,6 +109,8 @@ export const handler = httpHandler(async (event) => {
         roles: p.roles,
         regency: p.regency,
         villages: p.villages,
+        // What the console's navigation offers: every action the policy lets the user do somewhere.
+        actions: actionsOf(p),
       });
     }
     default:

@@ -7,6 +7,7 @@
 export const APP_SCRIPT = String.raw`'use strict';
 (function () {
   var KEY = 'jaring.token';
+  var ACTIONS = 'jaring.actions';
   var token = function () { return sessionStorage.getItem(KEY); };
   var $ = function (sel, root) { return (root || document).querySelector(sel); };
   var show = function (el, text, isError) { if (!el) return; el.textContent = text; el.className = isError ? 'msg error' : 'msg'; };
@@ -24,7 +25,7 @@ export const APP_SCRIPT = String.raw`'use strict';
     init = init || {};
     init.headers = Object.assign({ authorization: 'Bearer ' + token() }, init.headers || {});
     return fetch(path, init).then(function (res) {
-      if (res.status === 401) { sessionStorage.removeItem(KEY); toSignIn(); throw new Error('Sesi berakhir, silakan masuk lagi.'); }
+      if (res.status === 401) { sessionStorage.removeItem(KEY); sessionStorage.removeItem(ACTIONS); toSignIn(); throw new Error('Sesi berakhir, silakan masuk lagi.'); }
       return res;
     });
   }
@@ -55,6 +56,7 @@ export const APP_SCRIPT = String.raw`'use strict';
             return;
           }
           sessionStorage.setItem(KEY, body.idToken);
+          sessionStorage.removeItem(ACTIONS);
           var next = ownPath(new URLSearchParams(location.search).get('next'));
           location.href = next && next.indexOf('/app/') === 0 && ownPath(next.slice(4)) ? next : '/app/uploads/new';
         })
@@ -68,6 +70,7 @@ export const APP_SCRIPT = String.raw`'use strict';
   if (!token()) return toSignIn();
   var target = ownPath(location.pathname.slice(4) + location.search);
   if (!target) { show($('#main'), 'Alamat tidak dikenal.', true); return; }
+  offer();
   api(target, { headers: { accept: 'text/html' } })
     .then(function (res) { return res.text(); })
     .then(function (text) {
@@ -79,6 +82,21 @@ export const APP_SCRIPT = String.raw`'use strict';
       charts(main);
     })
     .catch(function (e) { show($('#main'), e.message, true); });
+
+  // The navigation's links that need an action (data-needs) stay only for a user the policy lets do it:
+  // GET /me names the actions, asked once per sign-in; the others are removed, and all of them if it fails.
+  function offer() {
+    var links = document.querySelectorAll('header nav [data-needs]');
+    if (!links.length) return;
+    var keep = function (actions) {
+      Array.prototype.forEach.call(links, function (a) { if (actions.indexOf(a.dataset.needs) >= 0) a.hidden = false; else a.remove(); });
+    };
+    var known = sessionStorage.getItem(ACTIONS);
+    if (known) return keep(JSON.parse(known));
+    api('/me', { headers: { accept: 'application/json' } }).then(answer)
+      .then(function (me) { var actions = me.actions || []; sessionStorage.setItem(ACTIONS, JSON.stringify(actions)); keep(actions); })
+      .catch(function () { keep([]); });
+  }
 
   // The dashboard: Chart.js (served by this site) draws each canvas from the chart specs in the page's
   // JSON block; without it the tables beside the canvases carry the same figures.
@@ -117,7 +135,7 @@ export const APP_SCRIPT = String.raw`'use strict';
 
   function wire(root) {
     var signout = $('#signout');
-    if (signout) signout.addEventListener('click', function () { sessionStorage.removeItem(KEY); location.href = '/masuk'; });
+    if (signout) signout.addEventListener('click', function () { sessionStorage.removeItem(KEY); sessionStorage.removeItem(ACTIONS); location.href = '/masuk'; });
     root.addEventListener('click', function (ev) {
       var f = ev.target.closest('a[data-download-file]');
       if (f) {

@@ -159,10 +159,11 @@ ${facts([
 ${issues}${benefit}${documents}${heirs}${decisions}${payouts}${actions}`.value;
 }
 
-/** Claims of a village, a participant or a programme, newest first; NIKs masked. */
-export function claimsPage(title: string, rows: ClaimRow[], nextPage?: string): string {
+/** Claims of a village, a participant or a programme, newest first; NIKs masked; the filing link for who may file. */
+export function claimsPage(title: string, rows: ClaimRow[], options: { nextPage?: string; mayFile: boolean }): string {
+  const { nextPage, mayFile } = options;
   return markup`<h1>${title}</h1>
-<p><a href="/app/claims/new">Ajukan klaim baru</a></p>
+${mayFile ? markup`<p><a href="/app/claims/new">Ajukan klaim baru</a></p>` : undefined}
 ${
   rows.length
     ? markup`<table><tr><th>Klaim</th><th>NIK</th><th>Status</th><th>Manfaat</th><th>Dibayar</th></tr>${rows.map(

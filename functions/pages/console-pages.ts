@@ -1,3 +1,4 @@
+import type { Action } from '../core/access/policy';
 import type { Principal } from '../core/access/principal';
 import type { Programme } from '../core/programmes/programme';
 import type { VillageInfo } from '../core/proposals/upload-key';
@@ -11,7 +12,7 @@ import { markup, page, trusted, type SafeHtml } from './html';
 const STYLE =
   trusted(`body{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:0 1em 2em;color:#222;line-height:1.4}
 header{display:flex;gap:1em;align-items:center;justify-content:space-between;border-bottom:1px solid #ddd;padding:.6em 0;margin-bottom:1em}
-header a,header button{color:#0b57d0;background:none;border:0;font:inherit;cursor:pointer;padding:0}
+header nav{display:flex;flex-wrap:wrap;gap:.3em 1em;justify-content:flex-end}header a,header button{color:#0b57d0;background:none;border:0;font:inherit;cursor:pointer;padding:0}
 label{display:block;margin:.8em 0 .2em}input,select,button{font-size:1em;padding:.45em;max-width:100%}
 input:not([type=file]):not([type=checkbox]),select,textarea{display:block;width:100%;box-sizing:border-box}
 fieldset{margin:1em 0;border:1px solid #ddd}textarea{min-height:5em;font:inherit}
@@ -32,7 +33,23 @@ export const consoleCsp = (uploadOrigins: string[]) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-const NAV = markup`<header><strong>Jaring</strong><nav><a href="/app/home">Beranda</a> &middot; <a href="/app/search">Cari</a> &middot; <a href="/app/dashboard">Dasbor</a> &middot; <a href="/app/uploads/new">Unggah usulan</a> &middot; <a href="/app/claims/new">Klaim</a> &middot; <button id="signout" type="button">Keluar</button></nav></header>`;
+/**
+ * The console's navigation, each link with the action it needs. The shell is the same for everyone (it
+ * holds no data), so a link that needs an action starts hidden; the script asks `GET /me` which actions
+ * the user may do (functions/core/access/offers.ts) and keeps those links, removing the others: an
+ * auditor is offered no upload and no claim to file.
+ */
+export const NAV_LINKS: readonly { href: string; label: string; needs?: Action }[] = [
+  { href: '/app/home', label: 'Beranda' },
+  { href: '/app/search', label: 'Cari', needs: 'audit:read' },
+  { href: '/app/dashboard', label: 'Dasbor', needs: 'programme:read' },
+  { href: '/app/uploads/new', label: 'Unggah usulan', needs: 'proposal:upload' },
+  { href: '/app/claims/new', label: 'Ajukan klaim', needs: 'claim:file' },
+];
+
+const NAV = markup`<header><strong>Jaring</strong><nav>${NAV_LINKS.map(
+  (l) => markup`<a href="${l.href}"${l.needs ? markup` data-needs="${l.needs}" hidden` : undefined}>${l.label}</a>`,
+)}<button id="signout" type="button">Keluar</button></nav></header>`;
 
 const frame = (title: string, body: SafeHtml, nav = true) =>
   page({

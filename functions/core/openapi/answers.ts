@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ACTIONS, type Action } from '../access/policy';
 import { Principal } from '../access/principal';
 import { AuditEvent } from '../audit/audit-event';
 import { Benefit, ClaimIssue, ClaimStatus, ClaimType, Decision, DocumentType, Relationship } from '../claims/claim';
@@ -24,7 +25,11 @@ const ShownNik = z.string().describe('NIK, disamarkan kecuali peran boleh meliha
 const PageCursor = z.string().optional().describe('Penanda halaman berikutnya; tidak ada pada halaman terakhir');
 
 export const HealthAnswer = z.object({ ok: z.boolean() });
-export const MeAnswer = Principal;
+export const MeAnswer = Principal.extend({
+  actions: z
+    .array(z.enum(Object.keys(ACTIONS) as [Action, ...Action[]]))
+    .describe('Every action the access policy lets the user do somewhere: what the console offers them'),
+});
 
 export const ProgrammesAnswer = z.object({
   programmes: z.array(
