@@ -102,7 +102,13 @@ export function enrollmentStateMachine(
       { errors: ['BpjsSubmissionPausedError'], interval: Duration.seconds(1), backoffRate: 1, maxAttempts: 100 },
     ],
   });
-  const record = task('RecordParticipants', fn.recordParticipants, stage);
+  const record = task('RecordParticipants', fn.recordParticipants, stage, {
+    retries: [
+      // A run that stopped before its Lambda's end saved how many it recorded: come straight back for the rest.
+      // A run records for ~8 minutes, a chunk of 1,000 people at least; 100 runs is far past a 200,000-row file.
+      { errors: ['RecordingPausedError'], interval: Duration.seconds(1), backoffRate: 1, maxAttempts: 100 },
+    ],
+  });
   const notify = task('NotifyOutcome', fn.notify, stage);
   const done = new Succeed(scope, 'Done');
 

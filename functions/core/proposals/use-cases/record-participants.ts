@@ -17,6 +17,20 @@ import { bpjsResultsKey } from '../work-keys';
 /** How many refusals a proposal lists itself (a DynamoDB item holds 400 KB); the report has them all. */
 const MAX_LISTED_REJECTIONS = 500;
 
+/**
+ * People recorded between two looks at the clock: their participants, then their coverages. About a thousand
+ * DynamoDB requests, seconds on DynamoDB; the handler keeps back time for one more and the proposal's close.
+ */
+export const RECORDING_CHUNK = 1_000;
+
+/**
+ * Recording stopped before its Lambda's end with people left. Who was recorded is, and the proposal says how
+ * many (`enrolled`, while still SUBMITTING); the workflow runs the step again, which carries on from there.
+ */
+export class RecordingPausedError extends Error {
+  override name = 'RecordingPausedError';
+}
+
 export type RecordDeps = {
   proposals: ProposalStore;
   objects: ObjectStore;
@@ -33,8 +47,19 @@ export type RecordDeps = {
  * programme's period (ACTIVE, nothing billed yet), and closes the proposal. Both writes come before
  * the proposal is closed and both leave what exists as it is, so a retried or re-driven run opens
  * whoever the failed one did not and duplicates nobody.
+ *
+ * People are recorded RECORDING_CHUNK at a time, in the order of the workers file. With `outOfTime`,
+ * asked after each chunk, a run with people left saves how many are recorded on the proposal and throws
+ * RecordingPausedError; the next run skips that many (the order is fixed: the file and BPJS's answers do
+ * not change) and records the rest. A run that dies between two saves leaves at most a few chunks
+ * recorded past the count, which the next run writes again as the stores allow: no change to anyone.
  */
-export async function recordParticipants(deps: RecordDeps, input: { proposalId: string; executionArn?: string }) {
+export async function recordParticipants(
+  deps: RecordDeps,
+  input: { proposalId: string; executionArn?: string },
+  options: { outOfTime?: () => boolean; chunk?: number } = {},
+) {
+  const chunkSize = options.chunk ?? RECORDING_CHUNK;
   const p = await mustGet(deps.proposals, input.proposalId);
   if (p.status === 'ENROLLED' || p.status === 'PARTIALLY_ENROLLED')
     return { proposalId: p.id, status: p.status, enrolled: p.enrolled };
@@ -74,22 +99,46 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
       });
     }
   }
-  await deps.participants.enroll(participants, { execution: input.executionArn });
-  const coverage = await deps.coverages.createMany(
-    participants.map((w) =>
-      openCoverage(
-        {
-          programmeId: programme.id,
-          nik: w.nik,
-          villageCode: p.villageCode,
-          kpj: w.kpj,
-          start: programme.coverage.start,
-          end: programme.coverage.end,
-        },
-        enrolledAt,
+  // Recorded by an earlier run of this step that paused; never more than there are (a changed file would be
+  // refused long before: the workers file is the validated one, written once).
+  const recordedBefore = p.status === 'SUBMITTING' ? Math.min(p.enrolled, participants.length) : 0;
+  let coveragesOpened = 0;
+  for (let i = recordedBefore; i < participants.length; i += chunkSize) {
+    const chunk = participants.slice(i, i + chunkSize);
+    await deps.participants.enroll(chunk, { execution: input.executionArn });
+    const coverage = await deps.coverages.createMany(
+      chunk.map((w) =>
+        openCoverage(
+          {
+            programmeId: programme.id,
+            nik: w.nik,
+            villageCode: p.villageCode,
+            kpj: w.kpj,
+            start: programme.coverage.start,
+            end: programme.coverage.end,
+          },
+          enrolledAt,
+        ),
       ),
-    ),
-  );
+    );
+    coveragesOpened += coverage.created;
+    const recorded = i + chunk.length;
+    if (recorded < participants.length && options.outOfTime?.()) {
+      await deps.proposals.change(p.id, {
+        from: ['SUBMITTING'],
+        set: { enrolled: recorded },
+        audit: {
+          action: 'PARTICIPANTS_RECORDING_PAUSED',
+          actor: 'system:record-participants',
+          execution: input.executionArn,
+          details: { recorded, of: participants.length },
+        },
+      });
+      throw new RecordingPausedError(
+        `Proposal ${p.id}: out of time after recording ${recorded} of ${participants.length} participants`,
+      );
+    }
+  }
   if (rejections.length) {
     // People BPJS would not register free their places and may be proposed again once fixed.
     await deps.ledger.unclaim(
@@ -121,5 +170,5 @@ export async function recordParticipants(deps: RecordDeps, input: { proposalId: 
       details: { enrolled: participants.length, rejected: rejections.slice(0, 200) },
     },
   });
-  return { proposalId: p.id, status, enrolled: participants.length, coveragesOpened: coverage.created };
+  return { proposalId: p.id, status, enrolled: participants.length, coveragesOpened };
 }
