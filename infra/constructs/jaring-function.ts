@@ -43,6 +43,13 @@ export type JaringFunctionProps = {
   /** Extra Node.js flags, e.g. a heap cap for a function that streams large files. */
   nodeOptions?: string;
   /**
+   * Whether Node maps stack traces through the bundle's source map while running (default true). The map
+   * is parsed at start, whole (~85 MB for a bundle with the SDK inside): a function whose peak memory
+   * matters turns it off and its traces name minified positions, which the map deployed beside the
+   * bundle still translates.
+   */
+  sourceMapsAtRuntime?: boolean;
+  /**
    * Files the handler reads at run time, copied beside the bundle (`to`, a file name) from the project
    * (`from`, relative to its root): a browser script the function serves, which esbuild cannot bundle.
    */
@@ -85,7 +92,9 @@ export class JaringFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       logGroup,
       environment: {
-        NODE_OPTIONS: ['--enable-source-maps', props.nodeOptions].filter(Boolean).join(' '),
+        NODE_OPTIONS: [props.sourceMapsAtRuntime !== false && '--enable-source-maps', props.nodeOptions]
+          .filter(Boolean)
+          .join(' '),
         POWERTOOLS_SERVICE_NAME: OBSERVABILITY.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: OBSERVABILITY.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -32,7 +32,10 @@ const sizes = (arg('--rows') ?? '1000,10000,100000').split(',').map(Number);
 const e2eSizes = arg('--e2e-rows') === 'none' ? [] : (arg('--e2e-rows') ?? sizes.join(',')).split(',').map(Number);
 const withBilling = process.argv.includes('--billing');
 
-/** The validating Lambda's settings (workflows/enrollment/enrollment-workflow.ts). */
+/**
+ * The validating Lambda's settings (workflows/enrollment/enrollment-workflow.ts): its heap cap, and no
+ * `--enable-source-maps` (`sourceMapsAtRuntime: false`; every other function has it).
+ */
 const VALIDATING_LAMBDA = { memoryMb: 512, nodeOptions: '--max-old-space-size=300' };
 const TARGETS = {
   e2eOverFloorAt10k: 2,
@@ -99,7 +102,7 @@ const validation = files.map(({ rows, file }) => {
         process.env.BENCH_PROFILE && mode === 'validate' && round === 0
           ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=validate-${rows}.cpuprofile`]
           : [];
-      const line = execFileSync(process.execPath, ['--enable-source-maps', ...flags, bundle, mode, file], {
+      const line = execFileSync(process.execPath, [...flags, bundle, mode, file], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, NODE_OPTIONS: VALIDATING_LAMBDA.nodeOptions },
