@@ -23,7 +23,7 @@ import {
   type SearchKind,
 } from '../core/audit/search';
 import { verifyChain } from '../core/audit/chain';
-import { jakartaTime, openTimeline, parseEntity, type TimelineSources } from '../core/audit/timeline';
+import { jakartaTime, openTimeline, parseTimelineRef, type TimelineSources } from '../core/audit/timeline';
 import { maskNik } from '../core/privacy/mask';
 import { ProposalStatus } from '../core/proposals/proposal';
 import { STATUS_TEXT as PROPOSAL_STATUS_TEXT } from '../core/proposals/proposal-view';
@@ -163,7 +163,8 @@ async function search(event: HttpEvent, principal: Principal, sources: AuditSour
 }
 
 async function timeline(event: HttpEvent, principal: Principal, sources: AuditSources) {
-  const ref = parseEntity(event.pathParameters?.entity ?? '');
+  // A participant is asked for by their reference (programme, village, KPJ), never by NIK in the address.
+  const ref = parseTimelineRef(event.pathParameters?.entity ?? '');
   if (!ref) throw new HttpError(404, 'NOT_FOUND', 'Rekaman tidak ditemukan.');
   const format = formatOf(event);
   const answer = await openTimeline(sources, principal, ref, {
@@ -172,7 +173,8 @@ async function timeline(event: HttpEvent, principal: Principal, sources: AuditSo
   });
   if (!answer.ok) throw new HttpError(answer.status, answer.code, answer.message);
   const t = answer.timeline;
-  const stem = fileStem(`riwayat-${t.entity}`);
+  // A participant's export is named by the reference it was asked by: a file name is no place for a NIK.
+  const stem = fileStem(`riwayat-${ref.kind === 'participant-reference' ? ref.entity : t.entity}`);
   if (format) return download(timelineTable(t, exported(principal, wiring().now())), format, stem);
   if (wantsHtml(event)) {
     const self = `/timeline/${encodeURIComponent(ref.entity)}`;

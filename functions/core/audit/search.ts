@@ -40,6 +40,16 @@ import type { ProposalStore } from '../../ports/proposal-store';
 /** The console's address of an entity's timeline (`proposal#prp-...` URL-encoded as one path segment). */
 export const entityLink = (entity: string) => `/timeline/${encodeURIComponent(entity)}`;
 
+/**
+ * How the console names a participant in a link: programme, village and KPJ (the masked NIK for a
+ * coverage without a KPJ), never the NIK, which a URL would leave in access logs and browser history.
+ * The timeline finds the person among the village's coverages (timeline.ts `openTimeline`).
+ */
+export const participantReference = (c: Pick<Coverage, 'programmeId' | 'villageCode' | 'nik' | 'kpj'>) =>
+  `participant#${c.programmeId}#${c.villageCode}#${participantKey(c)}`;
+/** The part of the reference that tells a village's participants apart. */
+export const participantKey = (c: Pick<Coverage, 'nik' | 'kpj'>) => c.kpj ?? maskNik(c.nik);
+
 export const SEARCH_KINDS = ['proposal', 'participant', 'bill', 'claim'] as const;
 export const SearchKind = z.enum(SEARCH_KINDS);
 export type SearchKind = z.infer<typeof SearchKind>;
@@ -208,7 +218,8 @@ const proposalRow = (p: Proposal, villages: Map<string, Village>): SearchRow => 
 });
 
 const participantRow = (c: Coverage, villages: Map<string, Village>): SearchRow => {
-  const entity = `participant#${c.programmeId}#${c.nik}`;
+  // The row names the person as its link does: a list never carries a NIK whole.
+  const entity = participantReference(c);
   return {
     kind: 'participant',
     entity,

@@ -12,10 +12,10 @@ import type { ClaimStore } from '../../ports/claim-store';
 import type { CoverageStore } from '../../ports/coverage-store';
 import type { ParticipantStore } from '../../ports/participant-store';
 import type { ProposalStore } from '../../ports/proposal-store';
-import type { AuditEvent, ChainedAuditEvent } from './audit-event';
+import { participantEntity, type AuditEvent, type ChainedAuditEvent } from './audit-event';
 import type { ChainVerdict } from './chain';
 import type { ExecutionRecord } from './execution-record';
-import { entityLink, READ_ACTION } from './search';
+import { entityLink, participantKey, READ_ACTION } from './search';
 
 /**
  * An entity's timeline as an auditor reads it (issue 11): its audit events in chain order, each with
@@ -53,6 +53,38 @@ export function parseEntity(raw: string): EntityRef | undefined {
   if ((m = BILL.exec(entity))) return { kind: 'bill', entity, programmeId: m[1]!, month: m[2]! };
   if ((m = CLAIM.exec(entity))) return { kind: 'claim', entity, id: m[1]! };
   return undefined;
+}
+
+/**
+ * What the console's links name a participant by (search.ts `participantReference`): programme, village
+ * and KPJ, not the NIK. The timeline resolves it to the person's trail among the village's coverages.
+ */
+export type ParticipantReference = {
+  kind: 'participant-reference';
+  /** The reference as linked: what the timeline's own links (exports) repeat. */
+  entity: string;
+  programmeId: string;
+  villageCode: string;
+  key: string;
+};
+
+const PARTICIPANT_REFERENCE = /^participant#([a-z0-9-]{1,100})#(\d{2}\.\d{2}\.\d{2}\.\d{4})#([0-9A-Za-z*-]{1,40})$/;
+
+/**
+ * The entity a console address asks for: as `parseEntity`, except that a participant is named by
+ * their reference and never by NIK, so no address the console answers carries a NIK.
+ */
+export function parseTimelineRef(raw: string): EntityRef | ParticipantReference | undefined {
+  let entity = raw;
+  try {
+    if (entity.includes('%')) entity = decodeURIComponent(entity);
+  } catch {
+    return undefined;
+  }
+  const m = PARTICIPANT_REFERENCE.exec(entity);
+  if (m) return { kind: 'participant-reference', entity, programmeId: m[1]!, villageCode: m[2]!, key: m[3]! };
+  const ref = parseEntity(entity);
+  return ref?.kind === 'participant' ? undefined : ref;
 }
 
 /** The entity as shown: a participant's NIK masked unless the viewer sees it whole. */
@@ -539,7 +571,7 @@ const executionsNamed = (events: readonly TrailEvent[]) => [
 export type TimelineSources = {
   proposals: Pick<ProposalStore, 'get'>;
   participants: Pick<ParticipantStore, 'get'>;
-  coverages: Pick<CoverageStore, 'get'>;
+  coverages: Pick<CoverageStore, 'get' | 'byVillage'>;
   bills: Pick<BillStore, 'get'>;
   claims: Pick<ClaimStore, 'get'>;
   audit: Pick<AuditLog, 'append' | 'byEntity'>;
@@ -555,6 +587,37 @@ export type TimelineSources = {
 export type TimelineAnswer =
   | { ok: true; timeline: Timeline; ref: EntityRef; record?: string }
   | { ok: false; status: 403 | 404; code: string; message: string };
+
+/** How many pages of a village's coverages a participant's reference is looked for in (200 each: any desa). */
+const REFERENCE_PAGES = 50;
+
+/**
+ * The participant a reference names, for a viewer who may see the village's participants: the one
+ * coverage of the village with that KPJ (or masked NIK), else nobody. A village the viewer may not
+ * see is not read at all.
+ */
+async function resolveReference(
+  sources: TimelineSources,
+  principal: Principal,
+  ref: ParticipantReference,
+): Promise<EntityRef | TimelineAnswer> {
+  const village = { villageCode: ref.villageCode };
+  const decisions = [authorize(principal, 'audit:read', village), authorize(principal, 'participant:read', village)];
+  if (decisions.includes('hide')) return NOT_FOUND;
+  if (decisions.includes('deny')) return FORBIDDEN;
+  const found: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < REFERENCE_PAGES; page++) {
+    const got = await sources.coverages.byVillage(ref.programmeId, ref.villageCode, { limit: 200, cursor });
+    found.push(...got.items.filter((c) => participantKey(c) === ref.key).map((c) => c.nik));
+    cursor = got.cursor;
+    if (!cursor) break;
+  }
+  // Two people of one village under one masked NIK (neither with a KPJ): the reference names neither.
+  if (found.length !== 1) return NOT_FOUND;
+  const entity = participantEntity(found[0]!, ref.programmeId);
+  return { kind: 'participant', entity, programmeId: ref.programmeId, nik: found[0]! };
+}
 
 /** How many executions of one entity are read for their steps (a proposal re-driven a few times has 2-4). */
 const MAX_EXECUTIONS = 12;
@@ -631,9 +694,15 @@ async function subjectOf(sources: TimelineSources, ref: EntityRef): Promise<Subj
 export async function openTimeline(
   sources: TimelineSources,
   principal: Principal,
-  ref: EntityRef,
+  asked: EntityRef | ParticipantReference,
   context: { format: 'page' | 'json' | 'csv' | 'xlsx'; origin: Record<string, string | undefined> },
 ): Promise<TimelineAnswer> {
+  let ref: EntityRef;
+  if (asked.kind === 'participant-reference') {
+    const resolved = await resolveReference(sources, principal, asked);
+    if ('ok' in resolved) return resolved;
+    ref = resolved;
+  } else ref = asked;
   // Another regency's programme is nobody's here: not found, rather than refused (which would confirm it).
   const programmeId = ref.kind === 'participant' || ref.kind === 'bill' ? ref.programmeId : undefined;
   if (programmeId && sources.findProgramme(programmeId)?.regency.code !== principal.regency) return NOT_FOUND;
