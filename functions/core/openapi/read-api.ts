@@ -130,7 +130,7 @@ export const READ_API = {
   'GET /timeline/{entity}': {
     summary: "An entity's audit trail with its executions' steps and the chain's verification",
     description:
-      '`entity` is `proposal#<id>`, `participant#<programmeId>#<nik>`, `bill#<id>` or `claim#<id>`, URL-encoded.',
+      '`entity` is `proposal#<id>`, `participant#<programmeId>#<villageCode>#<kpj>` (never a NIK: a search row links it; the masked NIK for one without a KPJ), `bill#<id>` or `claim#<id>`, URL-encoded.',
     answer: Timeline.extend({ links: z.object({ record: z.string().optional() }) }),
     exports: true,
   },
