@@ -230,7 +230,7 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
   }
 
   /** The current holder of each NIK that has one, read consistently in batches of 100. */
-  private async holders(period: string, niks: string[]): Promise<Map<string, NikHolder>> {
+  async holders(period: string, niks: string[]): Promise<Map<string, NikHolder>> {
     const found = new Map<string, NikHolder>();
     await pMap(
       chunks(niks, TRANSACTION_ITEMS),

@@ -20,6 +20,12 @@ export interface QuotaLedger {
   reserved(quota: QuotaScope): Promise<number>;
   /** Claims each NIK for the proposal in the period; returns the NIKs someone else holds, and who. */
   claim(period: string, holder: Omit<NikHolder, 'row'>, niks: NikClaim[]): Promise<Map<string, NikHolder>>;
+  /**
+   * Who holds each of these NIKs in the period (those held only), read consistently and written
+   * nowhere: how a proposal of one regency learns that another regency holds a person (the period
+   * keys are per regency, so claiming there would be claiming a place that is not its own).
+   */
+  holders(period: string, niks: string[]): Promise<Map<string, NikHolder>>;
   /** Lets go of the proposal's claims on these NIKs (claims held by others are left alone). */
   unclaim(period: string, proposalId: string, niks: string[]): Promise<void>;
 }

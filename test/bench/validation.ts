@@ -83,6 +83,7 @@ async function validate() {
       }
       return taken;
     },
+    holders: async () => new Map(),
     unclaim: async () => {},
   };
   const t = performance.now();

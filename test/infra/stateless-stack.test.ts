@@ -334,11 +334,17 @@ describe('grants', () => {
     );
   });
 
-  it('only the approval request, the outcome notice and the billing notices send mail, from the SES identity', () => {
+  it('only validation (a person another regency holds), the approval request, the outcome and billing notices send mail', () => {
     const billing = ['billing-check-due-dates', 'billing-mail-issued', 'billing-poll-payments'].map(handler);
     const claims = ['claims-remind-documents', 'claims-request-approval', 'claims-check-bpjs', 'claims-record-payout'];
     expect(entriesAllowed('ses:SendEmail').sort()).toEqual(
-      [handler('notify'), handler('request-approval'), ...billing, ...claims.map(handler)].sort(),
+      [
+        handler('validate-proposal'),
+        handler('notify'),
+        handler('request-approval'),
+        ...billing,
+        ...claims.map(handler),
+      ].sort(),
     );
     const [identityId, identity] = resourcesOfType(template, 'AWS::SES::EmailIdentity')[0]!;
     expect(props(identity).EmailIdentity).toBe(app.config.mailDomain);

@@ -70,18 +70,18 @@ export class EnrollmentWorkflow extends Construct {
     )
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'read' })
       .bindTable({ table: tables.uploadGrants, envVarName: 'UPLOAD_GRANTS_TABLE', access: 'read' });
-    const validateProposal = fn(
-      'ValidateProposalFunction',
-      'validate-proposal',
-      'Validates every row and writes the report',
-      {
+    // It mails too: a person another regency holds for the same months is news for both Dinas Sosial (issue 13).
+    const validateProposal = bindMailer(
+      fn('ValidateProposalFunction', 'validate-proposal', 'Validates every row and writes the report', {
+        environment: { API_URL: props.apiUrl, OPS_EMAIL: props.opsEmail },
         timeout: Duration.minutes(10),
         memorySize: 512,
         // V8 grows its heap lazily up to its own default; capping it keeps a 100,000-row file inside 512 MB.
         nodeOptions: '--max-old-space-size=300',
         // Parsing the source map at start costs ~80 MB of RSS, a third of a 100,000-row file's peak.
         sourceMapsAtRuntime: false,
-      },
+      }),
+      mail,
     )
       .bindBucket({ bucket: uploads, envVarName: 'UPLOADS_BUCKET', access: 'readWrite' })
       .bindTable({ table: tables.quotas, envVarName: 'QUOTAS_TABLE', access: 'readWrite' });

@@ -109,6 +109,13 @@ export const MESSAGES = {
   // --- Across proposals and quotas (checked against the store, not in the row rules) ----------
   NIK_ALREADY_ENROLLED: (p: EnrolmentPlace) =>
     `NIK ini sudah ${p.status === 'active' ? 'terdaftar sebagai peserta aktif' : 'diusulkan dan masih diproses'} pada periode program ini${describePlace(p)}. Satu orang hanya boleh didaftarkan sekali; hapus baris ini.`,
+  NIK_ENROLLED_IN_OTHER_REGENCY: (p: {
+    status: 'active' | 'pending';
+    otherRegency: string;
+    otherDinasSosial: string;
+    dinasSosial: string;
+  }) =>
+    `NIK ini sudah ${p.status === 'active' ? 'terdaftar sebagai peserta aktif' : 'diusulkan dan masih diproses'} di ${p.otherRegency} pada periode yang sama. Jika orangnya pindah domisili ke sini, kepesertaannya di ${p.otherRegency} harus diakhiri lebih dulu: ${p.dinasSosial} dan ${p.otherDinasSosial} sudah diberi tahu. Hapus baris ini, atau hubungi ${p.dinasSosial}.`,
   OVER_QUOTA: (p: { limit: number; scope: 'programme' | 'desa' }) =>
     `Melebihi kuota: ${p.scope === 'desa' ? `kuota per desa ${p.limit} orang` : `kuota program ${p.limit.toLocaleString('id-ID')} orang`} sudah terpenuhi. Baris ini valid tetapi tidak dapat diikutkan pada usulan ini.`,
   VILLAGE_UNKNOWN: (p: { code: string }) =>

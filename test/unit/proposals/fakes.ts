@@ -187,6 +187,14 @@ export class MemoryLedger implements QuotaLedger {
     }
     return taken;
   }
+  async holders(period: string, niks: string[]) {
+    const found = new Map<string, NikHolder>();
+    for (const nik of niks) {
+      const h = this.claims.get(`${period}#${nik}`);
+      if (h) found.set(nik, h);
+    }
+    return found;
+  }
   async unclaim(period: string, proposalId: string, niks: string[]) {
     for (const nik of niks)
       if (this.claims.get(`${period}#${nik}`)?.proposalId === proposalId) this.claims.delete(`${period}#${nik}`);

@@ -62,6 +62,7 @@ function fakes(upload: Buffer) {
       claimed.push(...niks.map((n) => n.nik));
       return new Map();
     },
+    holders: async () => new Map(),
     unclaim: async () => {},
   };
   const deps: ValidateDeps = {

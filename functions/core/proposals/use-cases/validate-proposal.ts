@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { NikHolder } from '../../../ports/quota-ledger';
 import { ProposalStatusConflictError } from '../../../ports/proposal-store';
 import type { Programme } from '../../programmes/programme';
+import { dinasSosialName, regencyName } from '../../regions/regencies';
 import { findVillage } from '../../regions/villages';
 import { villageLabel } from '../../regions/village-label';
 import { DEFAULT_LIMITS, openProposalSheet, SheetError } from '../../spreadsheet/read-proposal-sheet';
@@ -14,6 +15,7 @@ import { approvalWaitSeconds } from '../approval-deadline';
 import { toJsonLines } from '../jsonl';
 import { mustGet } from '../must-get';
 import { compareUploads, ProposalStatus, type FindProgramme, type Proposal } from '../proposal';
+import { heldInOtherRegencies, isActive, tellBothDinasSosial, type OtherRegencyDeps } from '../other-regencies';
 import { claimsKey, periodOf, quotaOf, RELEASED_STATUSES } from '../reservations';
 import { reportKeys, workersKey } from '../work-keys';
 import {
@@ -27,7 +29,7 @@ import {
   type Validated,
 } from './supersede';
 
-export type ValidateDeps = SupersedeDeps & { findProgramme: FindProgramme };
+export type ValidateDeps = SupersedeDeps & { findProgramme: FindProgramme } & OtherRegencyDeps;
 
 /**
  * How long reading and checking the upload may take (wall-clock ms). The validating Lambda has 10
@@ -196,6 +198,34 @@ async function validate(
     );
   }
   workers = workers.filter((w) => !claimed.refused.has(w.nik));
+
+  // Across regencies: the same person held by another regency for overlapping months (other-regencies.ts).
+  const elsewhere = await heldInOtherRegencies(
+    deps,
+    programme,
+    workers.map((w) => w.nik),
+  );
+  if (elsewhere.size) {
+    const here = dinasSosialName(programme.regency);
+    for (const w of workers) {
+      const held = elsewhere.get(w.nik);
+      if (!held) continue;
+      refuse(
+        w.row,
+        'invalid',
+        issue('NIK_ENROLLED_IN_OTHER_REGENCY', {
+          status: isActive(held.status) ? 'active' : 'pending',
+          otherRegency: regencyName(held.programme.regency.code),
+          otherDinasSosial: dinasSosialName(held.programme.regency),
+          dinasSosial: here,
+        }),
+      );
+    }
+    await deps.ledger.unclaim(period, p.id, [...elsewhere.keys()]);
+    const rowOf = new Map(workers.filter((w) => elsewhere.has(w.nik)).map((w) => [w.nik, w.row]));
+    workers = workers.filter((w) => !elsewhere.has(w.nik));
+    await tellBothDinasSosial(deps, p, programme, elsewhere, rowOf);
+  }
 
   // Superseded while claiming? Then reserve nothing: the conditional write below would fail anyway,
   // and places taken meanwhile would be missing from the newer upload's quota until released.
