@@ -1,7 +1,8 @@
 import { validateProposal } from '../core/proposals/use-cases/validate-proposal';
+import { mailer } from '../wiring/mailer';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
-import { now, once } from '../wiring/settings';
+import { now, once, setting } from '../wiring/settings';
 import { uploadsStore } from '../wiring/uploads';
 import { workflowCallbacks } from '../wiring/workflow';
 import { count } from '../wiring/observability';
@@ -14,6 +15,8 @@ export const wiring = once(() => ({
   objects: uploadsStore(),
   ledger: quotaLedger(),
   workflow: workflowCallbacks(),
+  // Both Dinas Sosial are told of a person another regency holds (core/proposals/other-regencies.ts).
+  tell: { mailer: mailer(), apiUrl: setting('API_URL'), opsEmail: setting('OPS_EMAIL') },
   now,
 }));
 
