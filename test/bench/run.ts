@@ -36,7 +36,7 @@ const withBilling = process.argv.includes('--billing');
  * The validating Lambda's settings (workflows/enrollment/enrollment-workflow.ts): its heap cap, and no
  * `--enable-source-maps` (`sourceMapsAtRuntime: false`; every other function has it).
  */
-const VALIDATING_LAMBDA = { memoryMb: 512, nodeOptions: '--max-old-space-size=300' };
+const VALIDATING_LAMBDA = { memoryMb: 512, nodeOptions: '--max-old-space-size=300 --max-semi-space-size=4' };
 const TARGETS = {
   e2eOverFloorAt10k: 2,
   validationOverParse: 1.5,
