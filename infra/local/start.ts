@@ -66,6 +66,7 @@ ${starts.map((line) => `${line}\n`).join('')}  S3                 ${info.s3.endp
   Step Functions     ${info.stepfunctions.endpoint}
   Scheduler          ${info.scheduler.endpoint}/schedules   (POST /schedules/<name>/fire {"time": "..."} fires one)
   EventBridge        ${info.events.endpoint}   (PutEvents)
+  Console            ${info.api}/app/home   (search, timelines, exports, dashboard; sign in first)
   HTTP API           ${info.api}   (every route but sign-in and the approval link needs a token)
   Cognito            ${info.cognito.endpoint}
   Mail inbox         ${info.mail.web}
