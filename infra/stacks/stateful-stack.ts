@@ -37,6 +37,8 @@ export class StatefulStack extends Stack {
   readonly audit: TableV2;
   readonly quotas: TableV2;
   readonly uploadGrants: TableV2;
+  /** Programmes, one item per version, never changed once written (issue 13). */
+  readonly programmes: TableV2;
   /** Coverage per participant and the monthly bills (issue 9). */
   readonly contributions: ContributionTables;
   /** Claims on participants' cover, with their payouts (issue 10). */
@@ -156,6 +158,9 @@ export class StatefulStack extends Stack {
     // when the upload arrives, so a proposal names the person (the file's metadata alone could be forged).
     this.uploadGrants = table('UploadGrantsTable', 'uploadKey', 'grantId', 'ttl');
 
+    // Programmes as data (functions/adapters/dynamodb-programme-store.ts): `id`, and `versionKey` per version.
+    this.programmes = table('ProgrammesTable', 'id', 'versionKey');
+
     this.contributions = new ContributionTables(this, 'ContributionTables');
     this.claimTables = new ClaimTables(this, 'ClaimTables');
 
@@ -238,6 +243,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'AuditTableName', { value: this.audit.tableName });
     new CfnOutput(this, 'QuotasTableName', { value: this.quotas.tableName });
     new CfnOutput(this, 'UploadGrantsTableName', { value: this.uploadGrants.tableName });
+    new CfnOutput(this, 'ProgrammesTableName', { value: this.programmes.tableName });
     new CfnOutput(this, 'CoverageTableName', { value: this.contributions.coverage.tableName });
     new CfnOutput(this, 'BillsTableName', { value: this.contributions.bills.tableName });
     new CfnOutput(this, 'ClaimsTableName', { value: this.claimTables.claims.tableName });

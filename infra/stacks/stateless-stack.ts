@@ -17,6 +17,7 @@ import type { DeploymentConfig } from '../config';
 import { CHART_SCRIPT_FILE } from '../../functions/wiring/chart-script';
 import { AuditArchive } from '../constructs/audit-archive';
 import { bindProposalStore } from '../constructs/bindings';
+import { ProgrammeSeed } from '../constructs/programme-seed';
 import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
 import { AlarmTopic, FunctionAlarms } from '../constructs/workflow-alarms';
 import type { StatefulStack } from './stateful-stack';
@@ -55,7 +56,6 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/proposals/{id}/history'],
       [HttpMethod.POST, '/proposals/{id}/redrive'],
       [HttpMethod.POST, '/proposals/{id}/cancel'],
-      [HttpMethod.GET, '/programmes'],
       [HttpMethod.GET, '/programmes/{id}/template'],
     ],
   },
@@ -68,6 +68,17 @@ export const API_ROUTES = {
       [HttpMethod.GET, '/bills'],
       [HttpMethod.GET, '/bills/{billId}'],
       [HttpMethod.POST, '/bills/{billId}/payments'],
+    ],
+  },
+  programmes: {
+    public: [],
+    signedIn: [
+      [HttpMethod.GET, '/programmes'],
+      [HttpMethod.GET, '/programmes/{id}'],
+      [HttpMethod.POST, '/programmes'],
+      [HttpMethod.PUT, '/programmes/{id}'],
+      // The console's form posts (its script sends forms as POST); the same change as PUT.
+      [HttpMethod.POST, '/programmes/{id}'],
     ],
   },
   renewals: {
@@ -375,6 +386,22 @@ export class StatelessStack extends Stack {
       .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'read' })
       .bindTable({ table: claimTable, envVarName: 'CLAIMS_TABLE', access: 'read' });
 
+    // Programmes as data (issue 13): read by all, written by the regency's admin (new versions only); a
+    // change is judged against the quota ledger, the participants counted per village and the bills.
+    const apiProgrammes = fn('ApiProgrammesFunction', 'api-programmes', 'Programmes: list, history, create, change')
+      .bindTable({ table: stateful.programmes, envVarName: 'PROGRAMMES_TABLE', access: 'readAppend' })
+      .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
+      .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'read' })
+      .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
+      .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'read' });
+    // The shipped programmes, put at deployment where the table lacks them.
+    new ProgrammeSeed(this, 'ProgrammeSeed', { programmes: stateful.programmes, audit });
+    // Every function but sign-in judges by the programmes (functions/wiring/programmes.ts): each reads the
+    // table. Sign-in and the console's shell hold no grant at all (Cognito checks the password).
+    for (const child of this.node.findAll())
+      if (child instanceof JaringFunction && child !== apiSession)
+        child.bindTable({ table: stateful.programmes, envVarName: 'PROGRAMMES_TABLE', access: 'read' });
+
     new FunctionAlarms(this, 'ApiAlarms', {
       functions: [
         apiProposals,
@@ -387,6 +414,7 @@ export class StatelessStack extends Stack {
         apiClaimApprovals,
         apiDashboard,
         apiAudit,
+        apiProgrammes,
       ],
       topic: alarms.topic,
     });
@@ -405,6 +433,7 @@ export class StatelessStack extends Stack {
       'claim-approvals': new HttpLambdaIntegration('ClaimApprovalsIntegration', apiClaimApprovals),
       dashboard: new HttpLambdaIntegration('DashboardIntegration', apiDashboard),
       audit: new HttpLambdaIntegration('AuditIntegration', apiAudit),
+      programmes: new HttpLambdaIntegration('ProgrammesIntegration', apiProgrammes),
     };
     for (const [name, routes] of Object.entries(API_ROUTES) as [
       keyof typeof API_ROUTES,

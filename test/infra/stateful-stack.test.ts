@@ -110,6 +110,7 @@ describe('tables', () => {
     coverage: logicalId(stateful.contributions.coverage),
     bills: logicalId(stateful.contributions.bills),
     claims: logicalId(stateful.claimTables.claims),
+    programmes: logicalId(stateful.programmes),
   };
   const tableProps = (id: string) => resourceIn(app.templates.stateful, id).Properties as Record<string, any>;
 
@@ -173,6 +174,8 @@ describe('tables', () => {
     expect(tableProps(tables.participants).KeySchema).toEqual(keys('nik', 'programmeId'));
     expect(tableProps(tables.audit).KeySchema).toEqual(keys('entity', 'seq'));
     expect(tableProps(tables.quotas).KeySchema).toEqual(keys('pk', 'sk'));
+    // One item per version of a programme (functions/adapters/dynamodb-programme-store.ts).
+    expect(tableProps(tables.programmes).KeySchema).toEqual(keys('id', 'versionKey'));
   });
 });
 

@@ -366,6 +366,7 @@ describe('grants', () => {
       coverage: app.stateful.contributions.coverage,
       bills: app.stateful.contributions.bills,
       claims: app.stateful.claimTables.claims,
+      programmes: app.stateful.programmes,
       uploads: app.stateful.uploads,
       auditArchive: app.stateful.auditArchive,
     };

@@ -45,6 +45,32 @@ export const ProgrammesAnswer = z.object({
   ),
 });
 
+/** One programme (issue 13): its current version, every version's who/when/why, and its history of changes. */
+export const ProgrammeAnswer = z.object({
+  programme: Programme.extend({ approverEmail: z.string().optional() }).describe(
+    'The current version; the approver address only for who may change the programme',
+  ),
+  budget: ProgrammesAnswer.shape.programmes.element.shape.budget,
+  versions: z.array(
+    z.object({
+      version: z.number().int().positive(),
+      changedBy: z.string().optional(),
+      changedAt: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+  history: z.array(
+    z.object({
+      action: z.enum(['PROGRAMME_CREATED', 'PROGRAMME_CHANGED']),
+      actor: z.string(),
+      at: z.string(),
+      version: z.number().int().positive().optional(),
+      reason: z.string().optional(),
+      changes: z.array(z.object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() })),
+    }),
+  ),
+});
+
 export const ProposalView = z.object({
   id: z.string(),
   status: ProposalStatus,

@@ -15,6 +15,7 @@ import {
   MeAnswer,
   ParticipantAnswer,
   ParticipantsAnswer,
+  ProgrammeAnswer,
   ProgrammesAnswer,
   ProposalsAnswer,
   ProposalView,
@@ -56,6 +57,10 @@ export const READ_API = {
   'GET /health': { summary: 'Whether the API is up', answer: HealthAnswer, public: true },
   'GET /me': { summary: 'The signed-in user: roles, regency, villages', answer: MeAnswer },
   'GET /programmes': { summary: "The regency's programmes with quotas and implied budgets", answer: ProgrammesAnswer },
+  'GET /programmes/{id}': {
+    summary: 'One programme: its current version, its versions and its history (who changed what, when)',
+    answer: ProgrammeAnswer,
+  },
   'GET /proposals': {
     summary: "An upload's proposal (by uploadKey), or a village's proposals in a programme",
     query: ProposalsQuery,

@@ -14,7 +14,7 @@ export type ProgrammeDraft = z.infer<typeof ProgrammeDraft>;
 const VERSION_FIELDS = new Set(['version', 'changedBy', 'changedAt', 'reason']);
 
 /** One field of a programme that a version changed; `field` is its path (`quota.limit`, `coverage.end`). */
-export const FieldChange = z.object({ field: z.string(), from: z.unknown(), to: z.unknown() });
+export const FieldChange = z.object({ field: z.string(), from: z.unknown().optional(), to: z.unknown().optional() });
 export type FieldChange = z.infer<typeof FieldChange>;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -165,7 +165,12 @@ describe('Programme schema', () => {
 
   it('parses a programme stored before issue 13 (no version, JP setting, lapse rule or rate changes) with defaults', () => {
     const { version: _, jpEnabled: __, lapseAfterUnpaidMonths: ___, rateChanges: ____, ...old } = valid;
-    expect(Programme.parse(old)).toMatchObject({ version: 1, jpEnabled: false, lapseAfterUnpaidMonths: 3, rateChanges: [] });
+    expect(Programme.parse(old)).toMatchObject({
+      version: 1,
+      jpEnabled: false,
+      lapseAfterUnpaidMonths: 3,
+      rateChanges: [],
+    });
   });
 
   it('rejects version 0, a lapse rule outside 1-12 months and a rate change month that is not YYYY-MM', () => {
@@ -174,6 +179,8 @@ describe('Programme schema', () => {
     expect(Programme.safeParse({ ...valid, lapseAfterUnpaidMonths: 13 }).success).toBe(false);
     const change = { effectiveFrom: '2025-13', declaredMonthlyIncome: 1_000_000, rates: valid.rates };
     expect(Programme.safeParse({ ...valid, rateChanges: [change] }).success).toBe(false);
-    expect(Programme.safeParse({ ...valid, rateChanges: [{ ...change, effectiveFrom: '2025-06' }] }).success).toBe(true);
+    expect(Programme.safeParse({ ...valid, rateChanges: [{ ...change, effectiveFrom: '2025-06' }] }).success).toBe(
+      true,
+    );
   });
 });
