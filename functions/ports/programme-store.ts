@@ -15,7 +15,7 @@ export interface ProgrammeCatalogue {
 }
 
 /** What a new version records in the audit trail beside itself: what changed, field by field. */
-export type ProgrammeChange = { field: string; from: unknown; to: unknown };
+export type ProgrammeChange = { field: string; from?: unknown; to?: unknown };
 
 /**
  * Someone else saved a version of the programme since the one this change was made from (or the
