@@ -45,7 +45,7 @@ export const entityLink = (entity: string) => `/timeline/${encodeURIComponent(en
  * coverage without a KPJ), never the NIK, which a URL would leave in access logs and browser history.
  * The timeline finds the person among the village's coverages (timeline.ts `openTimeline`).
  */
-export const participantReference = (c: Pick<Coverage, 'programmeId' | 'villageCode' | 'nik' | 'kpj'>) =>
+const participantReference = (c: Pick<Coverage, 'programmeId' | 'villageCode' | 'nik' | 'kpj'>) =>
   `participant#${c.programmeId}#${c.villageCode}#${participantKey(c)}`;
 /** The part of the reference that tells a village's participants apart. */
 export const participantKey = (c: Pick<Coverage, 'nik' | 'kpj'>) => c.kpj ?? maskNik(c.nik);
