@@ -7,10 +7,10 @@ import { resolve } from 'node:path';
 import { JaringFunction, PROJECT_ROOT } from './jaring-function';
 
 /** The seed the function bundles (functions/core/programmes/catalogue.ts reads it). */
-export const PROGRAMME_SEED_FILE = 'functions/core/programmes/seed/programmes.json';
+const PROGRAMME_SEED_FILE = 'functions/core/programmes/seed/programmes.json';
 
 /** The custom resource's type: the local stack runs resources of this type at every start. */
-export const PROGRAMME_SEED_TYPE = 'Custom::ProgrammeSeed';
+const PROGRAMME_SEED_TYPE = 'Custom::ProgrammeSeed';
 
 /**
  * Loads the shipped programmes into the programmes table at deployment (issue 13): a custom resource

@@ -9,8 +9,7 @@ import seedJson from './seed/programmes.json';
  * Figures come from shared/DOMAIN.md, each programme with its sources; anything marked unconfirmed
  * there (age limits, 2026 coverage dates, Kubu Raya's quota) is a value in the seed, not a rule.
  */
-export const ProgrammeSeed = z.object({ about: z.string(), programmes: z.array(Programme).min(1) });
-export type ProgrammeSeed = z.infer<typeof ProgrammeSeed>;
+const ProgrammeSeed = z.object({ about: z.string(), programmes: z.array(Programme).min(1) });
 
 const programmes: readonly Programme[] = ProgrammeSeed.parse(seedJson).programmes;
 

@@ -13,7 +13,7 @@ const optionalText = text.optional().transform((v) => (v ? v : undefined));
 const whole = z.coerce.number().int();
 const percent = z.coerce.number();
 
-export const ProgrammeForm = z.object({
+const ProgrammeForm = z.object({
   form: z.literal('programme'),
   id: optionalText,
   expectedVersion: z.coerce.number().int().nonnegative().optional(),
@@ -43,7 +43,6 @@ export const ProgrammeForm = z.object({
   lapseAfterUnpaidMonths: whole,
   ...Object.fromEntries(Benefit.options.map((b) => [`benefit${b}`, z.string().optional()])),
 });
-export type ProgrammeForm = z.infer<typeof ProgrammeForm>;
 
 /** Whether the fields a request sent are the console's form (its hidden `form` field) rather than JSON. */
 export const isProgrammeForm = (fields: Record<string, unknown>) => fields.form === 'programme';

@@ -40,24 +40,22 @@ const calendarMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY
  * `effectiveFrom` until the next change. The programme's own `rates` and `declaredMonthlyIncome` hold
  * from its first month; months already billed keep the rates they were billed at (refusals.ts).
  */
-export const RateChange = z.object({
+const RateChange = z.object({
   effectiveFrom: calendarMonth,
   declaredMonthlyIncome: z.number().int().positive(),
   rates: ContributionRates,
   /** The regulation the new rates come from. */
   legalBasis: z.string().min(1).optional(),
 });
-export type RateChange = z.infer<typeof RateChange>;
 
 /** The document behind the legal basis (a Keputusan Bupati, a PKS), as auditors look it up. */
-export const LegalBasisDocument = z.object({
+const LegalBasisDocument = z.object({
   title: z.string().min(1),
   number: z.string().min(1).optional(),
   issuedOn: isoDate.optional(),
   /** Where the signed document can be read (JDIH of the regency, or the uploads bucket). */
   url: z.string().url().optional(),
 });
-export type LegalBasisDocument = z.infer<typeof LegalBasisDocument>;
 
 /**
  * Why JP is a setting, off unless a programme turns it on: PP 45/2015 gives Jaminan Pensiun to wage
