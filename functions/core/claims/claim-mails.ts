@@ -57,6 +57,7 @@ export function documentsReminderMail(
         'kembali secara otomatis.',
     ],
     link(apiUrl, c),
+    c.villageCode,
   );
 }
 
@@ -72,6 +73,7 @@ export function claimApprovalMail(c: Claim, approver: string, url: string, appro
       'Tautan ini khusus untuk Anda; jangan diteruskan kepada orang lain.',
     ],
     { href: url, label: 'Setujui atau tolak klaim' },
+    c.villageCode,
   );
 }
 
@@ -85,6 +87,7 @@ export function bpjsLateMail(c: Claim, to: string[], submittedAt: string, promis
         'keputusan. Mohon tindak lanjuti dengan kantor cabang BPJS Ketenagakerjaan.',
     ],
     link(apiUrl, c),
+    c.villageCode,
   );
 }
 
@@ -97,6 +100,7 @@ export function bpjsNeedsDocumentMail(c: Claim, document: RequiredDocument, to: 
       'Unggah dokumen tersebut di halaman klaim; Jaring akan meneruskannya ke BPJS.',
     ],
     link(apiUrl, c),
+    c.villageCode,
   );
 }
 
@@ -119,6 +123,7 @@ export function reclassifiedMail(
         : ['Jumlah manfaat yang baru telah dikonfirmasi kepada BPJS Ketenagakerjaan.']),
     ],
     link(apiUrl, c),
+    c.villageCode,
   );
 }
 
@@ -131,11 +136,18 @@ export function transferFailedMail(c: Claim, reason: string, to: string[], apiUr
       'Klaim belum dibayar. Mohon periksa rekening ahli waris; BPJS Ketenagakerjaan akan mencoba transfer lagi.',
     ],
     link(apiUrl, c),
+    c.villageCode,
   );
 }
 
 export function refusedByBpjsMail(c: Claim, reason: string, to: string[], apiUrl: string): Mail {
-  return render(to, `Klaim ${c.id} ditolak BPJS Ketenagakerjaan`, [`${about(c)} ditolak. ${reason}`], link(apiUrl, c));
+  return render(
+    to,
+    `Klaim ${c.id} ditolak BPJS Ketenagakerjaan`,
+    [`${about(c)} ditolak. ${reason}`],
+    link(apiUrl, c),
+    c.villageCode,
+  );
 }
 
 export function claimPaidMail(c: Claim, payout: Payout, to: string[], apiUrl: string): Mail {
@@ -149,5 +161,6 @@ export function claimPaidMail(c: Claim, payout: Payout, to: string[], apiUrl: st
       ...(parts.length ? [`Rincian manfaat:\n${parts.join('\n')}`] : []),
     ],
     link(apiUrl, c),
+    c.villageCode,
   );
 }

@@ -1,5 +1,6 @@
 import type { Mail } from '../../ports/mailer';
 import { render } from '../proposals/mails';
+import { dinasSosialName, regencyCodeOf, regencyName } from '../regions/regencies';
 import { villageLabel } from '../regions/village-label';
 import { outstanding, type Bill } from './bill';
 import { monthName, type AtRiskParticipant, type familiesAtRisk } from './coverage';
@@ -15,6 +16,9 @@ import { billConsoleUrl } from '../proposals/links';
 
 /** Who hears of a programme's bills. */
 export type BillRecipients = { finance: string; dinasSosial: string[]; operators: string[] };
+
+/** The regency a bill is of: every line is one of its villages (a bill has at least one). */
+const regencyOf = (bill: Bill) => regencyCodeOf(bill.lines[0]!.villageCode);
 
 const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
 
@@ -52,7 +56,7 @@ export function billIssuedMail(bill: Bill, to: BillRecipients, apiUrl: string, d
     [to.finance, ...to.dinasSosial],
     `[Jaring] Tagihan iuran ${monthName(bill.month)}: ${rupiah(bill.amount)} (${bill.programmeId})`,
     [
-      'Yth. Bagian Keuangan dan Dinas Sosial,',
+      `Yth. Bagian Keuangan dan ${dinasSosialName(regencyOf(bill))},`,
       `Tagihan iuran BPJS Ketenagakerjaan program ${bill.programmeId} untuk ${monthName(bill.month)} sudah terbit: ` +
         `${bill.participants} peserta x ${rupiah(bill.perParticipant.total)} = ${rupiah(bill.amount)}.`,
       dueLine(bill),
@@ -63,6 +67,7 @@ export function billIssuedMail(bill: Bill, to: BillRecipients, apiUrl: string, d
         'iuran tanpa putus untuk beasiswa anak mereka terancam.',
     ],
     billLink(bill, apiUrl),
+    regencyOf(bill),
   );
 }
 
@@ -72,13 +77,14 @@ export function paymentCodeMail(bill: Bill, to: BillRecipients, apiUrl: string):
     [to.finance, ...to.dinasSosial],
     `[Jaring] Kode iuran ${monthName(bill.month)} sudah terbit (${bill.programmeId})`,
     [
-      'Yth. Bagian Keuangan dan Dinas Sosial,',
+      `Yth. Bagian Keuangan dan ${dinasSosialName(regencyOf(bill))},`,
       `Kode iuran untuk tagihan ${monthName(bill.month)} program ${bill.programmeId} ` +
         `(${rupiah(bill.amount)}) sudah terbit.`,
       codeLine(bill),
       dueLine(bill),
     ],
     billLink(bill, apiUrl),
+    regencyOf(bill),
   );
 }
 
@@ -88,7 +94,7 @@ export function dueSoonMail(bill: Bill, to: BillRecipients, apiUrl: string): Mai
     [to.finance, ...to.dinasSosial],
     `[Jaring] Pengingat: iuran ${monthName(bill.month)} jatuh tempo ${tanggal(bill.due.date)} (${bill.programmeId})`,
     [
-      'Yth. Bagian Keuangan dan Dinas Sosial,',
+      `Yth. Bagian Keuangan dan ${dinasSosialName(regencyOf(bill))},`,
       `Tagihan iuran ${monthName(bill.month)} program ${bill.programmeId} belum lunas: ` +
         `sudah dibayar ${rupiah(bill.paid)} dari ${rupiah(bill.amount)}, kurang ${rupiah(outstanding(bill))}.`,
       dueLine(bill),
@@ -96,6 +102,7 @@ export function dueSoonMail(bill: Bill, to: BillRecipients, apiUrl: string): Mai
       `Mohon dibayar sebelum jatuh tempo agar ${bill.participants} peserta tidak menunggak.`,
     ],
     billLink(bill, apiUrl),
+    regencyOf(bill),
   );
 }
 
@@ -119,8 +126,8 @@ export function overdueMail(
     `[Jaring] Iuran ${monthName(bill.month)} belum lunas: ${risk.inArrears} peserta menunggak (${bill.programmeId})`,
     [
       to.operators.length
-        ? 'Yth. Operator Desa, Bagian Keuangan dan Dinas Sosial,'
-        : 'Yth. Bagian Keuangan dan Dinas Sosial,',
+        ? `Yth. Operator Desa, Bagian Keuangan dan ${dinasSosialName(regencyOf(bill))},`
+        : `Yth. Bagian Keuangan dan ${dinasSosialName(regencyOf(bill))},`,
       `Tagihan iuran ${monthName(bill.month)} program ${bill.programmeId} belum lunas pada jatuh tempo ` +
         `${tanggal(bill.due.date)}: dibayar ${rupiah(bill.paid)} dari ${rupiah(bill.amount)}, ` +
         `kurang ${rupiah(outstanding(bill))}.`,
@@ -135,6 +142,7 @@ export function overdueMail(
       'Melunasi tagihan ini mengaktifkan kembali semua pesertanya.',
     ].filter(Boolean),
     billLink(bill, apiUrl),
+    regencyOf(bill),
   );
 }
 
@@ -164,7 +172,7 @@ export function villageOverdueMail(bill: Bill, village: VillageAtRisk, operatorE
     [
       `Yth. Operator ${desa},`,
       `Iuran BPJS Ketenagakerjaan ${monthName(bill.month)} program ${bill.programmeId} belum lunas pada jatuh ` +
-        `tempo ${tanggal(bill.due.date)}. Pembayaran iuran dilakukan Bagian Keuangan kabupaten, bukan oleh desa ` +
+        `tempo ${tanggal(bill.due.date)}. Pembayaran iuran dilakukan Bagian Keuangan ${regencyName(regencyOf(bill))}, bukan oleh desa ` +
         'atau peserta; pemberitahuan ini agar Anda tahu keluarga mana di desa Anda yang terdampak.',
       `${village.inArrears.length} peserta di ${desa} kini menunggak. ${clock} keluarga akan kehilangan hitungan ` +
         'iuran berturut-turut untuk beasiswa anak bila tunggakan berlanjut sampai kepesertaan nonaktif.',
@@ -176,5 +184,6 @@ export function villageOverdueMail(bill: Bill, village: VillageAtRisk, operatorE
       'Bila warga bertanya, tunggakan dilunasi oleh kabupaten; setelah lunas kepesertaan aktif kembali.',
     ].filter(Boolean),
     billLink(bill, apiUrl),
+    regencyOf(bill),
   );
 }

@@ -2,6 +2,7 @@ import { escapeHtml } from '../html/escape';
 import type { Mail } from '../../ports/mailer';
 import { redactText } from '../privacy/mask';
 import { monthlyContributionPerPerson, type Programme } from '../programmes/programme';
+import { dinasSosialName, regencyCodeOf } from '../regions/regencies';
 import { villageLabel } from '../regions/village-label';
 import type { Proposal } from './proposal';
 
@@ -12,20 +13,24 @@ import type { Proposal } from './proposal';
 
 const rupiah = (n: number) => `Rp${n.toLocaleString('id-ID')}`;
 
+/**
+ * A mail in plain text and the same words in HTML, signed by the Dinas Sosial of the regency that
+ * `place` (a village or regency code) lies in: Kapuas's mail is not Kubu Raya's (regencies.ts).
+ */
 export function render(
   to: string[],
   subject: string,
   paragraphs: string[],
   link?: { href: string; label: string },
+  place?: string,
 ): Mail {
-  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '', '-- Jaring, Dinas Sosial'].join(
-    '\n\n',
-  );
+  const signature = `-- Jaring, ${dinasSosialName(place && regencyCodeOf(place))}`;
+  const text = [...paragraphs, ...(link ? [`${link.label}: ${link.href}`] : []), '', signature].join('\n\n');
   const html = [
     '<!doctype html><html lang="id"><body style="font-family:sans-serif;max-width:40em">',
     ...paragraphs.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
     link ? `<p><a href="${escapeHtml(link.href)}" style="font-weight:bold">${escapeHtml(link.label)}</a></p>` : '',
-    '<p style="color:#666">-- Jaring, Dinas Sosial</p></body></html>',
+    `<p style="color:#666">${escapeHtml(signature)}</p></body></html>`,
   ].join('\n');
   return { to: [...new Set(to)], subject, text, html };
 }
@@ -54,14 +59,18 @@ export function approvalRequestMail(p: Proposal, programme: Programme, approvalU
     [programme.approverEmail],
     `[Jaring] Mohon persetujuan: ${c?.valid ?? 0} pekerja dari ${p.villageCode} (${programme.id})`,
     [
-      'Yth. Kepala Dinas Sosial,',
+      `Yth. Kepala ${dinasSosialName(programme.regency)},`,
       `Ada ${describe(p)} yang menunggu persetujuan Bapak/Ibu.`,
       countsLine(p),
-      c ? `Iuran JKK+JKM yang ditanggung untuk pekerja valid: ${rupiah(monthly)} per bulan.` : '',
+      c
+        ? `Iuran ${programme.benefits.join('+')} yang ditanggung ${programme.regency.name} untuk pekerja valid: ` +
+          `${rupiah(monthly)} per bulan.`
+        : '',
       reportUrl ? `Rincian dan laporan validasi (perlu masuk): ${reportUrl}` : '',
       `Tautan ini berlaku sampai ${p.approval?.expiresAt?.slice(0, 10) ?? '-'}. Setelah itu usulan kedaluwarsa dan desa perlu mengunggah ulang.`,
     ].filter(Boolean),
     { href: approvalUrl, label: 'Buka halaman persetujuan (setujui atau tolak)' },
+    programme.regency.code,
   );
 }
 
@@ -74,9 +83,12 @@ export function outcomeMail(
   const to = [recipients.operator ?? recipients.ops];
   const cc = recipients.operator ? [recipients.ops] : [];
   const detail = `Rincian: ${links.proposal}`;
+  // Signed by the Dinas Sosial of the proposal's regency.
+  const mail = (recipientsOf: string[], subject: string, paragraphs: string[]) =>
+    render(recipientsOf, subject, paragraphs, undefined, p.villageCode);
   switch (p.status) {
     case 'INVALID':
-      return render(
+      return mail(
         [...to, ...cc],
         `[Jaring] Usulan ${fileLabel(p.fileName)} tidak dapat diproses`,
         [
@@ -92,7 +104,7 @@ export function outcomeMail(
         ].filter(Boolean),
       );
     case 'REJECTED':
-      return render(
+      return mail(
         [...to, ...cc],
         `[Jaring] Usulan ${fileLabel(p.fileName)} ditolak Kepala Dinas Sosial`,
         [`${describe(p)} ditolak.`, p.approval?.note ? `Catatan: ${redactText(p.approval.note)}` : '', detail].filter(
@@ -100,7 +112,7 @@ export function outcomeMail(
         ),
       );
     case 'EXPIRED':
-      return render(
+      return mail(
         [...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])],
         `[Jaring] Usulan ${fileLabel(p.fileName)} kedaluwarsa`,
         [
@@ -111,7 +123,7 @@ export function outcomeMail(
       );
     case 'ENROLLED':
     case 'PARTIALLY_ENROLLED':
-      return render(
+      return mail(
         [...to, ...cc, ...(recipients.approver ? [recipients.approver] : [])],
         `[Jaring] ${p.enrolled} pekerja terdaftar di BPJS Ketenagakerjaan (${p.villageCode})`,
         [
@@ -124,7 +136,7 @@ export function outcomeMail(
         ].filter(Boolean),
       );
     case 'FAILED':
-      return render([recipients.ops], `[Jaring] Usulan ${fileLabel(p.fileName)} gagal diproses sistem`, [
+      return mail([recipients.ops], `[Jaring] Usulan ${fileLabel(p.fileName)} gagal diproses sistem`, [
         `${describe(p)} berhenti karena gangguan sistem: ${p.reason?.message ?? '-'}`,
         'Tidak ada data yang hilang. Tim Dinas Sosial dapat menjalankan ulang usulan ini dari halaman rinciannya.',
         detail,

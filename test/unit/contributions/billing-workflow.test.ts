@@ -222,6 +222,9 @@ describe('billing workflow steps', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0]!.to).toContain('dinsos@kapuaskab.go.id');
     expect(notices[0]!.text).toContain('5 peserta kini menunggak. 5 keluarga akan kehilangan hitungan');
+    // Addressed to, and signed by, the bill's own regency (issue 13).
+    expect(notices[0]!.text).toContain('Yth. Operator Desa, Bagian Keuangan dan Dinas Sosial Kabupaten Kapuas,');
+    expect(notices[0]!.text).toContain('-- Jaring, Dinas Sosial Kabupaten Kapuas');
     expect(late.dueDates.villagesTold).toBe(1);
   });
 
@@ -238,6 +241,7 @@ describe('billing workflow steps', () => {
       `[Jaring] Iuran Januari 2026 belum lunas: 3 peserta Desa Pulau Telo (${PULAU_TELO}) menunggak`,
     );
     expect(notice!.text).toContain(`3 peserta di Desa Pulau Telo (${PULAU_TELO}) kini menunggak`);
+    expect(notice!.text).toContain('dilakukan Bagian Keuangan Kabupaten Kapuas, bukan oleh desa');
     for (const n of [1, 2, 3]) {
       expect(notice!.text).toContain(`- 6203********0${String(n).padStart(3, '0')}: belum lunas Januari 2026`);
       expect(notice!.text).not.toContain(nik(n));

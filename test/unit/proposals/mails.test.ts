@@ -261,3 +261,34 @@ describe('a file refused whole', () => {
     expect(mail.text).toContain('Kolom NIK tidak ditemukan.');
   });
 });
+
+describe('mails name the regency and its Dinas Sosial', () => {
+  // Kubu Raya pays JHT beside JKK and JKM: Rp10.000 + Rp6.800 + Rp20.000 per person per month.
+  const kubuRaya = {
+    ...programme,
+    id: 'kuburaya-test-apbd',
+    regency: { code: '61.12', name: 'Kabupaten Kubu Raya' },
+    benefits: ['JKK' as const, 'JKM' as const, 'JHT' as const],
+    approverEmail: 'kepala.dinsos@kuburaya.test',
+  };
+  const bintangMas = proposal({ programmeId: kubuRaya.id, villageCode: '61.12.07.2005' });
+
+  it("asks Kubu Raya's Kepala Dinas Sosial, prices JHT in, and signs as its Dinas Sosial", () => {
+    const mail = approvalRequestMail(bintangMas, kubuRaya, approvalUrl, links.report);
+    expect(mail.text).toContain('Yth. Kepala Dinas Sosial Kabupaten Kubu Raya,');
+    expect(mail.text).toContain('Iuran JKK+JKM+JHT yang ditanggung Kabupaten Kubu Raya untuk pekerja valid: Rp331.200');
+    expect(mail.text).toContain('-- Jaring, Dinas Sosial Kabupaten Kubu Raya');
+    expect(mail.html).toContain('-- Jaring, Dinas Sosial Kabupaten Kubu Raya');
+    expect(`${mail.text}${mail.html}`).not.toContain('Kapuas');
+  });
+
+  it("signs each outcome with the Dinas Sosial of the proposal's own regency", () => {
+    const kubu = outcomeMail({ ...bintangMas, status: 'REJECTED' }, recipients, links)!;
+    expect(kubu.text).toContain('-- Jaring, Dinas Sosial Kabupaten Kubu Raya');
+    const kapuas = outcomeMail(proposal({ status: 'REJECTED' }), recipients, links)!;
+    expect(kapuas.text).toContain('-- Jaring, Dinas Sosial Kabupaten Kapuas');
+    expect(approvalRequestMail(proposal(), programme, approvalUrl).text).toContain(
+      'Yth. Kepala Dinas Sosial Kabupaten Kapuas,',
+    );
+  });
+});
