@@ -15,6 +15,8 @@ export const RegencyRecord = z.object({
   /** As people write it: "Kabupaten Kapuas". */
   name: z.string().min(1),
   province: z.string().min(1),
+  /** The regency's seat, where its offices are (and a birthplace in the template's examples). */
+  capital: z.string().min(1),
   dinasSosial: z.object({ name: z.string().min(1), address: z.string().min(1) }),
 });
 export type RegencyRecord = z.infer<typeof RegencyRecord>;

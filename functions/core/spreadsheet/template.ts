@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Programme } from '../programmes/programme';
+import { dinasSosialName, findRegency } from '../regions/regencies';
 import { COLUMN_LABELS, type ProposalColumn } from './proposal-columns';
-import { TEMPLATE_EXAMPLES } from './template-examples';
+import { templateExamples } from './template-examples';
 
 /**
  * The proposal template a village downloads. Its header is exactly what the reader matches; the
@@ -59,7 +60,7 @@ export async function buildProposalTemplate(programme: Programme, rows?: readonl
 
   if (rows) rows.forEach((r, i) => sheet.addRow({ no: i + 1, ...r, birthDate: dateOf(r.birthDate) }));
   else
-    TEMPLATE_EXAMPLES.forEach((example, i) => {
+    templateExamples(programme.regency.code).forEach((example, i) => {
       const row = sheet.addRow({ no: i + 1, ...example, birthDate: dateOf(example.birthDate) });
       row.font = { italic: true, color: { argb: 'FF808080' } };
     });
@@ -120,8 +121,10 @@ export async function buildProposalTemplate(programme: Programme, rows?: readonl
   const guide = workbook.addWorksheet('Petunjuk');
   guide.getColumn(1).width = 110;
   const { min, max } = programme.ageLimits;
+  const office = findRegency(programme.regency.code)?.dinasSosial.address;
   [
     `Petunjuk pengisian usulan: ${programme.name}`,
+    `${programme.regency.name}. Pertanyaan: ${dinasSosialName(programme.regency)}${office ? `, ${office}` : ''}.`,
     '',
     '1. Isi data pekerja di sheet "Usulan", satu orang per baris, mulai baris 2. Jangan ubah judul kolom di baris 1.',
     '2. Hapus dua baris contoh (Budi Santoso, Siti Aminah) sebelum mengunggah: baris contoh akan ditolak.',
@@ -134,6 +137,8 @@ export async function buildProposalTemplate(programme: Programme, rows?: readonl
     `7. Pekerjaan: ${programme.occupations.join(', ')}. Pekerjaan lain tetap diproses dan diperiksa verifikator.`,
     `8. Desil DTSEN (bila ada): 1-10. Desil di atas ${programme.dtsenDecileThreshold} akan diperiksa verifikator.`,
     '9. Satu orang hanya boleh diusulkan sekali, di satu desa/kelurahan dan satu sumber dana.',
+    '   Orang yang masih terdaftar di kabupaten lain pada periode yang sama (pindah domisili) ditolak sampai',
+    `   kepesertaannya di sana diakhiri; ${dinasSosialName(programme.regency)} membantu mengurusnya.`,
     '10. Simpan sebagai Buku Kerja Excel (.xlsx), atau CSV. Jangan kirim PDF atau foto.',
     '',
     'Setelah diunggah, Jaring mengirim laporan validasi: perbaiki baris TIDAK VALID lalu unggah ulang file yang sama.',

@@ -52,4 +52,30 @@ describe('buildProposalTemplate', () => {
     expect(text).toContain('Hapus dua baris contoh');
     expect(text).toContain('18 sampai 65 tahun');
   });
+
+  it("is the programme's regency's own: its examples' NIKs and birthplace, its Dinas Sosial named", async () => {
+    const kubuRaya = {
+      ...programme,
+      id: 'kuburaya-test-apbd',
+      name: 'Perlindungan Pekerja Rentan Kubu Raya (uji)',
+      regency: { code: '61.12', name: 'Kabupaten Kubu Raya' },
+    };
+    const file = await buildProposalTemplate(kubuRaya);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file as unknown as ExcelJS.Buffer);
+    const ws = wb.getWorksheet('Usulan')!;
+    expect(ws.getCell('B2').value).toBe('6112011205859991');
+    expect(ws.getCell('D2').value).toBe('Sungai Raya');
+    const text = wb.getWorksheet('Petunjuk')!.getColumn(1).values.join('\n');
+    expect(text).toContain('Kabupaten Kubu Raya. Pertanyaan: Dinas Sosial Kabupaten Kubu Raya, Sungai Raya');
+    expect(text).toContain('pindah domisili');
+    expect(text).not.toContain('Kapuas');
+    // Still refused as examples, and nothing else: not even as NIKs of another regency.
+    const verdicts = [];
+    for await (const v of validateRows((await openProposalSheet(source(file))).rows, kubuRaya)) verdicts.push(v);
+    expect(verdicts.map((v) => [v.errors.map((e) => e.code), v.warnings.map((w) => w.code)])).toEqual([
+      [['NIK_EXAMPLE_ROW'], []],
+      [['NIK_EXAMPLE_ROW'], []],
+    ]);
+  });
 });
