@@ -81,6 +81,29 @@ async function signIn(as: Caller): Promise<Page> {
   return page;
 }
 
+/**
+ * What on the page could change a record: an action or upload form, a form that POSTs, a button other
+ * than a search's (and sign-out), a navigation link to uploading or filing. Waits for the navigation's
+ * links to be settled by GET /me first (the script keeps only those the user may follow).
+ */
+async function actingOn(page: Page) {
+  await page.locator('header nav a[href="/app/home"]').waitFor();
+  await expect.poll(() => page.locator('header nav a[data-needs][hidden]').count()).toBe(0);
+  return page
+    .locator(
+      [
+        'form[data-action]',
+        'form[data-upload]',
+        'form[data-claim-document]',
+        'form[method=post]',
+        '#main button:not(form[method=get] button)',
+        'a[href="/app/uploads/new"]',
+        'a[href="/app/claims/new"]',
+      ].join(', '),
+    )
+    .count();
+}
+
 const actionsOn = (page: Page) =>
   page.$$eval('#timeline tr[data-action]', (rows) =>
     rows.map((r) => (r as unknown as { dataset: { action: string } }).dataset.action),
@@ -94,6 +117,13 @@ describe('the auditor in a browser', () => {
     },
     async () => {
       const page = await signIn('auditor');
+      // Read only: the home page and the proposal's own page offer nothing to do, nor does the navigation.
+      await page.goto(`${stack.info.api}/app/home`);
+      await expect.poll(() => page.textContent('#main')).toContain('Cari usulan');
+      expect(await actingOn(page)).toBe(0);
+      await page.goto(`${stack.info.api}/app/proposals/${own.id}`);
+      await expect.poll(() => page.textContent('#main')).toContain('Terdaftar di BPJS');
+      expect(await actingOn(page)).toBe(0);
       await page.goto(`${stack.info.api}/app/search`);
       await page.waitForSelector('form[action="/app/search"]');
       await page.selectOption('#kind', 'proposal');
@@ -104,6 +134,7 @@ describe('the auditor in a browser', () => {
       await timelineLink.waitFor();
       // The village's proposals only, none of the neighbour's.
       expect(await page.textContent('#main')).not.toContain(other.id);
+      expect(await actingOn(page)).toBe(0);
       await timelineLink.click();
       await page.waitForSelector('#timeline');
 
@@ -114,12 +145,14 @@ describe('the auditor in a browser', () => {
       expect(await approval.textContent()).toContain('kepala.dinsos');
       expect(await approval.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
       expect(await approval.textContent()).toMatch(/\d{2}-\d{2}-\d{4} \d{2}\.\d{2}\.\d{2} WIB/);
+      // From where: the approval link's request, its address and browser.
+      expect(await approval.textContent()).toMatch(/dari [0-9a-f.:]{2,}/i);
       expect(await page.textContent('#timeline tr[data-action="VALIDATION_PASSED"]')).toContain('1 valid');
       expect(await page.textContent('#verdict')).toContain(`Rantai bukti utuh: ${actions.length} peristiwa`);
       // The enrollment execution's own steps, merged in under its events.
       expect(await page.locator('#timeline .steps li').count()).toBeGreaterThan(0);
       // Read only: nothing on the page posts anything.
-      expect(await page.locator('#main form[data-action], #main button:not([type=submit])').count()).toBe(0);
+      expect(await actingOn(page)).toBe(0);
 
       // The XLSX export reads back with the same events, in the same order.
       const [download] = await Promise.all([
@@ -187,6 +220,11 @@ describe('the auditor in a browser', () => {
     expect(found.status).toBe(200);
     expect(found.body.rows).toHaveLength(1);
     expect(found.body.rows[0].nik).toBe(`${worker.slice(0, 4)}********${worker.slice(12)}`);
+    // The row and its timeline link name the person by programme, village and KPJ, never by NIK.
+    expect(JSON.stringify(found.body.rows[0])).not.toContain(worker);
+    expect(decodeURIComponent(found.body.rows[0].links.timeline)).toMatch(
+      new RegExp(`^/timeline/participant#${programmeId}#${mine.replace(/\./g, '\\.')}#\\d+$`),
+    );
     const csv = await api(stack, `/search?kind=participant&nik=${worker}&format=csv`, { as: 'auditor' });
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="pencarian-participant-.*\.csv"/);
     expect(String(csv.body)).not.toContain(worker);
@@ -204,6 +242,9 @@ describe('the operator', () => {
     const page = await signIn('operator');
     await page.goto(`${stack.info.api}/app/home`);
     await expect.poll(() => page.textContent('#main')).toContain('Desa/kelurahan Anda');
+    // The operator is offered their work: the navigation keeps uploading and filing for them.
+    await page.locator('header nav a[href="/app/uploads/new"]:not([hidden])').waitFor();
+    expect(await page.locator('header nav a[href="/app/claims/new"]:not([hidden])').count()).toBe(1);
     const villages = await page.$$eval('#main a[href^="/app/search?kind=proposal&village="]', (as) =>
       as.map((a) => new URL((a as unknown as { href: string }).href).searchParams.get('village')),
     );
