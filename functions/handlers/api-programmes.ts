@@ -45,6 +45,12 @@ const mayRead = (principal: Principal, p: Programme) =>
 const mayManage = (principal: Principal, regency: string) =>
   authorize(principal, 'programme:manage', { regency }) === 'allow';
 
+/** Whoever may change no programme of their own regency may change none: refused before the body is read. */
+function mayWriteAny(principal: Principal) {
+  if (!mayManage(principal, principal.regency))
+    throw new HttpError(403, 'FORBIDDEN', 'Hanya admin Dinas Sosial yang dapat membuat atau mengubah program.');
+}
+
 /** As GET /programmes always answered (approvers' addresses are Dinas Sosial's business, not every reader's). */
 const listed = (p: Programme) => ({ ...p, approverEmail: undefined, budget: impliedBudget(p) });
 
@@ -163,9 +169,11 @@ export const handler = httpHandler(async (event) => {
       });
     }
     case 'POST /programmes':
+      mayWriteAny(principal);
       return create(event, principal);
     case 'PUT /programmes/{id}':
     case 'POST /programmes/{id}':
+      mayWriteAny(principal);
       return change(event, principal, event.pathParameters?.id ?? '');
     default:
       throw new HttpError(404, 'NOT_FOUND', 'Alamat tidak dikenal.');

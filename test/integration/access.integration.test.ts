@@ -148,6 +148,12 @@ describe('every signed-in route, for every role (the README table)', () => {
     ['GET', '/me', undefined, [200, 200, 200, 200, 200, 200]],
     ['GET', '/programmes', undefined, [200, 200, 200, 200, 200, 200]],
     ['GET', `/programmes/${programmeId}/template`, undefined, [200, 200, 200, 200, 200, 200]],
+    // Programmes as data (issue 13): read by the regency, written by its admin alone (an empty one is refused
+    // for what it lacks, after the role; programmes.integration.test.ts has real changes).
+    ['GET', `/programmes/${programmeId}`, undefined, [200, 200, 200, 200, 200, 200]],
+    ['POST', '/programmes', '{}', [403, 403, 403, 403, 403, 400]],
+    ['PUT', `/programmes/${programmeId}`, '{}', [403, 403, 403, 403, 403, 400]],
+    ['POST', `/programmes/${programmeId}`, '{}', [403, 403, 403, 403, 403, 400]],
     ['GET', '/uploads/new', undefined, [200, 200, 200, 200, 200, 200]],
     [
       'POST',
