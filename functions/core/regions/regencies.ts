@@ -55,3 +55,9 @@ export function dinasSosialName(regency: { code: string; name?: string } | strin
 export function regencyName(code: string): string {
   return findRegency(code)?.name ?? `kabupaten ${code}`;
 }
+
+/** Whom an operator asks, with where: "Dinas Sosial Kabupaten Kapuas, Kuala Kapuas, ...". */
+export function dinasSosialContact(code: string): string {
+  const known = findRegency(code);
+  return known ? `${known.dinasSosial.name}, ${known.dinasSosial.address}` : 'Dinas Sosial kabupaten Anda';
+}

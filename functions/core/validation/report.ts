@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import * as z from 'zod';
+import { dinasSosialContact, regencyCodeOf, regencyName } from '../regions/regencies';
 import { Pace } from '../spreadsheet/pace';
 import {
   CELL_MAX_CHARS,
@@ -155,6 +156,10 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
     ],
     ['', 'Kolom Status dan Keterangan boleh dibiarkan: kolom itu diabaikan saat file diunggah ulang.'],
     ['', 'Baris berstatus MELEBIHI KUOTA sudah benar tetapi kuota penuh; baris dengan peringatan tetap diproses.'],
+    ['', ''],
+    // Whose programme this is, and whom to ask: the regency the village lies in (regencies.ts).
+    ['Kabupaten', regencyName(regencyCodeOf(report.villageCode))],
+    ['Pertanyaan', dinasSosialContact(regencyCodeOf(report.villageCode))],
   ];
   lines.forEach(([label, value], i) => {
     const row = summary.addRow([label, typeof value === 'string' ? neutraliseFormula(value) : value]);

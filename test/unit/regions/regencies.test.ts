@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allProgrammes } from '../../../functions/core/programmes/catalogue';
 import {
+  dinasSosialContact,
   dinasSosialName,
   findRegency,
   regencyCodeOf,
@@ -31,5 +32,9 @@ describe('regency records', () => {
     expect(dinasSosialName(undefined)).toBe('Dinas Sosial');
     expect(regencyName('74.13')).toBe('kabupaten 74.13');
     expect(regencyCodeOf('61.12.01.2003')).toBe('61.12');
+    expect(dinasSosialContact('61.12')).toBe(
+      'Dinas Sosial Kabupaten Kubu Raya, Sungai Raya, Kabupaten Kubu Raya, Kalimantan Barat',
+    );
+    expect(dinasSosialContact('74.13')).toBe('Dinas Sosial kabupaten Anda');
   });
 });

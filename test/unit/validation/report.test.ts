@@ -74,6 +74,13 @@ describe('validation report', () => {
     const summary = wb.getWorksheet('Ringkasan')!;
     expect(summary.getCell('B3').value).toBe('Selat Hilir (62.03.01.1007)');
     expect(summary.getCell('B9').value).toBe(2);
+    // The regency the village lies in, and whom to ask (issue 13).
+    const byLabel = new Map<string, unknown>();
+    summary.eachRow((row) => byLabel.set(String(row.getCell(1).value ?? ''), row.getCell(2).value));
+    expect(byLabel.get('Kabupaten')).toBe('Kabupaten Kapuas');
+    expect(byLabel.get('Pertanyaan')).toBe(
+      'Dinas Sosial Kabupaten Kapuas, Kuala Kapuas, Kabupaten Kapuas, Kalimantan Tengah',
+    );
 
     const ws = wb.getWorksheet('Hasil Validasi')!;
     // Rows keep their original numbers, so "baris 4" in a message is row 4 here too.
