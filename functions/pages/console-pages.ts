@@ -43,6 +43,7 @@ export const NAV_LINKS: readonly { href: string; label: string; needs?: Action }
   { href: '/app/home', label: 'Beranda' },
   { href: '/app/search', label: 'Cari', needs: 'audit:read' },
   { href: '/app/dashboard', label: 'Dasbor', needs: 'programme:read' },
+  { href: '/app/programmes', label: 'Program', needs: 'programme:manage' },
   { href: '/app/uploads/new', label: 'Unggah usulan', needs: 'proposal:upload' },
   { href: '/app/claims/new', label: 'Ajukan klaim', needs: 'claim:file' },
 ];
