@@ -1,10 +1,11 @@
 import pMap from 'p-map';
 import * as z from 'zod';
-import { authorize, type Action, type Resource } from '../access/policy';
+import { authorize, regenciesReached, type Action, type Resource } from '../access/policy';
 import { actorOf, type Principal } from '../access/principal';
 import { monthName } from '../contributions/coverage';
 import { maskNik, redactDeep, redactText } from '../privacy/mask';
 import type { Programme } from '../programmes/programme';
+import { regencyCodeOf } from '../regions/regencies';
 import { villageLabel } from '../regions/village-label';
 import type { AuditLog } from '../../ports/audit-log';
 import type { BillStore } from '../../ports/bill-store';
@@ -705,7 +706,8 @@ export async function openTimeline(
   } else ref = asked;
   // Another regency's programme is nobody's here: not found, rather than refused (which would confirm it).
   const programmeId = ref.kind === 'participant' || ref.kind === 'bill' ? ref.programmeId : undefined;
-  if (programmeId && sources.findProgramme(programmeId)?.regency.code !== principal.regency) return NOT_FOUND;
+  const programmeRegency = programmeId && sources.findProgramme(programmeId)?.regency.code;
+  if (programmeId && !(programmeRegency && regenciesReached(principal).includes(programmeRegency))) return NOT_FOUND;
   const subject = await subjectOf(sources, ref);
   if (!subject) return NOT_FOUND;
   const decisions = [
@@ -747,7 +749,11 @@ export async function openTimeline(
     whole,
     access: {
       report: ref.kind === 'proposal' && may('proposal:report', subject.resource),
-      bills: may('bill:read', { regency: principal.regency }),
+      // The bills of the record's own regency (an auditor may reach several).
+      bills: may('bill:read', {
+        regency:
+          'villageCode' in subject.resource ? regencyCodeOf(subject.resource.villageCode) : subject.resource.regency,
+      }),
       documents: ref.kind === 'claim' && may('claim:documents', subject.resource),
       proposals: may('proposal:history', subject.resource),
     },

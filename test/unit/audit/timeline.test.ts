@@ -188,6 +188,30 @@ describe('opening a timeline', () => {
     expect(admin.ok && admin.timeline.entries.flatMap((e) => e.links)).toEqual([]);
   });
 
+  it("opens a Kubu Raya participant's timeline for an auditor of both regencies, and for no Kapuas-only viewer", async () => {
+    const { deps } = sources();
+    const kubuRaya = {
+      ...findProgramme('kapuas-2026-apbd')!,
+      id: 'kuburaya-test-apbd',
+      regency: { code: '61.12', name: 'Kabupaten Kubu Raya' },
+    };
+    deps.coverages.items.set(
+      `${kubuRaya.id}#${nik(2)}`,
+      coverage(2, { programmeId: kubuRaya.id, villageCode: '61.12.07.2005' }),
+    );
+    const withKubuRaya = {
+      ...deps,
+      findProgramme: (id: string) => (id === kubuRaya.id ? kubuRaya : findProgramme(id)),
+    };
+    const entity = parseEntity(`participant#${kubuRaya.id}#${nik(2)}`);
+    const both = await open(withKubuRaya, { ...as('auditor'), regencies: ['62.03', '61.12'] }, entity);
+    expect(both).toMatchObject({ ok: true });
+    expect(both.ok && both.timeline.title).toContain('Desa Bintang Mas');
+    expect(await open(withKubuRaya, as('auditor'), entity)).toMatchObject({ ok: false, status: 404 });
+    const listed = { ...as('verifier'), regencies: ['62.03', '61.12'] };
+    expect(await open(withKubuRaya, listed, entity)).toMatchObject({ ok: false, status: 404 });
+  });
+
   it("records the opening of a participant's timeline on their trail before reading it", async () => {
     const { deps, audit } = sources();
     const answer = await open(deps, as('auditor'), parseEntity(`participant#kapuas-2026-apbd#${nik(1)}`));
