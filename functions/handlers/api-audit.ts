@@ -1,4 +1,4 @@
-import { authorize } from '../core/access/policy';
+import { authorize, regenciesReached } from '../core/access/policy';
 import type { Principal } from '../core/access/principal';
 import { BillStatus } from '../core/contributions/bill';
 import { ClaimStatus } from '../core/claims/claim';
@@ -98,10 +98,10 @@ const stamp = (at: Date) =>
 
 /** The kinds of record the viewer may trace somewhere in their regency. */
 function kindsFor(principal: Principal): SearchKind[] {
-  const villages = villagesOfRegency(principal.regency);
+  const villages = regenciesReached(principal).flatMap((r) => villagesOfRegency(r));
   return SEARCH_KINDS.filter((kind) =>
     kind === 'bill'
-      ? mayTraceRegency(principal, kind, principal.regency)
+      ? regenciesReached(principal).some((r) => mayTraceRegency(principal, kind, r))
       : villages.some((v) => mayTrace(principal, kind, v.code)),
   );
 }
@@ -133,9 +133,9 @@ async function search(event: HttpEvent, principal: Principal, sources: AuditSour
   }
   if (wantsHtml(event)) {
     const kinds = kindsFor(principal);
-    const villages = villagesOfRegency(principal.regency).filter(
-      (v) => authorize(principal, 'audit:read', { villageCode: v.code }) === 'allow',
-    );
+    const villages = regenciesReached(principal)
+      .flatMap((r) => villagesOfRegency(r))
+      .filter((v) => authorize(principal, 'audit:read', { villageCode: v.code }) === 'allow');
     const statuses: StatusChoices = Object.fromEntries(kinds.map((k) => [k, STATUSES[k]]));
     return html(
       200,
@@ -143,7 +143,7 @@ async function search(event: HttpEvent, principal: Principal, sources: AuditSour
         query,
         kinds,
         villages,
-        programmes: sources.programmes().filter((p) => p.regency.code === principal.regency),
+        programmes: sources.programmes().filter((p) => regenciesReached(principal).includes(p.regency.code)),
         statuses,
         answer: answer?.ok ? answer : undefined,
         fileStem: stem,
@@ -205,7 +205,7 @@ export const handler = httpHandler(async (event) => {
         homePage({
           username: principal.username,
           villages,
-          programmes: allProgrammes().filter((p) => p.regency.code === principal.regency),
+          programmes: allProgrammes().filter((p) => regenciesReached(principal).includes(p.regency.code)),
           may: {
             upload: villages.some((v) => authorize(principal, 'proposal:upload', { villageCode: v.code }) === 'allow'),
             fileClaim: may('claim:file'),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { mayAnywhere } from '../core/access/offers';
-import { ACTIONS, authorize, type Action } from '../core/access/policy';
+import { ACTIONS, authorize, regenciesReached, type Action } from '../core/access/policy';
 import { actorOf, type Principal } from '../core/access/principal';
 import { claimDocumentKey, ClaimFiling, DocumentType, type Claim } from '../core/claims/claim';
 import { ClaimSettings } from '../core/claims/claim-settings';
@@ -187,7 +187,7 @@ async function list(event: HttpEvent, principal: Principal, { findProgramme }: P
     page = { items: mine };
   } else {
     const programme = programmeId ? findProgramme(programmeId) : undefined;
-    if (!programme || programme.regency.code !== principal.regency)
+    if (!programme || !regenciesReached(principal).includes(programme.regency.code))
       throw new HttpError(404, 'NOT_FOUND', 'Program tidak ditemukan. Sertakan programmeId dari daftar program.');
     if (villageCode) {
       if (authorize(principal, 'claim:read', { villageCode }) !== 'allow') throw refused('claim:read');
@@ -358,7 +358,7 @@ export const handler = httpHandler(async (event) => {
     case 'GET /claim-totals': {
       const programmeId = event.queryStringParameters?.programmeId ?? '';
       const programme = deps.findProgramme(programmeId);
-      if (!programme || programme.regency.code !== principal.regency)
+      if (!programme || !regenciesReached(principal).includes(programme.regency.code))
         throw new HttpError(404, 'NOT_FOUND', 'Program tidak ditemukan. Sertakan programmeId dari daftar program.');
       if (authorize(principal, 'claim:read', { regency: programme.regency.code }) !== 'allow')
         throw refused('claim:read');

@@ -108,6 +108,7 @@ export const handler = httpHandler(async (event) => {
         email: p.email,
         roles: p.roles,
         regency: p.regency,
+        regencies: p.regencies,
         villages: p.villages,
         // What the console's navigation offers: every action the policy lets the user do somewhere.
         actions: actionsOf(p),
