@@ -169,6 +169,75 @@ describe('create, edit, history', () => {
   });
 });
 
+describe('regencies side by side', () => {
+  /** A request as one of the demo users stack.json lists by key (Kubu Raya's, the auditor of both). */
+  const as = async (user: string, path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${stack.info.users[user]!.token}`);
+    const res = await fetch(`${stack.info.api}${path}`, { ...init, headers });
+    const text = await res.text();
+    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+  const kubuRaya = findProgramme('kuburaya-2026-apbd')!;
+  const form = {
+    form: 'programme',
+    id: 'kuburaya-2026-dbh-sawit',
+    name: 'Perlindungan Pekerja Rentan Kubu Raya 2026 (DBH Sawit)',
+    fundingSource: 'DBH_SAWIT',
+    quotaScope: 'programme',
+    quotaLimit: '300',
+    coverageStart: '2026-01-01',
+    coverageEnd: '2026-12-31',
+    benefitJKK: 'on',
+    benefitJKM: 'on',
+    benefitJHT: 'on',
+    declaredMonthlyIncome: '1000000',
+    jkkPercentOfIncome: '1',
+    jkmMonthly: '6800',
+    jhtPercentOfIncome: '2',
+    jpMonthly: '0',
+    lapseAfterUnpaidMonths: '3',
+    ageMin: '18',
+    ageMax: '65',
+    occupations: kubuRaya.occupations.join(', '),
+    dtsenDecileThreshold: '4',
+    approverEmail: kubuRaya.approverEmail,
+    approvalTimeoutDays: '14',
+    reason: 'DBH Sawit 2026',
+  };
+
+  it("Kubu Raya's admin creates its programme through the console's form; Kapuas sees none of it, the auditor of both sees both", async () => {
+    const page = await as('kubuRayaAdmin', '/programmes', { headers: { accept: 'text/html' } });
+    expect(page.body).toContain('Kabupaten Kubu Raya (61.12)');
+    const created = await as('kubuRayaAdmin', '/programmes', json('POST', form));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.programme).toMatchObject({
+      regency: { code: '61.12', name: 'Kabupaten Kubu Raya' },
+      benefits: ['JKK', 'JKM', 'JHT'],
+      version: 1,
+      jpEnabled: false,
+    });
+    const ids = async (user: string) =>
+      ((await as(user, '/programmes')).body.programmes as Programme[]).map((p) => p.id);
+    expect(await ids('kubuRayaVerifier')).toEqual(['kuburaya-2026-apbd', 'kuburaya-2026-dbh-sawit']);
+    expect(await ids('verifier')).not.toContain('kuburaya-2026-dbh-sawit');
+    expect((await api(stack, '/programmes/kuburaya-2026-dbh-sawit', { as: 'admin' })).status).toBe(404);
+    expect(await ids('auditorBothRegencies')).toEqual(
+      expect.arrayContaining(['kapuas-2026-apbd', 'kuburaya-2026-dbh-sawit']),
+    );
+    const history = (await as('auditorBothRegencies', '/programmes/kuburaya-2026-dbh-sawit')).body.history;
+    expect(history).toEqual([expect.objectContaining({ action: 'PROGRAMME_CREATED', reason: 'DBH Sawit 2026' })]);
+    // Nor does Kubu Raya's admin reach Kapuas's programmes.
+    const { version: _v2, changedBy: _b2, changedAt: _a2, reason: _r2, ...apbd } = findProgramme('kapuas-2026-apbd')!;
+    const edit = await as(
+      'kubuRayaAdmin',
+      '/programmes/kapuas-2026-apbd',
+      json('PUT', { ...apbd, name: 'x', expectedVersion: 1 }),
+    );
+    expect(edit.status).toBe(404);
+  });
+});
+
 describe('refusals against what stands', () => {
   const programme = async () => (await current()).programme as Programme;
 
