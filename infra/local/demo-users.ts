@@ -102,8 +102,11 @@ const OTHER_DEMO_USERS = {
   },
 } as const satisfies Record<string, DemoUser>;
 
+/** A demo user's key in stack.json's `users`: a Kapuas role, or one of the others (kubuRayaOperator ...). */
+export type DemoUserKey = Role | keyof typeof OTHER_DEMO_USERS;
+
 /** Every demo user by its key in stack.json's `users`: one per role in Kapuas, then the others. */
-export const ALL_DEMO_USERS: Record<Role | keyof typeof OTHER_DEMO_USERS, DemoUser> = {
+export const ALL_DEMO_USERS: Record<DemoUserKey, DemoUser> = {
   ...DEMO_USERS,
   ...OTHER_DEMO_USERS,
 };

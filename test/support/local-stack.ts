@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DEFAULT_PORTS, startLocalStack, type LocalStackOptions } from '../../infra/local/stack';
+import type { DemoUserKey } from '../../infra/local/demo-users';
 
 type Ports = Record<keyof typeof DEFAULT_PORTS, number>;
 
@@ -82,8 +83,8 @@ export async function upload(stack: TestStack, key: string, body: Buffer | strin
   );
 }
 
-/** Who a test request comes from: a demo user of the stack, by role, or nobody. */
-export type Caller = 'operator' | 'verifier' | 'approver' | 'finance' | 'auditor' | 'admin' | 'anonymous';
+/** Who a test request comes from: a demo user of the stack, by role (Kapuas) or key (Kubu Raya's, ...), or nobody. */
+export type Caller = DemoUserKey | 'anonymous';
 
 /**
  * A request to the local HTTP API, signed in as a demo user (the verifier, who sees the whole
