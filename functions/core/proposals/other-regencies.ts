@@ -83,7 +83,7 @@ const LISTED = 50;
  * address), one to each other regency's approver. NIKs are masked: the mail is not where a whole NIK
  * is needed, the report and the console are.
  */
-export function otherRegencyMails(
+function otherRegencyMails(
   p: Proposal,
   programme: Programme,
   held: ReadonlyMap<string, HeldElsewhere>,

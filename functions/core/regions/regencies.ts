@@ -21,7 +21,7 @@ export const RegencyRecord = z.object({
 });
 export type RegencyRecord = z.infer<typeof RegencyRecord>;
 
-export const RegencyRecords = z.object({ regencies: z.array(RegencyRecord).min(1) });
+const RegencyRecords = z.object({ regencies: z.array(RegencyRecord).min(1) });
 
 const records = RegencyRecords.parse(regenciesJson).regencies;
 const byCode = new Map(records.map((r) => [r.code, r]));
