@@ -95,6 +95,20 @@ describe('claiming people in the quota ledger', () => {
     expect(table.most()).toBeGreaterThan(1);
   });
 
+  it("reads who holds NIKs in another regency's period, consistently, 100 keys a request, writing nothing", async () => {
+    const table = claimsTable();
+    table.seed(niks[3]!.nik, other);
+    table.seed(niks[201]!.nik, other);
+    const held = await new DynamoDbQuotaLedger(table.client, 'quotas').holders(
+      PERIOD,
+      niks.map((n) => n.nik),
+    );
+    expect([...held.keys()].sort()).toEqual([niks[3]!.nik, niks[201]!.nik]);
+    expect(held.get(niks[201]!.nik)).toEqual({ ...other, row: 9 });
+    expect(count(table.sent, 'TransactWriteCommand')).toBe(0);
+    expect(table.sent.map((s) => s.size).sort((a, b) => b - a)).toEqual([100, 100, 50]);
+  });
+
   it('claims what it already holds again without writing (a retried validation)', async () => {
     const table = claimsTable();
     const ledger = new DynamoDbQuotaLedger(table.client, 'quotas');
