@@ -395,7 +395,7 @@ export class StatelessStack extends Stack {
       .bindTable({ table: stateful.contributions.coverage, envVarName: 'COVERAGE_TABLE', access: 'read' })
       .bindTable({ table: stateful.contributions.bills, envVarName: 'BILLS_TABLE', access: 'read' });
     // The shipped programmes, put at deployment where the table lacks them.
-    new ProgrammeSeed(this, 'ProgrammeSeed', { programmes: stateful.programmes, audit });
+    const programmeSeed = new ProgrammeSeed(this, 'ProgrammeSeed', { programmes: stateful.programmes, audit });
     // Every function but sign-in judges by the programmes (functions/wiring/programmes.ts): each reads the
     // table. Sign-in and the console's shell hold no grant at all (Cognito checks the password).
     for (const child of this.node.findAll())
@@ -415,6 +415,8 @@ export class StatelessStack extends Stack {
         apiDashboard,
         apiAudit,
         apiProgrammes,
+        // A seed that fails fails the deployment too; the alarm says which function, in the team's mail.
+        programmeSeed.function,
       ],
       topic: alarms.topic,
     });
