@@ -15,8 +15,9 @@ import type { SupersedeDeps } from './use-cases/supersede';
  * Kapuas and Kubu Raya never contend for one item; a person enrolled in Kapuas and proposed in Kubu
  * Raya for the same months is caught here instead: after a proposal has claimed its own people, it
  * reads (never writes) the claims of every other regency whose programme's coverage overlaps its
- * own. Claim first, then read: of two regencies proposing one person at once, each sees the other's
- * claim, and both refuse the row (the safe side: neither pays twice; the two Dinas Sosial settle it).
+ * own. Claim first, then read: of two regencies proposing one person at once, the later reader sees
+ * the other's claim, so never both take the person (both may refuse: the safe side, the two Dinas
+ * Sosial settle it).
  * Mostly the person moved (pindah domisili) and the first regency's cover has to end first.
  */
 
