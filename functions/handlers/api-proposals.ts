@@ -9,7 +9,6 @@ import { redrive } from '../core/proposals/use-cases/redrive';
 import type { FindProgramme, Proposal } from '../core/proposals/proposal';
 import { proposalView } from '../core/proposals/proposal-view';
 import { VILLAGE_CODE } from '../core/proposals/upload-key';
-import { impliedBudget } from '../core/programmes/programme';
 import { proposalPage } from '../pages/proposal-pages';
 import {
   html,
@@ -98,7 +97,7 @@ const view = (p: Proposal) => proposalView(p, { self: proposalUrl(wiring().apiUr
  */
 export const handler = httpHandler(async (event) => {
   const { proposals, audit, presigner, ledger, objects, workflow } = wiring();
-  const { findProgramme, allProgrammes } = await programmesNow();
+  const { findProgramme } = await programmesNow();
   const resourceOf = resourceIn(findProgramme);
   const principal = principalOf(event);
   switch (event.routeKey) {
@@ -217,12 +216,6 @@ export const handler = httpHandler(async (event) => {
       }
       return json(200, { ...view(result.proposal), message: 'Usulan dibatalkan; kuota dan NIK pekerjanya dilepas.' });
     }
-    case 'GET /programmes':
-      return json(200, {
-        programmes: allProgrammes()
-          .filter((p) => authorize(principal, 'programme:read', { regency: p.regency.code }) === 'allow')
-          .map((p) => ({ ...p, approverEmail: undefined, budget: impliedBudget(p) })),
-      });
     case 'GET /programmes/{id}/template': {
       const programme = findProgramme(event.pathParameters?.id ?? '');
       if (!programme || authorize(principal, 'programme:read', { regency: programme.regency.code }) !== 'allow') {

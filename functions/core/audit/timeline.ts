@@ -199,6 +199,7 @@ const ACTION_TEXT: Record<string, string> = {
   BPJS_BATCH_ANSWERED: 'Batch dijawab BPJS Ketenagakerjaan',
   BPJS_ANSWERED: 'BPJS Ketenagakerjaan selesai menjawab',
   PARTICIPANTS_RECORDED: 'Peserta dicatat',
+  PARTICIPANTS_RECORDING_PAUSED: 'Pencatatan peserta dijeda (dilanjutkan otomatis)',
   DUPLICATE_ENROLLMENT_PREVENTED: 'Pendaftaran ganda dicegah',
   OUTCOME_MAIL_SENT: 'Pemberitahuan hasil terkirim',
   OUTCOME_MAIL_FAILED: 'Pemberitahuan hasil gagal terkirim',
