@@ -29,11 +29,30 @@ export function redactText(text: string): string {
 
 /** Masks NIK-like numbers in text that otherwise carries no row data (ids, keys, times stay). */
 export function maskNumbers(text: string): string {
-  return text.replace(LONG_NUMBER, (m) => {
+  return text.replace(LONG_NUMBER, (m, at: number) => {
     const digits = m.replace(/[^\d]/g, '');
     if (!/E/i.test(m) && digits.length < 12) return m; // an amount such as 16.800.000, not an id
+    if (inHexIdentifier(text, at, m)) return m;
     return /E/i.test(m) || digits.length !== 16 ? '*'.repeat(Math.min(digits.length, 16)) : maskNik(digits);
   });
+}
+
+/**
+ * Whether a run of digits is part of a hexadecimal identifier the product made (a proposal or claim
+ * id, a hash in the audit chain): its hex run is 16 characters or more and mixes letters a-f and
+ * other digits around the run, as
+ * `prp-987c7e94860462603034` does. A NIK is decimal and stands apart from letters; masking digits
+ * inside an id would only break the link an auditor follows.
+ */
+function inHexIdentifier(text: string, at: number, match: string): boolean {
+  if (!/^\d+$/.test(match)) return false;
+  let start = at;
+  let end = at + match.length;
+  while (start > 0 && /[0-9a-f]/.test(text[start - 1]!)) start--;
+  while (end < text.length && /[0-9a-f]/.test(text[end]!)) end++;
+  const around = text.slice(start, at) + text.slice(at + match.length, end);
+  // Digits on the far side of a letter too: a word glued to a NIK (`desa6203…`) is not an id.
+  return end - start >= 16 && /[a-f]/.test(around) && /\d/.test(around);
 }
 
 /** Fields that hold sentences built from a row (issue messages, error causes). */

@@ -28,6 +28,15 @@ describe('masking personal data', () => {
       at: '2026-11-25T10:00:00.000Z',
       proposalId: 'prp-0123456789abcdef0123',
     });
+    // Ids and hashes whose hex happens to hold a long run of digits are ids, not NIKs.
+    expect(redactDeep({ reference: 'prp-987c7e94860462603034-1' })).toEqual({ reference: 'prp-987c7e94860462603034-1' });
+    const hash = 'a94860462603034118812345fe'.padEnd(64, '0');
+    expect(redactText(`rantai ${hash}`)).toBe(`rantai ${hash}`);
+    // A NIK beside a word or an underscore is still a NIK.
+    expect(redactText('usulan_6203011506880001.csv')).toBe('usulan_6203********0001.csv');
+    expect(redactText('NIK:6203011506880001')).toBe('NIK:6203********0001');
+    expect(redactText('usulan-desa6203011506880001.xlsx')).toBe('usulan-desa6203********0001.xlsx');
+    expect(redactText('face6203011506880001')).toBe('face6203********0001');
   });
 
   it('masks an approver’s note and drops e-mail addresses from history details', () => {
