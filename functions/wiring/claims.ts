@@ -5,7 +5,7 @@ import { ClaimSettings } from '../core/claims/claim-settings';
 import type { ClaimTiming } from '../core/claims/use-cases/open-claim-workflow';
 import type { ApprovalPolicy } from '../core/claims/use-cases/request-claim-approval';
 import { contributionTermsFor } from '../core/contributions/terms';
-import type { Programme } from '../core/programmes/programme';
+import type { FindProgramme } from '../core/proposals/proposal';
 import { traced } from './observability';
 import { setting } from './settings';
 
@@ -28,32 +28,42 @@ export const claimTiming = (): ClaimTiming => ({
 
 export const maxDocumentReminders = () => Number(setting('CLAIM_DOCUMENT_REMINDERS'));
 
-/** Finds a programme in the catalogue the handler read for this invocation (handlers/programme-lookup.ts). */
-type FindProgramme = (id: string) => Programme | undefined;
+/** What a claim says of its programme: which one, and the version it was filed under. */
+type ClaimProgramme = Pick<Claim, 'programmeId' | 'programmeVersion'>;
 
 /**
- * Dinas Sosial for a programme: the team's address and the programme's approver (the head of the office).
- * The setting is read when the handler is built; the programmes, on each invocation.
+ * The programme a claim is judged by, from the catalogue the handler read for this invocation
+ * (handlers/programme-lookup.ts): the version recorded at filing, for every step after it, so an edit
+ * made since (a new approver) does not reach a claim already filed. A claim filed before programmes had
+ * versions records none and is judged by the current version.
+ */
+const judgedBy = (findProgramme: FindProgramme, claim: ClaimProgramme) =>
+  findProgramme(claim.programmeId, claim.programmeVersion);
+
+/**
+ * Dinas Sosial for a claim: the team's address and the approver (the head of the office) of the
+ * programme version the claim was filed under. The setting is read when the handler is built; the
+ * programmes, on each invocation.
  */
 export const dinasSosial = () => {
   const ops = setting('OPS_EMAIL');
-  return (findProgramme: FindProgramme) => (programmeId: string) => {
-    const approver = findProgramme(programmeId)?.approverEmail;
+  return (findProgramme: FindProgramme) => (claim: ClaimProgramme) => {
+    const approver = judgedBy(findProgramme, claim)?.approverEmail;
     return approver ? [ops, approver] : [ops];
   };
 };
 
 /**
- * Who approves a claim: the programme's approver, and a second approver (CLAIM_SECOND_APPROVER_EMAIL)
- * for claims above the programme's `twoApproversAbove` (claim-settings.ts; the defaults until a
- * programme carries its own, as the filing reads them).
+ * Who approves a claim: the approver of the programme version it was filed under, and a second
+ * approver (CLAIM_SECOND_APPROVER_EMAIL) for claims above the programme's `twoApproversAbove`
+ * (claim-settings.ts; the defaults until a programme carries its own, as the filing reads them).
  */
 export const approvalPolicy = () => {
   const second = setting('CLAIM_SECOND_APPROVER_EMAIL');
   const { twoApproversAbove: twoAbove } = ClaimSettings.parse({});
   return (findProgramme: FindProgramme) =>
     (claim: Claim): ApprovalPolicy => {
-      const first = findProgramme(claim.programmeId)?.approverEmail;
+      const first = judgedBy(findProgramme, claim)?.approverEmail;
       return {
         approvers: [...(first ? [first] : []), second],
         approversNeeded: (claim.benefit?.total ?? 0) > twoAbove ? 2 : 1,
@@ -61,6 +71,10 @@ export const approvalPolicy = () => {
     };
 };
 
+/**
+ * A coverage's contribution terms, by its programme as it stands: the coverages a death ends are each
+ * of their own programme, not the claim's, and are judged as the billing run judges them.
+ */
 export const termsIn = (findProgramme: FindProgramme) => (programmeId: string) => {
   const programme = findProgramme(programmeId);
   if (!programme) throw new Error(`Programme ${programmeId} is not configured`);

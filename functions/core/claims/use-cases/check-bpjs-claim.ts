@@ -28,8 +28,8 @@ export type CheckBpjsClaimDeps = {
   bpjsPromiseWorkingDays: number;
   apiUrl: string;
   opsEmail: string;
-  /** Dinas Sosial for a programme: the team and the programme's approver. */
-  dinasSosial: (programmeId: string) => string[];
+  /** Dinas Sosial for a claim: the team and the approver of the programme version it was filed under. */
+  dinasSosial: (claim: Pick<Claim, 'programmeId' | 'programmeVersion'>) => string[];
   now: () => Date;
 };
 
@@ -120,7 +120,7 @@ async function refused(step: Step) {
     next: (current) => bpjsRefused(current, reason, at),
     audit: { action: 'CLAIM_REFUSED_BY_BPJS', actor: ACTOR, execution, details: { reason } },
   });
-  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim)];
   await noticeOnce(
     { ...step, claim: latest },
     'bpjs-refused',
@@ -176,7 +176,7 @@ async function reclassified(step: Step) {
   });
   const explanation = current.decisions.findLast((d) => d.action === 'RECLASSIFIED')?.reason ?? '';
   const stillMissing = missing(current.requiredDocuments);
-  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim)];
   await noticeOnce(
     { ...step, claim: current },
     `reclassified#${classification}`,
@@ -198,7 +198,7 @@ async function transferFailed(step: Step) {
     audit: { action: 'CLAIM_PAYOUT_FAILED', actor: ACTOR, execution, details: { reason } },
   });
   const episode = latest.decisions.filter((d) => d.action === 'FLAGGED').length;
-  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim.programmeId)];
+  const to = [...filerOf(claim, deps.opsEmail), ...deps.dinasSosial(claim)];
   await noticeOnce(
     { ...step, claim: latest },
     `transfer-failed#${episode}`,
@@ -219,7 +219,7 @@ async function alertIfLate(step: Step) {
   await noticeOnce(
     { ...step, claim: latest },
     'bpjs-late',
-    () => bpjsLateMail(latest, deps.dinasSosial(claim.programmeId), submittedAt, promisedBy, deps.apiUrl),
+    () => bpjsLateMail(latest, deps.dinasSosial(claim), submittedAt, promisedBy, deps.apiUrl),
     { action: 'CLAIM_BPJS_LATE_ALERTED', details: { submittedAt, promisedBy } },
   );
 }

@@ -4,7 +4,7 @@ import type { CoverageStore } from '../../../ports/coverage-store';
 import type { Mailer } from '../../../ports/mailer';
 import { applyCoverageEvent, CoverageTransitionError } from '../../contributions/coverage';
 import type { ContributionTerms } from '../../contributions/terms';
-import type { ClaimType, Payout } from '../claim';
+import type { Claim, ClaimType, Payout } from '../claim';
 import { claimPaidMail, filerOf } from '../claim-mails';
 import { payoutRecorded } from '../claim-transitions';
 import { hasNotice, mustGetClaim, withNotice, type ClaimStepInput } from './claim-workflow';
@@ -17,7 +17,8 @@ export type RecordClaimPayoutDeps = {
   mailer: Mailer;
   apiUrl: string;
   opsEmail: string;
-  dinasSosial: (programmeId: string) => string[];
+  /** Dinas Sosial for a claim: the team and the approver of the programme version it was filed under. */
+  dinasSosial: (claim: Pick<Claim, 'programmeId' | 'programmeVersion'>) => string[];
   now: () => Date;
 };
 
@@ -83,7 +84,7 @@ export async function recordClaimPayout(deps: RecordClaimPayoutDeps, input: Clai
     const mail = claimPaidMail(
       latest,
       payout,
-      [...filerOf(latest, deps.opsEmail), ...deps.dinasSosial(latest.programmeId)],
+      [...filerOf(latest, deps.opsEmail), ...deps.dinasSosial(latest)],
       deps.apiUrl,
     );
     const { messageId } = await deps.mailer.send(mail);
