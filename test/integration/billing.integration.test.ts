@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverag
 import {
   approvalLink,
   decide,
+  fireSchedule,
   mails,
   nik,
   proposalCsv,
@@ -27,7 +27,6 @@ const OPERATOR = 'operator@desa-pulau-telo.local';
 const masked = (n: string) => `${n.slice(0, 4)}********${n.slice(12)}`;
 
 let stack: TestStack;
-let sfn: SFNClient;
 let coverages: DynamoDbCoverageStore;
 let bills: DynamoDbBillStore;
 /** Who was enrolled, by village. */
@@ -44,27 +43,7 @@ async function scheduleNamed(suffix: string) {
 }
 
 /** Fires a schedule as if at a Jakarta time and waits for the execution it started to settle. */
-async function fire(suffix: string, jakartaTime: string) {
-  const { name } = await scheduleNamed(suffix);
-  const res = await fetch(`${stack.info.scheduler.endpoint}/schedules/${encodeURIComponent(name)}/fire`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ time: `${jakartaTime}+07:00` }),
-  });
-  // Accepted: Scheduler starts the target and does not wait for it.
-  expect(res.status).toBe(202);
-  const { executionArn } = (await res.json()) as { executionArn: string };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const run = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (run.status !== 'RUNNING') {
-      expect(run, `${name} at ${jakartaTime}: ${run.error} ${run.cause}`).toMatchObject({ status: 'SUCCEEDED' });
-      return JSON.parse(run.output ?? '{}') as Record<string, any>;
-    }
-    if (Date.now() > deadline) throw new Error(`${name} at ${jakartaTime} still running after a minute`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const fire = (suffix: string, jakartaTime: string) => fireSchedule(stack, suffix, jakartaTime);
 const monthly = (month: string) => fire('billing-monthly', `${month}-01T01:00:00`);
 const daily = (day: string) => fire('billing-daily', `${day}T06:00:00`);
 
@@ -84,7 +63,6 @@ const statuses = async () => Promise.all(enrolled.map(async (p) => (await covera
 beforeAll(async () => {
   stack = await startTestStack();
   const credentials = { accessKeyId: 't', secretAccessKey: 't' };
-  sfn = new SFNClient({ endpoint: stack.info.stepfunctions.endpoint, region: stack.info.region, credentials });
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region, credentials }),
     { marshallOptions: { removeUndefinedValues: true } },

@@ -109,12 +109,18 @@ export async function api<T = any>(
   return { status: res.status, body, headers: res.headers };
 }
 
-/** Polls the read API until the upload's proposal reaches one of `statuses`. */
-export async function waitForProposal(stack: TestStack, uploadKey: string, statuses: string[], timeoutMs = 45_000) {
+/** Polls the read API (as `as`, Kapuas's verifier by default) until the upload's proposal reaches one of `statuses`. */
+export async function waitForProposal(
+  stack: TestStack,
+  uploadKey: string,
+  statuses: string[],
+  timeoutMs = 45_000,
+  as: Caller = 'verifier',
+) {
   const deadline = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < deadline) {
-    const { body } = await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`);
+    const { body } = await api(stack, `/proposals?uploadKey=${encodeURIComponent(uploadKey)}`, { as });
     last = body.proposals?.[0];
     if (last && statuses.includes(last.status)) return last;
     await new Promise((r) => setTimeout(r, 200));
@@ -219,4 +225,36 @@ export async function executionsSettled(stack: TestStack, keys: string[], waitin
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`executions for ${keys.join(', ')} still running`);
+}
+
+/**
+ * Fires a schedule of the local EventBridge Scheduler (the one whose name ends with `suffix`) as if at a
+ * Jakarta time, and waits for the execution it started to end; returns its output.
+ */
+export async function fireSchedule(stack: TestStack, suffix: string, jakartaTime: string, timeoutMs = 60_000) {
+  const { endpoint } = stack.info.scheduler;
+  const { schedules } = (await (await fetch(`${endpoint}/schedules`)).json()) as { schedules: { name: string }[] };
+  const schedule = schedules.find((s) => s.name.endsWith(suffix));
+  if (!schedule) throw new Error(`No schedule named *${suffix}: ${schedules.map((s) => s.name).join(', ')}`);
+  const res = await fetch(`${endpoint}/schedules/${encodeURIComponent(schedule.name)}/fire`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ time: `${jakartaTime}+07:00` }),
+  });
+  if (res.status !== 202) throw new Error(`Firing ${schedule.name} answered ${res.status}: ${await res.text()}`);
+  const { executionArn } = (await res.json()) as { executionArn: string };
+  const sfn = new SFNClient({
+    endpoint: stack.info.stepfunctions.endpoint,
+    region: stack.info.region,
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (run.status === 'SUCCEEDED') return JSON.parse(run.output ?? '{}') as Record<string, unknown>;
+    if (run.status !== 'RUNNING')
+      throw new Error(`${schedule.name} at ${jakartaTime}: ${run.status} ${run.error} ${run.cause}`);
+    if (Date.now() > deadline) throw new Error(`${schedule.name} at ${jakartaTime} still running`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
