@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { HttpBpjsGateway } from '../adapters/http-bpjs-gateway';
 import { BpjsCaller, GaveUpError, OutOfTimeError, systemClock } from '../core/bpjs/bpjs-caller';
+import type { Bill } from '../core/contributions/bill';
 import type { BillRecipients } from '../core/contributions/billing-mails';
 import { contributionTermsFor } from '../core/contributions/terms';
 import type { BilledProgramme } from '../core/contributions/use-cases/billing-run';
 import type { Programme } from '../core/programmes/programme';
+import type { FindProgramme } from '../core/proposals/proposal';
 import { BpjsUnavailableError, type BpjsLimits } from '../ports/bpjs';
 import { setting } from './settings';
 
@@ -16,8 +18,9 @@ export const billedProgrammes = (allProgrammes: () => readonly Programme[]) => (
   allProgrammes().map((programme) => ({ programme, terms: contributionTermsFor(programme) }));
 
 /**
- * Who hears of a programme's bills: finance (FINANCE_EMAIL), and Dinas Sosial as the programme's
- * approver and the team's address (OPS_EMAIL). The programme-wide overdue notice names every village,
+ * Who hears of a programme's bills: finance (FINANCE_EMAIL), and Dinas Sosial as the approver of the
+ * programme version the bill was issued under (the current version for a bill from before versions)
+ * and the team's address (OPS_EMAIL). The programme-wide overdue notice names every village,
  * so no single operator gets it: the team's address stands in, and each village's operator gets a
  * notice of their own village from the due-date check (notify-village-operators.ts).
  */
@@ -25,9 +28,9 @@ export const billRecipients = () => {
   const finance = setting('FINANCE_EMAIL');
   const ops = setting('OPS_EMAIL');
   // The settings are read when the handler is built; the programmes, on each invocation.
-  return (findProgramme: (id: string) => Programme | undefined) =>
-    (programmeId: string): BillRecipients => {
-      const approver = findProgramme(programmeId)?.approverEmail;
+  return (findProgramme: FindProgramme) =>
+    (bill: Pick<Bill, 'programmeId' | 'programmeVersion'>): BillRecipients => {
+      const approver = findProgramme(bill.programmeId, bill.programmeVersion)?.approverEmail;
       return { finance, dinasSosial: approver ? [approver, ops] : [ops], operators: [ops] };
     };
 };

@@ -100,7 +100,7 @@ export async function pollPayments(
         done.get('NOTICE_ISSUED')?.withPaymentCode === false &&
         !done.has('NOTICE_PAYMENT_CODE')
       ) {
-        await deps.mailer.send(paymentCodeMail(bill, deps.recipients(bill.programmeId), deps.apiUrl));
+        await deps.mailer.send(paymentCodeMail(bill, deps.recipients(bill), deps.apiUrl));
         await deps.steps.record(bill, 'NOTICE_PAYMENT_CODE', {}, execution);
       }
       if (bill.paymentCode && OPEN.includes(bill.status)) {
@@ -166,7 +166,7 @@ export async function checkDueDates(
         if (!done.has('NOTICE_OVERDUE')) {
           // Under the same step: a crash before it is recorded sends the notices again (at worst twice).
           const villagesTold = await notifyVillageOperators(deps, bill, risk, after);
-          await deps.mailer.send(overdueMail(bill, risk, lapsed, deps.recipients(bill.programmeId), deps.apiUrl));
+          await deps.mailer.send(overdueMail(bill, risk, lapsed, deps.recipients(bill), deps.apiUrl));
           await deps.steps.record(
             bill,
             'NOTICE_OVERDUE',
@@ -183,7 +183,7 @@ export async function checkDueDates(
       }
       const dueSoon = today <= bill.due.date && addDays(today, deps.reminderDays) >= bill.due.date;
       if (dueSoon && (bill.status === 'ISSUED' || bill.status === 'PARTLY_PAID') && !done.has('NOTICE_DUE_SOON')) {
-        await deps.mailer.send(dueSoonMail(bill, deps.recipients(bill.programmeId), deps.apiUrl));
+        await deps.mailer.send(dueSoonMail(bill, deps.recipients(bill), deps.apiUrl));
         await deps.steps.record(bill, 'NOTICE_DUE_SOON', { today }, execution);
         result.reminders += 1;
       }

@@ -1,5 +1,6 @@
 import type { BillStore } from '../../../ports/bill-store';
 import type { Mailer } from '../../../ports/mailer';
+import type { Bill } from '../bill';
 import { billDocumentsPrefix } from '../bill-keys';
 import { billIssuedMail, type BillRecipients } from '../billing-mails';
 import type { CalendarMonth } from '../calendar';
@@ -9,7 +10,8 @@ export type NoticeDeps = {
   bills: BillStore;
   mailer: Mailer;
   steps: BillSteps;
-  recipients: (programmeId: string) => BillRecipients;
+  /** Who hears of a bill: by the programme version it was issued under (`programmeVersion`). */
+  recipients: (bill: Pick<Bill, 'programmeId' | 'programmeVersion'>) => BillRecipients;
   apiUrl: string;
 };
 
@@ -24,7 +26,7 @@ export async function mailIssuedBills(
     const bill = await deps.bills.get(ref.programmeId, ref.month);
     if (!bill || (await deps.steps.done(bill)).has('NOTICE_ISSUED')) continue;
     const prefix = billDocumentsPrefix(bill.programmeId, bill.month);
-    await deps.mailer.send(billIssuedMail(bill, deps.recipients(bill.programmeId), deps.apiUrl, prefix));
+    await deps.mailer.send(billIssuedMail(bill, deps.recipients(bill), deps.apiUrl, prefix));
     // Whether the code went with it: if not, the daily check mails it when BPJS issues one.
     await deps.steps.record(bill, 'NOTICE_ISSUED', { withPaymentCode: Boolean(bill.paymentCode) }, execution);
     mailed += 1;
