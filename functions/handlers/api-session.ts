@@ -40,7 +40,7 @@ export const handler = httpHandler(async (event) => {
     case 'GET /health':
       return json(200, { ok: true });
     case 'GET /':
-      return redirect('/app/uploads/new');
+      return redirect('/app/home');
     case 'GET /masuk':
       return page(signInPage());
     case 'GET /app':

@@ -58,7 +58,7 @@ export const APP_SCRIPT = String.raw`'use strict';
           sessionStorage.setItem(KEY, body.idToken);
           sessionStorage.removeItem(ACTIONS);
           var next = ownPath(new URLSearchParams(location.search).get('next'));
-          location.href = next && next.indexOf('/app/') === 0 && ownPath(next.slice(4)) ? next : '/app/uploads/new';
+          location.href = next && next.indexOf('/app/') === 0 && ownPath(next.slice(4)) ? next : '/app/home';
         })
         .catch(function (e) { show(out, e.message, true); });
     });

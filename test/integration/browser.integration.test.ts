@@ -99,7 +99,7 @@ describe('the operator in a browser', () => {
     await page.fill('#username', operator.username);
     await page.fill('#password', operator.password);
     await page.click('button[type=submit]');
-    await page.waitForURL(/\/app\/uploads\/new$/);
+    await page.waitForURL(/\/app\/home$/);
     expect(leaked).toEqual([]);
     await page.close();
   });
