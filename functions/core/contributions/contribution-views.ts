@@ -96,6 +96,7 @@ export function billSummary(b: Bill) {
 export function billDetail(b: Bill) {
   return {
     ...billSummary(b),
+    programmeVersion: b.programmeVersion,
     issuedAt: b.issuedAt,
     fundingSource: b.fundingSource,
     benefits: b.benefits,

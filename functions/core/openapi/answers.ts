@@ -23,6 +23,13 @@ const Rupiah = z.number().int().nonnegative();
 /** A NIK as lists, mails and most views carry it: masked (`6203********0001`), or whole where the role may see it. */
 const ShownNik = z.string().describe('NIK, disamarkan kecuali peran boleh melihatnya utuh');
 const PageCursor = z.string().optional().describe('Penanda halaman berikutnya; tidak ada pada halaman terakhir');
+/** The programme version a proposal, bill or claim was judged by (issue 13); absent on records from before versions. */
+const JudgedByVersion = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('The programme version this was judged by; absent on a record from before programmes had versions');
 
 export const HealthAnswer = z.object({ ok: z.boolean() });
 export const MeAnswer = Principal.extend({
@@ -76,6 +83,7 @@ export const ProposalView = z.object({
   status: ProposalStatus,
   statusText: z.string(),
   programmeId: z.string(),
+  programmeVersion: JudgedByVersion,
   villageCode: z.string(),
   fileName: z.string(),
   uploadKey: z.string(),
@@ -215,6 +223,7 @@ export const BillsAnswer = z.object({
   bills: z.array(BillSummary.extend({ links: z.object({ self: z.string() }) })),
 });
 export const BillDetail = BillSummary.extend({
+  programmeVersion: JudgedByVersion,
   issuedAt: z.string(),
   fundingSource: Programme.shape.fundingSource,
   benefits: z.array(ProgrammeBenefit),
@@ -261,6 +270,7 @@ const ShownAccount = z.object({
 export const ClaimDetail = z.object({
   id: z.string(),
   programmeId: z.string(),
+  programmeVersion: JudgedByVersion,
   nik: ShownNik,
   kpj: z.string(),
   villageCode: z.string(),

@@ -29,6 +29,7 @@ export function proposalView(p: Proposal, links: { self: string }) {
     status: p.status,
     statusText: STATUS_TEXT[p.status],
     programmeId: p.programmeId,
+    programmeVersion: p.programmeVersion,
     villageCode: p.villageCode,
     fileName: redactText(p.fileName),
     uploadKey: maskNumbers(p.uploadKey),

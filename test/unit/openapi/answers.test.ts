@@ -65,6 +65,10 @@ describe('the read API answers match their schemas', () => {
         self: '/p',
       }),
     );
+    // Judged by a recorded programme version (issue 13): the view says which.
+    const judged = proposalView(proposal({ programmeVersion: 2 }), { self: '/p' });
+    expect(judged.programmeVersion).toBe(2);
+    conforms(ProposalView, judged);
   });
 
   it('programmes as GET /programmes lists them', () => {
@@ -113,7 +117,10 @@ describe('the read API answers match their schemas', () => {
       },
       '2026-02-10',
     );
-    for (const b of [issued, paid]) {
+    // Issued under a recorded programme version (issue 13), and one from before versions.
+    const versioned = { ...issued, programmeVersion: 3 };
+    expect(billDetail(versioned).programmeVersion).toBe(3);
+    for (const b of [issued, paid, versioned]) {
       conforms(BillSummary, billSummary(b));
       conforms(BillDetail, billDetail(b));
     }
@@ -135,7 +142,10 @@ describe('the read API answers match their schemas', () => {
       bpjs: { reference: 'BPJS-1', classification: 'JKM', submittedAt: '2026-03-20T00:00:00Z' },
       decisions: [{ action: 'VERIFIED', by: 'verifier:v', at: '2026-03-15T00:00:00Z' }],
     });
-    for (const c of [claim(), paid]) {
+    // Filed under a recorded programme version (issue 13), and one from before versions.
+    const versioned = claim({ programmeVersion: 2 });
+    expect(claimDetail(versioned, false).programmeVersion).toBe(2);
+    for (const c of [claim(), paid, versioned]) {
       conforms(ClaimRow, claimRow(c));
       conforms(ClaimDetail, claimDetail(c, true));
       conforms(ClaimDetail, claimDetail(c, false));

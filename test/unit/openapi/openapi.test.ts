@@ -83,6 +83,18 @@ describe('the OpenAPI document is well formed', () => {
     }
   });
 
+  it('says which programme version a proposal, a bill or a claim was judged by, where it recorded one', () => {
+    for (const path of ['/proposals/{id}', '/bills/{billId}', '/claims/{id}']) {
+      const answer = doc.paths[path]!.get.responses['200'].content['application/json'].schema as {
+        properties: Record<string, { type?: string }>;
+        required?: string[];
+      };
+      expect(answer.properties.programmeVersion, path).toMatchObject({ type: 'integer' });
+      // Records from before programmes had versions carry none.
+      expect(answer.required ?? [], path).not.toContain('programmeVersion');
+    }
+  });
+
   it('describes queries as the handlers read them: required, optional and defaults', () => {
     const participants = doc.paths['/participants']!.get.parameters as { name: string; required: boolean }[];
     expect(participants.map((p) => [p.name, p.required])).toEqual([

@@ -56,6 +56,7 @@ export function claimDetail(claim: Claim, whole: boolean) {
   return {
     id: claim.id,
     programmeId: claim.programmeId,
+    programmeVersion: claim.programmeVersion,
     nik: nik(claim.nik),
     kpj: claim.kpj,
     villageCode: claim.villageCode,
