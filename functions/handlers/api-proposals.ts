@@ -139,18 +139,23 @@ export const handler = httpHandler(async (event) => {
         const mayDownload = authorize(principal, 'proposal:report', resourceOf(p)) === 'allow';
         return html(
           200,
-          proposalPage(p, findProgramme(p.programmeId, p.programmeVersion), {
-            reportXlsx: mayDownload ? v.report?.download.xlsx : undefined,
-            reportJson: mayDownload ? v.report?.download.json : undefined,
-            redrive:
-              p.status === 'FAILED' && authorize(principal, 'proposal:redrive', resourceOf(p)) === 'allow'
-                ? `${v.links.self}/redrive`
-                : undefined,
-            cancel:
-              p.status === 'FAILED' && authorize(principal, 'proposal:cancel', resourceOf(p)) === 'allow'
-                ? `${v.links.self}/cancel`
-                : undefined,
-          }),
+          proposalPage(
+            p,
+            findProgramme(p.programmeId, p.programmeVersion),
+            {
+              reportXlsx: mayDownload ? v.report?.download.xlsx : undefined,
+              reportJson: mayDownload ? v.report?.download.json : undefined,
+              redrive:
+                p.status === 'FAILED' && authorize(principal, 'proposal:redrive', resourceOf(p)) === 'allow'
+                  ? `${v.links.self}/redrive`
+                  : undefined,
+              cancel:
+                p.status === 'FAILED' && authorize(principal, 'proposal:cancel', resourceOf(p)) === 'allow'
+                  ? `${v.links.self}/cancel`
+                  : undefined,
+            },
+            authorize(principal, 'proposal:upload', { villageCode: p.villageCode }) === 'allow',
+          ),
         );
       }
       return json(200, v);

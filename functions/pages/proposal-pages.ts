@@ -84,6 +84,8 @@ export function proposalPage(
   p: Proposal,
   programme: Programme | undefined,
   links: { reportXlsx?: string; reportJson?: string; redrive?: string; cancel?: string },
+  /** Whether the viewer may upload the village's next file: only they are told to fix rows and upload again. */
+  mayUpload = false,
 ): string {
   const rows = summaryRows(p, programme);
   rows.push(
@@ -95,7 +97,7 @@ export function proposalPage(
   if (p.approval?.note) rows.push(['Catatan Kepala Dinas', redactText(p.approval.note)]);
   const downloads = [
     links.reportXlsx
-      ? markup`<a href="${links.reportXlsx}" data-download>Laporan validasi (Excel): perbaiki baris lalu unggah ulang</a>`
+      ? markup`<a href="${links.reportXlsx}" data-download>Laporan validasi (Excel)${mayUpload ? ': perbaiki baris lalu unggah ulang' : ''}</a>`
       : undefined,
     links.reportJson ? markup`<a href="${links.reportJson}" data-download>Laporan (JSON)</a>` : undefined,
   ].filter((d) => d !== undefined);

@@ -79,6 +79,15 @@ describe('what the console offers, role by role', () => {
     }
   });
 
+  it('tells only who may upload for the village to fix the rows and upload again', () => {
+    const invalid = proposal({ status: 'INVALID', villageCode: VILLAGE });
+    for (const role of Role.options) {
+      const mayUpload = authorize(as(role), 'proposal:upload', { villageCode: VILLAGE }) === 'allow';
+      const html = proposalPage(invalid, findProgramme(invalid.programmeId), { reportXlsx: '/r' }, mayUpload);
+      expect({ role, told: html.includes('unggah ulang') }).toEqual({ role, told: role === 'operator' });
+    }
+  });
+
   it("the auditor's pages (proposal, bill, claim, claims, upload) carry no form or button that acts", () => {
     const auditor = as('auditor');
     const may = (action: Action) => authorize(auditor, action, { villageCode: VILLAGE }) === 'allow';
