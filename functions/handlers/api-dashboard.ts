@@ -15,7 +15,8 @@ async function figuresFor(event: HttpEvent) {
   const { sources, now } = wiring();
   const principal = principalOf(event);
   const query = DashboardQuery.safeParse(event.queryStringParameters ?? {});
-  if (!query.success) throw new HttpError(400, 'BAD_QUERY', 'programmeId ditulis seperti kapuas-2026-apbd.');
+  if (!query.success)
+    throw new HttpError(400, 'BAD_QUERY', 'programmeId ditulis seperti kapuas-2026-apbd atau kuburaya-2026-apbd.');
   const { programmeId } = query.data;
   const programmes = (await programmesNow()).allProgrammes().filter((p) => !programmeId || p.id === programmeId);
   return dashboardFigures(sources, principal, { programmes, generatedAt: now().toISOString() });

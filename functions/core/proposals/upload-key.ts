@@ -20,8 +20,11 @@ const SPREADSHEET_EXTENSIONS = ['.xlsx', '.csv'];
 /** A Kemendagri village code with dots: 62.03.01.2011. */
 export const VILLAGE_CODE = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
 
+/** An example of each regency's, so neither reads as the only programme there is. */
 const layoutHint =
-  'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx.';
+  'Unggah ke folder proposals/<kode-program>/<kode-desa>/<nama-berkas>, misalnya ' +
+  'proposals/kapuas-2026-apbd/62.03.01.2011/usulan.xlsx (Kabupaten Kapuas) atau ' +
+  'proposals/kuburaya-2026-apbd/61.12.07.2005/usulan.xlsx (Kabupaten Kubu Raya).';
 
 export function splitUploadKey(key: string): Partial<UploadKeyParts> {
   const rest = key.startsWith(PROPOSALS_PREFIX) ? key.slice(PROPOSALS_PREFIX.length) : key;
