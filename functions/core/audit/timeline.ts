@@ -667,9 +667,13 @@ async function subjectOf(sources: TimelineSources, ref: EntityRef): Promise<Subj
       const programme = sources.findProgramme(ref.programmeId);
       const bill = programme && (await sources.bills.get(ref.programmeId, ref.month));
       if (!bill) return undefined;
+      // The version the bill was issued under, where it recorded one (issue 13).
+      const issuedUnder = bill.programmeVersion
+        ? `program ${ref.programmeId} versi ${bill.programmeVersion}`
+        : ref.programmeId;
       return {
         resource: { regency: programme.regency.code },
-        title: () => `tagihan ${ref.programmeId} ${monthName(ref.month)}`,
+        title: () => `tagihan ${issuedUnder} ${monthName(ref.month)}`,
         record: `/app/bills/${encodeURIComponent(bill.id)}`,
         whole: undefined,
       };

@@ -13,8 +13,10 @@ import {
   type TimelineSources,
 } from '../../../functions/core/audit/timeline';
 import { MemoryClaimStore } from '../claims/api-fakes';
+import { BillTally, issueBill } from '../../../functions/core/contributions/bill';
+import { indonesianHolidays } from '../../../functions/core/contributions/holidays';
 import { MemoryBillStore, MemoryCoverageStore } from '../contributions/fakes';
-import { coverage, nik } from '../contributions/fixtures';
+import { coverage, nik, terms } from '../contributions/fixtures';
 import { MemoryAuditLog, MemoryProposalStore } from '../proposals/fakes';
 import { proposal } from '../proposals/proposal-fixture';
 
@@ -210,6 +212,26 @@ describe('opening a timeline', () => {
     expect(await open(withKubuRaya, as('auditor'), entity)).toMatchObject({ ok: false, status: 404 });
     const listed = { ...as('verifier'), regencies: ['62.03', '61.12'] };
     expect(await open(withKubuRaya, listed, entity)).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it("names the programme version a bill was issued under in its timeline's title", async () => {
+    const { deps } = sources();
+    const tally = new BillTally('kapuas-2026-apbd', '2026-03');
+    tally.add(coverage(1));
+    const bill = issueBill({
+      programme: { ...findProgramme('kapuas-2026-apbd')!, version: 2 },
+      tally,
+      terms: terms(),
+      holidays: indonesianHolidays,
+      issuedAt: '2026-03-01T00:05:00.000Z',
+    })!;
+    deps.bills.items.set(bill.id, bill);
+    const opened = await open(deps, as('auditor'), parseEntity(`bill#${bill.id}`));
+    expect(opened.ok && opened.timeline.title).toBe('tagihan program kapuas-2026-apbd versi 2 Maret 2026');
+    // A bill from before versions: the programme alone, as before.
+    deps.bills.items.set(bill.id, { ...bill, programmeVersion: undefined });
+    const older = await open(deps, as('auditor'), parseEntity(`bill#${bill.id}`));
+    expect(older.ok && older.timeline.title).toBe('tagihan kapuas-2026-apbd Maret 2026');
   });
 
   it("records the opening of a participant's timeline on their trail before reading it", async () => {
