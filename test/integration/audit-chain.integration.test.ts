@@ -1,7 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,14 +11,10 @@ import { DynamoDbParticipantStore } from '../../functions/adapters/dynamodb-part
 import { readWriteFailure } from '../../functions/adapters/dynamodb-transactions';
 import { participantEntity, type AuditEvent } from '../../functions/core/audit/audit-event';
 import { eventHash, GENESIS, verifyChain } from '../../functions/core/audit/chain';
-import { createTablesFromTemplates, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
-import { freePort } from '../../infra/local/ports';
-import { LocalResources } from '../../infra/local/resources';
-import type { CfnTemplate } from '../../infra/local/template';
-import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { verifyAuditTrail } from '../../scripts/audit-verify';
 import { participant } from '../unit/adapters/scripted-client';
 import { apply, coverage, on, PROGRAMME, terms } from '../unit/contributions/fixtures';
+import { startStatefulTables, type StatefulTables } from '../support/stateful-tables';
 
 /**
  * The audit trail's hash chain against DynamoDB Local, with the tables created from the stateful
@@ -29,35 +22,21 @@ import { apply, coverage, on, PROGRAMME, terms } from '../unit/contributions/fix
  * once-keys, stores' transactions with several events, and a tampered event found by
  * `npm run audit:verify`.
  */
-let dynamodb: Awaited<ReturnType<typeof startDynamoDbLocal>>;
+let local: StatefulTables;
 let db: DynamoDBDocumentClient;
 let tables: { audit: string; participants: string; coverage: string; proposals: string };
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal({
-    port: await freePort(),
-    dataDir: mkdtempSync(join(tmpdir(), 'jaring-audit-')),
-    log: () => {},
-  });
-  const stateful = new StatefulStack(new App(), 'Stateful');
-  const resources = new LocalResources(
-    [{ stackName: 'Stateful', template: Template.fromStack(stateful).toJSON() as CfnTemplate }],
-    'local',
-  );
-  await createTablesFromTemplates(dynamodb.client as DynamoDBClient, resources);
-  const name = (table: { node: { defaultChild?: unknown } }) =>
-    resources.ref(stateful.getLogicalId(table.node.defaultChild as CfnElement));
+  local = await startStatefulTables('audit');
+  db = local.db;
   tables = {
-    audit: name(stateful.audit),
-    participants: name(stateful.participants),
-    coverage: name(stateful.contributions.coverage),
-    proposals: name(stateful.proposals),
+    audit: local.table((s) => s.audit),
+    participants: local.table((s) => s.participants),
+    coverage: local.table((s) => s.contributions.coverage),
+    proposals: local.table((s) => s.proposals),
   };
-  db = DynamoDBDocumentClient.from(dynamodb.client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
 }, 60_000);
-afterAll(() => dynamodb?.stop());
+afterAll(() => local?.stop());
 
 const log = () => new DynamoDbAuditLog(db, tables.audit);
 const event = (entity: string, action: string, at: string, details?: Record<string, unknown>): AuditEvent => ({
@@ -217,7 +196,7 @@ describe('npm run audit:verify', () => {
     const home = mkdtempSync(join(tmpdir(), 'jaring-audit-home-'));
     writeFileSync(
       join(home, 'stack.json'),
-      JSON.stringify({ region: 'local', dynamodb: { endpoint: dynamodb.endpoint, tables: { audit: tables.audit } } }),
+      JSON.stringify({ region: 'local', dynamodb: { endpoint: local.endpoint, tables: { audit: tables.audit } } }),
     );
     return run('npm', ['run', '-s', 'audit:verify'], { env: { ...process.env, JARING_HOME: home } }).then(
       ({ stdout }) => ({ code: 0, stdout }),

@@ -1,10 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { claimEntity, DynamoDbClaimStore } from '../../functions/adapters/dynamodb-claim-store';
@@ -20,41 +14,23 @@ import {
 } from '../../functions/ports/claim-store';
 import { claimStore } from '../../functions/wiring/claim-store';
 import { MissingSettingError } from '../../functions/wiring/settings';
-import { createTablesFromTemplates, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
-import { freePort } from '../../infra/local/ports';
-import { LocalResources } from '../../infra/local/resources';
-import type { CfnTemplate } from '../../infra/local/template';
-import { StatefulStack } from '../../infra/stacks/stateful-stack';
+import { startStatefulTables, type StatefulTables } from '../support/stateful-tables';
 
 /**
  * The claim store against DynamoDB Local, alone: the tables are created from the stateful stack's
  * synthesized template, as the local stack creates them, so the keys and indexes under test are the
  * deployed ones.
  */
-let dynamodb: Awaited<ReturnType<typeof startDynamoDbLocal>>;
+let local: StatefulTables;
 let db: DynamoDBDocumentClient;
 let tables: { claims: string; audit: string };
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal({
-    port: await freePort(),
-    dataDir: mkdtempSync(join(tmpdir(), 'jaring-claims-')),
-    log: () => {},
-  });
-  const stateful = new StatefulStack(new App(), 'Stateful');
-  const resources = new LocalResources(
-    [{ stackName: 'Stateful', template: Template.fromStack(stateful).toJSON() as CfnTemplate }],
-    'local',
-  );
-  await createTablesFromTemplates(dynamodb.client as DynamoDBClient, resources);
-  const name = (table: { node: { defaultChild?: unknown } }) =>
-    resources.ref(stateful.getLogicalId(table.node.defaultChild as CfnElement));
-  tables = { claims: name(stateful.claimTables.claims), audit: name(stateful.audit) };
-  db = DynamoDBDocumentClient.from(dynamodb.client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  local = await startStatefulTables('claims');
+  db = local.db;
+  tables = { claims: local.table((s) => s.claimTables.claims), audit: local.table((s) => s.audit) };
 });
-afterAll(() => dynamodb?.stop());
+afterAll(() => local?.stop());
 
 const store = () => new DynamoDbClaimStore(db, tables);
 const trail = (id: string) => new DynamoDbAuditLog(db, tables.audit).byEntity(claimEntity(id));

@@ -1,10 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { billEntity, DynamoDbBillStore } from '../../functions/adapters/dynamodb-bill-store';
@@ -19,46 +13,28 @@ import { markOverdueBills } from '../../functions/core/contributions/use-cases/m
 import { recordBillPayment } from '../../functions/core/contributions/use-cases/record-bill-payment';
 import { updateCoverage } from '../../functions/core/contributions/use-cases/update-coverage';
 import { BILLABLE_SHARDS } from '../../functions/ports/coverage-store';
-import { createTablesFromTemplates, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
-import { freePort } from '../../infra/local/ports';
-import { LocalResources } from '../../infra/local/resources';
-import type { CfnTemplate } from '../../infra/local/template';
-import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { apply, coverage, MURUNG_KERAMAT, nik, on, PULAU_TELO, terms } from '../unit/contributions/fixtures';
+import { startStatefulTables, type StatefulTables } from '../support/stateful-tables';
 
 /**
  * The contribution stores against DynamoDB Local, alone (no S3, Step Functions or API): the tables
  * are created from the stateful stack's synthesized template, as the local stack creates them, so the
  * keys and indexes under test are the deployed ones.
  */
-let dynamodb: Awaited<ReturnType<typeof startDynamoDbLocal>>;
+let local: StatefulTables;
 let db: DynamoDBDocumentClient;
 let tables: { coverage: string; bills: string; audit: string };
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal({
-    port: await freePort(),
-    dataDir: mkdtempSync(join(tmpdir(), 'jaring-contributions-')),
-    log: () => {},
-  });
-  const stateful = new StatefulStack(new App(), 'Stateful');
-  const resources = new LocalResources(
-    [{ stackName: 'Stateful', template: Template.fromStack(stateful).toJSON() as CfnTemplate }],
-    'local',
-  );
-  await createTablesFromTemplates(dynamodb.client as DynamoDBClient, resources);
-  const name = (table: { node: { defaultChild?: unknown } }) =>
-    resources.ref(stateful.getLogicalId(table.node.defaultChild as CfnElement));
+  local = await startStatefulTables('contributions');
+  db = local.db;
   tables = {
-    coverage: name(stateful.contributions.coverage),
-    bills: name(stateful.contributions.bills),
-    audit: name(stateful.audit),
+    coverage: local.table((s) => s.contributions.coverage),
+    bills: local.table((s) => s.contributions.bills),
+    audit: local.table((s) => s.audit),
   };
-  db = DynamoDBDocumentClient.from(dynamodb.client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
 });
-afterAll(() => dynamodb?.stop());
+afterAll(() => local?.stop());
 
 const coverages = () => new DynamoDbCoverageStore(db, tables);
 const bills = () => new DynamoDbBillStore(db, tables);

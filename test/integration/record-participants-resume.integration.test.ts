@@ -1,10 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { App, type CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
@@ -14,13 +8,9 @@ import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { recordParticipants, RecordingPausedError } from '../../functions/core/proposals/use-cases/record-participants';
 import { bpjsResultsKey, workersKey } from '../../functions/core/proposals/work-keys';
 import type { CoverageStore } from '../../functions/ports/coverage-store';
-import { createTablesFromTemplates, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
-import { freePort } from '../../infra/local/ports';
-import { LocalResources } from '../../infra/local/resources';
-import type { CfnTemplate } from '../../infra/local/template';
-import { StatefulStack } from '../../infra/stacks/stateful-stack';
 import { MemoryLedger, MemoryObjects, MemoryProposalStore } from '../unit/proposals/fakes';
 import { proposal } from '../unit/proposals/proposal-fixture';
+import { startStatefulTables, type StatefulTables } from '../support/stateful-tables';
 
 /**
  * Recording a proposal over several runs (the workflow's loop when a run stops before its Lambda's end),
@@ -29,34 +19,20 @@ import { proposal } from '../unit/proposals/proposal-fixture';
  * ones. Proposals, work files and the ledger are in memory: recording only reads the first two and, with
  * nobody refused, never touches the ledger.
  */
-let dynamodb: Awaited<ReturnType<typeof startDynamoDbLocal>>;
+let local: StatefulTables;
 let db: DynamoDBDocumentClient;
 let tables: { participants: string; coverage: string; audit: string };
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDbLocal({
-    port: await freePort(),
-    dataDir: mkdtempSync(join(tmpdir(), 'jaring-recording-')),
-    log: () => {},
-  });
-  const stateful = new StatefulStack(new App(), 'Stateful');
-  const resources = new LocalResources(
-    [{ stackName: 'Stateful', template: Template.fromStack(stateful).toJSON() as CfnTemplate }],
-    'local',
-  );
-  await createTablesFromTemplates(dynamodb.client as DynamoDBClient, resources);
-  const name = (table: { node: { defaultChild?: unknown } }) =>
-    resources.ref(stateful.getLogicalId(table.node.defaultChild as CfnElement));
+  local = await startStatefulTables('recording');
+  db = local.db;
   tables = {
-    participants: name(stateful.participants),
-    coverage: name(stateful.contributions.coverage),
-    audit: name(stateful.audit),
+    participants: local.table((s) => s.participants),
+    coverage: local.table((s) => s.contributions.coverage),
+    audit: local.table((s) => s.audit),
   };
-  db = DynamoDBDocumentClient.from(dynamodb.client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
 });
-afterAll(() => dynamodb?.stop());
+afterAll(() => local?.stop());
 
 const programme = findProgramme('kapuas-2026-apbd')!;
 const PEOPLE = 25;
