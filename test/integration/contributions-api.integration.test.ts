@@ -12,19 +12,8 @@ import { indonesianHolidays } from '../../functions/core/contributions/holidays'
 import { contributionTermsFor } from '../../functions/core/contributions/terms';
 import { issueMonthlyBill } from '../../functions/core/contributions/use-cases/issue-monthly-bill';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
-import {
-  api,
-  approvalLink,
-  decide,
-  nik,
-  proposalCsv,
-  startTestStack,
-  upload,
-  uploadAsOperator,
-  waitForProposal,
-  type Caller,
-  type TestStack,
-} from '../support/local-stack';
+import { api, nik, proposalCsv, startTestStack, type Caller, type TestStack } from '../support/local-stack';
+import { enrollProposal } from '../support/enroll-proposal';
 
 // Participants, their coverage and the monthly bill through the local stack, as each role reaches them.
 const programmeId = 'kapuas-2026-apbd';
@@ -50,20 +39,6 @@ const table = (pattern: RegExp) => {
   return found[1];
 };
 
-async function enroll(villageCode: string, fileName: string, rows: string[][], byOperator: boolean) {
-  const csv = proposalCsv(rows);
-  const key = `proposals/${programmeId}/${villageCode}/${fileName}`;
-  if (byOperator) await uploadAsOperator(stack, { programmeId, villageCode, fileName }, csv);
-  else await upload(stack, key, csv);
-  const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
-  expect(waiting.status).toBe('AWAITING_APPROVAL');
-  const { code } = await approvalLink(stack, waiting.id);
-  expect((await decide(stack, waiting.id, code, 'APPROVED')).status).toBe(200);
-  expect(await waitForProposal(stack, key, ['ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'], 60_000)).toMatchObject({
-    status: 'ENROLLED',
-  });
-}
-
 beforeAll(async () => {
   stack = await startTestStack();
   db = DynamoDBDocumentClient.from(
@@ -75,16 +50,21 @@ beforeAll(async () => {
     { marshallOptions: { removeUndefinedValues: true } },
   );
   tables = { coverage: table(/coverage/i), bills: table(/bill/i), audit: table(/^audit/i) };
-  await enroll(
-    mine,
-    'usulan-iuran.csv',
-    [
+  await enrollProposal(
+    stack,
+    { programmeId, villageCode: mine, fileName: 'usulan-iuran.csv' },
+    proposalCsv([
       [ours[0]!, 'Budi Santoso', '03-04-1984', 'L', 'Petani'],
       [ours[1]!, 'Siti Aminah', '09-10-1991', 'P', 'Nelayan'],
-    ],
-    true,
+    ]),
+    'operator',
   );
-  await enroll(neighbour, 'usulan-tetangga.csv', [[theirs, 'Ahmad Yani', '21-01-1979', 'L', 'Petani']], false);
+  await enrollProposal(
+    stack,
+    { programmeId, villageCode: neighbour, fileName: 'usulan-tetangga.csv' },
+    proposalCsv([[theirs, 'Ahmad Yani', '21-01-1979', 'L', 'Petani']]),
+    'bucket',
+  );
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();

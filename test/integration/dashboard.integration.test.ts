@@ -2,19 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardFigures } from '../../functions/core/dashboard/dashboard-figures';
 import { launchBrowser } from '../support/browser';
-import {
-  api,
-  approvalLink,
-  decide,
-  nik,
-  proposalCsv,
-  startTestStack,
-  upload,
-  uploadAsOperator,
-  waitForProposal,
-  type Caller,
-  type TestStack,
-} from '../support/local-stack';
+import { api, nik, proposalCsv, startTestStack, type Caller, type TestStack } from '../support/local-stack';
+import { enrollProposal } from '../support/enroll-proposal';
 
 // Issue 11's done-when: the dashboard draws its charts with the figures the API returns, and the
 // operator sees their villages only. A real browser on the local stack, after real enrolments.
@@ -25,24 +14,18 @@ const NEIGHBOUR = '62.03.02.2006'; // Desa Bakungin, Kecamatan Kapuas Hilir: not
 let stack: TestStack;
 let browser: Browser;
 
-async function enrol(villageCode: string, serials: number[], as?: 'operator') {
-  const fileName = 'usulan-dasbor.csv';
-  const key = `proposals/${PROGRAMME}/${villageCode}/${fileName}`;
-  const csv = proposalCsv(serials.map((s) => [nik('12-05-1985', 'L', s), 'Pekerja Desa', '12-05-1985', 'L', 'petani']));
-  if (as) await uploadAsOperator(stack, { programmeId: PROGRAMME, villageCode, fileName }, csv);
-  else await upload(stack, key, csv);
-  const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
-  expect(waiting.status).toBe('AWAITING_APPROVAL');
-  const { code } = await approvalLink(stack, waiting.id);
-  expect((await decide(stack, waiting.id, code, 'APPROVED')).status).toBe(200);
-  expect(await waitForProposal(stack, key, ['ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'], 60_000)).toMatchObject({
-    status: 'ENROLLED',
-  });
-}
+/** Workers with the given serials, enrolled in the village: by its operator, or put in the bucket by Dinas Sosial. */
+const enrol = (villageCode: string, serials: number[], by: 'operator' | 'bucket') =>
+  enrollProposal(
+    stack,
+    { programmeId: PROGRAMME, villageCode, fileName: 'usulan-dasbor.csv' },
+    proposalCsv(serials.map((s) => [nik('12-05-1985', 'L', s), 'Pekerja Desa', '12-05-1985', 'L', 'petani'])),
+    by,
+  );
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
-  await Promise.all([enrol(OWN, [501, 502, 503], 'operator'), enrol(NEIGHBOUR, [601, 602])]);
+  await Promise.all([enrol(OWN, [501, 502, 503], 'operator'), enrol(NEIGHBOUR, [601, 602], 'bucket')]);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

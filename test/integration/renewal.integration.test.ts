@@ -8,17 +8,8 @@ import { applyCoverageEvent } from '../../functions/core/contributions/coverage'
 import { ContributionTerms } from '../../functions/core/contributions/terms';
 import { maskNik } from '../../functions/core/privacy/mask';
 import { RenewalSummary } from '../../functions/core/proposals/use-cases/renew-village';
-import {
-  api,
-  approvalLink,
-  decide,
-  nik,
-  proposalCsv,
-  startTestStack,
-  uploadAsOperator,
-  waitForProposal,
-  type TestStack,
-} from '../support/local-stack';
+import { api, nik, proposalCsv, startTestStack, waitForProposal, type TestStack } from '../support/local-stack';
+import { enrollProposal } from '../support/enroll-proposal';
 
 // Issue 9, end and renewal: a village enrolled in 2025 continues its people into 2026 through the
 // same upload, validation and approval as any proposal, without anyone re-typing them.
@@ -50,18 +41,12 @@ beforeAll(async () => {
   coverages = new DynamoDbCoverageStore(db, { coverage: tables.coverage!, audit: tables.audit! });
   audit = new DynamoDbAuditLog(db, tables.audit!);
 
-  const key = await uploadAsOperator(
+  await enrollProposal(
     stack,
     { programmeId: FROM, villageCode: village, fileName: 'usulan-2025.csv' },
     proposalCsv(people.map((p) => [...p])),
+    'operator',
   );
-  const waiting = await waitForProposal(stack, key, ['AWAITING_APPROVAL', 'INVALID', 'FAILED']);
-  expect(waiting.status).toBe('AWAITING_APPROVAL');
-  const { code } = await approvalLink(stack, waiting.id);
-  expect((await decide(stack, waiting.id, code, 'APPROVED')).status).toBe(200);
-  expect(await waitForProposal(stack, key, ['ENROLLED', 'PARTIALLY_ENROLLED', 'FAILED'], 60_000)).toMatchObject({
-    status: 'ENROLLED',
-  });
   // Enrollment opened each participant's coverage, ACTIVE in the village, as renewal reads them.
   for (const [n] of people)
     expect(await coverages.get(FROM, n)).toMatchObject({ status: 'ACTIVE', villageCode: village });
