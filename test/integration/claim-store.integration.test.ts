@@ -74,20 +74,6 @@ function claim(id: string, over: Partial<Claim> = {}): Claim {
   };
 }
 
-/** The commands the store sent, by name and input, while `run` ran. */
-async function commandsOf(run: () => Promise<unknown>) {
-  const send = vi.spyOn(db, 'send');
-  try {
-    await run();
-    return send.mock.calls.map(([command]) => ({
-      name: command.constructor.name,
-      input: (command as { input: Record<string, unknown> }).input,
-    }));
-  } finally {
-    send.mockRestore();
-  }
-}
-
 describe('filing a claim', () => {
   it('records a claim filed twice at once, and its event, once (the id is the idempotency key)', async () => {
     const claims = store();
@@ -288,7 +274,7 @@ describe('listing claims without a scan', () => {
     const claims = store();
     const pages: StoredClaim[][] = [];
     let cursor: string | undefined;
-    const sent = await commandsOf(async () => {
+    const sent = await local.commandsSent(async () => {
       do {
         const page = await claims.byVillage(P, MURUNG_KERAMAT, { limit: 3, cursor });
         pages.push(page.items);
@@ -365,7 +351,7 @@ describe('totals paid', () => {
   it('adds up a programme’s payouts month by month from one Query of the paid index', async () => {
     const claims = store();
     let totals: Awaited<ReturnType<typeof claims.paidTotals>> = [];
-    const sent = await commandsOf(async () => (totals = await claims.paidTotals(P)));
+    const sent = await local.commandsSent(async () => (totals = await claims.paidTotals(P)));
     expect(totals).toEqual([
       { month: '2026-03', amount: 43_500_000, payouts: 3, claims: 2, byType: { JKM: 42_000_000, JKK: 1_500_000 } },
       { month: '2026-04', amount: 42_000_000, payouts: 1, claims: 1, byType: { JKM: 42_000_000 } },

@@ -39,19 +39,6 @@ afterAll(() => local?.stop());
 const coverages = () => new DynamoDbCoverageStore(db, tables);
 const bills = () => new DynamoDbBillStore(db, tables);
 const audit = () => new DynamoDbAuditLog(db, tables.audit);
-/** The commands a store sent, by name and input, while `run` ran. */
-async function commandsOf(run: () => Promise<unknown>) {
-  const send = vi.spyOn(db, 'send');
-  try {
-    await run();
-    return send.mock.calls.map(([command]) => ({
-      name: command.constructor.name,
-      input: (command as { input: Record<string, unknown> }).input,
-    }));
-  } finally {
-    send.mockRestore();
-  }
-}
 
 const programme = (id: string) => ({ id, fundingSource: 'APBD', benefits: ['JKK', 'JKM'] }) as const;
 /** A month's bill for `people` participants of one village, as the billing workflow issues it. */
@@ -169,7 +156,7 @@ describe('payments against a bill', () => {
     );
 
     let open: Bill[] = [];
-    const sent = await commandsOf(async () => (open = await store.openDueBefore('2026-02-17')));
+    const sent = await local.commandsSent(async () => (open = await store.openDueBefore('2026-02-17')));
     const ours = open.filter((b) => b.programmeId.startsWith('prog-open-'));
     expect(ours.map((b) => b.id)).toEqual(['prog-open-a#2026-02']);
     expect(sent.map((c) => c.name)).not.toContain('ScanCommand');
@@ -268,7 +255,7 @@ describe('reading coverages without a scan', () => {
   it('reads a programme’s billable participants in a month with one Query per shard of the index', async () => {
     const store = coverages();
     const found: BillableCoverage[] = [];
-    const sent = await commandsOf(async () => {
+    const sent = await local.commandsSent(async () => {
       for (let shard = 0; shard < BILLABLE_SHARDS; shard++) {
         let cursor: string | undefined;
         do {
@@ -327,7 +314,7 @@ describe('reading coverages without a scan', () => {
     const expected = active.filter((c) => c.villageCode === MURUNG_KERAMAT).map((c) => c.nik);
     const pages: Coverage[][] = [];
     let cursor: string | undefined;
-    const sent = await commandsOf(async () => {
+    const sent = await local.commandsSent(async () => {
       do {
         const page = await store.byVillage(P, MURUNG_KERAMAT, { limit: 4, cursor });
         pages.push(page.items);
@@ -353,7 +340,7 @@ describe('many coverages at once', () => {
 
   it('opens them 50 to a transaction and, run again, leaves every one as it is', async () => {
     const store = coverages();
-    const sent = await commandsOf(async () =>
+    const sent = await local.commandsSent(async () =>
       expect(await store.createMany(many)).toEqual({ created: 130, existed: 0 }),
     );
     // Each COVERAGE_OPENED goes after the end of its participant's audit chain: one Query each to find it.

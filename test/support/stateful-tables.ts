@@ -6,6 +6,7 @@ import type { IConstruct } from 'constructs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { createTablesFromTemplates, startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { freePort } from '../../infra/local/ports';
 import { LocalResources } from '../../infra/local/resources';
@@ -20,6 +21,8 @@ export type StatefulTables = {
   db: DynamoDBDocumentClient;
   /** The local name of the table `pick` chooses from the stateful stack. */
   table: (pick: (stateful: StatefulStack) => IConstruct) => string;
+  /** The commands sent through `db`, by name and input, while `run` ran: what a store asked of the tables. */
+  commandsSent: (run: () => Promise<unknown>) => Promise<{ name: string; input: Record<string, unknown> }[]>;
   stop: () => Promise<void>;
 };
 
@@ -41,13 +44,26 @@ export async function startStatefulTables(name: string): Promise<StatefulTables>
       'local',
     );
     await createTablesFromTemplates(dynamodb.client as DynamoDBClient, resources);
+    const db = DynamoDBDocumentClient.from(dynamodb.client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
     return {
       endpoint: dynamodb.endpoint,
       client: dynamodb.client as DynamoDBClient,
-      db: DynamoDBDocumentClient.from(dynamodb.client, {
-        marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-      }),
+      db,
       table: (pick) => resources.ref(stateful.getLogicalId(pick(stateful).node.defaultChild as CfnElement)),
+      commandsSent: async (run) => {
+        const send = vi.spyOn(db, 'send');
+        try {
+          await run();
+          return send.mock.calls.map(([command]) => ({
+            name: command.constructor.name,
+            input: (command as { input: Record<string, unknown> }).input,
+          }));
+        } finally {
+          send.mockRestore();
+        }
+      },
       stop: dynamodb.stop,
     };
   } catch (error) {
