@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpBpjsGateway } from '../../../functions/adapters/http-bpjs-gateway';
 import { AmountConfirmation, BpjsClaimStatus, ClaimSubmission } from '../../../functions/core/bpjs/claim-contract';
+import { scriptedServer } from '../../support/scripted-server';
 import { submission } from './claim-fixture';
 
 const received: BpjsClaimStatus = {
@@ -42,38 +41,24 @@ describe('the BPJS claims contract', () => {
 });
 
 describe('the claims adapter against answers the sandbox never gives', () => {
-  let server: Server;
-  let reply: (res: import('node:http').ServerResponse) => void = () => undefined;
-  let url: string;
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => reply(res));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const scripted = scriptedServer();
 
   it('asks again (retryable) rather than record a PAID claim without its payout', async () => {
-    reply = (res) => res.writeHead(200).end(JSON.stringify({ ...received, status: 'PAID' }));
-    const gateway = new HttpBpjsGateway(url);
+    scripted.reply = (res) => res.writeHead(200).end(JSON.stringify({ ...received, status: 'PAID' }));
+    const gateway = new HttpBpjsGateway(scripted.url);
     expect(await gateway.getClaimStatus('KLM-00000001').catch((e: Error) => e.name)).toBe('BpjsUnavailableError');
-    reply = (res) => res.writeHead(200).end(JSON.stringify(received));
+    scripted.reply = (res) => res.writeHead(200).end(JSON.stringify(received));
     expect(await gateway.getClaimStatus('KLM-00000001')).toEqual(received);
   });
 
   it('waits as a 503 says, and takes a 409 for final', async () => {
-    const gateway = new HttpBpjsGateway(url);
-    reply = (res) => res.writeHead(503, { 'retry-after': '7' }).end('maintenance');
+    const gateway = new HttpBpjsGateway(scripted.url);
+    scripted.reply = (res) => res.writeHead(503, { 'retry-after': '7' }).end('maintenance');
     expect(await gateway.submitClaim(submission()).catch((e: unknown) => e)).toMatchObject({
       name: 'BpjsUnavailableError',
       retryAfterMs: 7_000,
     });
-    reply = (res) => res.writeHead(409).end('{"code":"NOTHING_TO_CONFIRM"}');
+    scripted.reply = (res) => res.writeHead(409).end('{"code":"NOTHING_TO_CONFIRM"}');
     expect(
       await gateway
         .confirmAmount('KLM-00000001', { classification: 'JKM', amount: 42_000_000 })

@@ -1,6 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { HttpBpjsGateway, parseRetryAfter } from '../../../functions/adapters/ht
 import type { RegistrationRequest } from '../../../functions/core/bpjs/contract';
 import { BpjsUnavailableError } from '../../../functions/ports/bpjs';
 import { startBpjsSandbox } from '../../../infra/local/bpjs-sandbox';
+import { scriptedServer } from '../../support/scripted-server';
 
 const request = (reference: string, niks: string[]): RegistrationRequest => ({
   programmeId: 'kapuas-2026-apbd',
@@ -133,26 +132,12 @@ describe('the BPJS adapter against the sandbox', () => {
 });
 
 describe('the BPJS adapter against answers the sandbox never gives', () => {
-  let server: Server;
-  let reply: (res: import('node:http').ServerResponse) => void = () => undefined;
-  let url: string;
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => reply(res));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  const scripted = scriptedServer();
 
   it('reads Retry-After as a date, and waits for a 503 that carries one', async () => {
     const when = new Date(Date.now() + 30_000).toUTCString();
-    reply = (res) => res.writeHead(503, { 'retry-after': when }).end('maintenance');
-    const error = await new HttpBpjsGateway(url)
+    scripted.reply = (res) => res.writeHead(503, { 'retry-after': when }).end('maintenance');
+    const error = await new HttpBpjsGateway(scripted.url)
       .register(request('r-1', niks(1, 1)))
       .catch((e: BpjsUnavailableError) => e);
     expect(error).toMatchObject({ name: 'BpjsUnavailableError', rateLimited: false });
@@ -162,10 +147,10 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
   });
 
   it('takes an answer it cannot read as no answer (retryable), not as a broken invariant', async () => {
-    const gateway = new HttpBpjsGateway(url);
-    reply = (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
+    const gateway = new HttpBpjsGateway(scripted.url);
+    scripted.reply = (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>');
     expect(await gateway.register(request('r-2', niks(1, 1))).catch((e: Error) => e.name)).toBe('BpjsUnavailableError');
-    reply = (res) =>
+    scripted.reply = (res) =>
       res
         .writeHead(200)
         .end(JSON.stringify({ registrationId: 'x', results: [{ nik: niks(1, 1)[0], status: 'REGISTERED', kpj: '' }] }));
@@ -173,13 +158,13 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
   });
 
   it('gives up on an answer that stalls half-way', async () => {
-    reply = (res) => {
+    scripted.reply = (res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"registrationId":"x","res');
     };
     const started = Date.now();
     expect(
-      await new HttpBpjsGateway(url, { timeoutMs: 300 })
+      await new HttpBpjsGateway(scripted.url, { timeoutMs: 300 })
         .register(request('r-4', niks(1, 1)))
         .catch((e: Error) => e.message),
     ).toContain('tidak menjawab');
@@ -187,10 +172,10 @@ describe('the BPJS adapter against answers the sandbox never gives', () => {
   });
 
   it('retries a 408 and refuses other 4xx for good', async () => {
-    const gateway = new HttpBpjsGateway(url);
-    reply = (res) => res.writeHead(408).end();
+    const gateway = new HttpBpjsGateway(scripted.url);
+    scripted.reply = (res) => res.writeHead(408).end();
     expect(await gateway.register(request('r-5', niks(1, 1))).catch((e: Error) => e.name)).toBe('BpjsUnavailableError');
-    reply = (res) => res.writeHead(422).end('{"code":"INVALID"}');
+    scripted.reply = (res) => res.writeHead(422).end('{"code":"INVALID"}');
     expect(await gateway.register(request('r-6', niks(1, 1))).catch((e: Error) => e.name)).toBe(
       'BpjsRequestRejectedError',
     );
