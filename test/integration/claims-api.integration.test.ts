@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
 import { openCoverage } from '../../functions/core/contributions/coverage';
 import { api, nik, startTestStack, waitForMail, type Caller, type TestStack } from '../support/local-stack';
+import { stackDocumentClient, stackTable } from '../support/stack-tables';
 
 // Claims through the local stack, as each role reaches them: filing, who may do what, masking, the
 // documents going to S3, the verifier's check and the approver's link.
@@ -20,12 +20,6 @@ let stack: TestStack;
 let db: DynamoDBDocumentClient;
 let tables: { coverage: string; audit: string };
 let claimId: string;
-
-const table = (pattern: RegExp) => {
-  const found = Object.entries(stack.info.dynamodb.tables).find(([name]) => pattern.test(name));
-  if (!found) throw new Error(`No table like ${pattern} in ${Object.keys(stack.info.dynamodb.tables).join(', ')}`);
-  return found[1];
-};
 
 const filing = (over: Record<string, unknown> = {}) => ({
   nik: deceased,
@@ -65,15 +59,8 @@ async function waitForClaim(id: string, statuses: string[], timeoutMs = 45_000) 
 
 beforeAll(async () => {
   stack = await startTestStack();
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: stack.info.dynamodb.endpoint,
-      region: stack.info.region,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  tables = { coverage: table(/coverage/i), audit: table(/^audit/i) };
+  db = stackDocumentClient(stack);
+  tables = { coverage: stackTable(stack, /coverage/i), audit: stackTable(stack, /^audit/i) };
   // The coverage enrollment opens (contributions-api.integration.test.ts goes through enrollment for it).
   const coverages = new DynamoDbCoverageStore(db, tables);
   const open = (n: string, villageCode: string, kpj: string) =>

@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbBillStore } from '../../functions/adapters/dynamodb-bill-store';
@@ -14,6 +13,7 @@ import { issueMonthlyBill } from '../../functions/core/contributions/use-cases/i
 import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { api, nik, proposalCsv, startTestStack, type Caller, type TestStack } from '../support/local-stack';
 import { enrollProposal } from '../support/enroll-proposal';
+import { stackDocumentClient, stackTable } from '../support/stack-tables';
 
 // Participants, their coverage and the monthly bill through the local stack, as each role reaches them.
 const programmeId = 'kapuas-2026-apbd';
@@ -32,24 +32,14 @@ let stack: TestStack;
 let db: DynamoDBDocumentClient;
 let tables: { coverage: string; bills: string; audit: string };
 
-/** A table's name from stack.json, by what its output is named after. */
-const table = (pattern: RegExp) => {
-  const found = Object.entries(stack.info.dynamodb.tables).find(([name]) => pattern.test(name));
-  if (!found) throw new Error(`No table like ${pattern} in ${Object.keys(stack.info.dynamodb.tables).join(', ')}`);
-  return found[1];
-};
-
 beforeAll(async () => {
   stack = await startTestStack();
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: stack.info.dynamodb.endpoint,
-      region: stack.info.region,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  tables = { coverage: table(/coverage/i), bills: table(/bill/i), audit: table(/^audit/i) };
+  db = stackDocumentClient(stack);
+  tables = {
+    coverage: stackTable(stack, /coverage/i),
+    bills: stackTable(stack, /bill/i),
+    audit: stackTable(stack, /^audit/i),
+  };
   await enrollProposal(
     stack,
     { programmeId, villageCode: mine, fileName: 'usulan-iuran.csv' },

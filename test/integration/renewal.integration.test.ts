@@ -1,6 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
@@ -10,6 +8,7 @@ import { maskNik } from '../../functions/core/privacy/mask';
 import { RenewalSummary } from '../../functions/core/proposals/use-cases/renew-village';
 import { api, nik, proposalCsv, startTestStack, waitForProposal, type TestStack } from '../support/local-stack';
 import { enrollProposal } from '../support/enroll-proposal';
+import { stackDocumentClient } from '../support/stack-tables';
 
 // Issue 9, end and renewal: a village enrolled in 2025 continues its people into 2026 through the
 // same upload, validation and approval as any proposal, without anyone re-typing them.
@@ -29,14 +28,7 @@ let audit: DynamoDbAuditLog;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: stack.info.dynamodb.endpoint,
-      region: stack.info.region,
-      credentials: { accessKeyId: 't', secretAccessKey: 't' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
+  const db = stackDocumentClient(stack);
   const { tables } = stack.info.dynamodb;
   coverages = new DynamoDbCoverageStore(db, { coverage: tables.coverage!, audit: tables.audit! });
   audit = new DynamoDbAuditLog(db, tables.audit!);
