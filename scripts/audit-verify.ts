@@ -113,7 +113,8 @@ export async function verifyArchiveBucket(): Promise<{ broken: number; lines: st
       s3?: { endpoint: string; buckets: Record<string, string> };
     };
     bucket = info.s3?.buckets.auditArchive;
-    if (!info.s3 || !bucket) return { broken: 0, lines: [`Archive: the local stack in ${home} names no archive bucket.`] };
+    if (!info.s3 || !bucket)
+      return { broken: 0, lines: [`Archive: the local stack in ${home} names no archive bucket.`] };
     s3 = new S3Client({
       endpoint: info.s3.endpoint,
       region: info.region,

@@ -29,7 +29,9 @@ describe('masking personal data', () => {
       proposalId: 'prp-0123456789abcdef0123',
     });
     // Ids and hashes whose hex happens to hold a long run of digits are ids, not NIKs.
-    expect(redactDeep({ reference: 'prp-987c7e94860462603034-1' })).toEqual({ reference: 'prp-987c7e94860462603034-1' });
+    expect(redactDeep({ reference: 'prp-987c7e94860462603034-1' })).toEqual({
+      reference: 'prp-987c7e94860462603034-1',
+    });
     const hash = 'a94860462603034118812345fe'.padEnd(64, '0');
     expect(redactText(`rantai ${hash}`)).toBe(`rantai ${hash}`);
     // A NIK beside a word or an underscore is still a NIK.
