@@ -21,15 +21,32 @@ const Quota = z.discriminatedUnion('scope', [
 ]);
 export type Quota = z.infer<typeof Quota>;
 
+/**
+ * Bounds against a slip or a hostile edit, far above any real figure (BPU rates are 1% and 2%, JKM
+ * Rp6,800; incomes of the BPU brackets are in the millions): a figure past them is a typo, and a bill
+ * priced from it would be paid from the regency's budget.
+ */
+const PERCENT_CAP = 20;
+const RUPIAH_CAP = 1_000_000;
+const INCOME_CAP = 100_000_000;
+/** Text an admin types (names, legal bases, reasons): one line or a paragraph, never a document. */
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** A link shown to auditors: the web only (a `javascript:` URL in an href would run in their browser). */
+const webUrl = z
+  .string()
+  .url()
+  .max(500)
+  .refine((u) => /^https?:\/\//i.test(u), 'http or https only');
+
 const ContributionRates = z.object({
   /** JKK as a percentage of declared monthly income (1% for BPU, PP 44/2015 Lampiran II). */
-  jkkPercentOfIncome: z.number().nonnegative(),
+  jkkPercentOfIncome: z.number().nonnegative().max(PERCENT_CAP),
   /** JKM flat per month in rupiah (Rp6,800 for BPU). */
-  jkmMonthly: z.number().int().nonnegative(),
+  jkmMonthly: z.number().int().nonnegative().max(RUPIAH_CAP),
   /** JHT as a percentage of declared income, where a regency covers it (2% for BPU). */
-  jhtPercentOfIncome: z.number().nonnegative().default(0),
+  jhtPercentOfIncome: z.number().nonnegative().max(PERCENT_CAP).default(0),
   /** JP flat per month, where a regency covers it (programme configuration). */
-  jpMonthly: z.number().int().nonnegative().default(0),
+  jpMonthly: z.number().int().nonnegative().max(RUPIAH_CAP).default(0),
 });
 export type ContributionRates = z.infer<typeof ContributionRates>;
 
@@ -42,19 +59,19 @@ const calendarMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY
  */
 const RateChange = z.object({
   effectiveFrom: calendarMonth,
-  declaredMonthlyIncome: z.number().int().positive(),
+  declaredMonthlyIncome: z.number().int().positive().max(INCOME_CAP),
   rates: ContributionRates,
   /** The regulation the new rates come from. */
-  legalBasis: z.string().min(1).optional(),
+  legalBasis: text(500).optional(),
 });
 
 /** The document behind the legal basis (a Keputusan Bupati, a PKS), as auditors look it up. */
 const LegalBasisDocument = z.object({
-  title: z.string().min(1),
-  number: z.string().min(1).optional(),
+  title: text(300),
+  number: text(100).optional(),
   issuedOn: isoDate.optional(),
   /** Where the signed document can be read (JDIH of the regency, or the uploads bucket). */
-  url: z.string().url().optional(),
+  url: webUrl.optional(),
 });
 
 /**
@@ -68,29 +85,32 @@ export const JP_DISABLED_REASON =
   'dengan dasar hukum yang jelas.';
 
 export const Programme = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/),
+  id: z
+    .string()
+    .max(60)
+    .regex(/^[a-z0-9][a-z0-9-]+$/),
   /** Each change makes a new version (1, 2, ...); proposals, bills and claims record the one they were judged by. */
   version: z.number().int().positive().default(1),
   /** Who made this version, when, and why (absent on a seed version nobody has edited). */
   changedBy: z.string().min(1).optional(),
   changedAt: z.string().datetime({ offset: true }).optional(),
-  reason: z.string().min(1).optional(),
-  name: z.string(),
+  reason: text(1_000).optional(),
+  name: text(200),
   regency: z.object({ code: z.string().regex(/^\d{2}\.\d{2}$/), name: z.string() }),
   fundingSource: FundingSource,
   /** Legal basis shown to auditors, e.g. the Keputusan Bupati or PKS number. */
-  legalBasis: z.string().optional(),
+  legalBasis: text(500).optional(),
   legalBasisDocument: LegalBasisDocument.optional(),
   /** Where the figures come from (DOMAIN.md's sources, a regulation), and what is not confirmed. */
-  sources: z.array(z.string().min(1)).optional(),
+  sources: z.array(text(1_000)).max(30).optional(),
   quota: Quota,
   coverage: z.object({ start: isoDate, end: isoDate }),
   benefits: z.array(Benefit).min(1),
   /** Declared monthly income in rupiah; the lowest BPU bracket is Rp1,000,000. */
-  declaredMonthlyIncome: z.number().int().positive(),
+  declaredMonthlyIncome: z.number().int().positive().max(INCOME_CAP),
   rates: ContributionRates,
   /** Later rates, each from its month, in order (see RateChange). */
-  rateChanges: z.array(RateChange).default([]),
+  rateChanges: z.array(RateChange).max(60).default([]),
   /**
    * JP for BPU is doubtful in law (JP_DISABLED_REASON): off unless turned on; a programme that lists
    * JP among its benefits while this is off is refused (programmeProblems).
@@ -102,13 +122,15 @@ export const Programme = z.object({
    */
   lapseAfterUnpaidMonths: z.number().int().min(1).max(12).default(3),
   /** Age limits at coverage start. Unconfirmed in the regulations, hence configurable. */
-  ageLimits: z.object({ min: z.number().int().nonnegative(), max: z.number().int().positive() }),
+  ageLimits: z
+    .object({ min: z.number().int().nonnegative().max(120), max: z.number().int().positive().max(120) })
+    .refine((a) => a.min <= a.max, 'min above max'),
   /** Occupation categories the programme names; anything else is a warning, not an error. */
-  occupations: z.array(z.string()).min(1),
+  occupations: z.array(text(100)).min(1).max(100),
   /** A DTSEN decile above this deserves a warning (assistance usually targets deciles 1-4). */
   dtsenDecileThreshold: z.number().int().min(1).max(10).default(4),
   /** Who approves proposals (Kepala Dinas Sosial) and who else hears about them. */
-  approverEmail: z.string().email(),
+  approverEmail: z.string().email().max(254),
   /** How long an approval link stays valid before the proposal expires. */
   approvalTimeoutDays: z.number().int().positive().max(20),
 });

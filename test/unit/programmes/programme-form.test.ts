@@ -80,6 +80,18 @@ describe("the console's programme form", () => {
   it('refuses a field that is not a number where one is asked', () => {
     expect(() => draftFromForm({ ...form, quotaLimit: 'seribu' }, { id: form.id, regency })).toThrow();
   });
+
+  it('refuses a link that is not the web, figures past any real rate, and ages upside down', () => {
+    const draft = (over: Record<string, string>) => () => draftFromForm({ ...form, ...over }, { id: form.id, regency });
+    // Rendered as an href on auditors' pages: a javascript: link would run in their browser.
+    expect(draft({ legalBasisUrl: 'javascript:alert(document.cookie)' })).toThrow();
+    expect(draft({ legalBasisUrl: 'https://jdih.kuburayakab.go.id/kepbup-1-2027.pdf' })).not.toThrow();
+    // 100% of income for JKK, a JKM of ten million a month: typos the regency's budget would pay.
+    expect(draft({ jkkPercentOfIncome: '100' })).toThrow();
+    expect(draft({ jkmMonthly: '10000000' })).toThrow();
+    expect(draft({ ageMin: '65', ageMax: '18' })).toThrow();
+    expect(draft({ name: 'x'.repeat(201) })).toThrow();
+  });
 });
 
 describe('the programme pages', () => {
