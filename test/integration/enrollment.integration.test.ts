@@ -196,6 +196,8 @@ describe('enrollment through the local stack', () => {
       proposalCsv([[nik('01-02-1979', 'L', 11), 'Ahmad Yani', '01-02-1979', 'L', 'pedagang pasar']]),
     );
     const first = await waitForProposal(stack, uploadKey, ['AWAITING_APPROVAL']);
+    // The status is written just before the approver's mail goes out: wait for that mail too.
+    await waitForMail(stack, (m) => m.text.includes(`/approvals/${first.id}?`));
     const { executions = [] } = await sfn.send(
       new ListExecutionsCommand({ stateMachineArn: stack.info.stepfunctions.stateMachines.enrollment! }),
     );
