@@ -11,6 +11,7 @@ import {
 import { maskNik } from '../core/privacy/mask';
 import { billableShard, CoverageNotFoundError, type CoverageStore, type Page } from '../ports/coverage-store';
 import { DynamoDbAuditLog, type AuditWrite } from './dynamodb-audit-log';
+import { inFlight } from './dynamodb-in-flight';
 import { batchGetAll } from './dynamodb-batch-get';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor';
 import { queryAll } from './dynamodb-pages';
@@ -171,8 +172,10 @@ export class DynamoDbCoverageStore implements CoverageStore {
   async createMany(coverages: readonly Coverage[]): Promise<{ created: number; existed: number }> {
     let created = 0;
     let existed = 0;
-    for (let i = 0; i < coverages.length; i += COVERAGES_PER_TRANSACTION) {
-      const chunk = coverages.slice(i, i + COVERAGES_PER_TRANSACTION).map((c) => Coverage.parse(c));
+    const chunks: Coverage[][] = [];
+    for (let i = 0; i < coverages.length; i += COVERAGES_PER_TRANSACTION)
+      chunks.push(coverages.slice(i, i + COVERAGES_PER_TRANSACTION).map((c) => Coverage.parse(c)));
+    await inFlight(chunks, async (chunk) => {
       try {
         await this.audit.transactWithEvents(
           chunk.map((c) => this.openPut(c)),
@@ -186,7 +189,7 @@ export class DynamoDbCoverageStore implements CoverageStore {
           else existed += 1;
         }
       }
-    }
+    });
     return { created, existed };
   }
 

@@ -3,12 +3,13 @@ import { participantEntity, proposalEntity } from '../core/audit/audit-event';
 import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
 import { DynamoDbAuditLog } from './dynamodb-audit-log';
+import { inFlight } from './dynamodb-in-flight';
 import { queryAll } from './dynamodb-pages';
 import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
 import { PARTICIPANT_INDEXES } from './table-design';
 
 /** DynamoDB's limit is 100 items per transaction; each participant takes two (itself and its audit event). */
-const PARTICIPANTS_PER_TRANSACTION = 25;
+const PARTICIPANTS_PER_TRANSACTION = 50;
 
 /**
  * Participants keyed by NIK and programme: one person can be covered once per programme, which the
@@ -25,8 +26,10 @@ export class DynamoDbParticipantStore implements ParticipantStore {
   }
 
   async enroll(participants: Participant[], context: { execution?: string }) {
-    for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION) {
-      const chunk = participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION);
+    const chunks: Participant[][] = [];
+    for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION)
+      chunks.push(participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION));
+    await inFlight(chunks, async (chunk) => {
       try {
         await this.audit.transactWithEvents(
           chunk.map((p) => this.put(p)),
@@ -39,7 +42,7 @@ export class DynamoDbParticipantStore implements ParticipantStore {
         if (readWriteFailure(error).kind !== 'condition') throw error;
         for (const p of chunk) await this.enrollOne(p, context);
       }
-    }
+    });
   }
 
   async listByProposal(proposalId: string) {

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { inFlight, TRANSACTIONS_IN_FLIGHT } from '../../../functions/adapters/dynamodb-in-flight';
+
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+describe('transactions in flight', () => {
+  it('writes chunks several at a time, never more than the bound', async () => {
+    let running = 0;
+    let most = 0;
+    const written: number[] = [];
+    await inFlight([...Array(20).keys()], async (chunk) => {
+      running++;
+      most = Math.max(most, running);
+      await tick();
+      written.push(chunk);
+      running--;
+    });
+    expect(written.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(most).toBe(TRANSACTIONS_IN_FLIGHT);
+  });
+
+  it('lets the other chunks finish when one fails, then throws that failure as it was', async () => {
+    class ThrottledError extends Error {
+      override name = 'ProvisionedThroughputExceededException';
+    }
+    const written: number[] = [];
+    const failure = await inFlight([0, 1, 2, 3, 4, 5, 6, 7], async (chunk) => {
+      await tick();
+      if (chunk === 1) throw new ThrottledError('slow down');
+      written.push(chunk);
+    }).catch((e: unknown) => e);
+    // The workflow's retry rules match the error's name: not an AggregateError around it.
+    expect(failure).toBeInstanceOf(ThrottledError);
+    expect((failure as Error).name).toBe('ProvisionedThroughputExceededException');
+    expect(written.sort()).toEqual([0, 2, 3, 4, 5, 6, 7]);
+  });
+});
