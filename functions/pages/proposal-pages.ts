@@ -18,6 +18,7 @@ function summaryRows(p: Proposal, programme: Programme | undefined): [string, st
   const c = p.counts;
   return [
     ['Program', programme ? `${programme.name} (${programme.id})` : p.programmeId],
+    ...(programme ? ([['Kabupaten', programme.regency.name]] as [string, string][]) : []),
     ['Desa/Kelurahan', villageLabel(p.villageCode)],
     ['Berkas', redactText(p.fileName)],
     ['Status', STATUS_TEXT[p.status]],
@@ -46,7 +47,7 @@ export function approvalPage(
   const rows = summaryRows(p, programme);
   if (programme && c)
     rows.push([
-      'Iuran per bulan (pekerja valid)',
+      `Iuran ${programme.benefits.join('+')} per bulan (pekerja valid)`,
       `Rp${(c.valid * monthlyContributionPerPerson(programme)).toLocaleString('id-ID')}`,
     ]);
   const summary = table(rows);

@@ -37,6 +37,21 @@ describe('approvalPage for a proposal awaiting approval', () => {
     expect(html).toContain('<tr><th>Tidak valid</th><td>3</td></tr>');
     expect(html).toContain('Rp151.200');
     expect(html).toContain('Batas waktu keputusan: 2026-02-26');
+    expect(html).toContain('<tr><th>Kabupaten</th><td>Kabupaten Kapuas</td></tr>');
+    expect(html).toContain('<tr><th>Iuran JKK+JKM per bulan (pekerja valid)</th><td>Rp151.200</td></tr>');
+  });
+
+  it("names another regency's programme with its own benefits: Kubu Raya pays JHT too", () => {
+    const kubuRaya = findProgramme('kuburaya-2026-apbd')!;
+    const page = approvalPage(
+      proposal({ programmeId: kubuRaya.id, villageCode: '61.12.07.2005' }),
+      kubuRaya,
+      links,
+      code,
+    );
+    expect(page).toContain('<tr><th>Kabupaten</th><td>Kabupaten Kubu Raya</td></tr>');
+    // Nine valid workers at Rp36.800 (JKK 10.000 + JKM 6.800 + JHT 20.000).
+    expect(page).toContain('<tr><th>Iuran JKK+JKM+JHT per bulan (pekerja valid)</th><td>Rp331.200</td></tr>');
   });
 
   it('links the report with its query escaped', () => {
