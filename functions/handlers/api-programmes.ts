@@ -20,7 +20,8 @@ import { billStore } from '../wiring/bill-store';
 import { participantCounts } from '../wiring/participant-counts';
 import { forgetProgrammeCatalogue, programmeCatalogue, programmeStore } from '../wiring/programmes';
 import { quotaLedger } from '../wiring/quota-ledger';
-import { now, once } from '../wiring/settings';
+import { mailer } from '../wiring/mailer';
+import { now, once, setting } from '../wiring/settings';
 import { bodyFields, html, HttpError, httpHandler, json, principalOf, wantsHtml, type HttpEvent } from './http';
 
 export const wiring = once(() => {
@@ -29,6 +30,7 @@ export const wiring = once(() => {
     store: programmeStore(),
     standing: (programme, needed) => readStanding(sources, programme, needed),
     now,
+    notices: { mailer: mailer(), ops: [setting('OPS_EMAIL')] },
   };
   return { deps, audit: auditLog() };
 });

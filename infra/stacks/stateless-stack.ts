@@ -16,7 +16,7 @@ import { EnrollmentWorkflow } from '../../workflows/enrollment/enrollment-workfl
 import type { DeploymentConfig } from '../config';
 import { CHART_SCRIPT_FILE } from '../../functions/wiring/chart-script';
 import { AuditArchive } from '../constructs/audit-archive';
-import { bindProposalStore } from '../constructs/bindings';
+import { bindMailer, bindProposalStore } from '../constructs/bindings';
 import { ProgrammeSeed } from '../constructs/programme-seed';
 import { JaringFunction, type JaringFunctionProps } from '../constructs/jaring-function';
 import { AlarmTopic, FunctionAlarms } from '../constructs/workflow-alarms';
@@ -388,7 +388,13 @@ export class StatelessStack extends Stack {
 
     // Programmes as data (issue 13): read by all, written by the regency's admin (new versions only); a
     // change is judged against the quota ledger, the participants counted per village and the bills.
-    const apiProgrammes = fn('ApiProgrammesFunction', 'api-programmes', 'Programmes: list, history, create, change')
+    // A change of approver is mailed to the old and the new one (functions/core/programmes/programme-mails.ts).
+    const apiProgrammes = bindMailer(
+      fn('ApiProgrammesFunction', 'api-programmes', 'Programmes: list, history, create, change', {
+        environment: { OPS_EMAIL: config.opsEmail },
+      }),
+      mail,
+    )
       .bindTable({ table: stateful.programmes, envVarName: 'PROGRAMMES_TABLE', access: 'readAppend' })
       .bindTable({ table: audit, envVarName: 'AUDIT_TABLE', access: 'readAppend' })
       .bindTable({ table: quotas, envVarName: 'QUOTAS_TABLE', access: 'read' })

@@ -334,7 +334,7 @@ describe('grants', () => {
     );
   });
 
-  it('only validation (a person another regency holds), the approval request, the outcome and billing notices send mail', () => {
+  it('only validation (a person another regency holds), the approval request, the outcome, billing and claims notices, and a change of approver send mail', () => {
     const billing = ['billing-check-due-dates', 'billing-mail-issued', 'billing-poll-payments'].map(handler);
     const claims = ['claims-remind-documents', 'claims-request-approval', 'claims-check-bpjs', 'claims-record-payout'];
     expect(entriesAllowed('ses:SendEmail').sort()).toEqual(
@@ -342,6 +342,7 @@ describe('grants', () => {
         handler('validate-proposal'),
         handler('notify'),
         handler('request-approval'),
+        handler('api-programmes'),
         ...billing,
         ...claims.map(handler),
       ].sort(),

@@ -267,4 +267,24 @@ describe('a second regency, created and run without a deploy', () => {
     });
     expect(Date.parse(edit.at)).toBeGreaterThanOrEqual(before - 1_000);
   });
+
+  it('a change of approver is mailed to the head of office replaced and to the new address', async () => {
+    const { page, dialogs } = await signedIn('kubuRayaAdmin', `/app/programmes/${PROGRAMME}`);
+    const form = page.locator(`form[data-action="/programmes/${PROGRAMME}"]`);
+    await form.waitFor();
+    await fill(page, { approverEmail: 'plt.kepala@kuburayakab.go.id', reason: 'Plt. Kepala Dinas' });
+    await form.locator('button[type=submit]').click();
+    expect(await nextDialog(dialogs, 0)).toContain('versi 3');
+    await page.close();
+    const told = await waitForMail(
+      stack,
+      (m) => m.subject === `[Jaring] Pemberi persetujuan program ${PROGRAMME} diubah`,
+    );
+    expect(told.to).toEqual(
+      expect.arrayContaining(['kepala.dinsos@kuburayakab.go.id', 'plt.kepala@kuburayakab.go.id']),
+    );
+    expect(told.text).toContain('Diubah oleh admin:admin-dinsos-kuburaya pada ');
+    expect(told.text).toContain('Alasan: Plt. Kepala Dinas.');
+    expect(told.text).toContain('Dinas Sosial Kabupaten Kubu Raya');
+  });
 });

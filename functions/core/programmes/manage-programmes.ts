@@ -1,7 +1,9 @@
 import { authorize } from '../access/policy';
 import { actorOf, type Principal } from '../access/principal';
+import type { Mailer } from '../../ports/mailer';
 import { ProgrammeVersionConflictError, type ProgrammeStore } from '../../ports/programme-store';
 import { Programme } from './programme';
+import { approverChangedMail } from './programme-mails';
 import { programmeChanges, programmeProblems, type FieldChange, type ProgrammeDraft } from './programme-changes';
 import { changeRefusals, standingNeeded, type Refusal, type Standing } from './refusals';
 
@@ -17,6 +19,8 @@ export type ProgrammeDeps = {
   /** What stands under the programme, read only for the parts a change touches. */
   standing: (programme: Programme, needed: ReturnType<typeof standingNeeded>) => Promise<Standing>;
   now: () => Date;
+  /** Where a change of approver is told (programme-mails.ts); the team's address beside the two approvers. */
+  notices: { mailer: Pick<Mailer, 'send'>; ops: readonly string[] };
 };
 
 export type SaveOutcome =
@@ -141,7 +145,12 @@ export async function changeProgramme(
       message: refusals.map((r) => r.message).join(' '),
       refusals,
     };
-  return saveVersion(deps, next, current.version, changes);
+  const saved = await saveVersion(deps, next, current.version, changes);
+  // Told after the version is stored, so a notice never speaks of a change that was refused; a mail that
+  // fails fails the request, and the admin sees it (the version stands, the history holds it).
+  const notice = saved.ok ? approverChangedMail(current, next, deps.notices.ops) : undefined;
+  if (notice) await deps.notices.mailer.send(notice);
+  return saved;
 }
 
 /** Who loads the seed, as the audit trail names it. */

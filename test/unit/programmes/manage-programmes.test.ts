@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Mail } from '../../../functions/ports/mailer';
 import type { Principal } from '../../../functions/core/access/principal';
 import { allProgrammes, findProgramme } from '../../../functions/core/programmes/catalogue';
 import {
@@ -49,6 +50,7 @@ const draftOf = ({ version: _, changedBy: __, changedAt: ___, reason: ____, ...d
 function world(standing: Standing = {}) {
   const store = new MemoryProgrammeStore();
   const asked: unknown[] = [];
+  const sent: Mail[] = [];
   const deps: ProgrammeDeps = {
     store,
     standing: (_p, needed) => {
@@ -56,8 +58,12 @@ function world(standing: Standing = {}) {
       return Promise.resolve(standing);
     },
     now: () => new Date('2026-12-03T02:00:00.000Z'),
+    notices: {
+      mailer: { send: (mail) => (sent.push(mail), Promise.resolve({ messageId: `m-${sent.length}` })) },
+      ops: ['tim@dinsos.local'],
+    },
   };
-  return { store, deps, asked };
+  return { store, deps, asked, sent };
 }
 
 const kubuRaya2027 = { ...draftOf(findProgramme('kuburaya-2026-apbd')!), id: 'kuburaya-2027-apbd' };
@@ -166,6 +172,40 @@ describe('changing a programme', () => {
     });
     expect(asked).toEqual([{ quota: true, enrolled: false, bills: false }]);
     expect((await store.history('kapuas-2026-apbd')).length).toBe(1);
+  });
+
+  it('tells the old and the new approver, and the team, when the approver changes; nobody otherwise', async () => {
+    const { deps, sent } = await seeded();
+    const quota = await changeProgramme(deps, adminKapuas, {
+      id: 'kapuas-2026-apbd',
+      expectedVersion: 1,
+      draft: { ...kapuasApbd, quota: { scope: 'programme', limit: 5_500 } },
+    });
+    expect(quota.ok).toBe(true);
+    expect(sent).toEqual([]);
+    const moved = await changeProgramme(deps, adminKapuas, {
+      id: 'kapuas-2026-apbd',
+      expectedVersion: 2,
+      draft: { ...kapuasApbd, quota: { scope: 'programme', limit: 5_500 }, approverEmail: 'admin@pribadi.example' },
+      reason: 'kepala dinas cuti',
+    });
+    expect(moved.ok).toBe(true);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.to).toEqual([kapuasApbd.approverEmail, 'admin@pribadi.example', 'tim@dinsos.local']);
+    expect(sent[0]!.subject).toBe('[Jaring] Pemberi persetujuan program kapuas-2026-apbd diubah');
+    expect(sent[0]!.text).toContain(`- sebelumnya: ${kapuasApbd.approverEmail}\n- sekarang: admin@pribadi.example`);
+    expect(sent[0]!.text).toContain(
+      'Diubah oleh admin:admin-62.03 pada 03-12-2026 09.00.00 WIB. Alasan: kepala dinas cuti.',
+    );
+    expect(sent[0]!.text).toContain('Dinas Sosial Kabupaten Kapuas');
+    // A refused change tells nobody: it changed nothing.
+    const stale = await changeProgramme(deps, adminKapuas, {
+      id: 'kapuas-2026-apbd',
+      expectedVersion: 2,
+      draft: { ...kapuasApbd, approverEmail: 'lain@pribadi.example' },
+    });
+    expect(stale).toMatchObject({ ok: false, code: 'VERSION_CONFLICT' });
+    expect(sent).toHaveLength(1);
   });
 
   it('refuses a save that changes nothing', async () => {
