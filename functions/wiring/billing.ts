@@ -30,7 +30,11 @@ export const billRecipients = () => {
   // The settings are read when the handler is built; the programmes, on each invocation.
   return (findProgramme: FindProgramme) =>
     (bill: Pick<Bill, 'programmeId' | 'programmeVersion'>): BillRecipients => {
-      const approver = findProgramme(bill.programmeId, bill.programmeVersion)?.approverEmail;
+      const programme = findProgramme(bill.programmeId, bill.programmeVersion);
+      // A recorded version missing is a bug (versions are never deleted): failed loudly, as a proposal's is.
+      if (!programme && bill.programmeVersion !== undefined)
+        throw new Error(`Programme ${bill.programmeId} version ${bill.programmeVersion} is not in the catalogue`);
+      const approver = programme?.approverEmail;
       return { finance, dinasSosial: approver ? [approver, ops] : [ops], operators: [ops] };
     };
 };

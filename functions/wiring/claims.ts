@@ -37,8 +37,14 @@ type ClaimProgramme = Pick<Claim, 'programmeId' | 'programmeVersion'>;
  * made since (a new approver) does not reach a claim already filed. A claim filed before programmes had
  * versions records none and is judged by the current version.
  */
-const judgedBy = (findProgramme: FindProgramme, claim: ClaimProgramme) =>
-  findProgramme(claim.programmeId, claim.programmeVersion);
+const judgedBy = (findProgramme: FindProgramme, claim: ClaimProgramme) => {
+  const programme = findProgramme(claim.programmeId, claim.programmeVersion);
+  // Versions are never deleted: a recorded one missing is a bug, failed loudly (the step's alarm) as a
+  // proposal's is, rather than a claim quietly sent to nobody but the team.
+  if (!programme && claim.programmeVersion !== undefined)
+    throw new Error(`Programme ${claim.programmeId} version ${claim.programmeVersion} is not in the catalogue`);
+  return programme;
+};
 
 /**
  * Dinas Sosial for a claim: the team's address and the approver (the head of the office) of the

@@ -26,5 +26,9 @@ describe("a bill's notices after its issue", () => {
     ]);
     expect(recipients({ programmeId: PROGRAMME }).dinasSosial).toEqual([v2.approverEmail, 'dinsos@kapuaskab.go.id']);
     expect(recipients({ programmeId: PROGRAMME, programmeVersion: 2 }).finance).toBe('keuangan@kapuaskab.go.id');
+    // Versions are never deleted: one recorded and missing is a bug, and the step fails on it.
+    expect(() => recipients({ programmeId: PROGRAMME, programmeVersion: 9 })).toThrow(
+      /version 9 is not in the catalogue/,
+    );
   });
 });

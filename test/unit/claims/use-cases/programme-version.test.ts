@@ -146,4 +146,12 @@ describe('a claim after its filing is judged by the programme version it recorde
     expect(approvalPolicy()(judgedBy)(older).approvers).toEqual([v2.approverEmail, SECOND]);
     expect(dinasSosial()(judgedBy)(older)).toEqual([OPS, v2.approverEmail]);
   });
+
+  it('a recorded version the catalogue lacks fails the step loudly, not a claim sent to nobody', async () => {
+    const { claims } = await filedUnderVersion1();
+    const claim = { ...(await claims.get('KLM-1'))!, programmeVersion: 7 };
+    const { findProgramme: judgedBy } = await afterTheEdit();
+    expect(() => approvalPolicy()(judgedBy)(claim)).toThrow(/version 7 is not in the catalogue/);
+    expect(() => dinasSosial()(judgedBy)(claim)).toThrow(/version 7 is not in the catalogue/);
+  });
 });
