@@ -172,10 +172,8 @@ export class DynamoDbCoverageStore implements CoverageStore {
   async createMany(coverages: readonly Coverage[]): Promise<{ created: number; existed: number }> {
     let created = 0;
     let existed = 0;
-    const chunks: Coverage[][] = [];
-    for (let i = 0; i < coverages.length; i += COVERAGES_PER_TRANSACTION)
-      chunks.push(coverages.slice(i, i + COVERAGES_PER_TRANSACTION).map((c) => Coverage.parse(c)));
-    await inFlight(chunks, async (chunk) => {
+    await inFlight(coverages, COVERAGES_PER_TRANSACTION, async (unchecked) => {
+      const chunk = unchecked.map((c) => Coverage.parse(c));
       try {
         await this.audit.transactWithEvents(
           chunk.map((c) => this.openPut(c)),

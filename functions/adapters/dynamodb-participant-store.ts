@@ -26,10 +26,7 @@ export class DynamoDbParticipantStore implements ParticipantStore {
   }
 
   async enroll(participants: Participant[], context: { execution?: string }) {
-    const chunks: Participant[][] = [];
-    for (let i = 0; i < participants.length; i += PARTICIPANTS_PER_TRANSACTION)
-      chunks.push(participants.slice(i, i + PARTICIPANTS_PER_TRANSACTION));
-    await inFlight(chunks, async (chunk) => {
+    await inFlight(participants, PARTICIPANTS_PER_TRANSACTION, async (chunk) => {
       try {
         await this.audit.transactWithEvents(
           chunk.map((p) => this.put(p)),

@@ -7,6 +7,7 @@ import {
 import pMap from 'p-map';
 import type { NikClaim, NikHolder, QuotaLedger, QuotaScope } from '../ports/quota-ledger';
 import { batchGetAll } from './dynamodb-batch-get';
+import { chunks } from './dynamodb-in-flight';
 import { isConditionFailure, readWriteFailure, withTransientRetries } from './dynamodb-transactions';
 
 const COUNTER = 'counter';
@@ -32,12 +33,6 @@ const CLAIM_CONCURRENCY = 8;
 const MAX_ROUNDS = 10;
 
 const backoff = (round: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** round));
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /**
  * Quotas as counters with a conditional update (`reserved <= limit - n`), never read-then-write,
