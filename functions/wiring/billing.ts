@@ -6,7 +6,7 @@ import type { BillRecipients } from '../core/contributions/billing-mails';
 import { contributionTermsFor } from '../core/contributions/terms';
 import type { BilledProgramme } from '../core/contributions/use-cases/billing-run';
 import type { Programme } from '../core/programmes/programme';
-import type { FindProgramme } from '../core/proposals/proposal';
+import { programmeJudgedBy, type FindProgramme } from '../core/proposals/proposal';
 import { BpjsUnavailableError, type BpjsLimits } from '../ports/bpjs';
 import { setting } from './settings';
 
@@ -30,11 +30,7 @@ export const billRecipients = () => {
   // The settings are read when the handler is built; the programmes, on each invocation.
   return (findProgramme: FindProgramme) =>
     (bill: Pick<Bill, 'programmeId' | 'programmeVersion'>): BillRecipients => {
-      const programme = findProgramme(bill.programmeId, bill.programmeVersion);
-      // A recorded version missing is a bug (versions are never deleted): failed loudly, as a proposal's is.
-      if (!programme && bill.programmeVersion !== undefined)
-        throw new Error(`Programme ${bill.programmeId} version ${bill.programmeVersion} is not in the catalogue`);
-      const approver = programme?.approverEmail;
+      const approver = programmeJudgedBy(findProgramme, bill)?.approverEmail;
       return { finance, dinasSosial: approver ? [approver, ops] : [ops], operators: [ops] };
     };
 };

@@ -5,7 +5,7 @@ import { ClaimSettings } from '../core/claims/claim-settings';
 import type { ClaimTiming } from '../core/claims/use-cases/open-claim-workflow';
 import type { ApprovalPolicy } from '../core/claims/use-cases/request-claim-approval';
 import { contributionTermsFor } from '../core/contributions/terms';
-import type { FindProgramme } from '../core/proposals/proposal';
+import { programmeJudgedBy, type FindProgramme } from '../core/proposals/proposal';
 import { traced } from './observability';
 import { setting } from './settings';
 
@@ -32,21 +32,6 @@ export const maxDocumentReminders = () => Number(setting('CLAIM_DOCUMENT_REMINDE
 type ClaimProgramme = Pick<Claim, 'programmeId' | 'programmeVersion'>;
 
 /**
- * The programme a claim is judged by, from the catalogue the handler read for this invocation
- * (handlers/programme-lookup.ts): the version recorded at filing, for every step after it, so an edit
- * made since (a new approver) does not reach a claim already filed. A claim filed before programmes had
- * versions records none and is judged by the current version.
- */
-const judgedBy = (findProgramme: FindProgramme, claim: ClaimProgramme) => {
-  const programme = findProgramme(claim.programmeId, claim.programmeVersion);
-  // Versions are never deleted: a recorded one missing is a bug, failed loudly (the step's alarm) as a
-  // proposal's is, rather than a claim quietly sent to nobody but the team.
-  if (!programme && claim.programmeVersion !== undefined)
-    throw new Error(`Programme ${claim.programmeId} version ${claim.programmeVersion} is not in the catalogue`);
-  return programme;
-};
-
-/**
  * Dinas Sosial for a claim: the team's address and the approver (the head of the office) of the
  * programme version the claim was filed under. The setting is read when the handler is built; the
  * programmes, on each invocation.
@@ -54,7 +39,7 @@ const judgedBy = (findProgramme: FindProgramme, claim: ClaimProgramme) => {
 export const dinasSosial = () => {
   const ops = setting('OPS_EMAIL');
   return (findProgramme: FindProgramme) => (claim: ClaimProgramme) => {
-    const approver = judgedBy(findProgramme, claim)?.approverEmail;
+    const approver = programmeJudgedBy(findProgramme, claim)?.approverEmail;
     return approver ? [ops, approver] : [ops];
   };
 };
@@ -69,7 +54,7 @@ export const approvalPolicy = () => {
   const { twoApproversAbove: twoAbove } = ClaimSettings.parse({});
   return (findProgramme: FindProgramme) =>
     (claim: Claim): ApprovalPolicy => {
-      const first = judgedBy(findProgramme, claim)?.approverEmail;
+      const first = programmeJudgedBy(findProgramme, claim)?.approverEmail;
       return {
         approvers: [...(first ? [first] : []), second],
         approversNeeded: (claim.benefit?.total ?? 0) > twoAbove ? 2 : 1,

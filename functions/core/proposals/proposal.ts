@@ -140,6 +140,21 @@ export type Proposal = z.infer<typeof Proposal>;
 export type FindProgramme = (id: string, version?: number) => Programme | undefined;
 
 /**
+ * The programme a proposal, bill or claim was judged by: the version it recorded, else (a record from
+ * before versions) the current one. Versions are never deleted, so a recorded one missing is a bug and
+ * fails the step loudly (its alarm) rather than leaving, say, a notice without its approver.
+ */
+export function programmeJudgedBy(
+  findProgramme: FindProgramme,
+  record: { programmeId: string; programmeVersion?: number },
+): Programme | undefined {
+  const programme = findProgramme(record.programmeId, record.programmeVersion);
+  if (!programme && record.programmeVersion !== undefined)
+    throw new Error(`Programme ${record.programmeId} version ${record.programmeVersion} is not in the catalogue`);
+  return programme;
+}
+
+/**
  * Orders two uploads by when S3 took them, not by when their workflows got round to them (events
  * arrive late, twice, or out of order): positive when `a` is the newer. For one key, S3's event
  * sequencer decides; across keys, the event's time, then (within its one-second precision) the
