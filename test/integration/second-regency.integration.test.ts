@@ -81,6 +81,19 @@ const fill = async (page: Page, fields: Record<string, string>) => {
   for (const [name, value] of Object.entries(fields)) await page.fill(`#f-${name}`, value);
 };
 
+/** Kubu Raya's admin on the programme's page, its form ready to change. */
+async function programmeForm() {
+  const signed = await signedIn('kubuRayaAdmin', `/app/programmes/${PROGRAMME}`);
+  const form = signed.page.locator(`form[data-action="/programmes/${PROGRAMME}"]`);
+  await form.waitFor();
+  /** Fills the fields given and saves: the answer comes as the next dialog. */
+  const save = async (fields: Record<string, string>) => {
+    await fill(signed.page, fields);
+    await form.locator('button[type=submit]').click();
+  };
+  return { ...signed, form, save };
+}
+
 describe('a second regency, created and run without a deploy', () => {
   it("Kubu Raya's admin creates a 2026 programme through the page, with JHT and JP off", async () => {
     const { page, dialogs } = await signedIn('kubuRayaAdmin', '/app/programmes');
@@ -233,20 +246,16 @@ describe('a second regency, created and run without a deploy', () => {
   });
 
   it("an edit through the page shows in the programme's history with who and when; one under what stands is refused", async () => {
-    const { page, dialogs } = await signedIn('kubuRayaAdmin', `/app/programmes/${PROGRAMME}`);
-    const form = page.locator(`form[data-action="/programmes/${PROGRAMME}"]`);
-    await form.waitFor();
+    const { page, dialogs, form, save } = await programmeForm();
 
     // Two people hold places: a quota of one is refused, and the page says why.
-    await fill(page, { quotaLimit: '1', reason: 'uji' });
-    await form.locator('button[type=submit]').click();
+    await save({ quotaLimit: '1', reason: 'uji' });
     expect(await nextDialog(dialogs, 0)).toContain('sudah dipesan');
 
     const before = Date.now();
     await page.reload();
     await form.waitFor();
-    await fill(page, { quotaLimit: '400', reason: 'Perubahan Keputusan Bupati' });
-    await form.locator('button[type=submit]').click();
+    await save({ quotaLimit: '400', reason: 'Perubahan Keputusan Bupati' });
     await nextDialog(dialogs, 1);
     await expect.poll(() => page.textContent('#main'), { timeout: 15_000 }).toContain('versi 2');
     // The newest row of the history first: version 2, when (WIB), who, why, and what changed.
@@ -269,11 +278,8 @@ describe('a second regency, created and run without a deploy', () => {
   });
 
   it('a change of approver is mailed to the head of office replaced and to the new address', async () => {
-    const { page, dialogs } = await signedIn('kubuRayaAdmin', `/app/programmes/${PROGRAMME}`);
-    const form = page.locator(`form[data-action="/programmes/${PROGRAMME}"]`);
-    await form.waitFor();
-    await fill(page, { approverEmail: 'plt.kepala@kuburayakab.go.id', reason: 'Plt. Kepala Dinas' });
-    await form.locator('button[type=submit]').click();
+    const { page, dialogs, save } = await programmeForm();
+    await save({ approverEmail: 'plt.kepala@kuburayakab.go.id', reason: 'Plt. Kepala Dinas' });
     expect(await nextDialog(dialogs, 0)).toContain('versi 3');
     await page.close();
     const told = await waitForMail(
