@@ -9,6 +9,7 @@ import {
   approvalLink,
   decide,
   fireSchedule,
+  scheduleNamed,
   mails,
   nik,
   proposalCsv,
@@ -31,16 +32,6 @@ let coverages: DynamoDbCoverageStore;
 let bills: DynamoDbBillStore;
 /** Who was enrolled, by village. */
 const enrolled: { nik: string; villageCode: string }[] = [];
-
-/** The schedule the billing workflow declares whose name ends so (names carry the stage). */
-async function scheduleNamed(suffix: string) {
-  const { schedules } = (await (await fetch(`${stack.info.scheduler.endpoint}/schedules`)).json()) as {
-    schedules: { name: string; timezone: string; expression: string }[];
-  };
-  const found = schedules.find((s) => s.name.endsWith(suffix));
-  if (!found) throw new Error(`No schedule named *${suffix}: ${schedules.map((s) => s.name).join(', ')}`);
-  return found;
-}
 
 /** Fires a schedule as if at a Jakarta time and waits for the execution it started to settle. */
 const fire = (suffix: string, jakartaTime: string) => fireSchedule(stack, suffix, jakartaTime);
@@ -100,11 +91,11 @@ afterAll(() => stack?.stop());
 
 describe('billing through the local stack', () => {
   it('declares the two schedules in Jakarta time', async () => {
-    expect(await scheduleNamed('billing-monthly')).toMatchObject({
+    expect(await scheduleNamed(stack, 'billing-monthly')).toMatchObject({
       timezone: 'Asia/Jakarta',
       expression: 'cron(0 1 1 * ? *)',
     });
-    expect(await scheduleNamed('billing-daily')).toMatchObject({
+    expect(await scheduleNamed(stack, 'billing-daily')).toMatchObject({
       timezone: 'Asia/Jakarta',
       expression: 'cron(0 6 * * ? *)',
     });

@@ -201,12 +201,7 @@ export function nik(birth: string, sex: 'L' | 'P', serial: number): string {
  * approval wait): a test waits on settled executions, never on a fixed sleep.
  */
 export async function executionsSettled(stack: TestStack, keys: string[], waiting: number, timeoutMs = 45_000) {
-  const { endpoint } = stack.info.stepfunctions;
-  const sfn = new SFNClient({
-    endpoint,
-    region: stack.info.region,
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-  });
+  const sfn = stepFunctionsOf(stack);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const stateMachineArn = stack.info.stepfunctions.stateMachines.enrollment!;
@@ -233,9 +228,7 @@ export async function executionsSettled(stack: TestStack, keys: string[], waitin
  */
 export async function fireSchedule(stack: TestStack, suffix: string, jakartaTime: string, timeoutMs = 60_000) {
   const { endpoint } = stack.info.scheduler;
-  const { schedules } = (await (await fetch(`${endpoint}/schedules`)).json()) as { schedules: { name: string }[] };
-  const schedule = schedules.find((s) => s.name.endsWith(suffix));
-  if (!schedule) throw new Error(`No schedule named *${suffix}: ${schedules.map((s) => s.name).join(', ')}`);
+  const schedule = await scheduleNamed(stack, suffix);
   const res = await fetch(`${endpoint}/schedules/${encodeURIComponent(schedule.name)}/fire`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -243,11 +236,7 @@ export async function fireSchedule(stack: TestStack, suffix: string, jakartaTime
   });
   if (res.status !== 202) throw new Error(`Firing ${schedule.name} answered ${res.status}: ${await res.text()}`);
   const { executionArn } = (await res.json()) as { executionArn: string };
-  const sfn = new SFNClient({
-    endpoint: stack.info.stepfunctions.endpoint,
-    region: stack.info.region,
-    credentials: { accessKeyId: 't', secretAccessKey: 't' },
-  });
+  const sfn = stepFunctionsOf(stack);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -257,4 +246,23 @@ export async function fireSchedule(stack: TestStack, suffix: string, jakartaTime
     if (Date.now() > deadline) throw new Error(`${schedule.name} at ${jakartaTime} still running`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A schedule the local EventBridge Scheduler holds, by the end of its name (names carry the stage). */
+export async function scheduleNamed(stack: TestStack, suffix: string) {
+  const { schedules } = (await (await fetch(`${stack.info.scheduler.endpoint}/schedules`)).json()) as {
+    schedules: { name: string; timezone: string; expression: string }[];
+  };
+  const found = schedules.find((s) => s.name.endsWith(suffix));
+  if (!found) throw new Error(`No schedule named *${suffix}: ${schedules.map((s) => s.name).join(', ')}`);
+  return found;
+}
+
+/** A Step Functions client of the local stack. */
+function stepFunctionsOf(stack: TestStack) {
+  return new SFNClient({
+    endpoint: stack.info.stepfunctions.endpoint,
+    region: stack.info.region,
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  });
 }
