@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { quotaOf } from '../../functions/core/proposals/reservations';
 import {
   api,
   mails,
+  moveApprovalDeadline,
   nik,
   portsOf,
   proposalCsv,
@@ -46,14 +47,7 @@ describe('a restart does not re-arm the approval window', () => {
       );
     // The window runs out while the stack is down: its deadline, a second ago, in the table itself.
     const passed = new Date(Date.now() - 1000).toISOString();
-    await db().send(
-      new UpdateCommand({
-        TableName: stack.info.dynamodb.tables.proposals!,
-        Key: { id: waiting.id },
-        UpdateExpression: 'SET approval.expiresAt = :t',
-        ExpressionAttributeValues: { ':t': passed },
-      }),
-    );
+    await moveApprovalDeadline(stack, waiting.id, passed);
     const ports = portsOf(stack.info);
     await stack.stop();
 

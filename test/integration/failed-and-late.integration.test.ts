@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbProposalStore } from '../../functions/adapters/dynamodb-proposal-store';
@@ -15,6 +15,7 @@ import {
   api,
   approvalLink,
   decide,
+  moveApprovalDeadline,
   executionsSettled,
   nik,
   proposalCsv,
@@ -135,14 +136,7 @@ describe('the approval deadline', () => {
     const { code } = await approvalLink(stack, waiting.id);
     // The deadline passes (days, in life): moved to a minute ago in the table itself.
     const passed = new Date(Date.now() - 60_000).toISOString();
-    await db.send(
-      new UpdateCommand({
-        TableName: stack.info.dynamodb.tables.proposals!,
-        Key: { id: waiting.id },
-        UpdateExpression: 'SET approval.expiresAt = :t',
-        ExpressionAttributeValues: { ':t': passed },
-      }),
-    );
+    await moveApprovalDeadline(stack, waiting.id, passed);
 
     const late = await api(stack, `/approvals/${waiting.id}`, {
       method: 'POST',

@@ -1,5 +1,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +159,33 @@ export async function approvalLink(stack: TestStack, proposalId: string): Promis
   const mail = await waitForMail(stack, (m) => pattern.test(m.text));
   const found = mail.text.match(pattern)!;
   return { url: found[1]!, code: found[2]! };
+}
+
+/**
+ * Moves a waiting proposal's approval deadline in the table itself (days pass, in life). Only after
+ * request-approval has recorded its mail (`approval.mailedAt`): that write sets the whole approval
+ * map, and would put the old deadline back if it came after this one.
+ */
+export async function moveApprovalDeadline(stack: TestStack, proposalId: string, expiresAt: string) {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: stack.info.dynamodb.endpoint, region: stack.info.region }),
+  );
+  const TableName = stack.info.dynamodb.tables.proposals!;
+  const Key = { id: proposalId };
+  for (const until = Date.now() + 30_000; ;) {
+    const { Item } = await db.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+    if (Item?.approval?.mailedAt) break;
+    if (Date.now() > until) throw new Error(`${proposalId}: approval mail never recorded (${JSON.stringify(Item)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await db.send(
+    new UpdateCommand({
+      TableName,
+      Key,
+      UpdateExpression: 'SET approval.expiresAt = :t',
+      ExpressionAttributeValues: { ':t': expiresAt },
+    }),
+  );
 }
 
 export async function decide(
