@@ -273,13 +273,7 @@ export class DynamoDbCoverageStore implements CoverageStore {
   }
 
   private openPut(c: Coverage) {
-    return {
-      Put: {
-        TableName: this.tables.coverage,
-        Item: toItem(c, 1),
-        ConditionExpression: 'attribute_not_exists(nik)',
-      },
-    };
+    return coverageOpenPut(this.tables.coverage, c);
   }
 
   /** On the participant's trail, after their enrollment: the end of the chain is read for it. */
@@ -317,6 +311,11 @@ export class DynamoDbCoverageStore implements CoverageStore {
       once: `coverage#${change.to}`,
     };
   }
+}
+
+/** A new coverage's put, on the condition that the participant has none in the programme (also enrolment's). */
+export function coverageOpenPut(table: string, c: Coverage) {
+  return { Put: { TableName: table, Item: toItem(c, 1), ConditionExpression: 'attribute_not_exists(nik)' } };
 }
 
 function withCursor<T>(items: T[], lastKey: Item | undefined): Page<T> {

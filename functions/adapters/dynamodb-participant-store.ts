@@ -1,46 +1,20 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { participantEntity, proposalEntity } from '../core/audit/audit-event';
 import { Participant } from '../core/participants/participant';
 import type { ParticipantStore } from '../ports/participant-store';
-import { DynamoDbAuditLog } from './dynamodb-audit-log';
-import { inFlight } from './dynamodb-in-flight';
 import { queryAll } from './dynamodb-pages';
-import { readWriteFailure, withTransientRetries } from './dynamodb-transactions';
+import { withTransientRetries } from './dynamodb-transactions';
 import { PARTICIPANT_INDEXES } from './table-design';
-
-/** DynamoDB's limit is 100 items per transaction; each participant takes two (itself and its audit event). */
-const PARTICIPANTS_PER_TRANSACTION = 50;
 
 /**
  * Participants keyed by NIK and programme: one person can be covered once per programme, which the
- * table itself enforces (a conditional put), so a person enrolled twice cannot be paid twice.
+ * table itself enforces (a conditional put, `participantPut`), so a person enrolled twice cannot be
+ * paid twice. They are written by enrolment, with their coverage (dynamodb-enrolment-store.ts).
  */
 export class DynamoDbParticipantStore implements ParticipantStore {
-  private readonly audit: DynamoDbAuditLog;
-
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tables: { participants: string; audit: string },
-  ) {
-    this.audit = new DynamoDbAuditLog(db, tables.audit);
-  }
-
-  async enroll(participants: Participant[], context: { execution?: string }) {
-    await inFlight(participants, PARTICIPANTS_PER_TRANSACTION, async (chunk) => {
-      try {
-        await this.audit.transactWithEvents(
-          chunk.map((p) => this.put(p)),
-          chunk.map((p) => this.enrolled(p, context)),
-        );
-      } catch (error) {
-        // Someone in the chunk is already recorded: a retry of this step, or a NIK another proposal
-        // enrolled first. Go one by one so the others still land. A throttle or conflict that
-        // outlasts the retries is thrown: nobody in the chunk was written, so nobody is counted.
-        if (readWriteFailure(error).kind !== 'condition') throw error;
-        for (const p of chunk) await this.enrollOne(p, context);
-      }
-    });
-  }
+    private readonly tables: { participants: string },
+  ) {}
 
   async listByProposal(proposalId: string) {
     const items = await queryAll(this.db, {
@@ -58,61 +32,9 @@ export class DynamoDbParticipantStore implements ParticipantStore {
     );
     return Item ? Participant.parse(Item) : undefined;
   }
+}
 
-  private async enrollOne(p: Participant, context: { execution?: string }) {
-    try {
-      await this.audit.transactWithEvents([this.put(p)], [this.enrolled(p, context)]);
-    } catch (error) {
-      // Only the participant's own condition (item 0) says the person is recorded already.
-      const failure = readWriteFailure(error);
-      if (failure.kind !== 'condition' || !failure.items.includes(0)) throw error;
-      const { Item } = await this.db.send(
-        new GetCommand({
-          TableName: this.tables.participants,
-          Key: { nik: p.nik, programmeId: p.programmeId },
-          ConsistentRead: true,
-        }),
-      );
-      if (Item?.proposalId === p.proposalId) return;
-      // No once-key: stamped with this instant, a re-run's event is a new one anyway, and looking for
-      // the key would read the proposal's whole trail for every person turned away.
-      await this.audit.append({
-        entity: proposalEntity(p.proposalId),
-        action: 'DUPLICATE_ENROLLMENT_PREVENTED',
-        actor: 'system:record-participants',
-        at: new Date().toISOString(),
-        execution: context.execution,
-        details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: Item?.proposalId },
-      });
-    }
-  }
-
-  private put(p: Participant) {
-    return {
-      Put: {
-        TableName: this.tables.participants,
-        Item: Participant.parse(p),
-        ConditionExpression: 'attribute_not_exists(nik)',
-      },
-    };
-  }
-
-  private enrolled(p: Participant, context: { execution?: string }) {
-    return {
-      event: {
-        entity: participantEntity(p.nik, p.programmeId),
-        action: 'PARTICIPANT_ENROLLED',
-        actor: 'system:record-participants',
-        at: p.enrolledAt,
-        execution: context.execution,
-        to: p.status,
-        details: { proposalId: p.proposalId, kpj: p.kpj, villageCode: p.villageCode },
-      },
-      // Keyed by the proposal: a re-run of the same enrollment cannot append a second event.
-      once: `enrolled#${p.proposalId}`,
-      // Enrollment is a person's first event in the programme: tried at position 1 without a read
-      // (10,000 people in a proposal), and read only if the place is taken.
-      newEntity: true,
-    };
-  }
+/** A new participant's put, on the condition that the person is not a participant of the programme yet. */
+export function participantPut(table: string, p: Participant) {
+  return { Put: { TableName: table, Item: Participant.parse(p), ConditionExpression: 'attribute_not_exists(nik)' } };
 }

@@ -1,6 +1,5 @@
 import { recordParticipants } from '../core/proposals/use-cases/record-participants';
-import { coverageStore } from '../wiring/coverage-store';
-import { participantStore } from '../wiring/participant-store';
+import { enrolmentStore } from '../wiring/enrolment-store';
 import { proposalStore } from '../wiring/proposal-store';
 import { quotaLedger } from '../wiring/quota-ledger';
 import { now, once } from '../wiring/settings';
@@ -13,8 +12,7 @@ import { StageInput } from './workflow-inputs';
 export const wiring = once(() => ({
   proposals: proposalStore(),
   objects: uploadsStore(),
-  participants: participantStore(),
-  coverages: coverageStore(),
+  enrolments: enrolmentStore(),
   ledger: quotaLedger(),
   now,
 }));

@@ -3,7 +3,4 @@ import { DynamoDbParticipantStore } from '../adapters/dynamodb-participant-store
 import { setting } from './settings';
 
 export const participantStore = () =>
-  new DynamoDbParticipantStore(documentClient, {
-    participants: setting('PARTICIPANTS_TABLE'),
-    audit: setting('AUDIT_TABLE'),
-  });
+  new DynamoDbParticipantStore(documentClient, { participants: setting('PARTICIPANTS_TABLE') });

@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAuditLog, seqOf } from '../../functions/adapters/dynamodb-audit-log';
 import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
-import { DynamoDbParticipantStore } from '../../functions/adapters/dynamodb-participant-store';
+import { DynamoDbEnrolmentStore } from '../../functions/adapters/dynamodb-enrolment-store';
 import { readWriteFailure } from '../../functions/adapters/dynamodb-transactions';
-import { participantEntity, type AuditEvent } from '../../functions/core/audit/audit-event';
+import { enrolmentEntity, participantEntity, type AuditEvent } from '../../functions/core/audit/audit-event';
 import { eventHash, GENESIS, verifyChain } from '../../functions/core/audit/chain';
 import { verifyAuditTrail } from '../../scripts/audit-verify';
 import { participant } from '../unit/adapters/scripted-client';
@@ -123,18 +123,51 @@ describe('appending', () => {
 });
 
 describe('stores writing events in their transactions', () => {
-  it('enrolls participants with each one’s first event, and a re-run adds nothing', async () => {
-    const people = Array.from({ length: 30 }, (_, i) =>
-      participant({ nik: `62030115068810${String(i).padStart(2, '0')}`, proposalId: 'prp-enrol' }),
-    );
-    const store = new DynamoDbParticipantStore(db, tables);
-    await store.enroll(people, { execution: 'exec-1' });
-    await store.enroll(people, { execution: 'exec-1' });
-    for (const p of [people[0]!, people[29]!]) {
-      const { chain, verdict } = await whole(participantEntity(p.nik, p.programmeId));
+  it('enrols people with one event a batch on a record of its own, and a re-run adds nothing', async () => {
+    const people = Array.from({ length: 60 }, (_, i) => {
+      const p = participant({ nik: `62030115068810${String(i).padStart(2, '0')}`, proposalId: 'prp-enrol' });
+      return { participant: p, coverage: coverage(700 + i, { nik: p.nik }) };
+    });
+    const store = new DynamoDbEnrolmentStore(db, tables);
+    const context = { proposalId: 'prp-enrol', first: 0, execution: 'exec-1' };
+    expect(await store.record(people, context)).toEqual({ recorded: 60, existed: 0, heldElsewhere: 0 });
+    expect(await store.record(people, context)).toEqual({ recorded: 0, existed: 60, heldElsewhere: 0 });
+    // 49 and 11: DynamoDB's 100 items a transaction, two a person and the batch's event.
+    for (const [first, count] of [
+      [0, 49],
+      [49, 11],
+    ] as const) {
+      const { chain, verdict } = await whole(enrolmentEntity('prp-enrol', first));
       expect(verdict.ok).toBe(true);
-      expect(chain.map((e) => [e.position, e.action])).toEqual([[1, 'PARTICIPANT_ENROLLED']]);
+      expect(chain.map((e) => [e.position, e.action, (e.details!.people as unknown[]).length])).toEqual([
+        [1, 'PARTICIPANTS_ENROLLED', count],
+      ]);
     }
+    expect(await whole(participantEntity(people[0]!.participant.nik, PROGRAMME))).toMatchObject({ chain: [] });
+  });
+
+  it('leaves a person another proposal enrolled to it, records the rest, and says so on the proposal', async () => {
+    const person = (i: number, proposalId: string) => {
+      const p = participant({ nik: `62030115068820${String(i).padStart(2, '0')}`, proposalId });
+      return { participant: p, coverage: coverage(800 + i, { nik: p.nik }) };
+    };
+    const store = new DynamoDbEnrolmentStore(db, tables);
+    await store.record([person(3, 'prp-first')], { proposalId: 'prp-first', first: 0 });
+    const mine = [0, 1, 2, 3, 4].map((i) => person(i, 'prp-second'));
+    expect(await store.record(mine, { proposalId: 'prp-second', first: 0 })).toEqual({
+      recorded: 4,
+      existed: 0,
+      heldElsewhere: 1,
+    });
+    const { chain, verdict } = await whole(enrolmentEntity('prp-second', 0));
+    expect(verdict.ok).toBe(true);
+    expect((chain[0]!.details!.people as { nik: string }[]).map((p) => p.nik)).toEqual(
+      [0, 1, 2, 4].map((i) => mine[i]!.participant.nik),
+    );
+    const trail = await whole('proposal#prp-second');
+    expect(trail.chain).toMatchObject([
+      { action: 'DUPLICATE_ENROLLMENT_PREVENTED', details: { nik: mine[3]!.participant.nik, enrolledBy: 'prp-first' } },
+    ]);
   });
 
   it('chains several events of one entity written in one transaction, after what the trail had', async () => {

@@ -230,9 +230,17 @@ describe('the auditor in a browser', () => {
     expect(String(csv.body)).not.toContain(worker);
     const timeline = await api(stack, found.body.rows[0].links.timeline, { as: 'auditor' });
     expect(timeline.status).toBe(200);
-    expect(timeline.body.entries.map((e: { action: string }) => e.action)).toEqual(
-      expect.arrayContaining(['PARTICIPANT_ENROLLED', 'COVERAGE_OPENED', 'VIEWED']),
-    );
+    // Enrolled with the batch of people their proposal recorded together: that record's event, shown as
+    // theirs, with their KPJ and none of the others' NIKs, its chain checked with theirs.
+    const [enrolled] = timeline.body.entries;
+    expect(enrolled).toMatchObject({
+      action: 'PARTICIPANTS_ENROLLED',
+      chain: expect.stringMatching(/^enrolment#prp-/),
+      details: { kpj: expect.any(String), villageCode: mine },
+    });
+    expect(enrolled.details.people).toBeUndefined();
+    expect(timeline.body.verdict).toMatchObject({ ok: true });
+    expect(timeline.body.entries.map((e: { action: string }) => e.action)).toContain('VIEWED');
     expect(timeline.body.entries.at(-1)).toMatchObject({ action: 'VIEWED', actor: 'auditor:auditor-inspektorat' });
   });
 });

@@ -1,20 +1,19 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbAuditLog } from '../../functions/adapters/dynamodb-audit-log';
-import { DynamoDbCoverageStore } from '../../functions/adapters/dynamodb-coverage-store';
-import { DynamoDbParticipantStore } from '../../functions/adapters/dynamodb-participant-store';
+import { DynamoDbEnrolmentStore } from '../../functions/adapters/dynamodb-enrolment-store';
 import { participantEntity } from '../../functions/core/audit/audit-event';
 import { findProgramme } from '../../functions/core/programmes/catalogue';
 import { recordParticipants, RecordingPausedError } from '../../functions/core/proposals/use-cases/record-participants';
 import { bpjsResultsKey, workersKey } from '../../functions/core/proposals/work-keys';
-import type { CoverageStore } from '../../functions/ports/coverage-store';
+import type { EnrolmentStore } from '../../functions/ports/enrolment-store';
 import { MemoryLedger, MemoryObjects, MemoryProposalStore } from '../unit/proposals/fakes';
 import { proposal } from '../unit/proposals/proposal-fixture';
 import { startStatefulTables, type StatefulTables } from '../support/stateful-tables';
 
 /**
  * Recording a proposal over several runs (the workflow's loop when a run stops before its Lambda's end),
- * against DynamoDB Local with the real participant and coverage stores: the tables are created from the
+ * against DynamoDB Local with the real enrolment store (participants and coverages): the tables are created from the
  * stateful stack's template, so the conditions that keep a person from being recorded twice are the deployed
  * ones. Proposals, work files and the ledger are in memory: recording only reads the first two and, with
  * nobody refused, never touches the ledger.
@@ -60,8 +59,7 @@ async function submitted(id: string, firstSerial: number) {
   const deps = {
     proposals,
     objects,
-    participants: new DynamoDbParticipantStore(db, tables),
-    coverages: new DynamoDbCoverageStore(db, tables) as Pick<CoverageStore, 'createMany'>,
+    enrolments: new DynamoDbEnrolmentStore(db, tables) as EnrolmentStore,
     ledger: new MemoryLedger(),
     findProgramme,
     now: () => new Date('2026-03-10T02:00:00Z'),
@@ -92,17 +90,25 @@ async function participantPuts(run: () => Promise<unknown>) {
 const scan = async (table: string, keep: (item: Record<string, unknown>) => boolean) =>
   ((await db.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).filter(keep);
 
-/** Each person's trail: exactly one enrolment and one coverage opened, whatever the runs were. */
+/**
+ * Each person recorded once, whatever the runs were: one participant and one coverage, and their enrolment
+ * named in exactly one event, on the record their participant points to; nothing on their own trail yet.
+ */
 async function expectRecordedOnce(niks: string[], proposalId: string) {
   const participants = await scan(tables.participants, (i) => i.proposalId === proposalId);
   expect(participants.map((p) => p.nik).sort()).toEqual([...niks].sort());
   const coverages = await scan(tables.coverage, (i) => niks.includes(String(i.nik)) && i.programmeId === programme.id);
   expect(coverages.map((c) => c.nik).sort()).toEqual([...niks].sort());
   const audit = new DynamoDbAuditLog(db, tables.audit);
-  for (const nik of niks) {
-    const actions = (await audit.byEntity(participantEntity(nik, programme.id))).map((e) => e.action);
-    expect(actions.sort()).toEqual(['COVERAGE_OPENED', 'PARTICIPANT_ENROLLED']);
-  }
+  const records = [...new Set(participants.map((p) => String(p.enrolment)))];
+  const named = (
+    await Promise.all(records.map(async (entity) => (await audit.byEntity(entity)).map((e) => ({ entity, e }))))
+  )
+    .flat()
+    .flatMap(({ entity, e }) => (e.details!.people as { nik: string }[]).map((p) => ({ entity, nik: p.nik })));
+  expect(named.map((n) => n.nik).sort()).toEqual([...niks].sort());
+  for (const p of participants) expect(named.find((n) => n.nik === p.nik)!.entity).toBe(p.enrolment);
+  for (const nik of niks) expect(await audit.byEntity(participantEntity(nik, programme.id))).toEqual([]);
 }
 
 describe('recording a proposal in several runs', () => {
@@ -146,17 +152,17 @@ describe('recording a proposal in several runs', () => {
       recordParticipants(deps, { proposalId: id }, { chunk: CHUNK, outOfTime: () => true }),
     ).rejects.toBeInstanceOf(RecordingPausedError);
 
-    // The next run records the second chunk whole and the third's participants, then dies opening their
-    // coverages (a Lambda killed, DynamoDB gone): the proposal still says ten.
-    const coverages = deps.coverages;
+    // The next run records the second chunk, then dies (a Lambda killed, DynamoDB gone) before it
+    // records the third: the proposal still says ten.
+    const { enrolments } = deps;
     let calls = 0;
     const dying = {
       ...deps,
-      coverages: {
-        createMany: async (list: Parameters<CoverageStore['createMany']>[0]) => {
+      enrolments: {
+        record: async (...args: Parameters<EnrolmentStore['record']>) => {
           calls += 1;
           if (calls === 2) throw new Error('Lambda killed');
-          return coverages.createMany(list);
+          return enrolments.record(...args);
         },
       },
     };

@@ -41,3 +41,9 @@ export type RequestOrigin = { sourceIp?: string; userAgent?: string };
 
 export const proposalEntity = (proposalId: string) => `proposal#${proposalId}`;
 export const participantEntity = (nik: string, programmeId: string) => `participant#${programmeId}#${nik}`;
+/**
+ * The record of one batch of a proposal's people enrolled together (functions/ports/enrolment-store.ts):
+ * `first` is the batch's first person in the proposal's order, so a re-run names the same batch.
+ */
+export const enrolmentEntity = (proposalId: string, first: number) =>
+  `enrolment#${proposalId}#${String(first).padStart(7, '0')}`;

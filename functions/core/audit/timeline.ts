@@ -111,8 +111,11 @@ export function jakartaTime(iso: string): string {
   return `${part.day}-${part.month}-${part.year} ${part.hour}.${part.minute}.${part.second} WIB`;
 }
 
-/** An event as the trail stores it: chained ones carry their position. */
-export type TrailEvent = AuditEvent & { position?: number };
+/**
+ * An event as the trail stores it: chained ones carry their position. `chain`: the entity whose chain
+ * holds it, when that is not the timeline's own (a participant's enrolment, recorded for their batch).
+ */
+export type TrailEvent = AuditEvent & { position?: number; chain?: string };
 
 const Link = z.object({
   label: z.string(),
@@ -146,6 +149,8 @@ export const TimelineEntry = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   execution: z.string().optional(),
+  /** The entity whose chain holds the event, when not the timeline's own (`enrolment#...`: a batch's record). */
+  chain: z.string().optional(),
   /** The event where the chain first breaks. */
   broken: z.boolean(),
   details: z.record(z.string(), z.unknown()).optional(),
@@ -169,6 +174,8 @@ export const Timeline = z.object({
         at: z.string().optional(),
         action: z.string().optional(),
         reason: z.string(),
+        /** The chain that breaks, when not the entity's own (its enrolment record). */
+        chain: z.string().optional(),
       })
       .optional(),
   }),
@@ -213,6 +220,7 @@ const ACTION_TEXT: Record<string, string> = {
   // Participants
   PARTICIPANT_ENROLLED: 'Terdaftar sebagai peserta',
   COVERAGE_OPENED: 'Perlindungan dimulai',
+  PARTICIPANTS_ENROLLED: 'Terdaftar sebagai peserta, perlindungan dimulai',
   COVERAGE_STATUS_CHANGED: 'Status perlindungan berubah',
   PARTICIPANT_OPENED: 'Data peserta dibuka',
   // Bills
@@ -358,6 +366,14 @@ function eventSummary(e: TrailEvent, details: Record<string, unknown>): string {
     case 'PARTICIPANT_ENROLLED':
       parts.push(str(d.kpj) && `KPJ ${str(d.kpj)}`, str(d.proposalId) && `dari usulan ${str(d.proposalId)}`);
       break;
+    case 'PARTICIPANTS_ENROLLED':
+      parts.push(
+        str(d.kpj) && `KPJ ${str(d.kpj)}`,
+        str(d.proposalId) && `dari usulan ${str(d.proposalId)}`,
+        str(d.start) && `perlindungan ${str(d.start)} s.d. ${str(d.end) ?? '-'}`,
+        Array.isArray(d.people) ? `${d.people.length} orang dalam catatan ini` : undefined,
+      );
+      break;
     case 'COVERAGE_OPENED':
       parts.push(
         str(d.start) && `perlindungan ${str(d.start)} s.d. ${str(d.end) ?? '-'}`,
@@ -440,7 +456,7 @@ function linksOf(ref: EntityRef, e: TrailEvent, d: Record<string, unknown>, may:
   }
   if (ref.kind === 'participant') {
     const proposalId = str(d.proposalId);
-    if (e.action === 'PARTICIPANT_ENROLLED' && proposalId && may.proposals)
+    if ((e.action === 'PARTICIPANT_ENROLLED' || e.action === 'PARTICIPANTS_ENROLLED') && proposalId && may.proposals)
       links.push({
         label: 'Riwayat usulan',
         href: `/app${entityLink(`proposal#${proposalId}`)}`,
@@ -471,12 +487,31 @@ function linksOf(ref: EntityRef, e: TrailEvent, d: Record<string, unknown>, may:
 }
 
 /** The chain's verdict in a sentence, naming the first broken link: position, action, time and why. */
-function verdictText(verdict: ChainVerdict | undefined, count: number): string {
+function verdictText(verdict: TimelineVerdict | undefined, count: number): string {
   if (!verdict) return `Rantai bukti belum dapat diperiksa untuk ${count} peristiwa ini.`;
   if (verdict.ok) return `Rantai bukti utuh: ${verdict.count} peristiwa.`;
   const b = verdict.broken;
   const where = [b.action && actionText(b.action), b.at && jakartaTime(b.at)].filter(Boolean).join(', ');
-  return `Rantai bukti RUSAK pada peristiwa ke-${b.position}${where ? ` (${where})` : ''}: ${REASON_TEXT[b.reason] ?? b.reason}. Peristiwa sejak titik ini tidak dapat dipercaya.`;
+  const record = b.chain ? ` catatan pendaftaran ${b.chain},` : '';
+  return `Rantai bukti RUSAK pada${record} peristiwa ke-${b.position}${where ? ` (${where})` : ''}: ${REASON_TEXT[b.reason] ?? b.reason}. Peristiwa sejak titik ini tidak dapat dipercaya.`;
+}
+
+/** A chain's verdict as the timeline shows it: a broken link may be in another chain than the entity's own. */
+export type TimelineVerdict =
+  | { ok: true; count: number }
+  | { ok: false; count: number; broken: Extract<ChainVerdict, { ok: false }>['broken'] & { chain?: string } };
+
+/**
+ * The entity's own chain and the other chains its events come from (a participant's enrolment record),
+ * as one verdict: whole when each is, else the first broken one, named.
+ */
+function combinedVerdict(own: ChainVerdict, others: readonly { chain: string; verdict: ChainVerdict }[]) {
+  const count = own.count + others.reduce((n, o) => n + o.verdict.count, 0);
+  if (!own.ok) return { ok: false as const, count, broken: own.broken };
+  const broken = others.find((o) => !o.verdict.ok);
+  if (broken && !broken.verdict.ok)
+    return { ok: false as const, count, broken: { ...broken.verdict.broken, chain: broken.chain } };
+  return { ok: true as const, count };
 }
 
 /**
@@ -515,7 +550,7 @@ export function buildTimeline(input: {
   ref: EntityRef;
   title: string;
   events: readonly TrailEvent[];
-  verdict?: ChainVerdict;
+  verdict?: TimelineVerdict;
   executions?: ReadonlyMap<string, ExecutionRecord>;
   whole: boolean;
   access: TimelineAccess;
@@ -523,12 +558,12 @@ export function buildTimeline(input: {
   const { ref, events, verdict, whole, access } = input;
   const executions = input.executions ?? new Map<string, ExecutionRecord>();
   const placed = stepsByEvent(events, executions);
-  const brokenAt = verdict && !verdict.ok ? verdict.broken.position : undefined;
+  const broken = verdict && !verdict.ok ? verdict.broken : undefined;
   const entries = events.map((e, i): TimelineEntry => {
     const details = (whole ? e.details : (redactDeep(e.details) as Record<string, unknown> | undefined)) ?? {};
     const steps = (placed.get(i) ?? []).sort((a, b) => a.at.localeCompare(b.at));
     return {
-      position: e.position,
+      ...(e.chain ? { chain: e.chain } : { position: e.position }),
       at: e.at,
       time: jakartaTime(e.at),
       actor: whole ? e.actor : redactText(e.actor),
@@ -538,7 +573,7 @@ export function buildTimeline(input: {
       ...(e.from && { from: e.from }),
       ...(e.to && { to: e.to }),
       ...(e.execution && { execution: e.execution }),
-      broken: brokenAt !== undefined && (e.position ?? i + 1) === brokenAt,
+      broken: broken !== undefined && e.chain === broken.chain && (e.position ?? i + 1) === broken.position,
       ...(Object.keys(details).length && { details }),
       steps,
       links: linksOf(ref, e, e.details ?? {}, access),
@@ -692,6 +727,29 @@ async function subjectOf(sources: TimelineSources, ref: EntityRef): Promise<Subj
 }
 
 /**
+ * A participant's enrolment, recorded with their batch's on an entity of its own (the participant names
+ * it): the events there that name this person, each shown with this person's KPJ and not the others'
+ * NIKs, and that chain's verdict. Nothing for a participant enrolled before batches were recorded so.
+ */
+async function enrolmentOf(
+  sources: TimelineSources,
+  ref: Extract<EntityRef, { kind: 'participant' }>,
+): Promise<{ chain: string; verdict: ChainVerdict; events: TrailEvent[] } | undefined> {
+  const chain = (await sources.participants.get(ref.programmeId, ref.nik))?.enrolment;
+  if (!chain) return undefined;
+  const stored = await sources.audit.byEntity(chain);
+  const events = stored.flatMap((e): TrailEvent[] => {
+    const { people, ...shared } = e.details ?? {};
+    const mine = Array.isArray(people)
+      ? (people as unknown[]).find((x) => (x as { nik?: unknown } | null)?.nik === ref.nik)
+      : undefined;
+    if (!mine) return [];
+    return [{ ...e, chain, details: { ...shared, kpj: (mine as { kpj?: unknown }).kpj } }];
+  });
+  return { chain, verdict: sources.verify(stored), events };
+}
+
+/**
  * Opens an entity's timeline for a viewer: 404 for a record they may not know exists, 403 for one
  * they may know of but not trace. A participant's or a claim's timeline shows personal data, so
  * opening it (or exporting it) is itself recorded on that entity's trail first (`VIEWED`), as opening
@@ -731,8 +789,10 @@ export async function openTimeline(
       details: { view: 'timeline', format: context.format, whole, userId: principal.id, ...context.origin },
     });
   }
-  const events = await sources.audit.byEntity(ref.entity);
-  const verdict = sources.verify(events);
+  const own = await sources.audit.byEntity(ref.entity);
+  const enrolment = ref.kind === 'participant' ? await enrolmentOf(sources, ref) : undefined;
+  const events: TrailEvent[] = [...(enrolment?.events ?? []), ...own];
+  const verdict = combinedVerdict(sources.verify(own), enrolment ? [enrolment] : []);
   const executions = new Map<string, ExecutionRecord>();
   if (sources.executions) {
     const histories = sources.executions;

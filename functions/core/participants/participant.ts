@@ -11,5 +11,11 @@ export const Participant = Worker.omit({ row: true }).extend({
   coverageStart: z.string(),
   coverageEnd: z.string(),
   enrolledAt: z.string(),
+  /**
+   * The audit entity whose event recorded this person's enrolment and the opening of their coverage
+   * (`enrolment#<proposal>#<first>`, one event for a batch of people: functions/ports/enrolment-store.ts).
+   * Set by the store when it records the person.
+   */
+  enrolment: z.string().optional(),
 });
 export type Participant = z.infer<typeof Participant>;

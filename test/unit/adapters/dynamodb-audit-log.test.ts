@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AuditChainContentionError, DynamoDbAuditLog } from '../../../functions/adapters/dynamodb-audit-log';
-import { DynamoDbParticipantStore } from '../../../functions/adapters/dynamodb-participant-store';
 import { DynamoDbProposalStore } from '../../../functions/adapters/dynamodb-proposal-store';
 import { AuditEvent, proposalEntity } from '../../../functions/core/audit/audit-event';
 import { chainAll, eventHash, GENESIS, verifyChain } from '../../../functions/core/audit/chain';
 import { AUDIT_INDEXES } from '../../../functions/adapters/table-design';
-import { cancelled, fail, participant, scripted } from './scripted-client';
+import { cancelled, fail, scripted } from './scripted-client';
 
 const conditionFailed = () => {
   throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
@@ -214,49 +213,5 @@ describe('stores writing their audit events through the audit log', () => {
     const other = new DynamoDbProposalStore(conflict.client, { proposals: 'proposals', audit: 'audit' });
     await expect(other.change('prp-1', change)).rejects.toThrow();
     expect(conflict.sent.filter((s) => s.name === 'TransactWriteCommand')).toHaveLength(1);
-  });
-
-  it('enrolls participants with their first events at position 1, unread, keyed once by the proposal', async () => {
-    const { client, sent } = scripted({ TransactWriteCommand: [() => ({})] });
-    const two = [participant(), participant({ nik: '6203011205850002' })];
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll(two, {
-      execution: 'exec-1',
-    });
-    expect(sent.map((s) => s.name)).toEqual(['TransactWriteCommand']);
-    const items = sent[0]!.input.TransactItems;
-    expect(items.map((i: any) => i.Put.TableName)).toEqual(['participants', 'participants', 'audit', 'audit']);
-    expect(items[2].Put.Item).toMatchObject({
-      entity: 'participant#kapuas-2026-apbd#6203011205850001',
-      seq: '0000000001',
-      prev: GENESIS,
-      once: 'enrolled#prp-1',
-      day: '2026-02-01',
-      execution: 'exec-1',
-    });
-  });
-
-  it('records a person another proposal enrolled first on this proposal’s trail', async () => {
-    const { client, sent } = scripted({
-      TransactWriteCommand: [
-        fail(cancelled('ConditionalCheckFailed', 'None')),
-        fail(cancelled('ConditionalCheckFailed', 'None')),
-      ],
-      GetCommand: [() => ({ Item: { proposalId: 'prp-0' } })],
-      QueryCommand: [() => ({ Items: [second] })],
-      PutCommand: [() => ({})],
-    });
-    const one = participant();
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll([one], {});
-    const put = sent.find((s) => s.name === 'PutCommand')!.input;
-    expect(put).toMatchObject({
-      TableName: 'audit',
-      ConditionExpression: 'attribute_not_exists(seq)',
-      Item: {
-        entity: 'proposal#prp-1',
-        action: 'DUPLICATE_ENROLLMENT_PREVENTED',
-        position: 3,
-        details: { nik: one.nik, enrolledBy: 'prp-0' },
-      },
-    });
   });
 });

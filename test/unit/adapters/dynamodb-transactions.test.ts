@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoDbParticipantStore } from '../../../functions/adapters/dynamodb-participant-store';
 import { DynamoDbQuotaLedger } from '../../../functions/adapters/dynamodb-quota-ledger';
 import { readWriteFailure, withTransientRetries } from '../../../functions/adapters/dynamodb-transactions';
-import { cancelled, fail, participant, scripted } from './scripted-client';
+import { cancelled, fail, scripted } from './scripted-client';
 
 describe('reading why a write failed', () => {
   it('tells a failed condition, with the items it failed on, from everything else', () => {
@@ -103,33 +102,5 @@ describe('a quota release that meets a conflict', () => {
     });
     await new DynamoDbQuotaLedger(client, 'quotas').release(quota, 'prp-1');
     expect(sent.filter((s) => s.name === 'TransactWriteCommand')).toHaveLength(1);
-  });
-});
-
-describe('recording participants when DynamoDB throttles', () => {
-  it('throws when a throttle outlasts the retries, so nobody unwritten is counted as enrolled', async () => {
-    const throttled = () => {
-      throw cancelled('ThrottlingError', 'None');
-    };
-    const { client, sent } = scripted({ TransactWriteCommand: Array.from({ length: 6 }, () => throttled) });
-    const store = new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' });
-    await expect(store.enroll([participant()], {})).rejects.toMatchObject({ name: 'TransactionCanceledException' });
-    // No duplicate was "prevented" and no one-by-one fallback pretended the person was there.
-    expect(sent.every((s) => s.name === 'TransactWriteCommand')).toBe(true);
-  });
-
-  it('checks who holds a person only when the person’s own condition failed', async () => {
-    const { client, sent } = scripted({
-      TransactWriteCommand: [
-        fail(cancelled('ConditionalCheckFailed', 'None')),
-        fail(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed')),
-      ],
-      GetCommand: [() => ({ Item: { proposalId: 'prp-1' } })],
-    });
-    await new DynamoDbParticipantStore(client, { participants: 'participants', audit: 'audit' }).enroll(
-      [participant()],
-      {},
-    );
-    expect(sent.map((s) => s.name)).toEqual(['TransactWriteCommand', 'TransactWriteCommand', 'GetCommand']);
   });
 });

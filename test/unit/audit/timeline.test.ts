@@ -248,4 +248,64 @@ describe('opening a timeline', () => {
     await open(deps, as('auditor'), ref);
     expect(audit.events.filter((e) => e.action === 'VIEWED')).toHaveLength(1);
   });
+
+  it("shows a participant's enrolment from their batch's record: theirs alone, checked with their own chain", async () => {
+    const { deps, audit } = sources();
+    const record = 'enrolment#prp-00000000000000000001#0000049';
+    const person = (n: number) => ({ nik: nik(n), kpj: `KPJ-${n}` });
+    await audit.append({
+      entity: record,
+      action: 'PARTICIPANTS_ENROLLED',
+      actor: 'system:record-participants',
+      at: '2026-03-10T02:00:00.000Z',
+      to: 'ACTIVE',
+      details: {
+        proposalId: ID,
+        villageCode: '62.03.01.2011',
+        start: '2026-01-01',
+        end: '2026-12-31',
+        people: [person(1), person(2)],
+      },
+    });
+    const withParticipant = {
+      ...deps,
+      participants: { get: async () => ({ enrolment: record }) as never },
+    };
+    const entity = parseEntity(`participant#kapuas-2026-apbd#${nik(1)}`);
+    const opened = await open(withParticipant, as('auditor'), entity);
+    if (!opened.ok) throw new Error('not opened');
+    expect(opened.timeline.entries.map((e) => [e.action, e.chain, e.position])).toEqual([
+      ['PARTICIPANTS_ENROLLED', record, undefined],
+      ['VIEWED', undefined, 1],
+    ]);
+    expect(opened.timeline.entries[0]!.details).toEqual({
+      proposalId: ID,
+      villageCode: '62.03.01.2011',
+      start: '2026-01-01',
+      end: '2026-12-31',
+      kpj: 'KPJ-1',
+    });
+    expect(JSON.stringify(opened.timeline)).not.toContain(nik(2));
+    expect(opened.timeline.verdict).toMatchObject({ ok: true, count: 2 });
+
+    // The record changed after it was written: the participant's timeline says where.
+    const tampered = {
+      ...withParticipant,
+      audit: {
+        append: deps.audit.append.bind(deps.audit),
+        byEntity: async (e: string) =>
+          (await deps.audit.byEntity(e)).map((x) =>
+            x.entity === record ? { ...x, at: '2026-03-11T02:00:00.000Z' } : x,
+          ),
+      },
+    };
+    const broken = await open(tampered, as('auditor'), entity);
+    if (!broken.ok) throw new Error('not opened');
+    expect(broken.timeline.verdict).toMatchObject({
+      ok: false,
+      broken: { chain: record, position: 1, reason: 'hash' },
+    });
+    expect(broken.timeline.verdict.text).toContain(`catatan pendaftaran ${record}`);
+    expect(broken.timeline.entries.map((e) => e.broken)).toEqual([true, false, false]);
+  });
 });

@@ -3,22 +3,32 @@ import type { Participant } from '../../../functions/core/participants/participa
 import { recordParticipants } from '../../../functions/core/proposals/use-cases/record-participants';
 import { validateProposal } from '../../../functions/core/proposals/use-cases/validate-proposal';
 import { bpjsResultsKey } from '../../../functions/core/proposals/work-keys';
-import type { ParticipantStore } from '../../../functions/ports/participant-store';
+import type { Enrolment, EnrolmentStore } from '../../../functions/ports/enrolment-store';
 import { MemoryCoverageStore } from '../contributions/fakes';
 import { nik, person, programme, world } from './world';
 
-/** Participants in memory: recording the same person again changes nothing, as the DynamoDB store. */
-class MemoryParticipants implements ParticipantStore {
-  readonly items = new Map<string, Participant>();
-  async enroll(participants: Participant[]) {
-    for (const p of participants)
-      if (!this.items.has(`${p.programmeId}#${p.nik}`)) this.items.set(`${p.programmeId}#${p.nik}`, p);
-  }
-  async listByProposal(proposalId: string) {
-    return [...this.items.values()].filter((p) => p.proposalId === proposalId);
-  }
-  async get(programmeId: string, nik: string) {
-    return this.items.get(`${programmeId}#${nik}`);
+/**
+ * Enrolment in memory, as the DynamoDB store: a person already a participant is left as they are
+ * (counted as existed), else their participant and coverage are recorded together.
+ */
+class MemoryEnrolments implements EnrolmentStore {
+  readonly participants = new Map<string, Participant>();
+  constructor(private readonly coverages: MemoryCoverageStore) {}
+  async record(enrolments: readonly Enrolment[]) {
+    const outcome = { recorded: 0, existed: 0, heldElsewhere: 0 };
+    for (const { participant: p, coverage } of enrolments) {
+      const key = `${p.programmeId}#${p.nik}`;
+      const held = this.participants.get(key);
+      if (held) {
+        if (held.proposalId === p.proposalId) outcome.existed += 1;
+        else outcome.heldElsewhere += 1;
+        continue;
+      }
+      this.participants.set(key, p);
+      await this.coverages.create(coverage);
+      outcome.recorded += 1;
+    }
+    return outcome;
   }
 }
 
@@ -35,8 +45,8 @@ async function submitted() {
   ];
   await w.objects.put(bpjsResultsKey(p.id), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const coverages = new MemoryCoverageStore();
-  const participants = new MemoryParticipants();
-  return { w, id: p.id, coverages, participants, deps: { ...w.deps, participants, coverages } };
+  const enrolments = new MemoryEnrolments(coverages);
+  return { w, id: p.id, coverages, enrolments, deps: { ...w.deps, enrolments } };
 }
 
 describe('recording participants opens their coverage', () => {

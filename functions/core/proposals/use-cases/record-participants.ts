@@ -1,6 +1,5 @@
-import type { CoverageStore } from '../../../ports/coverage-store';
+import type { EnrolmentStore } from '../../../ports/enrolment-store';
 import type { ObjectStore } from '../../../ports/object-store';
-import type { ParticipantStore } from '../../../ports/participant-store';
 import type { ProposalStore } from '../../../ports/proposal-store';
 import type { QuotaLedger } from '../../../ports/quota-ledger';
 import { RegistrationResult } from '../../bpjs/contract';
@@ -18,8 +17,9 @@ import { bpjsResultsKey } from '../work-keys';
 const MAX_LISTED_REJECTIONS = 500;
 
 /**
- * People recorded between two looks at the clock: their participants, then their coverages. About a thousand
- * DynamoDB requests, seconds on DynamoDB; the handler keeps back time for one more and the proposal's close.
+ * People recorded between two looks at the clock: their participants and coverages, about 21 transactions
+ * (functions/ports/enrolment-store.ts), well under a second on DynamoDB; the handler keeps back time for one
+ * more and the proposal's close.
  */
 export const RECORDING_CHUNK = 1_000;
 
@@ -34,9 +34,8 @@ export class RecordingPausedError extends Error {
 export type RecordDeps = {
   proposals: ProposalStore;
   objects: ObjectStore;
-  participants: ParticipantStore;
-  /** Each participant's coverage is opened here: billing counts from it from the first month. */
-  coverages: Pick<CoverageStore, 'createMany'>;
+  /** Each participant is recorded with their coverage opened: billing counts from it from the first month. */
+  enrolments: EnrolmentStore;
   ledger: QuotaLedger;
   findProgramme: FindProgramme;
   now: () => Date;
@@ -44,9 +43,9 @@ export type RecordDeps = {
 
 /**
  * Records every worker BPJS registered as a participant, opens each one's coverage for the
- * programme's period (ACTIVE, nothing billed yet), and closes the proposal. Both writes come before
- * the proposal is closed and both leave what exists as it is, so a retried or re-driven run opens
- * whoever the failed one did not and duplicates nobody.
+ * programme's period (ACTIVE, nothing billed yet), both in one write, and closes the proposal. The
+ * writes come before the proposal is closed and leave what exists as it is, so a retried or re-driven
+ * run records whoever the failed one did not and duplicates nobody.
  *
  * People are recorded RECORDING_CHUNK at a time, in the order of the workers file. With `outOfTime`,
  * asked after each chunk, a run with people left saves how many are recorded on the proposal and throws
@@ -105,23 +104,24 @@ export async function recordParticipants(
   let coveragesOpened = 0;
   for (let i = recordedBefore; i < participants.length; i += chunkSize) {
     const chunk = participants.slice(i, i + chunkSize);
-    await deps.participants.enroll(chunk, { execution: input.executionArn });
-    const coverage = await deps.coverages.createMany(
-      chunk.map((w) =>
-        openCoverage(
+    const outcome = await deps.enrolments.record(
+      chunk.map((participant) => ({
+        participant,
+        coverage: openCoverage(
           {
             programmeId: programme.id,
-            nik: w.nik,
+            nik: participant.nik,
             villageCode: p.villageCode,
-            kpj: w.kpj,
+            kpj: participant.kpj,
             start: programme.coverage.start,
             end: programme.coverage.end,
           },
           enrolledAt,
         ),
-      ),
+      })),
+      { proposalId: p.id, first: i, execution: input.executionArn },
     );
-    coveragesOpened += coverage.created;
+    coveragesOpened += outcome.recorded;
     const recorded = i + chunk.length;
     if (recorded < participants.length && options.outOfTime?.()) {
       await deps.proposals.change(p.id, {
