@@ -107,9 +107,23 @@ const describeIssues = (r: ReportRow) =>
     .map((i) => i.message)
     .join(' | ');
 
-const RED = 'FFFDE2E2';
-const AMBER = 'FFFFF2CC';
-const GREEN = 'FFE2F4E2';
+/**
+ * Styles shared by every cell that has one, never built per cell: exceljs keys each style object it
+ * writes by identity (a WeakMap in its StylesXform) and only works out a new one (numFmt, font and
+ * fill looked up by their JSON) the first time it sees it; a style set per cell (`cell.numFmt = ...`)
+ * is a new object each time, which made that look-up most of the report's time at 100,000 rows
+ * (issue 12's profile). Frozen: exceljs assigns, never mutates, a cell's style; a mutation would throw.
+ */
+const TEXT = Object.freeze({ numFmt: '@' });
+const DATE = Object.freeze({ numFmt: 'dd-mm-yyyy' });
+const statusStyle = (argb: string) =>
+  Object.freeze({
+    font: Object.freeze({ bold: true }),
+    fill: Object.freeze({ type: 'pattern' as const, pattern: 'solid' as const, fgColor: Object.freeze({ argb }) }),
+  });
+const RED = statusStyle('FFFDE2E2');
+const AMBER = statusStyle('FFFFF2CC');
+const GREEN = statusStyle('FFE2F4E2');
 
 export type ReportXlsxInput = {
   report: Omit<ValidationReport, 'rows'>;
@@ -204,12 +218,12 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
       if (column > SHEET_MAX_COLUMNS) continue;
       const target = out.getCell(column);
       target.value = cellValue(cell);
-      if (cell.value instanceof Date) target.numFmt = 'dd-mm-yyyy';
+      if (cell.value instanceof Date) target.style = DATE as Partial<ExcelJS.Style>;
       // Keep a text NIK text when the operator re-opens and re-saves the report.
-      else if (typeof cell.value === 'string') target.numFmt = '@';
+      else if (typeof cell.value === 'string') target.style = TEXT as Partial<ExcelJS.Style>;
     }
     if (verdict) {
-      const colour =
+      const style =
         verdict.status === 'valid'
           ? verdict.warnings.length
             ? AMBER
@@ -219,8 +233,7 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
             : AMBER;
       const status = out.getCell(statusColumn);
       status.value = STATUS_LABELS[verdict.status];
-      status.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colour } };
-      status.font = { bold: true };
+      status.style = style as Partial<ExcelJS.Style>;
       out.getCell(statusColumn + 1).value = fit(neutraliseFormula(describeIssues(verdict)));
     }
     out.commit();

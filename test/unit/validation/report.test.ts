@@ -109,6 +109,12 @@ describe('validation report', () => {
     expect(ws.getCell('G5').value).toBe("'+62812");
     expect(ws.getCell('C5').value).toBe("'@Siti");
     ws.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+    // Each status coloured and bold; a text NIK kept text when re-saved; a date shown the Indonesian way.
+    const fillOf = (ref: string) => (ws.getCell(ref).fill as ExcelJS.FillPattern).fgColor?.argb;
+    expect([fillOf('H3'), fillOf('H4'), fillOf('H5')]).toEqual(['FFE2F4E2', 'FFFDE2E2', 'FFFDE2E2']);
+    expect(ws.getCell('H4').font?.bold).toBe(true);
+    expect(ws.getCell('B3').numFmt).toBe('@');
+    expect(ws.getCell('D3').numFmt).toBe('dd-mm-yyyy');
 
     // Re-uploading the report reads the same rows back, apostrophes removed.
     const reread = await openProposalSheet(source(Buffer.concat(bytes)));
