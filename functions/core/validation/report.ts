@@ -218,9 +218,9 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
       if (column > SHEET_MAX_COLUMNS) continue;
       const target = out.getCell(column);
       target.value = cellValue(cell);
-      if (cell.value instanceof Date) target.style = DATE as Partial<ExcelJS.Style>;
+      if (cell.value instanceof Date) target.style = DATE;
       // Keep a text NIK text when the operator re-opens and re-saves the report.
-      else if (typeof cell.value === 'string') target.style = TEXT as Partial<ExcelJS.Style>;
+      else if (typeof cell.value === 'string') target.style = TEXT;
     }
     if (verdict) {
       const style =
@@ -233,7 +233,7 @@ export async function writeReportXlsx(out: Writable, input: ReportXlsxInput): Pr
             : AMBER;
       const status = out.getCell(statusColumn);
       status.value = STATUS_LABELS[verdict.status];
-      status.style = style as Partial<ExcelJS.Style>;
+      status.style = style;
       out.getCell(statusColumn + 1).value = fit(neutraliseFormula(describeIssues(verdict)));
     }
     out.commit();
