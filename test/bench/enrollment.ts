@@ -21,9 +21,11 @@
  * wrapped here to count commands and ask each for ReturnConsumedCapacity=INDEXES (a field the adapters do
  * not set). DynamoDB Local answers single-item writes and BatchWrite as DynamoDB does, but not two
  * things: a transaction (it answers ~4 units for 100 items) and a BatchGet (it counts found items only).
- * Those are counted by DynamoDB's rules instead (units.ts) and both figures are kept.
+ * Those are counted by DynamoDB's rules instead (units.ts) and both figures are kept. Index writes are counted
+ * by DynamoDB's rules for every write (units.ts `indexWriteUnits`, from each table's DescribeTable): DynamoDB
+ * Local reports a transaction's index capacity per request, not per item.
  */
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -44,7 +46,7 @@ import { openProposalSheet } from '../../functions/core/spreadsheet/read-proposa
 import { LambdaRuntime } from '../../infra/local/lambda-runtime';
 import { approvalLink, decide, startTestStack } from '../support/local-stack';
 import { benchPerson } from './proposal-file';
-import { awsUnits } from './units';
+import { awsUnits, indexWriteUnits, type TableDesign } from './units';
 
 // The handlers' logger and metrics are made when their modules load, which here is before the stack quiets them.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -71,6 +73,8 @@ const PROGRAMME = 'kapuas-2026-apbd';
 type Tally = { requests: number; items: number; localUnits: number; awsUnits: number; indexUnits: number };
 const zero = (): Tally => ({ requests: 0, items: 0, localUnits: 0, awsUnits: 0, indexUnits: 0 });
 let dynamo: Record<string, Tally> = {};
+/** Each table's keys and indexes (DescribeTable, once the stack is up): index writes are counted from them. */
+const designs = new Map<string, TableDesign>();
 /** The same, by the function that sent it (which function is running is carried through its awaits). */
 let dynamoByFunction: Record<string, Record<string, Tally>> = {};
 const running = new AsyncLocalStorage<string>();
@@ -83,6 +87,7 @@ const send = documentClient.send.bind(documentClient) as (command: unknown) => P
   command.input.ReturnConsumedCapacity ??= 'INDEXES';
   const answer = (await send(command)) as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
   const counted = awsUnits(name, command.input);
+  const indexWrites = indexWriteUnits(name, command.input, designs);
   let local = 0;
   let index = 0;
   for (const c of [answer.ConsumedCapacity ?? []].flat()) {
@@ -95,7 +100,7 @@ const send = documentClient.send.bind(documentClient) as (command: unknown) => P
     tally.items += counted.items;
     tally.localUnits += local;
     tally.awsUnits += counted.units ?? local;
-    tally.indexUnits += index;
+    tally.indexUnits += indexWrites ?? index;
   }
   return answer;
 };
@@ -128,6 +133,21 @@ const results: unknown[] = [];
 const tables = stack.info.dynamodb.tables;
 const { info } = stack;
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+{
+  const client = new DynamoDBClient({ endpoint: info.dynamodb.endpoint, region: info.region, credentials });
+  for (const name of Object.values(tables)) {
+    if (!name) continue;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    designs.set(name, {
+      keys: (Table?.KeySchema ?? []).map((k) => k.AttributeName!),
+      indexes: (Table?.GlobalSecondaryIndexes ?? []).map((g) => ({
+        keys: (g.KeySchema ?? []).map((k) => k.AttributeName!),
+        projection: g.Projection?.ProjectionType ?? 'ALL',
+        include: g.Projection?.NonKeyAttributes ?? [],
+      })),
+    });
+  }
+}
 // The bench's own clients (floor, polling), apart from the handlers' counted one.
 const db = DynamoDBDocumentClient.from(
   new DynamoDBClient({ endpoint: info.dynamodb.endpoint, region: info.region, credentials }),
