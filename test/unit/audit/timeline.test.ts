@@ -74,6 +74,8 @@ describe('the timeline of an entity', () => {
     expect(parseEntity('claim#clm-00000000000000000001')).toMatchObject({ kind: 'claim' });
     for (const bad of ['proposal#x', 'village#a#b', '%E0%A4%A', `participant#p#${nik(1)}0`])
       expect(parseEntity(bad)).toBeUndefined();
+    // A batch's enrolment record lists 49 people's NIKs: it is shown inside each one's timeline, never opened itself.
+    expect(parseEntity(`enrolment%23${ID}%230000049`)).toBeUndefined();
   });
 
   it('shows times on the Jakarta clock and keeps the instant', () => {
