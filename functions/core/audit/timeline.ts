@@ -287,6 +287,8 @@ const REASON_TEXT: Record<string, string> = {
   hash: 'isi peristiwa ini berubah setelah dicatat (hash tidak cocok)',
   prev: 'peristiwa ini tidak menyambung ke peristiwa sebelumnya (ada yang diubah, dihapus atau dipindah)',
   gap: 'peristiwa pada urutan ini hilang',
+  enrolment:
+    'catatan pendaftaran peserta ini tidak ditemukan atau tidak menyebut peserta ini (data peserta diubah, atau catatannya dihapus)',
 };
 
 const actionText = (action: string) => ACTION_TEXT[action] ?? action;
@@ -491,6 +493,7 @@ function verdictText(verdict: TimelineVerdict | undefined, count: number): strin
   if (!verdict) return `Rantai bukti belum dapat diperiksa untuk ${count} peristiwa ini.`;
   if (verdict.ok) return `Rantai bukti utuh: ${verdict.count} peristiwa.`;
   const b = verdict.broken;
+  if (b.reason === 'enrolment') return `Rantai bukti RUSAK: ${REASON_TEXT.enrolment}.`;
   const where = [b.action && actionText(b.action), b.at && jakartaTime(b.at)].filter(Boolean).join(', ');
   const record = b.chain ? ` catatan pendaftaran ${b.chain},` : '';
   return `Rantai bukti RUSAK pada${record} peristiwa ke-${b.position}${where ? ` (${where})` : ''}: ${REASON_TEXT[b.reason] ?? b.reason}. Peristiwa sejak titik ini tidak dapat dipercaya.`;
@@ -499,13 +502,23 @@ function verdictText(verdict: TimelineVerdict | undefined, count: number): strin
 /** A chain's verdict as the timeline shows it: a broken link may be in another chain than the entity's own. */
 export type TimelineVerdict =
   | { ok: true; count: number }
-  | { ok: false; count: number; broken: Extract<ChainVerdict, { ok: false }>['broken'] & { chain?: string } };
+  | {
+      ok: false;
+      count: number;
+      broken: Omit<Extract<ChainVerdict, { ok: false }>['broken'], 'reason'> & {
+        reason: Extract<ChainVerdict, { ok: false }>['broken']['reason'] | 'enrolment';
+        chain?: string;
+      };
+    };
 
 /**
  * The entity's own chain and the other chains its events come from (a participant's enrolment record),
  * as one verdict: whole when each is, else the first broken one, named.
  */
-function combinedVerdict(own: ChainVerdict, others: readonly { chain: string; verdict: ChainVerdict }[]) {
+function combinedVerdict(
+  own: ChainVerdict,
+  others: readonly { chain: string; verdict: ChainVerdict }[],
+): TimelineVerdict {
   const count = own.count + others.reduce((n, o) => n + o.verdict.count, 0);
   if (!own.ok) return { ok: false as const, count, broken: own.broken };
   const broken = others.find((o) => !o.verdict.ok);
@@ -735,8 +748,11 @@ async function enrolmentOf(
   sources: TimelineSources,
   ref: Extract<EntityRef, { kind: 'participant' }>,
 ): Promise<{ chain: string; verdict: ChainVerdict; events: TrailEvent[] } | undefined> {
-  const chain = (await sources.participants.get(ref.programmeId, ref.nik))?.enrolment;
-  if (!chain) return undefined;
+  const participant = await sources.participants.get(ref.programmeId, ref.nik);
+  if (!participant) return undefined;
+  // Enrolled before batches were recorded: the person's own chain holds the enrolment.
+  if (!participant.enrolment) return undefined;
+  const chain = participant.enrolment;
   const stored = await sources.audit.byEntity(chain);
   const events = stored.flatMap((e): TrailEvent[] => {
     const { people, ...shared } = e.details ?? {};
@@ -747,6 +763,21 @@ async function enrolmentOf(
     return [{ ...e, chain, details: { ...shared, kpj: (mine as { kpj?: unknown }).kpj } }];
   });
   return { chain, verdict: sources.verify(stored), events };
+}
+
+/**
+ * Whether a participant's timeline shows how they were enrolled: the batch's event naming them, or (enrolled
+ * before batches) their own first event. The participant item's pointer to its batch is not in any chain, so
+ * a pointer removed or redirected would otherwise hide the enrolment behind a whole verdict. A participant
+ * with no record (a coverage opened by itself, as some tests do) has nothing to point with.
+ */
+async function enrolmentShown(
+  sources: TimelineSources,
+  ref: Extract<EntityRef, { kind: 'participant' }>,
+  events: readonly TrailEvent[],
+): Promise<boolean> {
+  if (events.some((e) => e.action === 'PARTICIPANTS_ENROLLED' || e.action === 'PARTICIPANT_ENROLLED')) return true;
+  return !(await sources.participants.get(ref.programmeId, ref.nik));
 }
 
 /**
@@ -792,7 +823,9 @@ export async function openTimeline(
   const own = await sources.audit.byEntity(ref.entity);
   const enrolment = ref.kind === 'participant' ? await enrolmentOf(sources, ref) : undefined;
   const events: TrailEvent[] = [...(enrolment?.events ?? []), ...own];
-  const verdict = combinedVerdict(sources.verify(own), enrolment ? [enrolment] : []);
+  let verdict = combinedVerdict(sources.verify(own), enrolment ? [enrolment] : []);
+  if (verdict.ok && ref.kind === 'participant' && !(await enrolmentShown(sources, ref, events)))
+    verdict = { ok: false, count: verdict.count, broken: { position: 1, reason: 'enrolment', chain: 'enrolment' } };
   const executions = new Map<string, ExecutionRecord>();
   if (sources.executions) {
     const histories = sources.executions;

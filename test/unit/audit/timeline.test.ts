@@ -309,5 +309,21 @@ describe('opening a timeline', () => {
     });
     expect(broken.timeline.verdict.text).toContain(`catatan pendaftaran ${record}`);
     expect(broken.timeline.entries.map((e) => e.broken)).toEqual([true, false, false]);
+
+    // The participant's pointer to its batch removed (it is not in any chain): no enrolment shown, and the
+    // verdict says so instead of reading whole.
+    const unpointed = { ...deps, participants: { get: async () => ({ nik: nik(1) }) as never } };
+    const hidden = await open(unpointed, as('auditor'), entity);
+    if (!hidden.ok) throw new Error('not opened');
+    expect(hidden.timeline.entries.map((e) => e.action)).not.toContain('PARTICIPANTS_ENROLLED');
+    expect(hidden.timeline.verdict).toMatchObject({ ok: false, broken: { reason: 'enrolment' } });
+    expect(hidden.timeline.verdict.text).toContain('catatan pendaftaran peserta ini tidak ditemukan');
+    // Pointing at a batch that does not name them: the same.
+    const elsewhere = {
+      ...deps,
+      participants: { get: async () => ({ enrolment: 'enrolment#prp-x#0000000' }) as never },
+    };
+    const other = await open(elsewhere, as('auditor'), entity);
+    expect(other.ok && other.timeline.verdict).toMatchObject({ ok: false, broken: { reason: 'enrolment' } });
   });
 });
