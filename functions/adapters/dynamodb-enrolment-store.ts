@@ -18,10 +18,8 @@ const REPAIR_ATTEMPTS = 3;
 const ACTOR = 'system:record-participants';
 
 class EnrolmentRaceError extends Error {
-  constructor(proposalId: string, first: number) {
-    super(
-      `Enrolment of proposal ${proposalId} from person ${first} kept being changed under ${REPAIR_ATTEMPTS} attempts`,
-    );
+  constructor(entity: string) {
+    super(`Enrolment batch ${entity} kept being changed under ${REPAIR_ATTEMPTS} attempts`);
     this.name = 'EnrolmentRaceError';
   }
 }
@@ -82,7 +80,6 @@ export class DynamoDbEnrolmentStore implements EnrolmentStore {
     context: { proposalId: string; execution?: string },
   ): Promise<EnrolmentOutcome> {
     const keys = people.map(({ participant: p }) => ({ nik: p.nik, programmeId: p.programmeId }));
-    let heldElsewhere = 0;
     for (let attempt = 1; attempt <= REPAIR_ATTEMPTS; attempt++) {
       const [participants, coverages] = await Promise.all([
         batchGetAll(this.db, this.tables.participants, keys, { consistent: true }),
@@ -91,6 +88,16 @@ export class DynamoDbEnrolmentStore implements EnrolmentStore {
       const recordedBy = new Map(participants.map((i) => [String(i.nik), String(i.proposalId)]));
       const covered = new Set(coverages.map((i) => String(i.nik)));
       const elsewhere = people.filter(({ participant: p }) => (recordedBy.get(p.nik) ?? p.proposalId) !== p.proposalId);
+      // A coverage with no participant (opened by hand, before enrolment) is left as it is.
+      const missing = people.filter(({ participant: p }) => !recordedBy.has(p.nik));
+      try {
+        if (missing.length) await this.write(missing, entity, context, false, covered);
+      } catch (error) {
+        if (readWriteFailure(error).kind !== 'condition') throw error;
+        // Someone recorded one of them between the read and the write (a racing run): read again.
+        continue;
+      }
+      // Told once the batch is settled, so a retried attempt does not say it twice.
       for (const { participant: p } of elsewhere)
         // No once-key: stamped with this instant, a re-run's event is a new one anyway, and looking for
         // the key would read the proposal's whole trail for every person turned away.
@@ -102,21 +109,13 @@ export class DynamoDbEnrolmentStore implements EnrolmentStore {
           execution: context.execution,
           details: { nik: p.nik, programmeId: p.programmeId, enrolledBy: recordedBy.get(p.nik) },
         });
-      heldElsewhere += elsewhere.length;
-      // A coverage with no participant (opened by hand, before enrolment) is left as it is.
-      const missing = people.filter(({ participant: p }) => !recordedBy.has(p.nik));
-      const existed = people.length - missing.length - elsewhere.length;
-      if (!missing.length) return { recorded: 0, existed, heldElsewhere };
-      try {
-        await this.write(missing, entity, context, false, covered);
-        return { recorded: missing.length, existed, heldElsewhere };
-      } catch (error) {
-        if (readWriteFailure(error).kind !== 'condition') throw error;
-        // Someone recorded one of them between the read and the write (a racing run): read again.
-        heldElsewhere = 0;
-      }
+      return {
+        recorded: missing.length,
+        existed: people.length - missing.length - elsewhere.length,
+        heldElsewhere: elsewhere.length,
+      };
     }
-    throw new EnrolmentRaceError(context.proposalId, Number(entity.slice(entity.lastIndexOf('#') + 1)));
+    throw new EnrolmentRaceError(entity);
   }
 
   private async write(
