@@ -741,18 +741,14 @@ async function subjectOf(sources: TimelineSources, ref: EntityRef): Promise<Subj
 
 /**
  * A participant's enrolment, recorded with their batch's on an entity of its own (the participant names
- * it): the events there that name this person, each shown with this person's KPJ and not the others'
- * NIKs, and that chain's verdict. Nothing for a participant enrolled before batches were recorded so.
+ * it, `chain`): the events there that name this person, each shown with this person's KPJ and not the
+ * others' NIKs, and that chain's verdict.
  */
 async function enrolmentOf(
   sources: TimelineSources,
   ref: Extract<EntityRef, { kind: 'participant' }>,
-): Promise<{ chain: string; verdict: ChainVerdict; events: TrailEvent[] } | undefined> {
-  const participant = await sources.participants.get(ref.programmeId, ref.nik);
-  if (!participant) return undefined;
-  // Enrolled before batches were recorded: the person's own chain holds the enrolment.
-  if (!participant.enrolment) return undefined;
-  const chain = participant.enrolment;
+  chain: string,
+): Promise<{ chain: string; verdict: ChainVerdict; events: TrailEvent[] }> {
   const stored = await sources.audit.byEntity(chain);
   const events = stored.flatMap((e): TrailEvent[] => {
     const { people, ...shared } = e.details ?? {};
@@ -763,21 +759,6 @@ async function enrolmentOf(
     return [{ ...e, chain, details: { ...shared, kpj: (mine as { kpj?: unknown }).kpj } }];
   });
   return { chain, verdict: sources.verify(stored), events };
-}
-
-/**
- * Whether a participant's timeline shows how they were enrolled: the batch's event naming them, or (enrolled
- * before batches) their own first event. The participant item's pointer to its batch is not in any chain, so
- * a pointer removed or redirected would otherwise hide the enrolment behind a whole verdict. A participant
- * with no record (a coverage opened by itself, as some tests do) has nothing to point with.
- */
-async function enrolmentShown(
-  sources: TimelineSources,
-  ref: Extract<EntityRef, { kind: 'participant' }>,
-  events: readonly TrailEvent[],
-): Promise<boolean> {
-  if (events.some((e) => e.action === 'PARTICIPANTS_ENROLLED' || e.action === 'PARTICIPANT_ENROLLED')) return true;
-  return !(await sources.participants.get(ref.programmeId, ref.nik));
 }
 
 /**
@@ -821,10 +802,19 @@ export async function openTimeline(
     });
   }
   const own = await sources.audit.byEntity(ref.entity);
-  const enrolment = ref.kind === 'participant' ? await enrolmentOf(sources, ref) : undefined;
+  const participant = ref.kind === 'participant' ? await sources.participants.get(ref.programmeId, ref.nik) : undefined;
+  // Enrolled before batches were recorded, a participant has no `enrolment`: their own chain holds it.
+  const enrolment =
+    ref.kind === 'participant' && participant?.enrolment
+      ? await enrolmentOf(sources, ref, participant.enrolment)
+      : undefined;
   const events: TrailEvent[] = [...(enrolment?.events ?? []), ...own];
   let verdict = combinedVerdict(sources.verify(own), enrolment ? [enrolment] : []);
-  if (verdict.ok && ref.kind === 'participant' && !(await enrolmentShown(sources, ref, events)))
+  // The participant's pointer to its batch is in no chain: removed or redirected, it would hide the
+  // enrolment behind a whole verdict. A participant with no record (a coverage opened by itself, as
+  // some tests do) has nothing to point with.
+  const enrolled = events.some((e) => e.action === 'PARTICIPANTS_ENROLLED' || e.action === 'PARTICIPANT_ENROLLED');
+  if (verdict.ok && participant && !enrolled)
     verdict = { ok: false, count: verdict.count, broken: { position: 1, reason: 'enrolment', chain: 'enrolment' } };
   const executions = new Map<string, ExecutionRecord>();
   if (sources.executions) {
